@@ -1,0 +1,21 @@
+using System.CommandLine;
+using CrnnGan.Inference.Music;
+
+namespace CrnnGan.Cli.Commands;
+
+/// <summary>Runs a command line; failures the user can fix become one line on stderr and exit code 1, not a stack trace.</summary>
+public static class CommandRunner
+{
+    public static int Run(RootCommand root, string[] args)
+    {
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or MidiReadException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+using System.CommandLine;
+using CrnnGan.Cli.Commands;
+
+var root = new RootCommand("C-RNN-GAN (Mogren 2016): continuous recurrent networks with adversarial training, for music.")
+{
+    CorpusCommand.Create(),
+};
+return CommandRunner.Run(root, args);

@@ -1,0 +1,23 @@
+using Spectre.Console;
+
+namespace CrnnGan.Cli.Terminal;
+
+/// <summary>The progress bar every long command shows: description, bar, percentage, rate, elapsed and remaining time.</summary>
+public static class ProgressDisplay
+{
+    /// <summary>Progress goes to stderr, so that stdout stays clean for machine-readable output.</summary>
+    public static IAnsiConsole Stderr { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    public static T Run<T>(string description, double total, string unit, Func<ProgressTask, T> work) =>
+        Stderr.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(
+                new TaskDescriptionColumn(),
+                new ProgressBarColumn(),
+                new PercentageColumn(),
+                new RateColumn(unit),
+                new ElapsedTimeColumn(),
+                new RemainingTimeColumn())
+            .Start(context => work(context.AddTask(description, maxValue: Math.Max(1, total))));
+}

@@ -1,0 +1,22 @@
+using CrnnGan.Inference.Music;
+
+namespace CrnnGan.Inference.Data;
+
+/// <summary>
+/// The songs of a folder of MIDI files, split for training. Song names are paths relative to
+/// <see cref="Root"/> with forward slashes. <see cref="MissingFromFolder"/> lists hold-out entries that name
+/// no file of the folder.
+/// </summary>
+public sealed record Corpus(
+    string Root,
+    IReadOnlyList<Song> Training,
+    IReadOnlyList<Song> Validation,
+    IReadOnlyList<Song> Test,
+    IReadOnlyList<UnusableFile> Unusable,
+    IReadOnlyList<string> MissingFromFolder,
+    int FilesFound)
+{
+    public IEnumerable<Song> AllSongs => Training.Concat(Validation).Concat(Test);
+
+    public int SongCount => Training.Count + Validation.Count + Test.Count;
+}

@@ -1,0 +1,39 @@
+namespace CrnnGan.Inference.Data;
+
+/// <summary>How a corpus is divided into training, validation and test songs.</summary>
+public abstract record CorpusSplit
+{
+    /// <summary>
+    /// The reference's fixed hold-out lists: text files with one path per line, relative to the list's own
+    /// folder (e.g. <c>classical/mozart/245div1.mid</c>). Every other file is training data.
+    /// </summary>
+    public sealed record HoldOutLists(string ValidationList, string TestList) : CorpusSplit;
+
+    /// <summary>
+    /// Seeded percentages: files are ordered by a hash of the seed and their path, the first share goes to
+    /// validation, the next to test, so the split is exact in size and does not depend on file order.
+    /// </summary>
+    public sealed record Percentages(double ValidationPercent, double TestPercent, ulong Seed) : CorpusSplit
+    {
+        public Percentages Validate()
+        {
+            if (ValidationPercent is < 0 or > 100 || TestPercent is < 0 or > 100 || ValidationPercent + TestPercent > 100)
+                throw new ArgumentOutOfRangeException(nameof(ValidationPercent), $"Validation ({ValidationPercent}%) and test ({TestPercent}%) must be shares of at most 100% together.");
+            return this;
+        }
+    }
+
+    /// <summary>The hold-out lists beside a data folder, as the reference corpus keeps them (validation.txt and test.txt in the folder or its parent), or null.</summary>
+    public static HoldOutLists? FindHoldOutLists(string dataFolder)
+    {
+        var folder = new DirectoryInfo(Path.GetFullPath(dataFolder));
+        foreach (var candidate in new[] { folder, folder.Parent }.OfType<DirectoryInfo>())
+        {
+            var validation = Path.Combine(candidate.FullName, "validation.txt");
+            var test = Path.Combine(candidate.FullName, "test.txt");
+            if (File.Exists(validation) && File.Exists(test))
+                return new HoldOutLists(validation, test);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,44 @@
+namespace CrnnGan.Inference.Features;
+
+/// <summary>
+/// What one time step of the model holds. The paper's C-RNN-GAN has one tone per step:
+/// [time since the previous step's onset, length, pitch, velocity]. C-RNN-GAN-3 packs up to three tones that
+/// start together: [time delta, (length, pitch, velocity) × 3], absent tones all zero; a larger chord spills
+/// into the next step with time delta 0.
+/// </summary>
+public sealed record StepLayout
+{
+    public const int MaxTonesPerStep = 8;
+
+    public StepLayout(int tonesPerStep)
+    {
+        if (tonesPerStep is < 1 or > MaxTonesPerStep)
+            throw new ArgumentOutOfRangeException(nameof(tonesPerStep), tonesPerStep, $"Tones per step must be between 1 and {MaxTonesPerStep}.");
+        TonesPerStep = tonesPerStep;
+    }
+
+    /// <summary>C-RNN-GAN: one tone per step.</summary>
+    public static StepLayout Monophonic { get; } = new(1);
+
+    /// <summary>C-RNN-GAN-3: up to three simultaneous tones per step.</summary>
+    public static StepLayout Polyphonic3 { get; } = new(3);
+
+    public int TonesPerStep { get; }
+
+    public int FeaturesPerStep => 1 + 3 * TonesPerStep;
+
+    public static int TimeDeltaIndex => 0;
+
+    public static int LengthIndex(int tone) => 1 + 3 * tone;
+
+    public static int PitchIndex(int tone) => 2 + 3 * tone;
+
+    public static int VelocityIndex(int tone) => 3 + 3 * tone;
+
+    /// <summary>Feature names in order, e.g. time_delta, length_0, pitch_0, velocity_0, length_1, ...</summary>
+    public IReadOnlyList<string> FeatureNames =>
+    [
+        "time_delta",
+        .. Enumerable.Range(0, TonesPerStep).SelectMany(i => new[] { $"length_{i}", $"pitch_{i}", $"velocity_{i}" }),
+    ];
+}
