@@ -1,4 +1,5 @@
-// An MSBuild task compiled by RoslynCodeTaskFactory (see TorchSharpGlibcxx.targets).
+// An MSBuild task compiled by RoslynCodeTaskFactory (see TorchSharpGlibcxx.targets), which builds against
+// .NET Standard 2.0: hence no spans here.
 //
 // TorchSharp 0.107.0's libLibTorchSharp.so was linked against GCC 13's libstdc++ and records a need for
 // the symbol version GLIBCXX_3.4.32. Debian 12 and Ubuntu 22.04 ship libstdc++ up to GLIBCXX_3.4.30, so
@@ -23,7 +24,7 @@ public sealed class WeakenGlibcxxRequirement : Task
 
     public override bool Execute()
     {
-        if (!OperatingSystem.IsLinux() || Libraries.Length == 0)
+        if (Libraries.Length == 0)
             return true;
         if (SystemLibStdCxxHasVersion())
         {
@@ -43,7 +44,7 @@ public sealed class WeakenGlibcxxRequirement : Task
                 }
                 var temporary = path + ".patching";
                 File.WriteAllBytes(temporary, bytes);
-                File.Move(temporary, path, overwrite: true);
+                File.Replace(temporary, path, null);
                 Log.LogMessage(MessageImportance.High, $"Marked the {Version} requirement weak in {path} (system libstdc++ lacks it).");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
@@ -66,7 +67,7 @@ public sealed class WeakenGlibcxxRequirement : Task
         {
             var candidate = Path.Combine(directory, "libstdc++.so.6");
             if (File.Exists(candidate))
-                return File.ReadAllBytes(candidate).AsSpan().IndexOf(needle) >= 0;
+                return Contains(File.ReadAllBytes(candidate), needle);
         }
         return false;
     }
@@ -107,7 +108,7 @@ public sealed class WeakenGlibcxxRequirement : Task
                             message = $"the {Version} requirement is already weak";
                             return false;
                         }
-                        BitConverter.TryWriteBytes(elf.AsSpan(aux + 4, 2), (ushort)(flags | VerFlgWeak));
+                        Array.Copy(BitConverter.GetBytes((ushort)(flags | VerFlgWeak)), 0, elf, aux + 4, 2);
                         message = "patched";
                         return true;
                     }
@@ -120,6 +121,19 @@ public sealed class WeakenGlibcxxRequirement : Task
             }
         }
         message = $"no {Version} requirement";
+        return false;
+    }
+
+    static bool Contains(byte[] haystack, byte[] needle)
+    {
+        for (var i = 0; i + needle.Length <= haystack.Length; i++)
+        {
+            var j = 0;
+            while (j < needle.Length && haystack[i + j] == needle[j])
+                j++;
+            if (j == needle.Length)
+                return true;
+        }
         return false;
     }
 
