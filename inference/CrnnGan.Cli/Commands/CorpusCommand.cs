@@ -55,10 +55,9 @@ public static class CorpusCommand
             var layout = new StepLayout(parse.GetValue(tonesPerStep));
             var options = new MidiReadOptions(IncludePercussion: parse.GetValue(percussion));
 
-            var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Count();
-            var corpus = ProgressDisplay.Run("Reading MIDI", files, "files", task =>
+            var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
             {
-                var loaded = CorpusLoader.Load(root, split, options, new Progress<int>(done => task.Value = done));
+                var loaded = CorpusLoader.Load(root, split, options, new Progress<(int Done, int Total)>(p => (task.MaxValue, task.Value) = (p.Total, p.Done)));
                 task.Value = task.MaxValue;
                 return loaded;
             });

@@ -8,7 +8,8 @@ public static class ProgressDisplay
     /// <summary>Progress goes to stderr, so that stdout stays clean for machine-readable output.</summary>
     public static IAnsiConsole Stderr { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
-    public static T Run<T>(string description, double total, string unit, Func<ProgressTask, T> work) =>
+    /// <summary>Runs <paramref name="work"/> with one progress task, whose total the work sets once it knows it.</summary>
+    public static T Run<T>(string description, string unit, Func<ProgressTask, T> work) =>
         Stderr.Progress()
             .AutoClear(false)
             .HideCompleted(false)
@@ -19,5 +20,5 @@ public static class ProgressDisplay
                 new RateColumn(unit),
                 new ElapsedTimeColumn(),
                 new RemainingTimeColumn())
-            .Start(context => work(context.AddTask(description, maxValue: Math.Max(1, total))));
+            .Start(context => work(context.AddTask(description)));
 }

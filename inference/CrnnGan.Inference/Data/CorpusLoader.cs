@@ -12,14 +12,14 @@ public static class CorpusLoader
 {
     private static readonly string[] MidiExtensions = [".mid", ".midi", ".kar", ".rmi"];
 
-    /// <param name="progress">Receives the number of files processed so far.</param>
+    /// <param name="progress">Receives (files processed, files in all) as the load goes.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">A hold-out list cannot be read.</exception>
     public static Corpus Load(
         string folder,
         CorpusSplit split,
         MidiReadOptions? options = null,
-        IProgress<int>? progress = null,
+        IProgress<(int Done, int Total)>? progress = null,
         int maxDegreeOfParallelism = -1,
         CancellationToken cancellationToken = default)
     {
@@ -37,7 +37,7 @@ public static class CorpusLoader
             i =>
             {
                 results[i] = ReadOne(files[i], RelativeName(root, files[i]), options);
-                progress?.Report(Interlocked.Increment(ref done));
+                progress?.Report((Interlocked.Increment(ref done), files.Length));
             });
 
         var songs = new List<(string Path, Song Song)>();
