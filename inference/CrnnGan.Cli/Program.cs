@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CrnnGan.Cli.Commands;
+using CrnnGan.Terminal;
 
 var root = new RootCommand("C-RNN-GAN (Mogren 2016): continuous recurrent networks with adversarial training, for music.")
 {

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CrnnGan.Cli.Terminal;
+using CrnnGan.Terminal;
 using CrnnGan.Inference.Data;
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Music;

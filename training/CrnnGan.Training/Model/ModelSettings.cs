@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CrnnGan.Inference.Features;
 
 namespace CrnnGan.Training.Model;
@@ -8,10 +9,13 @@ namespace CrnnGan.Training.Model;
 /// </summary>
 public sealed record ModelSettings(int TonesPerStep = 1, int HiddenSize = 350, int Layers = 2, int NoiseSize = 0, double Dropout = 0.5)
 {
+    [JsonIgnore]
     public StepLayout Layout => new(TonesPerStep);
 
+    [JsonIgnore]
     public int Features => Layout.FeaturesPerStep;
 
     /// <summary>Width of z_t; 0 means as wide as a step, as in the paper.</summary>
+    [JsonIgnore]
     public int Noise => NoiseSize > 0 ? NoiseSize : Features;
 }

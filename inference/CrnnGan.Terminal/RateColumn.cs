@@ -1,7 +1,7 @@
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
-namespace CrnnGan.Cli.Terminal;
+namespace CrnnGan.Terminal;
 
 /// <summary>A progress column showing the task's rate, e.g. "512.3 files/s".</summary>
 public sealed class RateColumn(string unit) : ProgressColumn

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace CrnnGan.Cli.Terminal;
+namespace CrnnGan.Terminal;
 
 /// <summary>The progress bar every long command shows: description, bar, percentage, rate, elapsed and remaining time.</summary>
 public static class ProgressDisplay

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using CrnnGan.Inference.Music;
 
-namespace CrnnGan.Cli.Commands;
+namespace CrnnGan.Terminal;
 
 /// <summary>Runs a command line; failures the user can fix become one line on stderr and exit code 1, not a stack trace.</summary>
 public static class CommandRunner

@@ -1,0 +1,156 @@
+using CrnnGan.Inference.Features;
+using CrnnGan.Training.Model;
+using CrnnGan.Training.Training;
+using CrnnGan.TestSupport;
+using static TorchSharp.torch;
+
+namespace CrnnGan.Training.Tests.Training;
+
+public sealed class TrainerTests
+{
+    private static readonly TrainingSettings Tiny = new()
+    {
+        Model = new ModelSettings(TonesPerStep: 1, HiddenSize: 16, Layers: 2, Dropout: 0.1),
+        BatchSize = 8,
+        SequenceLength = 12,
+        CurriculumStep = 4,
+        PretrainingEpochs = 2,
+        StatisticsSamples = 4,
+        Seed = 11,
+    };
+
+    private static (SongWindows Training, SongWindows Validation) Data(ModelSettings model, int songs = 32) =>
+        (new SongWindows(SyntheticSongs.Make(songs, seed: 1), model.Layout), new SongWindows(SyntheticSongs.Make(8, seed: 2), model.Layout));
+
+    [Fact]
+    public void Pretraining_loss_falls()
+    {
+        var settings = Tiny with { PretrainingOnly = true, CurriculumStep = 0, Optimizer = OptimizerKind.Adam, GeneratorLearningRate = 0.01 };
+        var (training, validation) = Data(settings.Model);
+        using var trainer = new Trainer(settings, CPU);
+
+        var results = Enumerable.Range(0, 8).Select(_ => trainer.RunEpoch(training, validation)).ToList();
+
+        Assert.All(results, r => Assert.Equal("pretraining", r.Phase));
+        Assert.True(results[^1].Training.Pretraining < 0.7 * results[0].Training.Pretraining, string.Join(", ", results.Select(r => r.Training.Pretraining)));
+        Assert.True(results[^1].Validation.Pretraining < results[0].Validation.Pretraining);
+    }
+
+    [Fact]
+    public void Adversarial_training_updates_both_networks()
+    {
+        var settings = Tiny with { PretrainingEpochs = 0, FreezeRatio = 0 };
+        var (training, validation) = Data(settings.Model);
+        using var trainer = new Trainer(settings, CPU);
+        var generatorBefore = Snapshot(trainer.Generator);
+        var discriminatorBefore = Snapshot(trainer.Discriminator);
+
+        var result = trainer.RunEpoch(training, validation);
+
+        Assert.Equal("adversarial", result.Phase);
+        Assert.Equal((0, 0), (result.DiscriminatorUpdatesSkipped, result.GeneratorUpdatesSkipped));
+        Assert.NotEqual(generatorBefore, Snapshot(trainer.Generator));
+        Assert.NotEqual(discriminatorBefore, Snapshot(trainer.Discriminator));
+        Assert.True(double.IsFinite(result.Training.Discriminator!.Value) && double.IsFinite(result.Training.Generator!.Value));
+        Assert.NotNull(result.Training.FeatureMatching);
+        Assert.NotNull(result.Validation.Discriminator);
+    }
+
+    [Fact]
+    public void Freezing_skips_each_network_while_it_is_far_ahead()
+    {
+        // At the start D(x) ≈ 0.5 for everything, so L_D ≈ 1.39 and L_G ≈ 0.69: the generator sits out; as the
+        // discriminator learns, L_D falls below L_G and the discriminator sits out.
+        var settings = Tiny with
+        {
+            PretrainingEpochs = 0,
+            FreezeRatio = 0.9,
+            Optimizer = OptimizerKind.Adam,
+            DiscriminatorLearningRate = 0.02,
+            GeneratorLearningRate = 0.001,
+            Model = Tiny.Model with { Dropout = 0 },
+        };
+        var (training, validation) = Data(settings.Model, songs: 64);
+        using var trainer = new Trainer(settings, CPU);
+
+        var results = Enumerable.Range(0, 6).Select(_ => trainer.RunEpoch(training, validation)).ToList();
+
+        Assert.True(results.Sum(r => r.GeneratorUpdatesSkipped) > 0, "the generator was never frozen");
+        Assert.True(results.Sum(r => r.DiscriminatorUpdatesSkipped) > 0, "the discriminator was never frozen");
+    }
+
+    [Fact]
+    public void The_curriculum_lengthens_windows_each_epoch_up_to_the_full_length()
+    {
+        Assert.Equal([4, 8, 12, 12], Enumerable.Range(0, 4).Select(Tiny.SequenceLengthAt));
+        Assert.Equal(12, (Tiny with { CurriculumStep = 0 }).SequenceLengthAt(0));
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_losses()
+    {
+        var (training, validation) = Data(Tiny.Model);
+
+        static IEnumerable<EpochResult> Run(TrainingSettings settings, SongWindows training, SongWindows validation)
+        {
+            using var trainer = new Trainer(settings, CPU);
+            return [.. Enumerable.Range(0, 3).Select(_ => trainer.RunEpoch(training, validation))];
+        }
+
+        var first = Run(Tiny, training, validation).Select(r => r.Training).ToList();
+        var second = Run(Tiny, training, validation).Select(r => r.Training).ToList();
+        var otherSeed = Run(Tiny with { Seed = 12 }, training, validation).Select(r => r.Training).ToList();
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, otherSeed);
+    }
+
+    [Fact]
+    public void Resuming_from_a_checkpoint_gives_the_same_losses_as_an_uninterrupted_run()
+    {
+        using var folder = new TemporaryFolder();
+        var path = Path.Combine(folder.Path, Checkpoint.FileName);
+        var settings = Tiny with { Optimizer = OptimizerKind.Adam, GeneratorLearningRate = 0.01, DiscriminatorLearningRate = 0.01 };
+        var (training, validation) = Data(settings.Model);
+
+        List<EpochResult> uninterrupted;
+        using (var trainer = new Trainer(settings, CPU))
+            uninterrupted = [.. Enumerable.Range(0, 4).Select(_ => trainer.RunEpoch(training, validation))];
+
+        using (var trainer = new Trainer(settings, CPU))
+        {
+            trainer.RunEpoch(training, validation);
+            trainer.RunEpoch(training, validation);
+            Checkpoint.Save(trainer, path, "synthetic", "test");
+            trainer.RunEpoch(training, validation);   // lost with the "crash" below
+        }
+        manual_seed(999);                             // whatever happened to the process's random state since
+        List<EpochResult> resumed;
+        using (var trainer = Checkpoint.Load(path, CPU))
+        {
+            Assert.Equal(2, trainer.EpochsDone);
+            resumed = [.. Enumerable.Range(0, 2).Select(_ => trainer.RunEpoch(training, validation))];
+        }
+
+        Assert.Equal(uninterrupted.Skip(2).Select(r => (r.Epoch, r.Training, r.Validation)), resumed.Select(r => (r.Epoch, r.Training, r.Validation)));
+        Assert.Equal(uninterrupted[^1].Statistics, resumed[^1].Statistics);
+    }
+
+    [Fact]
+    public void Three_tones_per_step_train_too()
+    {
+        var settings = Tiny with { Model = Tiny.Model with { TonesPerStep = 3 }, PretrainingEpochs = 1 };
+        var (training, validation) = Data(settings.Model);
+        using var trainer = new Trainer(settings, CPU);
+
+        var pretraining = trainer.RunEpoch(training, validation);
+        var adversarial = trainer.RunEpoch(training, validation);
+
+        Assert.Equal(10, settings.Model.Features);
+        Assert.True(double.IsFinite(pretraining.Training.Pretraining!.Value));
+        Assert.True(double.IsFinite(adversarial.Training.Discriminator!.Value));
+        Assert.Equal(4, trainer.Sample(4, 1).Count);
+    }
+
+    private static float[] Snapshot(nn.Module module) => [.. module.parameters().SelectMany(p => p.data<float>().ToArray())];
+}

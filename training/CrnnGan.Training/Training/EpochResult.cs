@@ -1,0 +1,27 @@
+namespace CrnnGan.Training.Training;
+
+/// <summary>
+/// Mean losses over an epoch's batches (or the validation windows); null where the phase has no such loss.
+/// <see cref="Generator"/> is always the game loss −log D(G(z)), on the same scale as the discriminator's, which
+/// the freezing rule compares; <see cref="FeatureMatching"/> is what the generator minimises when it trains by
+/// feature matching.
+/// </summary>
+public sealed record LossSummary(double? Pretraining, double? Discriminator, double? Generator, double? FeatureMatching)
+{
+    public static LossSummary None { get; } = new(null, null, null, null);
+}
+
+/// <summary>One line of the training log: what an epoch did and how the generator's samples measure.</summary>
+public sealed record EpochResult(
+    int Epoch,
+    string Phase,
+    int SequenceLength,
+    int Batches,
+    LossSummary Training,
+    LossSummary Validation,
+    int DiscriminatorUpdatesSkipped,
+    int GeneratorUpdatesSkipped,
+    double Seconds,
+    double SongsPerSecond,
+    double PeakMemoryMegabytes,
+    IReadOnlyDictionary<string, double> Statistics);

@@ -1,0 +1,42 @@
+using static TorchSharp.torch;
+
+namespace CrnnGan.Training.Training;
+
+/// <summary>
+/// The losses of C-RNN-GAN, computed from the discriminator's per-step logits so that no log ever sees 0.
+/// D(x) = mean_t σ(l_t), so log D(x) = logsumexp_t log σ(l_t) − log T, and since 1 − σ(l) = σ(−l),
+/// log(1 − D(x)) = logsumexp_t log σ(−l_t) − log T: both exact and finite for any logits.
+/// </summary>
+public static class Losses
+{
+    /// <summary>log D(x) per sequence, from logits [batch, steps].</summary>
+    public static Tensor LogD(Tensor logits) =>
+        nn.functional.logsigmoid(logits).logsumexp(1) - Math.Log(logits.shape[1]);
+
+    /// <summary>log(1 − D(x)) per sequence, from logits [batch, steps].</summary>
+    public static Tensor LogOneMinusD(Tensor logits) =>
+        nn.functional.logsigmoid(-logits).logsumexp(1) - Math.Log(logits.shape[1]);
+
+    /// <summary>L_D = mean(−log D(x) − log(1 − D(G(z)))).</summary>
+    public static Tensor Discriminator(Tensor realLogits, Tensor generatedLogits) =>
+        (-LogD(realLogits) - LogOneMinusD(generatedLogits)).mean();
+
+    /// <summary>The generator's loss against the discriminator: minimax or non-saturating.</summary>
+    public static Tensor Generator(Tensor generatedLogits, GeneratorLoss loss) => loss switch
+    {
+        GeneratorLoss.Minimax => LogOneMinusD(generatedLogits).mean(),
+        GeneratorLoss.NonSaturating => (-LogD(generatedLogits)).mean(),
+        _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Feature matching is computed from features, not logits."),
+    };
+
+    /// <summary>
+    /// Feature matching: the mean squared difference between the discriminator's r_t on real and on generated
+    /// sequences, sample i against sample i. The reference sums instead; the mean keeps the loss's scale
+    /// independent of batch, length and width, so that the freezing rule compares like with like.
+    /// </summary>
+    public static Tensor FeatureMatching(Tensor realFeatures, Tensor generatedFeatures) =>
+        (realFeatures.detach() - generatedFeatures).square().mean();
+
+    /// <summary>Pretraining: squared error of next-step prediction.</summary>
+    public static Tensor Pretraining(Tensor predicted, Tensor real) => (predicted - real).square().mean();
+}

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using CrnnGan.Inference.Features;
+using CrnnGan.Inference.Music;
+using CrnnGan.Inference.Randomness;
+using CrnnGan.Inference.Statistics;
+using CrnnGan.Training.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using Generator = CrnnGan.Training.Model.Generator;
+
+namespace CrnnGan.Training.Training;
+
+/// <summary>
+/// Trains C-RNN-GAN one epoch at a time: maximum-likelihood pretraining of the generator with teacher
+/// forcing, then adversarial training with the paper's freezing rule. Everything random is seeded, and all
+/// of its state (networks, optimisers, random generators, epochs done) goes into a <see cref="Checkpoint"/>.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private const ulong ValidationStream = 0x76616C6964UL;
+
+    public Trainer(TrainingSettings settings, Device device)
+    {
+        Settings = settings;
+        Device = device;
+        random.manual_seed((long)settings.Seed);
+        Generator = new Generator(settings.Model);
+        Discriminator = new Discriminator(settings.Model);
+        Generator.to(device);
+        Discriminator.to(device);
+        GeneratorOptimizer = CreateOptimizer(Generator.parameters(), settings.GeneratorLearningRate);
+        DiscriminatorOptimizer = CreateOptimizer(Discriminator.parameters(), settings.DiscriminatorLearningRate);
+        DataRandom = new SeededRandom(settings.Seed);
+    }
+
+    public TrainingSettings Settings { get; }
+
+    public Device Device { get; }
+
+    public Generator Generator { get; }
+
+    public Discriminator Discriminator { get; }
+
+    public OptimizerHelper GeneratorOptimizer { get; }
+
+    public OptimizerHelper DiscriminatorOptimizer { get; }
+
+    /// <summary>Draws the training windows and their order.</summary>
+    public SeededRandom DataRandom { get; set; }
+
+    public int EpochsDone { get; set; }
+
+    /// <param name="progress">Receives (batches done, batches in the epoch, the batch's losses).</param>
+    public EpochResult RunEpoch(SongWindows training, SongWindows validation, IProgress<(int Done, int Total, LossSummary Losses)>? progress = null)
+    {
+        var epoch = EpochsDone;
+        var length = Settings.SequenceLengthAt(epoch);
+        var pretraining = Settings.IsPretraining(epoch);
+        var batches = training.BatchesPerEpoch(Settings.BatchSize);
+        if (batches == 0)
+            throw new InvalidOperationException($"{training.Count} training songs do not fill one batch of {Settings.BatchSize}.");
+
+        var clock = Stopwatch.StartNew();
+        Generator.train();
+        Discriminator.train();
+        var losses = new LossAverage();
+        int discriminatorSkipped = 0, generatorSkipped = 0;
+        foreach (var values in training.Batches(Settings.BatchSize, length, DataRandom))
+        {
+            using var scope = NewDisposeScope();
+            var real = training.ToTensor(values, length, Device);
+            if (pretraining)
+            {
+                losses.Add(new LossSummary(PretrainingStep(real), null, null, null));
+            }
+            else
+            {
+                var step = AdversarialStep(real);
+                losses.Add(step.Losses);
+                discriminatorSkipped += step.DiscriminatorUpdated ? 0 : 1;
+                generatorSkipped += step.GeneratorUpdated ? 0 : 1;
+            }
+            progress?.Report((losses.Count, batches, losses.Last));
+        }
+
+        var validationLosses = Validate(validation, length, pretraining);
+        var statistics = SampleStatistics();
+        EpochsDone++;
+        return new EpochResult(
+            EpochsDone,
+            pretraining ? "pretraining" : "adversarial",
+            length,
+            losses.Count,
+            losses.Mean,
+            validationLosses,
+            discriminatorSkipped,
+            generatorSkipped,
+            clock.Elapsed.TotalSeconds,
+            losses.Count * Settings.BatchSize / clock.Elapsed.TotalSeconds,
+            PeakMemoryMegabytes(),
+            statistics);
+    }
+
+    /// <summary>The process's peak resident memory so far (native tensors included).</summary>
+    private static double PeakMemoryMegabytes()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / 1048576.0;
+    }
+
+    /// <summary>Teacher forcing: the generator predicts each real step from the real step before it.</summary>
+    private double PretrainingStep(Tensor real)
+    {
+        var (noise, first) = Noise(real.shape[0], real.shape[1]);
+        var loss = Losses.Pretraining(Generator.PredictNext(noise, real, first), real);
+        GeneratorOptimizer.zero_grad();
+        loss.backward();
+        nn.utils.clip_grad_norm_(Generator.parameters(), Settings.MaxGradientNorm);
+        GeneratorOptimizer.step();
+        return loss.item<float>();
+    }
+
+    private (LossSummary Losses, bool DiscriminatorUpdated, bool GeneratorUpdated) AdversarialStep(Tensor real)
+    {
+        var (noise, first) = Noise(real.shape[0], real.shape[1]);
+        var generated = Generator.call(noise, first);
+
+        var realFeatures = Discriminator.Features(real);
+        var discriminatorLoss = Losses.Discriminator(
+            Discriminator.Logits(realFeatures),
+            Discriminator.Logits(Discriminator.Features(generated.detach())));
+        var generatedFeatures = Discriminator.Features(generated);
+        var generatedLogits = Discriminator.Logits(generatedFeatures);
+        var gameLoss = (-Losses.LogD(generatedLogits)).mean();
+        var featureMatching = Settings.GeneratorLoss == GeneratorLoss.FeatureMatching ? Losses.FeatureMatching(realFeatures, generatedFeatures) : null;
+        var generatorLoss = featureMatching ?? Losses.Generator(generatedLogits, Settings.GeneratorLoss);
+
+        // The paper's freezing: a network sits out a batch while it is far ahead of the other. The two game
+        // losses are compared (feature matching has a scale of its own).
+        double d = discriminatorLoss.item<float>(), g = gameLoss.item<float>();
+        var updateDiscriminator = !(d < Settings.FreezeRatio * g);
+        var updateGenerator = !(g < Settings.FreezeRatio * d);
+
+        // Both backward passes run before either step changes the weights that the other's graph holds.
+        GeneratorOptimizer.zero_grad();
+        if (updateGenerator)
+            generatorLoss.backward();
+        DiscriminatorOptimizer.zero_grad();
+        if (updateDiscriminator)
+            discriminatorLoss.backward();
+        if (updateGenerator)
+        {
+            nn.utils.clip_grad_norm_(Generator.parameters(), Settings.MaxGradientNorm);
+            GeneratorOptimizer.step();
+        }
+        if (updateDiscriminator)
+        {
+            nn.utils.clip_grad_norm_(Discriminator.parameters(), Settings.MaxGradientNorm);
+            DiscriminatorOptimizer.step();
+        }
+        return (new LossSummary(null, d, g, featureMatching?.item<float>()), updateDiscriminator, updateGenerator);
+    }
+
+    /// <summary>Losses on one fixed window per validation song, without dropout and without learning.</summary>
+    private LossSummary Validate(SongWindows validation, int length, bool pretraining)
+    {
+        var batchSize = Math.Min(Settings.BatchSize, validation.Count);
+        if (batchSize == 0)
+            return LossSummary.None;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Generator.eval();
+        Discriminator.eval();
+        var noiseSource = new torch.Generator(Settings.Seed ^ ValidationStream, Device);
+        var losses = new LossAverage();
+        foreach (var values in validation.Batches(batchSize, length, new SeededRandom(Settings.Seed ^ ValidationStream)))
+        {
+            var real = validation.ToTensor(values, length, Device);
+            var (noise, first) = Noise(real.shape[0], real.shape[1], noiseSource);
+            var pretrainingLoss = Losses.Pretraining(Generator.PredictNext(noise, real, first), real).item<float>();
+            if (pretraining)
+            {
+                losses.Add(new LossSummary(pretrainingLoss, null, null, null));
+                continue;
+            }
+            var realFeatures = Discriminator.Features(real);
+            var generatedFeatures = Discriminator.Features(Generator.call(noise, first));
+            var generatedLogits = Discriminator.Logits(generatedFeatures);
+            losses.Add(new LossSummary(
+                pretrainingLoss,
+                Losses.Discriminator(Discriminator.Logits(realFeatures), generatedLogits).item<float>(),
+                (-Losses.LogD(generatedLogits)).mean().item<float>(),
+                Settings.GeneratorLoss == GeneratorLoss.FeatureMatching ? Losses.FeatureMatching(realFeatures, generatedFeatures).item<float>() : null));
+        }
+        return losses.Mean;
+    }
+
+    /// <summary>
+    /// Songs of <see cref="TrainingSettings.SequenceLength"/> steps from fixed noise, without dropout, decoded
+    /// to tones: the same noise every epoch, so the statistics show how the generator changes.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<Tone>> Sample(int count, ulong seed)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Generator.eval();
+        var (noise, first) = Noise(count, Settings.SequenceLength, new torch.Generator(seed, Device));
+        var steps = Generator.call(noise, first).cpu().data<float>().ToArray();
+        var layout = Settings.Model.Layout;
+        FeatureScaling.Denormalise(steps, layout);
+        var width = Settings.SequenceLength * layout.FeaturesPerStep;
+        return [.. Enumerable.Range(0, count).Select(i => StepEncoder.Decode(new StepSequence(layout, steps[(i * width)..((i + 1) * width)])))];
+    }
+
+    private Dictionary<string, double> SampleStatistics() =>
+        StatisticSummary.Of([.. Sample(Settings.StatisticsSamples, Settings.Seed ^ ValidationStream).Select(ToneStatistics.Of)])
+            .ToDictionary(s => s.Name, s => s.Mean);
+
+    /// <summary>z ~ U[0,1) for every step, and the uniform random "previous output" before the first step.</summary>
+    private (Tensor Noise, Tensor First) Noise(long batch, long steps, torch.Generator? source = null) =>
+        (rand([batch, steps, Settings.Model.Noise], generator: source, device: Device),
+         rand([batch, Settings.Model.Features], generator: source, device: Device));
+
+    private OptimizerHelper CreateOptimizer(IEnumerable<Parameter> parameters, double learningRate) => Settings.Optimizer switch
+    {
+        OptimizerKind.Adam => optim.Adam(parameters, learningRate, weight_decay: Settings.L2),
+        _ => optim.SGD(parameters, learningRate, weight_decay: Settings.L2),
+    };
+
+    public void Dispose()
+    {
+        Generator.Dispose();
+        Discriminator.Dispose();
+        GeneratorOptimizer.Dispose();
+        DiscriminatorOptimizer.Dispose();
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CrnnGan.Training.Model;
+
+namespace CrnnGan.Training.Training;
+
+public enum OptimizerKind
+{
+    Sgd,
+    Adam,
+}
+
+public enum GeneratorLoss
+{
+    /// <summary>Squared difference of the discriminator's r_t on real and generated sequences (the paper's choice).</summary>
+    FeatureMatching,
+
+    /// <summary>The paper's minimax loss, mean log(1 − D(G(z))).</summary>
+    Minimax,
+
+    /// <summary>The reference code's −log D(G(z)).</summary>
+    NonSaturating,
+}
+
+/// <summary>
+/// Everything that decides a training run. The defaults are the paper's configuration (Mogren 2016,
+/// section 3) where it gives one; the L2 coefficient, which it does not give, is ours.
+/// </summary>
+public sealed record TrainingSettings
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public ModelSettings Model { get; init; } = new();
+
+    /// <summary>Epochs in all, pretraining included.</summary>
+    public int Epochs { get; init; } = 100;
+
+    /// <summary>Epochs of maximum-likelihood pretraining of the generator alone, with teacher forcing.</summary>
+    public int PretrainingEpochs { get; init; } = 6;
+
+    /// <summary>Train by pretraining alone for every epoch: the paper's maximum-likelihood baseline.</summary>
+    public bool PretrainingOnly { get; init; }
+
+    public int BatchSize { get; init; } = 20;
+
+    /// <summary>Steps per training window.</summary>
+    public int SequenceLength { get; init; } = 100;
+
+    /// <summary>Window length grows by this many steps each epoch, from this many, up to <see cref="SequenceLength"/>; 0 trains on full windows from the start.</summary>
+    public int CurriculumStep { get; init; } = 4;
+
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    public double GeneratorLearningRate { get; init; } = 0.1;
+
+    public double DiscriminatorLearningRate { get; init; } = 0.05;
+
+    /// <summary>Gradients of each network are clipped to this global norm.</summary>
+    public double MaxGradientNorm { get; init; } = 5;
+
+    /// <summary>L2 penalty on the weights, applied as weight decay by the optimisers.</summary>
+    public double L2 { get; init; } = 1e-4;
+
+    public GeneratorLoss GeneratorLoss { get; init; } = GeneratorLoss.FeatureMatching;
+
+    /// <summary>A network skips its update while its loss is below this share of the other's; 0 never freezes.</summary>
+    public double FreezeRatio { get; init; } = 0.7;
+
+    /// <summary>Songs sampled at the end of every epoch to log the paper's statistics.</summary>
+    public int StatisticsSamples { get; init; } = 20;
+
+    /// <summary>Write sampled songs as MIDI every this many epochs; 0 never.</summary>
+    public int SampleEvery { get; init; } = 5;
+
+    public int SamplesWritten { get; init; } = 4;
+
+    public ulong Seed { get; init; }
+
+    /// <summary>Window length in a given (0-based) epoch.</summary>
+    public int SequenceLengthAt(int epoch) =>
+        CurriculumStep <= 0 ? SequenceLength : Math.Min(SequenceLength, (epoch + 1) * CurriculumStep);
+
+    public bool IsPretraining(int epoch) => PretrainingOnly || epoch < PretrainingEpochs;
+
+    /// <summary>Every setting out of range, each named; empty when the settings can be trained with.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        void Require(bool ok, string problem)
+        {
+            if (!ok)
+                problems.Add(problem);
+        }
+
+        Require(Model.TonesPerStep is >= 1 and <= 8, $"tones_per_step must be between 1 and 8, not {Model.TonesPerStep}");
+        Require(Model.HiddenSize >= 1, $"hidden_size must be at least 1, not {Model.HiddenSize}");
+        Require(Model.Layers >= 1, $"layers must be at least 1, not {Model.Layers}");
+        Require(Model.NoiseSize >= 0, $"noise_size must be 0 (as wide as a step) or more, not {Model.NoiseSize}");
+        Require(Model.Dropout is >= 0 and < 1, $"dropout must be in [0, 1), not {Model.Dropout}");
+        Require(Epochs >= 1, $"epochs must be at least 1, not {Epochs}");
+        Require(PretrainingEpochs >= 0, $"pretraining_epochs must be 0 or more, not {PretrainingEpochs}");
+        Require(BatchSize >= 1, $"batch_size must be at least 1, not {BatchSize}");
+        Require(SequenceLength >= 2, $"sequence_length must be at least 2, not {SequenceLength}");
+        Require(CurriculumStep >= 0, $"curriculum_step must be 0 or more, not {CurriculumStep}");
+        Require(GeneratorLearningRate > 0, $"generator_learning_rate must be above 0, not {GeneratorLearningRate}");
+        Require(DiscriminatorLearningRate > 0, $"discriminator_learning_rate must be above 0, not {DiscriminatorLearningRate}");
+        Require(MaxGradientNorm > 0, $"max_gradient_norm must be above 0, not {MaxGradientNorm}");
+        Require(L2 >= 0, $"l2 must be 0 or more, not {L2}");
+        Require(FreezeRatio is >= 0 and < 1, $"freeze_ratio must be in [0, 1), not {FreezeRatio}");
+        Require(StatisticsSamples >= 1, $"statistics_samples must be at least 1, not {StatisticsSamples}");
+        Require(SampleEvery >= 0, $"sample_every must be 0 or more, not {SampleEvery}");
+        Require(SamplesWritten >= 0, $"samples_written must be 0 or more, not {SamplesWritten}");
+        return problems;
+    }
+
+    public static TrainingSettings Load(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingSettings>(File.ReadAllText(path), Json)
+                ?? throw new InvalidDataException($"The settings file {path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The settings file {path} is not valid: {e.Message}", e);
+        }
+    }
+}
