@@ -64,7 +64,7 @@ public static class CorpusCommand
             if (corpus.SongCount == 0)
                 throw new InvalidDataException($"No usable MIDI file in {root} ({corpus.FilesFound} MIDI files found, {corpus.Unusable.Count} unusable).");
 
-            var report = CorpusReport.Of(corpus, Describe(split), layout, parse.GetValue(window), seedValue);
+            var report = CorpusReport.Of(corpus, split.Describe(), layout, parse.GetValue(window), seedValue);
             if (parse.GetValue(json))
                 Console.Out.WriteLine(JsonSerializer.Serialize(report, Json));
             else
@@ -84,13 +84,6 @@ public static class CorpusCommand
             var test = testList?.FullName ?? Path.Combine(validationList!.DirectoryName!, "test.txt");
             return new CorpusSplit.HoldOutLists(validation, test);
         }
-        return (CorpusSplit?)CorpusSplit.FindHoldOutLists(root) ?? new CorpusSplit.Percentages(10, 5, seed);
+        return CorpusSplit.Default(root, seed);
     }
-
-    private static string Describe(CorpusSplit split) => split switch
-    {
-        CorpusSplit.HoldOutLists l => $"hold-out lists {l.ValidationList} and {l.TestList}",
-        CorpusSplit.Percentages p => $"seeded percentages: validation {p.ValidationPercent}%, test {p.TestPercent}%, seed {p.Seed}",
-        _ => split.ToString(),
-    };
 }

@@ -7,7 +7,10 @@ public abstract record CorpusSplit
     /// The reference's fixed hold-out lists: text files with one path per line, relative to the list's own
     /// folder (e.g. <c>classical/mozart/245div1.mid</c>). Every other file is training data.
     /// </summary>
-    public sealed record HoldOutLists(string ValidationList, string TestList) : CorpusSplit;
+    public sealed record HoldOutLists(string ValidationList, string TestList) : CorpusSplit
+    {
+        public override string Describe() => $"hold-out lists {ValidationList} and {TestList}";
+    }
 
     /// <summary>
     /// Seeded percentages: files are ordered by a hash of the seed and their path, the first share goes to
@@ -15,6 +18,8 @@ public abstract record CorpusSplit
     /// </summary>
     public sealed record Percentages(double ValidationPercent, double TestPercent, ulong Seed) : CorpusSplit
     {
+        public override string Describe() => $"seeded percentages: validation {ValidationPercent}%, test {TestPercent}%, seed {Seed}";
+
         public Percentages Validate()
         {
             if (ValidationPercent is < 0 or > 100 || TestPercent is < 0 or > 100 || ValidationPercent + TestPercent > 100)
@@ -22,6 +27,13 @@ public abstract record CorpusSplit
             return this;
         }
     }
+
+    /// <summary>The reference's hold-out lists when they are beside the folder, else 10% validation and 5% test by seed.</summary>
+    public static CorpusSplit Default(string dataFolder, ulong seed) =>
+        (CorpusSplit?)FindHoldOutLists(dataFolder) ?? new Percentages(10, 5, seed);
+
+    /// <summary>A line that says how the corpus is split.</summary>
+    public abstract string Describe();
 
     /// <summary>The hold-out lists beside a data folder, as the reference corpus keeps them (validation.txt and test.txt in the folder or its parent), or null.</summary>
     public static HoldOutLists? FindHoldOutLists(string dataFolder)

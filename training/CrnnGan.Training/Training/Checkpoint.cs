@@ -9,7 +9,7 @@ namespace CrnnGan.Training.Training;
 public sealed record CheckpointInfo(int EpochsDone, IReadOnlyList<ulong> DataRandomState, string Data, string CodeVersion);
 
 /// <summary>Something wrong with a checkpoint file, said in one line.</summary>
-public sealed class CheckpointException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class CheckpointException(string message, Exception? inner = null) : IOException(message, inner);
 
 /// <summary>
 /// A whole training state in one zip file: settings, networks, optimisers, random generators and epochs done.
@@ -50,10 +50,16 @@ public static class Checkpoint
     public static CheckpointInfo ReadInfo(string path) =>
         Open(path, zip => Read(zip, "info.json", s => JsonSerializer.Deserialize<CheckpointInfo>(s, TrainingSettings.Json)!));
 
-    /// <summary>A trainer in the state the checkpoint saved, ready to run its next epoch.</summary>
-    public static Trainer Load(string path, Device device) => Open(path, zip =>
+    /// <summary>
+    /// A trainer in the state the checkpoint saved, ready to run its next epoch; with <paramref name="resumeAs"/>,
+    /// under those settings, which may differ from the saved ones only as <see cref="TrainingSettings.CanBeResumedAs"/> allows.
+    /// </summary>
+    public static Trainer Load(string path, Device device, TrainingSettings? resumeAs = null) => Open(path, zip =>
     {
-        var settings = Read(zip, "settings.json", s => JsonSerializer.Deserialize<TrainingSettings>(s, TrainingSettings.Json)!);
+        var saved = Read(zip, "settings.json", s => JsonSerializer.Deserialize<TrainingSettings>(s, TrainingSettings.Json)!);
+        if (resumeAs is not null && !saved.CanBeResumedAs(resumeAs))
+            throw new CheckpointException($"The checkpoint {path} was trained with other settings: {string.Join("; ", saved.DifferencesFrom(resumeAs))}.");
+        var settings = resumeAs ?? saved;
         var info = Read(zip, "info.json", s => JsonSerializer.Deserialize<CheckpointInfo>(s, TrainingSettings.Json)!);
         var trainer = new Trainer(settings, device);
         try
@@ -89,7 +95,7 @@ public static class Checkpoint
             using var zip = ZipFile.OpenRead(path);
             return read(zip);
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException or IOException or NotSupportedException or InvalidOperationException)
+        catch (Exception e) when (e is not CheckpointException)
         {
             throw new CheckpointException($"The checkpoint {path} is corrupt or incomplete: {e.Message}", e);
         }

@@ -36,6 +36,9 @@ public sealed record TrainingSettings
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>The same conventions on one line, for JSON-lines logs.</summary>
+    public static readonly JsonSerializerOptions Compact = new(Json) { WriteIndented = false, UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
+
     public ModelSettings Model { get; init; } = new();
 
     /// <summary>Epochs in all, pretraining included.</summary>
@@ -87,6 +90,26 @@ public sealed record TrainingSettings
         CurriculumStep <= 0 ? SequenceLength : Math.Min(SequenceLength, (epoch + 1) * CurriculumStep);
 
     public bool IsPretraining(int epoch) => PretrainingOnly || epoch < PretrainingEpochs;
+
+    /// <summary>
+    /// Whether a run trained with these settings can continue under <paramref name="next"/>: only the number of
+    /// epochs and the sampling may change, since anything else would make the resumed run another run.
+    /// </summary>
+    public bool CanBeResumedAs(TrainingSettings next) => DifferencesFrom(next).Count == 0;
+
+    /// <summary>The settings that differ from <paramref name="next"/> beyond epochs and sampling, as "name: old → new".</summary>
+    public IReadOnlyList<string> DifferencesFrom(TrainingSettings next)
+    {
+        var comparable = next with { Epochs = Epochs, SampleEvery = SampleEvery, SamplesWritten = SamplesWritten, StatisticsSamples = StatisticsSamples };
+        var mine = JsonSerializer.SerializeToElement(this, Json);
+        var theirs = JsonSerializer.SerializeToElement(comparable, Json);
+        return [.. Flatten(mine, "").Zip(Flatten(theirs, "")).Where(p => p.First.Value != p.Second.Value).Select(p => $"{p.First.Name}: {p.First.Value} → {p.Second.Value}")];
+
+        static IEnumerable<(string Name, string Value)> Flatten(JsonElement element, string prefix) =>
+            element.ValueKind == JsonValueKind.Object
+                ? element.EnumerateObject().SelectMany(p => Flatten(p.Value, prefix + p.Name + "."))
+                : [(prefix.TrimEnd('.'), element.GetRawText())];
+    }
 
     /// <summary>Every setting out of range, each named; empty when the settings can be trained with.</summary>
     public IReadOnlyList<string> Problems()

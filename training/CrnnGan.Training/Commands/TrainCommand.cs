@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Reflection;
+using CrnnGan.Terminal;
+using CrnnGan.Training.Model;
+using CrnnGan.Training.Training;
+using Spectre.Console;
+
+namespace CrnnGan.Training.Commands;
+
+/// <summary>`crnngan-train train`: trains C-RNN-GAN on a MIDI folder, one checkpoint per epoch.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "Folder of MIDI files (hold-out lists validation.txt/test.txt beside it are used when present).", Required = true }.AcceptExistingOnly();
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: checkpoint.zip, training-log.jsonl, samples/.", Required = true };
+        var settingsFile = new Option<FileInfo>("--settings") { Description = "Training settings as JSON (see README); flags override it." }.AcceptExistingOnly();
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint." };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs in all, pretraining included (default 100)." };
+        var pretrainingEpochs = new Option<int?>("--pretraining-epochs") { Description = "Epochs of generator pretraining (default 6)." };
+        var pretrainingOnly = new Option<bool?>("--pretraining-only") { Description = "Train by pretraining alone: the paper's maximum-likelihood baseline." };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed of everything random (default 0)." };
+        var tonesPerStep = new Option<int?>("--tones-per-step", "-k") { Description = "1 (C-RNN-GAN) or 3 (C-RNN-GAN-3)." };
+        var hidden = new Option<int?>("--hidden") { Description = "LSTM units per layer (default 350)." };
+        var layers = new Option<int?>("--layers") { Description = "LSTM layers per network (default 2)." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Songs per batch (default 20)." };
+        var sequenceLength = new Option<int?>("--sequence-length") { Description = "Steps per training window (default 100)." };
+        var optimizer = new Option<OptimizerKind?>("--optimizer") { Description = "sgd (the paper's) or adam." };
+        var generatorLoss = new Option<GeneratorLoss?>("--generator-loss") { Description = "featurematching (the paper's), minimax or nonsaturating." };
+        var sampleEvery = new Option<int?>("--sample-every") { Description = "Write sample MIDI files every N epochs (default 5; 0 never)." };
+
+        var command = new Command("train", "Train C-RNN-GAN: pretraining, then adversarial training; a checkpoint and a log line every epoch.")
+        {
+            data, output, settingsFile, resume, device, epochs, pretrainingEpochs, pretrainingOnly, seed,
+            tonesPerStep, hidden, layers, batchSize, sequenceLength, optimizer, generatorLoss, sampleEvery,
+        };
+        command.SetAction(parse =>
+        {
+            var run = TrainingRun.Prepare(parse.GetValue(output)!.FullName, parse.GetValue(resume));
+            var fromCheckpoint = parse.GetValue(resume) ? Checkpoint.ReadSettings(run.CheckpointPath) : null;
+            var baseline = fromCheckpoint
+                ?? (parse.GetValue(settingsFile) is { } file ? TrainingSettings.Load(file.FullName) : new TrainingSettings());
+
+            var model = baseline.Model with
+            {
+                TonesPerStep = parse.GetValue(tonesPerStep) ?? baseline.Model.TonesPerStep,
+                HiddenSize = parse.GetValue(hidden) ?? baseline.Model.HiddenSize,
+                Layers = parse.GetValue(layers) ?? baseline.Model.Layers,
+            };
+            var settings = baseline with
+            {
+                Model = model,
+                Epochs = parse.GetValue(epochs) ?? baseline.Epochs,
+                PretrainingEpochs = parse.GetValue(pretrainingEpochs) ?? baseline.PretrainingEpochs,
+                PretrainingOnly = parse.GetValue(pretrainingOnly) ?? baseline.PretrainingOnly,
+                Seed = parse.GetValue(seed) ?? baseline.Seed,
+                BatchSize = parse.GetValue(batchSize) ?? baseline.BatchSize,
+                SequenceLength = parse.GetValue(sequenceLength) ?? baseline.SequenceLength,
+                Optimizer = parse.GetValue(optimizer) ?? baseline.Optimizer,
+                GeneratorLoss = parse.GetValue(generatorLoss) ?? baseline.GeneratorLoss,
+                SampleEvery = parse.GetValue(sampleEvery) ?? baseline.SampleEvery,
+            };
+            if (settings.Problems() is { Count: > 0 } problems)
+                throw new ArgumentException($"The training settings are not valid: {string.Join("; ", problems)}.");
+            if (fromCheckpoint is not null && !fromCheckpoint.CanBeResumedAs(settings))
+                throw new ArgumentException($"The checkpoint in {run.Folder} was trained with other settings: {string.Join("; ", fromCheckpoint.DifferencesFrom(settings))}. A resumed run may change only how long it trains and how it samples; train in another folder to change the rest.");
+
+            var torchDevice = TrainingDevice.Resolve(parse.GetValue(device)!);
+            var dataFolder = parse.GetValue(data)!.FullName;
+            var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
+                TrainingRun.LoadCorpus(dataFolder, settings.Seed, settings.BatchSize, new Progress<(int Done, int Total)>(p => (task.MaxValue, task.Value) = (p.Total, p.Done))));
+            var training = new SongWindows(corpus.Training, settings.Model.Layout);
+            var validation = new SongWindows(corpus.Validation, settings.Model.Layout);
+            var console = ProgressDisplay.Stderr;
+            console.MarkupLineInterpolated($"[bold]{corpus.Training.Count}[/] training and [bold]{corpus.Validation.Count}[/] validation songs ({corpus.Unusable.Count} files unusable); {CorpusDescription(corpus)}; device {torchDevice.type}.");
+
+            using var trainer = fromCheckpoint is null ? new Trainer(settings, torchDevice) : Checkpoint.Load(run.CheckpointPath, torchDevice, settings);
+            if (fromCheckpoint is not null)
+            {
+                run.Log.TruncateTo(trainer.EpochsDone);
+                console.MarkupLineInterpolated($"Resuming after epoch [bold]{trainer.EpochsDone}[/] of {settings.Epochs}.");
+            }
+            var codeVersion = typeof(TrainCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+            while (trainer.EpochsDone < settings.Epochs)
+            {
+                var epoch = trainer.EpochsDone + 1;
+                var result = ProgressDisplay.Run($"epoch {epoch}/{settings.Epochs}", "songs", task =>
+                    trainer.RunEpoch(training, validation, new Progress<(int Done, int Total, LossSummary Losses)>(p =>
+                    {
+                        task.MaxValue = p.Total * settings.BatchSize;
+                        task.Value = p.Done * settings.BatchSize;
+                        task.Description = $"epoch {epoch}/{settings.Epochs} {Describe(p.Losses)}";
+                    })));
+                run.Complete(trainer, result, dataFolder, codeVersion);
+                console.MarkupLine(Markup.Escape(Summary(result)));
+            }
+            console.MarkupLineInterpolated($"Done: {trainer.EpochsDone} epochs in {run.Folder}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string CorpusDescription(CrnnGan.Inference.Data.Corpus corpus) =>
+        corpus.MissingFromFolder.Count > 0 ? $"{corpus.MissingFromFolder.Count} hold-out entries name no file" : "hold-out complete";
+
+    private static string Describe(LossSummary losses) =>
+        losses.Discriminator is { } d ? $"D {d:0.000} G {losses.Generator:0.000}" : $"pretraining {losses.Pretraining:0.0000}";
+
+    private static string Summary(EpochResult r) =>
+        $"epoch {r.Epoch} {r.Phase} (length {r.SequenceLength}): train {Describe(r.Training)}, validation {Describe(r.Validation)}" +
+        (r.Phase == "adversarial" ? $", skipped D {r.DiscriminatorUpdatesSkipped} G {r.GeneratorUpdatesSkipped}" : "") +
+        $", {r.Seconds:0.0} s, {r.SongsPerSecond:0.0} songs/s, peak {r.PeakMemoryMegabytes:0} MB";
+}
