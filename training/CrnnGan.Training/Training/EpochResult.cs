@@ -11,7 +11,10 @@ public sealed record LossSummary(double? Pretraining, double? Discriminator, dou
     public static LossSummary None { get; } = new(null, null, null, null);
 }
 
-/// <summary>One line of the training log: what an epoch did and how the generator's samples measure.</summary>
+/// <summary>
+/// One line of the training log: what an epoch did and how the generator's samples measure. <see cref="Seconds"/>
+/// is the whole epoch; <see cref="TrainingSeconds"/> its training batches alone, which songs per second count.
+/// </summary>
 public sealed record EpochResult(
     int Epoch,
     string Phase,
@@ -22,6 +25,7 @@ public sealed record EpochResult(
     int DiscriminatorUpdatesSkipped,
     int GeneratorUpdatesSkipped,
     double Seconds,
+    double TrainingSeconds,
     double SongsPerSecond,
     double PeakMemoryMegabytes,
     IReadOnlyDictionary<string, double> Statistics);

@@ -84,6 +84,7 @@ public sealed class Trainer : IDisposable
             progress?.Report((losses.Count, batches, losses.Last));
         }
 
+        var trainingSeconds = clock.Elapsed.TotalSeconds;
         var validationLosses = Validate(validation, length, pretraining);
         var statistics = SampleStatistics();
         EpochsDone++;
@@ -97,7 +98,8 @@ public sealed class Trainer : IDisposable
             discriminatorSkipped,
             generatorSkipped,
             clock.Elapsed.TotalSeconds,
-            losses.Count * Settings.BatchSize / clock.Elapsed.TotalSeconds,
+            trainingSeconds,
+            losses.Count * Settings.BatchSize / trainingSeconds,
             PeakMemoryMegabytes(),
             statistics);
     }

@@ -1,0 +1,121 @@
+using System.Globalization;
+using CrnnGan.Inference.Features;
+
+namespace CrnnGan.Inference.Generation;
+
+/// <summary>
+/// What an exported generator says about itself in its ONNX metadata_props (keys "crnngan.*"), so that a
+/// consumer needs nothing but the .onnx file.
+/// </summary>
+public sealed record ModelMetadata(
+    int ContractVersion,
+    int TonesPerStep,
+    IReadOnlyList<string> FeatureNames,
+    IReadOnlyList<string> FeatureUnits,
+    IReadOnlyList<float> FeatureScale,
+    int NoiseSize,
+    string NoiseDistribution,
+    int HiddenSize,
+    int Layers,
+    double DefaultTempoBpm,
+    string TrainingCorpus,
+    int Epochs,
+    ulong Seed,
+    string CodeVersion)
+{
+    public const string Prefix = "crnngan.";
+    public const string UniformNoise = "uniform[0,1)";
+
+    public StepLayout Layout => new(TonesPerStep);
+
+    public int Features => FeatureNames.Count;
+
+    /// <summary>Metadata for a generator of the given layout and sizes, with the project's normalisation.</summary>
+    public static ModelMetadata For(StepLayout layout, int noiseSize, int hiddenSize, int layers, string corpus, int epochs, ulong seed, string codeVersion) => new(
+        ModelContract.Version,
+        layout.TonesPerStep,
+        layout.FeatureNames,
+        [.. layout.FeatureNames.Select(UnitOf)],
+        FeatureScaling.Factors(layout),
+        noiseSize,
+        UniformNoise,
+        hiddenSize,
+        layers,
+        120,
+        corpus,
+        epochs,
+        seed,
+        codeVersion);
+
+    public IReadOnlyDictionary<string, string> ToProperties() => new Dictionary<string, string>
+    {
+        [Prefix + "contract_version"] = Text(ContractVersion),
+        [Prefix + "tones_per_step"] = Text(TonesPerStep),
+        [Prefix + "features"] = string.Join(',', FeatureNames),
+        [Prefix + "feature_units"] = string.Join(',', FeatureUnits),
+        [Prefix + "feature_scale"] = string.Join(',', FeatureScale.Select(f => f.ToString("R", CultureInfo.InvariantCulture))),
+        [Prefix + "normalisation"] = "model value = musical value × feature_scale; musical value = model value ÷ feature_scale",
+        [Prefix + "noise_size"] = Text(NoiseSize),
+        [Prefix + "noise_distribution"] = NoiseDistribution,
+        [Prefix + "first_previous"] = $"{UniformNoise} in model units, one value per feature",
+        [Prefix + "hidden_size"] = Text(HiddenSize),
+        [Prefix + "layers"] = Text(Layers),
+        [Prefix + "default_tempo_bpm"] = DefaultTempoBpm.ToString(CultureInfo.InvariantCulture),
+        [Prefix + "training_corpus"] = TrainingCorpus,
+        [Prefix + "epochs"] = Text(Epochs),
+        [Prefix + "seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+        [Prefix + "code_version"] = CodeVersion,
+    };
+
+    /// <summary>Every key <see cref="ToProperties"/> writes; a model without one of them is refused.</summary>
+    public static IReadOnlyList<string> Keys { get; } = [.. For(StepLayout.Monophonic, 4, 1, 1, "", 0, 0, "").ToProperties().Keys];
+
+    /// <exception cref="InvalidDataException">A key is missing or a value cannot be used; the message names it.</exception>
+    public static ModelMetadata Parse(IReadOnlyDictionary<string, string> properties)
+    {
+        var missing = Keys.Where(k => !properties.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
+            throw new InvalidDataException($"The model's metadata lacks {string.Join(", ", missing)}: it was not exported by crnngan-train export, or by an incompatible version.");
+
+        string Get(string key) => properties[Prefix + key];
+        int Int(string key, int min) =>
+            int.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
+                ? v
+                : throw new InvalidDataException($"The model's metadata {Prefix}{key} = '{Get(key)}' is not a whole number of at least {min}.");
+
+        var version = Int("contract_version", 1);
+        if (version != ModelContract.Version)
+            throw new InvalidDataException($"The model follows contract version {version}; this library reads version {ModelContract.Version}.");
+        var tones = Int("tones_per_step", 1);
+        var names = Get("features").Split(',');
+        var layout = new StepLayout(tones);
+        if (!names.SequenceEqual(layout.FeatureNames))
+            throw new InvalidDataException($"The model's features ({Get("features")}) are not the layout of {tones} tone(s) per step.");
+        var scale = Get("feature_scale").Split(',').Select(s =>
+            float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f > 0
+                ? f
+                : throw new InvalidDataException($"The model's metadata {Prefix}feature_scale holds '{s}', not a positive number.")).ToList();
+        if (scale.Count != names.Length)
+            throw new InvalidDataException($"The model gives {scale.Count} feature scales for {names.Length} features.");
+        if (Get("noise_distribution") != UniformNoise)
+            throw new InvalidDataException($"The model wants {Get("noise_distribution")} noise; this library draws {UniformNoise}.");
+        if (!double.TryParse(Get("default_tempo_bpm"), NumberStyles.Float, CultureInfo.InvariantCulture, out var bpm) || !(bpm is > 0 and <= 1000))
+            throw new InvalidDataException($"The model's metadata {Prefix}default_tempo_bpm = '{Get("default_tempo_bpm")}' is not a tempo.");
+        if (!ulong.TryParse(Get("seed"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed))
+            throw new InvalidDataException($"The model's metadata {Prefix}seed = '{Get("seed")}' is not a seed.");
+
+        return new ModelMetadata(
+            version, tones, names, Get("feature_units").Split(','), scale, Int("noise_size", 1), Get("noise_distribution"),
+            Int("hidden_size", 1), Int("layers", 1), bpm, Get("training_corpus"), Int("epochs", 0), seed, Get("code_version"));
+    }
+
+    private static string UnitOf(string feature) => feature switch
+    {
+        "time_delta" => "quarter notes",
+        _ when feature.StartsWith("length", StringComparison.Ordinal) => "quarter notes",
+        _ when feature.StartsWith("pitch", StringComparison.Ordinal) => "MIDI note",
+        _ => "MIDI velocity",
+    };
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

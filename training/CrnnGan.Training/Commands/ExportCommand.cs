@@ -1,0 +1,28 @@
+using System.CommandLine;
+using CrnnGan.Training.Export;
+using Spectre.Console;
+
+namespace CrnnGan.Training.Commands;
+
+/// <summary>`crnngan-train export`: a checkpoint's generator as a self-describing ONNX step model, verified against TorchSharp.</summary>
+public static class ExportCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "A training checkpoint (checkpoint.zip).", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the model, e.g. model.onnx.", Required = true };
+        var command = new Command("export", "Export the generator to ONNX (one step with explicit state), check parity with TorchSharp, then put it in place.")
+        {
+            checkpoint, output,
+        };
+        command.SetAction(parse =>
+        {
+            var (metadata, parity) = ModelExport.Run(parse.GetValue(checkpoint)!.FullName, parse.GetValue(output)!.FullName);
+            foreach (var report in parity)
+                AnsiConsole.MarkupLine($"[green]parity[/] {Markup.Escape(report.ToString())}");
+            AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(parse.GetValue(output)!.FullName)}[/]: {metadata.TonesPerStep} tone(s) per step, hidden {metadata.HiddenSize} × {metadata.Layers}, {metadata.Epochs} epochs.");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,167 @@
+using CrnnGan.Inference.Generation;
+using CrnnGan.Training.Model;
+using Google.Protobuf;
+using Onnx;
+using static TorchSharp.torch;
+using Generator = CrnnGan.Training.Model.Generator;
+
+namespace CrnnGan.Training.Export;
+
+/// <summary>
+/// Writes the generator's step (see <see cref="ModelContract"/>) as an ONNX graph, opset 17, built op by op
+/// from the trained weights: TorchSharp has no ONNX exporter.
+/// <para>
+/// The LSTM cells are plain ops rather than ONNX's LSTM op: one Gemm per layer on [x, h] against the stacked
+/// [W_ih | W_hh] (PyTorch's gate order i, f, g, o kept, so no reordering), Split, Sigmoid, Tanh, Mul, Add.
+/// They run on every execution provider without cuDNN, the LSTM op would run one time step per call anyway,
+/// and the fused Gemm is the same arithmetic ONNX Runtime's LSTM kernel does. Dropout is left out: an
+/// exported generator samples.
+/// </para>
+/// </summary>
+public static class OnnxExporter
+{
+    private const int Opset = 17;
+
+    public static byte[] Export(Generator generator, ModelMetadata metadata)
+    {
+        var m = generator.Settings;
+        var weights = generator.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray());
+        var graph = new GraphProto { Name = "crnngan_generator_step" };
+        var nodes = new NodeBuilder(graph);
+
+        graph.Input.Add(Value(ModelContract.Noise, ModelContract.Batch, m.Noise));
+        graph.Input.Add(Value(ModelContract.Previous, ModelContract.Batch, m.Features));
+        graph.Input.Add(Value(ModelContract.Hidden, m.Layers, ModelContract.Batch, m.HiddenSize));
+        graph.Input.Add(Value(ModelContract.Cell, m.Layers, ModelContract.Batch, m.HiddenSize));
+        graph.Output.Add(Value(ModelContract.Output, ModelContract.Batch, m.Features));
+        graph.Output.Add(Value(ModelContract.HiddenOut, m.Layers, ModelContract.Batch, m.HiddenSize));
+        graph.Output.Add(Value(ModelContract.CellOut, m.Layers, ModelContract.Batch, m.HiddenSize));
+
+        // x_t = ReLU(W_in · [z_t, y_{t−1}] + b_in)
+        graph.Initializer.Add(Floats("input.weight", weights["input.weight"], m.HiddenSize, m.Noise + m.Features));
+        graph.Initializer.Add(Floats("input.bias", weights["input.bias"], m.HiddenSize));
+        var x = nodes.Add("Concat", [ModelContract.Noise, ModelContract.Previous], Int("axis", 1));
+        x = nodes.Add("Relu", [nodes.Add("Gemm", [x, "input.weight", "input.bias"], Int("transB", 1))]);
+
+        graph.Initializer.Add(Ints("axis_0", [0], 1));
+        var hidden = new List<string>();
+        var cells = new List<string>();
+        for (var layer = 0; layer < m.Layers; layer++)
+        {
+            var (h, c) = (nodes.Gather(ModelContract.Hidden, layer), nodes.Gather(ModelContract.Cell, layer));
+            var stacked = $"lstm.{layer}.weight";
+            var bias = $"lstm.{layer}.bias";
+            graph.Initializer.Add(Floats(stacked, StackColumns(weights[$"lstm.{layer}.weight_ih"], weights[$"lstm.{layer}.weight_hh"], 4 * m.HiddenSize), 4 * m.HiddenSize, 2 * m.HiddenSize));
+            graph.Initializer.Add(Floats(bias, [.. weights[$"lstm.{layer}.bias_ih"].Zip(weights[$"lstm.{layer}.bias_hh"], (a, b) => a + b)], 4 * m.HiddenSize));
+
+            // gates = [x, h] · [W_ih | W_hh]ᵀ + b_ih + b_hh, split into input, forget, cell and output gates.
+            var gates = nodes.Add("Gemm", [nodes.Add("Concat", [x, h], Int("axis", 1)), stacked, bias], Int("transB", 1));
+            var split = nodes.AddMany("Split", [gates], 4, Int("axis", 1));
+            var (i, f, g, o) = (nodes.Add("Sigmoid", [split[0]]), nodes.Add("Sigmoid", [split[1]]), nodes.Add("Tanh", [split[2]]), nodes.Add("Sigmoid", [split[3]]));
+            var cNext = nodes.Add("Add", [nodes.Add("Mul", [f, c]), nodes.Add("Mul", [i, g])]);
+            var hNext = nodes.Add("Mul", [o, nodes.Add("Tanh", [cNext])]);
+            hidden.Add(nodes.Add("Unsqueeze", [hNext, "axis_0"]));
+            cells.Add(nodes.Add("Unsqueeze", [cNext, "axis_0"]));
+            x = hNext;
+        }
+        nodes.Add("Concat", hidden, ModelContract.HiddenOut, Int("axis", 0));
+        nodes.Add("Concat", cells, ModelContract.CellOut, Int("axis", 0));
+
+        // y_t = W_out · h_t + b_out
+        graph.Initializer.Add(Floats("output.weight", weights["output.weight"], m.Features, m.HiddenSize));
+        graph.Initializer.Add(Floats("output.bias", weights["output.bias"], m.Features));
+        nodes.Add("Gemm", [x, "output.weight", "output.bias"], ModelContract.Output, Int("transB", 1));
+
+        var model = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "crnngan-train",
+            ProducerVersion = metadata.CodeVersion,
+            DocString = "C-RNN-GAN generator (Mogren 2016): one step with explicit LSTM state. See the crnngan.* metadata.",
+            Graph = graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        foreach (var (key, value) in metadata.ToProperties())
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return model.ToByteArray();
+    }
+
+    /// <summary>[rows × a] and [rows × b] side by side: [rows × (a + b)].</summary>
+    private static float[] StackColumns(float[] left, float[] right, int rows)
+    {
+        int a = left.Length / rows, b = right.Length / rows;
+        var stacked = new float[left.Length + right.Length];
+        for (var r = 0; r < rows; r++)
+        {
+            left.AsSpan(r * a, a).CopyTo(stacked.AsSpan(r * (a + b)));
+            right.AsSpan(r * b, b).CopyTo(stacked.AsSpan(r * (a + b) + a));
+        }
+        return stacked;
+    }
+
+    private static ValueInfoProto Value(string name, params object[] dimensions)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var dimension in dimensions)
+        {
+            shape.Dim.Add(dimension is string symbol
+                ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
+                : new TensorShapeProto.Types.Dimension { DimValue = (int)dimension });
+        }
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+
+    private static TensorProto Floats(string name, float[] values, params long[] dimensions)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())) };
+        tensor.Dims.AddRange(dimensions);
+        return tensor;
+    }
+
+    private static TensorProto Ints(string name, long[] values, params long[] dimensions)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())) };
+        tensor.Dims.AddRange(dimensions);
+        return tensor;
+    }
+
+    private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    /// <summary>Adds nodes with generated output names, so that the graph above reads like the equations.</summary>
+    private sealed class NodeBuilder(GraphProto graph)
+    {
+        private int _count;
+
+        public string Add(string op, IEnumerable<string> inputs, params AttributeProto[] attributes) =>
+            Add(op, inputs, $"{op.ToLowerInvariant()}_{_count}", attributes);
+
+        public string Add(string op, IEnumerable<string> inputs, string output, params AttributeProto[] attributes) =>
+            AddMany(op, inputs, [output], attributes)[0];
+
+        public string[] AddMany(string op, IEnumerable<string> inputs, int outputs, params AttributeProto[] attributes) =>
+            AddMany(op, inputs, [.. Enumerable.Range(0, outputs).Select(i => $"{op.ToLowerInvariant()}_{_count}_{i}")], attributes);
+
+        /// <summary>Row <paramref name="index"/> of a [layers, batch, hidden] state: [batch, hidden].</summary>
+        public string Gather(string state, int index)
+        {
+            var name = $"{state}_index_{index}";
+            if (graph.Initializer.All(t => t.Name != name))
+                graph.Initializer.Add(Ints(name, [index]));
+            return Add("Gather", [state, name], Int("axis", 0));
+        }
+
+        private string[] AddMany(string op, IEnumerable<string> inputs, string[] outputs, AttributeProto[] attributes)
+        {
+            var node = new NodeProto { OpType = op, Name = $"{op}_{_count++}" };
+            node.Input.AddRange(inputs);
+            node.Output.AddRange(outputs);
+            node.Attribute.AddRange(attributes);
+            graph.Node.Add(node);
+            return outputs;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace CrnnGan.Training.Export;
+
+/// <summary>
+/// How closely the exported graph computes what TorchSharp computes with the same weights: the largest
+/// per-step difference (output and state) over single steps from the same inputs, and the agreement of the
+/// notes decoded from free-running generation from the same noise.
+/// </summary>
+public sealed record ParityReport(int Batch, int Steps, double MaxStepDifference, int NotesCompared, int NotesAgreeing)
+{
+    public const double StepTolerance = 1e-5;
+    public const double RequiredNoteAgreement = 0.99;
+
+    public double NoteAgreement => NotesCompared == 0 ? 1 : NotesAgreeing / (double)NotesCompared;
+
+    public bool Passed => MaxStepDifference <= StepTolerance && NoteAgreement >= RequiredNoteAgreement;
+
+    public override string ToString() =>
+        $"batch {Batch}, {Steps} steps: largest step difference {MaxStepDifference:0.0e+0} (limit {StepTolerance:0e+0}); " +
+        $"{NotesAgreeing} of {NotesCompared} decoded notes agree ({NoteAgreement:P2}, need {RequiredNoteAgreement:P0})";
+}
