@@ -28,7 +28,8 @@ public static class MidiWriter
         }
         finally
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+                File.Delete(temporary);
         }
     }
 

@@ -48,7 +48,8 @@ public static class ModelExport
         }
         finally
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+                File.Delete(temporary);
         }
     }
 }

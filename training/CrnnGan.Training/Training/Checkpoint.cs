@@ -39,7 +39,8 @@ public static class Checkpoint
         }
         finally
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+                File.Delete(temporary);
         }
     }
 

@@ -15,6 +15,8 @@ namespace CrnnGan.Training.Training;
 /// Trains C-RNN-GAN one epoch at a time: maximum-likelihood pretraining of the generator with teacher
 /// forcing, then adversarial training with the paper's freezing rule. Everything random is seeded, and all
 /// of its state (networks, optimisers, random generators, epochs done) goes into a <see cref="Checkpoint"/>.
+/// A trainer owns the process's LibTorch random state (dropout draws from it, with no generator of its
+/// own): train with one trainer per process.
 /// </summary>
 public sealed class Trainer : IDisposable
 {

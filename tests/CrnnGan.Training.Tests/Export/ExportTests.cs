@@ -1,0 +1,143 @@
+using System.IO.Compression;
+using CrnnGan.Inference.Generation;
+using CrnnGan.TestSupport;
+using CrnnGan.Training.Export;
+using CrnnGan.Training.Model;
+using CrnnGan.Training.Training;
+using Onnx;
+using static TorchSharp.torch;
+
+namespace CrnnGan.Training.Tests.Export;
+
+public sealed class ExportTests : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+
+    /// <summary>
+    /// A checkpoint of a briefly trained tiny generator: pretraining pulls its outputs towards real steps, so
+    /// that they decode to notes whose agreement can be compared, and one adversarial epoch follows.
+    /// </summary>
+    private string TrainedCheckpoint(int tonesPerStep, string name = "checkpoint.zip")
+    {
+        var settings = new TrainingSettings
+        {
+            Model = new ModelSettings(TonesPerStep: tonesPerStep, HiddenSize: 24, Layers: 2),
+            BatchSize = 8,
+            SequenceLength = 16,
+            PretrainingEpochs = 3,
+            Epochs = 4,
+            Optimizer = OptimizerKind.Adam,
+            GeneratorLearningRate = 0.01,
+            DiscriminatorLearningRate = 0.01,
+            StatisticsSamples = 2,
+            Seed = 5,
+        };
+        var layout = settings.Model.Layout;
+        using var trainer = new Trainer(settings, CPU);
+        var training = new SongWindows(SyntheticSongs.Make(16), layout);
+        var validation = new SongWindows(SyntheticSongs.Make(4, seed: 9), layout);
+        while (trainer.EpochsDone < settings.Epochs)
+            trainer.RunEpoch(training, validation);
+        var path = Path.Combine(_folder.Path, name);
+        Checkpoint.Save(trainer, path, "synthetic songs", "test-version");
+        return path;
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 8)]
+    [InlineData(3, 1)]
+    [InlineData(3, 8)]
+    public void The_onnx_step_computes_what_torchsharp_computes(int tonesPerStep, int batch)
+    {
+        var checkpoint = TrainedCheckpoint(tonesPerStep);
+        using var trainer = Checkpoint.Load(checkpoint, CPU);
+        var metadata = ModelMetadata.For(trainer.Settings.Model.Layout, trainer.Settings.Model.Noise, 24, 2, "synthetic", 4, 5, "test");
+
+        var report = ParityCheck.Run(trainer.Generator, OnnxExporter.Export(trainer.Generator, metadata), batch, steps: 256, seed: 17);
+
+        Assert.True(report.MaxStepDifference <= 1e-5, report.ToString());
+        Assert.True(report.NoteAgreement >= 0.99, report.ToString());
+        Assert.True(report.NotesCompared > 0, report.ToString());
+    }
+
+    [Fact]
+    public void The_exported_file_describes_itself()
+    {
+        var checkpoint = TrainedCheckpoint(3);
+        var output = Path.Combine(_folder.Path, "model.onnx");
+
+        var (_, parity) = ModelExport.Run(checkpoint, output);
+
+        Assert.All(parity, p => Assert.True(p.Passed, p.ToString()));
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(output));
+        Assert.Equal(17, model.OpsetImport.Single().Version);
+        Assert.Equal([ModelContract.Noise, ModelContract.Previous, ModelContract.Hidden, ModelContract.Cell], model.Graph.Input.Select(i => i.Name));
+        Assert.Equal([ModelContract.Output, ModelContract.HiddenOut, ModelContract.CellOut], model.Graph.Output.Select(o => o.Name));
+        var previous = model.Graph.Input[1].Type.TensorType.Shape.Dim;
+        Assert.Equal(ModelContract.Batch, previous[0].DimParam);
+        Assert.Equal(10, previous[1].DimValue);
+        var hidden = model.Graph.Input[2].Type.TensorType.Shape.Dim;
+        Assert.Equal([2L, 0L, 24L], hidden.Select(d => d.DimValue));
+        Assert.Equal(ModelContract.Batch, hidden[1].DimParam);
+        Assert.DoesNotContain(model.Graph.Node, n => n.OpType is "Dropout" or "Loop" or "Scan" or "RandomUniform");
+
+        var properties = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(ModelMetadata.Keys.Order(), properties.Keys.Order());
+        var metadata = ModelMetadata.Parse(properties);
+        Assert.Equal((3, 10, 10, 24, 2, 4, 5UL), (metadata.TonesPerStep, metadata.Features, metadata.NoiseSize, metadata.HiddenSize, metadata.Layers, metadata.Epochs, metadata.Seed));
+        Assert.Equal("test-version", metadata.CodeVersion);
+        Assert.Equal("synthetic songs", metadata.TrainingCorpus);
+        Assert.Equal([1f, 1, 1 / 128f, 1 / 128f, 1, 1 / 128f, 1 / 128f, 1, 1 / 128f, 1 / 128f], metadata.FeatureScale);
+        Assert.Equal([output], Directory.GetFiles(_folder.Path, "model.onnx*"));
+    }
+
+    [Fact]
+    public void A_missing_or_corrupt_checkpoint_leaves_no_file_at_the_output_path()
+    {
+        var output = Path.Combine(_folder.Path, "model.onnx");
+        var corrupt = _folder.Write("corrupt.zip", "not a zip"u8.ToArray());
+
+        var missing = Assert.Throws<CheckpointException>(() => ModelExport.Run(Path.Combine(_folder.Path, "none.zip"), output));
+        var broken = Assert.Throws<CheckpointException>(() => ModelExport.Run(corrupt, output));
+
+        Assert.Contains("no checkpoint", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("corrupt or incomplete", broken.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_folder.Path, "model.onnx*"));
+    }
+
+    [Fact]
+    public void A_checkpoint_whose_weights_are_of_another_configuration_is_refused()
+    {
+        var checkpoint = TrainedCheckpoint(1);
+        var other = TrainedCheckpoint(3, "other.zip");
+        // Graft the 3-tone generator's weights into the 1-tone checkpoint.
+        using (var zip = ZipFile.Open(checkpoint, ZipArchiveMode.Update))
+        using (var source = ZipFile.OpenRead(other))
+        {
+            zip.GetEntry("generator.bin")!.Delete();
+            using var from = source.GetEntry("generator.bin")!.Open();
+            using var to = zip.CreateEntry("generator.bin").Open();
+            from.CopyTo(to);
+        }
+        var output = Path.Combine(_folder.Path, "model.onnx");
+
+        var error = Assert.Throws<CheckpointException>(() => ModelExport.Run(checkpoint, output));
+
+        Assert.Contains("corrupt or incomplete", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void An_unwritable_output_path_is_refused_and_nothing_is_left()
+    {
+        var checkpoint = TrainedCheckpoint(1);
+        var file = _folder.Write("a-file", []);
+
+        var error = Assert.Throws<IOException>(() => ModelExport.Run(checkpoint, Path.Combine(file, "model.onnx")));
+
+        Assert.Contains("Cannot write", error.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
