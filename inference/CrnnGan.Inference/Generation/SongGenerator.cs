@@ -1,0 +1,70 @@
+using CrnnGan.Inference.Features;
+using CrnnGan.Inference.Music;
+using CrnnGan.Inference.Statistics;
+
+namespace CrnnGan.Inference.Generation;
+
+/// <summary>Turns requests into songs: runs a <see cref="GeneratorSession"/> batch by batch and decodes its steps into tones.</summary>
+public sealed class SongGenerator(GeneratorSession session)
+{
+    public GeneratorSession Session { get; } = session;
+
+    /// <summary>All songs of a request, in order.</summary>
+    public IReadOnlyList<GeneratedSong> Generate(GenerationRequest request) =>
+        [.. Enumerable.Range(0, Batches(request)).SelectMany(b => GenerateBatch(request, b))];
+
+    public static int Batches(GenerationRequest request) => (request.Count + request.BatchSize - 1) / request.BatchSize;
+
+    /// <summary>The songs of batch <paramref name="batch"/> (songs batch × size onwards): batches can be made in any order, or in parallel.</summary>
+    public IReadOnlyList<GeneratedSong> GenerateBatch(GenerationRequest request, int batch)
+    {
+        request.Validate();
+        var first = batch * request.BatchSize;
+        var count = Math.Min(request.BatchSize, request.Count - first);
+        if (count <= 0)
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The request has {Batches(request)} batches.");
+        var seeds = Enumerable.Range(first, count).Select(i => unchecked(request.Seed + (ulong)i)).ToArray();
+        var layout = Session.Metadata.Layout;
+        var bpm = request.Bpm ?? Session.Metadata.DefaultTempoBpm;
+        var tempo = TempoMap.Constant(bpm);
+        var primer = Primer(request.Primer, layout);
+
+        // For a duration, generate more steps until every song is long enough: the same seeds give the same
+        // beginning however many steps follow.
+        var steps = request.DurationSeconds is null ? request.Steps : 256;
+        while (true)
+        {
+            var songs = Decode(Session.Run(count, steps, seeds, request.NoiseScale, primer), count, layout, request.Program);
+            if (request.DurationSeconds is not { } seconds)
+                return Finish(songs, first, seeds, tempo);
+            var quarters = seconds * bpm / 60;
+            if (steps >= GenerationRequest.MaxSteps || songs.All(s => s.Count > 0 && s[^1].Onset >= quarters))
+                return Finish([.. songs.Select(s => Cut(s, quarters))], first, seeds, tempo);
+            steps = Math.Min(GenerationRequest.MaxSteps, steps * 2);
+        }
+    }
+
+    private static List<IReadOnlyList<Tone>> Decode(float[] steps, int count, StepLayout layout, int program)
+    {
+        FeatureScaling.Denormalise(steps, layout);
+        var width = steps.Length / count;
+        return [.. Enumerable.Range(0, count).Select(i => StepEncoder.Decode(new StepSequence(layout, steps[(i * width)..((i + 1) * width)]), program))];
+    }
+
+    private static IReadOnlyList<GeneratedSong> Finish(List<IReadOnlyList<Tone>> songs, int first, ulong[] seeds, TempoMap tempo) =>
+        [.. songs.Select((tones, i) => new GeneratedSong(first + i, seeds[i], new Song($"song-{first + i}", tones, tempo), ToneStatistics.Of(tones)))];
+
+    /// <summary>Tones that start within the first <paramref name="quarters"/>, ending there at the latest.</summary>
+    private static IReadOnlyList<Tone> Cut(IReadOnlyList<Tone> tones, double quarters) =>
+        [.. tones.Where(t => t.Onset < quarters).Select(t => t with { Duration = Math.Min(t.Duration, quarters - t.Onset) })];
+
+    /// <summary>The primer's tones as model steps (normalised), or null.</summary>
+    private static float[]? Primer(IReadOnlyList<Tone>? tones, StepLayout layout)
+    {
+        if (tones is null || tones.Count == 0)
+            return null;
+        var values = StepEncoder.Encode(tones, layout).Values;
+        FeatureScaling.Normalise(values, layout);
+        return values;
+    }
+}
