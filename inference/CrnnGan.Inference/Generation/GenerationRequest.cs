@@ -4,8 +4,8 @@ namespace CrnnGan.Inference.Generation;
 
 /// <summary>
 /// What to generate. Song i of a request uses seed <see cref="Seed"/> + i, so that any one song can be made
-/// again on its own. Songs are generated in batches of <see cref="BatchSize"/>; the same seed, model, settings
-/// and batch size give the same bytes.
+/// again on its own. Songs are generated in batches of <see cref="BatchSize"/> (song i in batch i ÷ size); the
+/// same seed, model, settings and batch size give the same bytes, however many songs are asked for.
 /// </summary>
 public sealed record GenerationRequest
 {

@@ -11,7 +11,7 @@ public sealed class SongGenerator(GeneratorSession session)
 
     /// <summary>All songs of a request, in order.</summary>
     public IReadOnlyList<GeneratedSong> Generate(GenerationRequest request) =>
-        [.. Enumerable.Range(0, Batches(request)).SelectMany(b => GenerateBatch(request, b))];
+        [.. Enumerable.Range(0, Batches(request.Validate())).SelectMany(b => GenerateBatch(request, b))];
 
     public static int Batches(GenerationRequest request) => (request.Count + request.BatchSize - 1) / request.BatchSize;
 
@@ -23,7 +23,9 @@ public sealed class SongGenerator(GeneratorSession session)
         var count = Math.Min(request.BatchSize, request.Count - first);
         if (count <= 0)
             throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The request has {Batches(request)} batches.");
-        var seeds = Enumerable.Range(first, count).Select(i => unchecked(request.Seed + (ulong)i)).ToArray();
+        // A last, short batch still runs full size (the extra songs are dropped), so that a song's bytes depend on
+        // its seed and the batch size alone, never on how many songs the request asks for.
+        var seeds = Enumerable.Range(first, request.BatchSize).Select(i => unchecked(request.Seed + (ulong)i)).ToArray();
         var layout = Session.Metadata.Layout;
         var bpm = request.Bpm ?? Session.Metadata.DefaultTempoBpm;
         var tempo = TempoMap.Constant(bpm);
@@ -34,7 +36,7 @@ public sealed class SongGenerator(GeneratorSession session)
         var steps = request.DurationSeconds is null ? request.Steps : 256;
         while (true)
         {
-            var songs = Decode(Session.Run(count, steps, seeds, request.NoiseScale, primer), count, layout, request.Program);
+            var songs = Decode(Session.Run(seeds.Length, steps, seeds, request.NoiseScale, primer), seeds.Length, layout, request.Program)[..count];
             if (request.DurationSeconds is not { } seconds)
                 return Finish(songs, first, seeds, tempo);
             var quarters = seconds * bpm / 60;

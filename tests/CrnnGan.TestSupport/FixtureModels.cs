@@ -1,0 +1,13 @@
+namespace CrnnGan.TestSupport;
+
+/// <summary>
+/// Small exported generators (hidden 16, two layers, seeded random weights, an output bias that makes notes) kept in tests/fixtures, so that the
+/// inference tests run real ONNX models without TorchSharp. CrnnGan.Training.Tests checks that they are
+/// exactly what the exporter makes.
+/// </summary>
+public static class FixtureModels
+{
+    public static string OneTonePerStep => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-k1.onnx");
+
+    public static string ThreeTonesPerStep => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-k3.onnx");
+}

@@ -1,0 +1,52 @@
+using CrnnGan.Inference.Generation;
+using CrnnGan.Training.Export;
+using CrnnGan.Training.Model;
+using static TorchSharp.torch;
+using Generator = CrnnGan.Training.Model.Generator;
+
+namespace CrnnGan.Training.Tests.Export;
+
+/// <summary>
+/// The small generators in tests/fixtures, which the inference tests run without TorchSharp, are exactly what
+/// the exporter makes of seeded, untrained networks whose output bias is a typical step. Set CRNNGAN_WRITE_FIXTURES=1 to write them anew after a
+/// change to the exporter or the networks.
+/// </summary>
+public sealed class FixtureModelTests
+{
+    public static TheoryData<string, int> Fixtures => new() { { "generator-k1.onnx", 1 }, { "generator-k3.onnx", 3 } };
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void The_fixture_models_are_what_the_exporter_makes(string file, int tonesPerStep)
+    {
+        manual_seed(20161128 + tonesPerStep);
+        using var generator = new Generator(new ModelSettings(TonesPerStep: tonesPerStep, HiddenSize: 16, Layers: 2));
+        var settings = generator.Settings;
+        // Untrained outputs hover around 0, where no tone sounds: bias them to a typical step (a quarter note
+        // apart, half a quarter long, pitch 64, velocity 80) so that the fixtures make notes to test with.
+        using (no_grad())
+        {
+            float[] typical = [0.25f, .. Enumerable.Repeat<float[]>([0.5f, 64 / 128f, 80 / 128f], tonesPerStep).SelectMany(t => t)];
+            generator.named_parameters().Single(p => p.name == "output.bias").parameter.copy_(tensor(typical));
+        }
+        var metadata = ModelMetadata.For(settings.Layout, settings.Noise, settings.HiddenSize, settings.Layers, "none: seeded random initialisation", 0, 20161128, "fixture");
+        var exported = OnnxExporter.Export(generator, metadata);
+        var path = Path.Combine(FixturesFolder(), file);
+
+        if (Environment.GetEnvironmentVariable("CRNNGAN_WRITE_FIXTURES") == "1")
+            File.WriteAllBytes(path, exported);
+
+        Assert.True(File.Exists(path), $"{path} is missing: run the tests with CRNNGAN_WRITE_FIXTURES=1.");
+        Assert.True(File.ReadAllBytes(path).SequenceEqual(exported), $"{path} is out of date: run the tests with CRNNGAN_WRITE_FIXTURES=1.");
+    }
+
+    private static string FixturesFolder()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "CrnnGanPipeline.sln")))
+                return Path.Combine(folder.FullName, "tests", "fixtures");
+        }
+        throw new DirectoryNotFoundException("The repository root (CrnnGanPipeline.sln) is not above the test assembly.");
+    }
+}
