@@ -124,7 +124,7 @@ public sealed class SongGeneratorTests : IDisposable
             Assert.Equal(document.Notes[i].Velocity, notes[i].Velocity);
             Assert.True(Math.Abs(document.Notes[i].OnsetQuarters * ticks - notes[i].AbsoluteTime) <= 0.5);
             // MIDI holds the tempo in whole microseconds per quarter note (666,667 at 90 BPM).
-            Assert.Equal(document.Notes[i].OnsetQuarters * 60 / 90, document.Notes[i].OnsetSeconds, 5);
+            Assert.Equal(document.Notes[i].OnsetQuarters * 666_667 / 1e6, document.Notes[i].OnsetSeconds, 9);
         }
         var tempo = file.Events[0].OfType<TempoEvent>().Single();
         Assert.Equal(90, tempo.Tempo, 3);
