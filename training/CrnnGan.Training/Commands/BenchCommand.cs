@@ -21,7 +21,42 @@ public static class BenchCommand
             data, hidden, seed,
         };
         training.SetAction(parse => RunTraining(parse.GetValue(data)!.FullName, parse.GetValue(hidden), parse.GetValue(seed)));
-        return new Command("bench", "Benchmarks that print figures.") { training };
+
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "A checkpoint whose generator to measure; default: a seeded, untrained generator of --hidden units." }.AcceptExistingOnly();
+        var generationHidden = new Option<int>("--hidden") { Description = "LSTM units of the untrained generator (default 350, the paper's).", DefaultValueFactory = _ => 350 };
+        var batch = new Option<int>("--batch") { Description = "Songs per batch for throughput.", DefaultValueFactory = _ => 64 };
+        var steps = new Option<int>("--steps") { Description = "Steps per song.", DefaultValueFactory = _ => 256 };
+        var runs = new Option<int>("--latency-runs") { Description = "Single-song runs for the latency percentiles.", DefaultValueFactory = _ => 100 };
+        var threads = new Option<int>("--threads") { Description = "Threads for both paths (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var generation = new Command("generation", "ONNX Runtime against TorchSharp eager on the same generator: songs/s at a batch, latency at batch 1, FLOP rate against matmul.")
+        {
+            checkpoint, generationHidden, batch, steps, runs, threads,
+        };
+        generation.SetAction(parse => RunGeneration(parse.GetValue(checkpoint)?.FullName, parse.GetValue(generationHidden), parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(runs), parse.GetValue(threads)));
+        return new Command("bench", "Benchmarks that print figures.") { training, generation };
+    }
+
+    private static int RunGeneration(string? checkpoint, int hidden, int batch, int steps, int latencyRuns, int threads)
+    {
+        set_num_threads(threads);
+        manual_seed(0);
+        using var trainer = checkpoint is null ? new Trainer(new TrainingSettings { Model = new ModelSettings(HiddenSize: hidden) }, CPU) : Checkpoint.Load(checkpoint, CPU);
+        var m = trainer.Settings.Model;
+        var figures = GenerationBenchmark.Run(trainer.Generator, batch, steps, latencyRuns, threads);
+        var libTorch = MatrixMultiplyRate.LibTorch();
+        var onnxRuntime = MatrixMultiplyRate.OnnxRuntime(threads: threads);
+        var matmul = Math.Max(libTorch, onnxRuntime);
+
+        var table = new Table()
+            .Title($"Generation: hidden {m.HiddenSize} × {m.Layers}, {m.TonesPerStep} tone(s) per step, {steps} steps, {threads} threads")
+            .AddColumns("path", $"songs/s (batch {batch})", "GFLOP/s", "share of matmul", "latency p50 (batch 1)", "p99");
+        foreach (var f in figures)
+            table.AddRow(f.Path, $"{f.SongsPerSecond:0.0}", $"{f.GigaflopsPerSecond:0.0}", $"{f.GigaflopsPerSecond / matmul:P0}", $"{f.LatencyP50Milliseconds:0.0} ms", $"{f.LatencyP99Milliseconds:0.0} ms");
+        AnsiConsole.Write(table);
+        var (onnx, torch) = (figures[0], figures[1]);
+        AnsiConsole.MarkupLine($"matrix multiply (1024³, fp32), the faster of: LibTorch {libTorch:0.0} GFLOP/s, ONNX Runtime {onnxRuntime:0.0} GFLOP/s");
+        AnsiConsole.MarkupLine($"ONNX Runtime / TorchSharp: throughput × {onnx.SongsPerSecond / torch.SongsPerSecond:0.00}, latency p50 × {onnx.LatencyP50Milliseconds / torch.LatencyP50Milliseconds:0.00}");
+        return 0;
     }
 
     private static int RunTraining(string data, int hidden, ulong seed)
@@ -41,7 +76,7 @@ public static class BenchCommand
         var songs = new SongWindows(corpus.Training, settings.Model.Layout);
         var validation = new SongWindows(corpus.Validation, settings.Model.Layout);
 
-        var matmulBefore = MatrixMultiplyRate.Measure();
+        var matmulBefore = MatrixMultiplyRate.LibTorch();
         using var trainer = new Trainer(settings, CPU);
         var results = new List<EpochResult>();
         for (var epoch = 0; epoch < settings.Epochs; epoch++)
@@ -50,7 +85,7 @@ public static class BenchCommand
                 trainer.RunEpoch(songs, validation, new Progress<(int Done, int Total, LossSummary Losses)>(p =>
                     (task.MaxValue, task.Value) = (p.Total * settings.BatchSize, p.Done * settings.BatchSize)))));
         }
-        var matmulAfter = MatrixMultiplyRate.Measure();
+        var matmulAfter = MatrixMultiplyRate.LibTorch();
         var matmul = Math.Max(matmulBefore, matmulAfter);
 
         var table = new Table().Title($"Training benchmark: hidden {hidden}, batch {settings.BatchSize}, {settings.SequenceLength} steps, {get_num_threads()} threads, {songs.Count} songs")

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using CrnnGan.Inference.Generation;
+using CrnnGan.Training.Export;
+using static TorchSharp.torch;
+using Generator = CrnnGan.Training.Model.Generator;
+
+namespace CrnnGan.Training.Benchmarks;
+
+/// <summary>Throughput and latency of one path of generation: songs per second at a batch size, and per-song latency at batch 1.</summary>
+public sealed record GenerationFigures(string Path, double SongsPerSecond, double LatencyP50Milliseconds, double LatencyP99Milliseconds, double GigaflopsPerSecond);
+
+/// <summary>
+/// The ONNX Runtime step loop against TorchSharp eager inference of the same generator, with the same
+/// weights, in one run: batch throughput, single-song latency (p50, p99), and the FLOP rate against the
+/// machine's matrix-multiply rate.
+/// </summary>
+public static class GenerationBenchmark
+{
+    public static IReadOnlyList<GenerationFigures> Run(Generator generator, int batch, int steps, int latencyRuns, int threads)
+    {
+        var m = generator.Settings;
+        var metadata = ModelMetadata.For(m.Layout, m.Noise, m.HiddenSize, m.Layers, "benchmark", 0, 0, "benchmark");
+        using var session = GeneratorSession.Load(OnnxExporter.Export(generator, metadata), new GeneratorSessionOptions(ExecutionProvider.Cpu, threads));
+        var flopsPerSong = TrainingFlops.GeneratorStep(m, 1) * steps;
+
+        double OnnxSongs(int b)
+        {
+            var seeds = Enumerable.Range(0, b).Select(i => (ulong)i).ToArray();
+            var clock = Stopwatch.StartNew();
+            session.Run(b, steps, seeds, 1f, null);
+            return clock.Elapsed.TotalSeconds;
+        }
+
+        double TorchSongs(int b)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var noise = rand(b, steps, m.Noise);
+            var first = rand(b, m.Features);
+            var clock = Stopwatch.StartNew();
+            generator.call(noise, first).data<float>().ToArray();
+            return clock.Elapsed.TotalSeconds;
+        }
+
+        generator.eval();
+        return [Measure("ONNX Runtime", OnnxSongs), Measure("TorchSharp eager", TorchSongs)];
+
+        GenerationFigures Measure(string path, Func<int, double> seconds)
+        {
+            seconds(batch);
+            seconds(1);
+            var throughput = Enumerable.Range(0, 3).Select(_ => batch / seconds(batch)).Max();
+            var latencies = Enumerable.Range(0, latencyRuns).Select(_ => seconds(1) * 1000).Order().ToList();
+            return new GenerationFigures(
+                path,
+                throughput,
+                latencies[(int)Math.Round(0.50 * (latencies.Count - 1))],
+                latencies[(int)Math.Round(0.99 * (latencies.Count - 1))],
+                throughput * flopsPerSong / 1e9);
+        }
+    }
+}
