@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+using CrnnGan.Functions.Requests;
+using CrnnGan.Inference.Generation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CrnnGan.Functions.Functions;
+
+/// <summary>Generated songs as HTTP responses: one MIDI file, a zip of MIDI files with a manifest, or JSON.</summary>
+public static class SongResponses
+{
+    public const string SeedHeader = "X-Crnngan-Seed";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Every response of the app says what it is and nothing else: browsers must not sniff content types.</summary>
+    public static void Secure(HttpResponse response) => response.Headers.XContentTypeOptions = "nosniff";
+
+    public static IActionResult Of(HttpResponse response, GenerateParameters parameters, IReadOnlyList<GeneratedSong> songs)
+    {
+        response.Headers[SeedHeader] = parameters.Seed.ToString(CultureInfo.InvariantCulture);
+        return parameters.Format switch
+        {
+            SongFormat.Json => new JsonResult(Document(parameters, songs), Json),
+            SongFormat.Midi when songs.Count == 1 => new FileContentResult(songs[0].ToMidi(parameters.Program), "audio/midi")
+            {
+                FileDownloadName = FileName(songs[0]),
+            },
+            _ => new FileContentResult(Zip(parameters, songs), "application/zip")
+            {
+                FileDownloadName = $"crnngan-{parameters.Seed}.zip",
+            },
+        };
+    }
+
+    private static string FileName(GeneratedSong song) => $"crnngan-{song.Seed}.mid";
+
+    private static object Document(GenerateParameters parameters, IReadOnlyList<GeneratedSong> songs) => new
+    {
+        parameters.Seed,
+        parameters.SeedDrawn,
+        parameters.Steps,
+        parameters.Count,
+        Songs = songs.Select(s => new
+        {
+            Song = SongDocument.Of(s, parameters.Program),
+            MidiBase64 = Convert.ToBase64String(s.ToMidi(parameters.Program)),
+        }),
+    };
+
+    private static byte[] Zip(GenerateParameters parameters, IReadOnlyList<GeneratedSong> songs)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var song in songs)
+            {
+                using var entry = zip.CreateEntry(FileName(song), CompressionLevel.Fastest).Open();
+                entry.Write(song.ToMidi(parameters.Program));
+            }
+            var manifest = songs.Select(s => new { File = FileName(s), s.Seed, Notes = s.Song.Tones.Count, LengthSeconds = s.Song.LengthInSeconds, Statistics = SongDocument.StatisticsOf(s.Statistics) });
+            using var manifestEntry = zip.CreateEntry("manifest.json", CompressionLevel.Fastest).Open();
+            JsonSerializer.Serialize(manifestEntry, new { parameters.Seed, parameters.Steps, parameters.Tempo, parameters.Program, parameters.NoiseScale, Songs = manifest }, Json);
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using CrnnGan.Functions.Functions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CrnnGan.Functions.Hosting;
+
+/// <summary>
+/// Serves the app's functions over real HTTP on the loopback interface with ASP.NET Core's Kestrel, with the
+/// same services and routes (under /api) as in Azure, but without the Functions host, which cannot run where
+/// Azure Functions Core Tools cannot be installed. Tests and the benchmark use it; function keys are not
+/// checked here, as the Functions host checks them.
+/// </summary>
+public static class LocalServer
+{
+    public const string RoutePrefix = "api";
+
+    /// <summary>Starts a server on 127.0.0.1 (port 0: any free port; see the app's Urls) with the given app settings.</summary>
+    public static async Task<WebApplication> StartAsync(IReadOnlyDictionary<string, string?> settings, int port = 0)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddMusicGeneration(builder.Configuration);
+        builder.Services.AddMvcCore();
+        builder.Services.AddTransient<GenerateFunction>().AddTransient<ModelFunction>().AddTransient<HealthFunction>();
+
+        var app = builder.Build();
+        app.MapMethods($"/{RoutePrefix}/generate", [HttpMethods.Get, HttpMethods.Post], async (HttpContext context, GenerateFunction function) =>
+            await Execute(context, await function.Run(context.Request)));
+        app.MapGet($"/{RoutePrefix}/model", (HttpContext context, ModelFunction function) => Execute(context, function.Run(context.Request)));
+        app.MapGet($"/{RoutePrefix}/health", (HttpContext context, HealthFunction function) => Execute(context, function.Run(context.Request)));
+        await app.StartAsync();
+        return app;
+    }
+
+    private static Task Execute(HttpContext context, IActionResult result) =>
+        result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+}

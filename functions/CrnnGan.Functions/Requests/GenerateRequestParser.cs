@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using CrnnGan.Functions.Hosting;
+using CrnnGan.Inference.Generation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CrnnGan.Functions.Requests;
+
+/// <summary>
+/// Reads the generate endpoint's parameters from the query (GET) or a JSON object (POST) and checks them all:
+/// unknown fields, wrong types, values out of range and the app's limits each give a 400 naming the field.
+/// Nothing a caller sends reaches a file path.
+/// </summary>
+public static class GenerateRequestParser
+{
+    private static readonly string[] Fields = ["seed", "steps", "count", "tempo", "program", "noiseScale", "format"];
+
+    public static async Task<(GenerateParameters? Parameters, ObjectResult? Problem)> ParseAsync(HttpRequest request, GenerationOptions options)
+    {
+        Dictionary<string, JsonElement> values;
+        if (HttpMethods.IsPost(request.Method))
+        {
+            var (body, problem) = await ReadBodyAsync(request, options.MaxBodyBytes);
+            if (problem is not null)
+                return (null, problem);
+            values = body!;
+        }
+        else
+        {
+            var repeated = request.Query.FirstOrDefault(q => q.Value.Count > 1);
+            if (repeated.Key is not null)
+                return (null, Problems.BadRequest(repeated.Key, $"'{repeated.Key}' is given {repeated.Value.Count} times; give it once."));
+            values = request.Query.ToDictionary(q => q.Key, q => JsonSerializer.SerializeToElement(q.Value.ToString()));
+        }
+        return Validate(values, options, fromQuery: !HttpMethods.IsPost(request.Method));
+    }
+
+    private static async Task<(Dictionary<string, JsonElement>?, ObjectResult?)> ReadBodyAsync(HttpRequest request, int limit)
+    {
+        if (request.ContentLength > limit)
+            return (null, Problems.BadRequest("body", $"The body is {request.ContentLength} bytes, over the limit of {limit}: a generate request needs a small JSON object."));
+        var buffer = new byte[limit + 1];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read))) > 0)
+            read += n;
+        if (read > limit)
+            return (null, Problems.BadRequest("body", $"The body is over the limit of {limit} bytes: a generate request needs a small JSON object."));
+        if (read == 0)
+            return ([], null);
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.AsMemory(0, read));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return (null, Problems.BadRequest("body", $"The body must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}."));
+            var values = new Dictionary<string, JsonElement>();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!values.TryAdd(property.Name, property.Value.Clone()))
+                    return (null, Problems.BadRequest(property.Name, $"'{property.Name}' is given twice; give it once."));
+            }
+            return (values, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Problems.BadRequest("body", $"The body is not valid JSON: {e.Message}"));
+        }
+    }
+
+    private static (GenerateParameters?, ObjectResult?) Validate(Dictionary<string, JsonElement> values, GenerationOptions options, bool fromQuery)
+    {
+        var errors = new Dictionary<string, string[]>();
+        foreach (var unknown in values.Keys.Where(k => !Fields.Contains(k, StringComparer.Ordinal)))
+            errors[unknown] = [$"Unknown field '{unknown}'. Known fields: {string.Join(", ", Fields)}."];
+
+        T? Read<T>(string field, Func<JsonElement, T?> number, Func<string, T?> text, string kind) where T : struct
+        {
+            if (!values.TryGetValue(field, out var element))
+                return null;
+            var value = fromQuery ? text(element.GetString()!) : element.ValueKind == JsonValueKind.Number ? number(element) : null;
+            if (value is null)
+                errors[field] = [$"'{field}' must be {kind}."];
+            return value;
+        }
+
+        var seed = Read("seed", e => e.TryGetUInt64(out var v) ? v : (ulong?)null, s => ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null, "a whole number from 0 to 18446744073709551615");
+        var steps = Read("steps", e => e.TryGetInt32(out var v) ? v : (int?)null, s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null, "a whole number");
+        var count = Read("count", e => e.TryGetInt32(out var v) ? v : (int?)null, s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null, "a whole number");
+        var tempo = Read("tempo", e => e.TryGetDouble(out var v) ? v : (double?)null, s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null, "a number of beats per minute");
+        var program = Read("program", e => e.TryGetInt32(out var v) ? v : (int?)null, s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null, "a whole number");
+        var noiseScale = Read("noiseScale", e => e.TryGetSingle(out var v) ? v : (float?)null, s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null, "a number");
+        SongFormat? format = null;
+        if (values.TryGetValue("format", out var formatElement))
+        {
+            var text = formatElement.ValueKind == JsonValueKind.String ? formatElement.GetString() : null;
+            format = text switch
+            {
+                "midi" => SongFormat.Midi,
+                "json" => SongFormat.Json,
+                "zip" => SongFormat.Zip,
+                _ => null,
+            };
+            if (format is null)
+                errors["format"] = ["'format' must be one of midi, json, zip."];
+        }
+
+        var batchHint = "For larger jobs use batch generation (crnngan generate).";
+        if (steps is { } s && s > options.MaxSteps)
+            errors["steps"] = [$"'steps' is {s}, over this service's limit of {options.MaxSteps}. {batchHint}"];
+        if (count is { } c && c > options.MaxCount)
+            errors["count"] = [$"'count' is {c}, over this service's limit of {options.MaxCount}. {batchHint}"];
+
+        var parameters = new GenerateParameters(
+            seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)),
+            seed is null,
+            steps ?? options.DefaultSteps,
+            count ?? 1,
+            tempo,
+            program ?? 0,
+            noiseScale ?? 1f,
+            format ?? SongFormat.Midi);
+        if (errors.Count == 0)
+        {
+            foreach (var problem in ToRequest(parameters).Problems())
+            {
+                var field = problem.Split(' ')[0] switch { "noise" => "noiseScale", var f => f };
+                errors[field] = [problem];
+            }
+        }
+        return errors.Count > 0
+            ? (null, Problems.BadRequest(errors, string.Join(" ", errors.Values.SelectMany(m => m))))
+            : (parameters, null);
+    }
+
+    public static GenerationRequest ToRequest(GenerateParameters p) => new()
+    {
+        Count = p.Count,
+        Steps = p.Steps,
+        Seed = p.Seed,
+        Bpm = p.Tempo,
+        Program = p.Program,
+        NoiseScale = p.NoiseScale,
+        BatchSize = Math.Max(1, p.Count),
+    };
+}
