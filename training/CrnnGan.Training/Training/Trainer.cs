@@ -140,11 +140,14 @@ public sealed class Trainer : IDisposable
         var featureMatching = Settings.GeneratorLoss == GeneratorLoss.FeatureMatching ? Losses.FeatureMatching(realFeatures, generatedFeatures) : null;
         var generatorLoss = featureMatching ?? Losses.Generator(generatedLogits, Settings.GeneratorLoss);
 
-        // The paper's freezing: a network sits out a batch while it is far ahead of the other. The two game
-        // losses are compared (feature matching has a scale of its own).
+        // The paper's freezing: a network sits out a batch while its loss is below 70% of the other's. L_D sums
+        // two log-losses (real and generated) where L_G has one, so at the equilibrium D(x) = ½ they are 2 ln 2
+        // and ln 2: comparing them as they are would freeze the generator exactly when the game is even. Each
+        // network's loss per term is compared instead (L_D / 2 against L_G); feature matching, which the
+        // generator may minimise instead, has a scale of its own and is not compared.
         double d = discriminatorLoss.item<float>(), g = gameLoss.item<float>();
-        var updateDiscriminator = !(d < Settings.FreezeRatio * g);
-        var updateGenerator = !(g < Settings.FreezeRatio * d);
+        var updateDiscriminator = !(d / 2 < Settings.FreezeRatio * g);
+        var updateGenerator = !(g < Settings.FreezeRatio * d / 2);
 
         // Both backward passes run before either step changes the weights that the other's graph holds.
         GeneratorOptimizer.zero_grad();
