@@ -22,13 +22,20 @@ public static class WindowedStatistics
     /// The statistics of one window of <paramref name="windowSteps"/> steps whose start is drawn from the seed
     /// and the song's name, so that a song gets the same window whatever other songs are measured with it.
     /// </summary>
-    public static ToneStatistics SeededWindow(Song song, StepLayout layout, int windowSteps, ulong seed)
+    public static ToneStatistics SeededWindow(Song song, StepLayout layout, int windowSteps, ulong seed) =>
+        ToneStatistics.Of(SeededWindowTones(song, layout, windowSteps, seed));
+
+    /// <summary>The tones of the seeded window that <see cref="SeededWindow"/> measures, from its first step's onset on.</summary>
+    public static IReadOnlyList<Tone> SeededWindowTones(Song song, StepLayout layout, int windowSteps, ulong seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(windowSteps, 1);
         var steps = StepEncoder.Encode(song.Tones, layout);
         var starts = Math.Max(1, steps.Steps - windowSteps + 1);
         var start = (int)(StableHash.Of(seed, song.Name) % (ulong)starts);
-        return Of(steps.Window(start, windowSteps));
+        var window = steps.Window(start, windowSteps);
+        if (window.Steps > 0)
+            window.Values[StepLayout.TimeDeltaIndex] = 0;
+        return StepEncoder.Decode(window);
     }
 
     public static ToneStatistics Of(StepSequence window) => ToneStatistics.Of(StepEncoder.Decode(window));

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using CrnnGan.Inference.Music;
+using CrnnGan.TestSupport;
+
+namespace CrnnGan.Inference.Tests.Cli;
+
+/// <summary>crnngan evaluate, run as a real process on fixture models and a synthesized corpus.</summary>
+public sealed class EvaluateCommandTests : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+
+    [Fact]
+    public void The_report_has_the_table_the_findings_and_pictures_and_regenerates_the_same_numbers()
+    {
+        var songs = SyntheticSongs.Make(12, tones: 64);
+        foreach (var song in songs)
+            MidiWriter.WriteFile(song, _folder.File(Path.Combine("corpus", "midi", song.Name)));
+        _folder.Write("corpus/validation.txt", "midi/synthetic/000.mid\n"u8.ToArray());
+        _folder.Write("corpus/test.txt", "midi/synthetic/001.mid\nmidi/synthetic/002.mid\nmidi/synthetic/003.mid\n"u8.ToArray());
+        var log = _folder.Write("log.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n',
+            Enumerable.Range(1, 3).Select(e => JsonSerializer.Serialize(new { epoch = e, statistics = new Dictionary<string, double> { ["polyphony"] = 0.1 * e, ["scale_consistency"] = 0.9, ["repetitions_3"] = e, ["tone_span"] = 10 + e, ["unique_tones"] = 5 + e, ["intensity_span"] = 20 } })))));
+        string[] arguments =
+        [
+            "evaluate", "--model", FixtureModels.OneTonePerStep, "--baseline", FixtureModels.ThreeTonesPerStep,
+            "--data", Path.Combine(_folder.Path, "corpus", "midi"), "--model-log", log, "--samples", "6", "--steps", "40", "--seed", "4",
+        ];
+
+        var first = CommandLine.Run("crnngan", [.. arguments, "--out", Path.Combine(_folder.Path, "a")]);
+        var second = CommandLine.Run("crnngan", [.. arguments, "--out", Path.Combine(_folder.Path, "b")]);
+
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.True(second.ExitCode == 0, second.Error);
+        var report = File.ReadAllText(Path.Combine(_folder.Path, "a", "report.md"));
+        Assert.Contains("| statistic | GAN (6) | baseline (6) | real music (3) |", report, StringComparison.Ordinal);
+        Assert.Contains("| scale_consistency |", report, StringComparison.Ordinal);
+        Assert.Contains("within 10% of real music", report, StringComparison.Ordinal);
+        Assert.Contains("more unique tones than the maximum-likelihood baseline", report, StringComparison.Ordinal);
+        foreach (var picture in new[] { "statistics-by-epoch.png", "piano-rolls.png", "histograms.png" })
+        {
+            Assert.Contains($"({picture})", report, StringComparison.Ordinal);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(_folder.Path, "a", picture))[..4]);
+        }
+        Assert.Equal(
+            JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "a", "evaluation.json"))).RootElement.GetProperty("sources").GetRawText(),
+            JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "b", "evaluation.json"))).RootElement.GetProperty("sources").GetRawText());
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
