@@ -30,11 +30,12 @@ public static class TrainCommand
         var optimizer = new Option<OptimizerKind?>("--optimizer") { Description = "sgd (the paper's) or adam." };
         var generatorLoss = new Option<GeneratorLoss?>("--generator-loss") { Description = "featurematching (the paper's), minimax or nonsaturating." };
         var sampleEvery = new Option<int?>("--sample-every") { Description = "Write sample MIDI files every N epochs (default 5; 0 never)." };
+        var threads = new Option<int>("--threads") { Description = "LibTorch threads (default: one per core; use 1 for runs side by side).", DefaultValueFactory = _ => 0 };
 
         var command = new Command("train", "Train C-RNN-GAN: pretraining, then adversarial training; a checkpoint and a log line every epoch.")
         {
             data, output, settingsFile, resume, device, epochs, pretrainingEpochs, pretrainingOnly, seed,
-            tonesPerStep, hidden, layers, batchSize, sequenceLength, optimizer, generatorLoss, sampleEvery,
+            tonesPerStep, hidden, layers, batchSize, sequenceLength, optimizer, generatorLoss, sampleEvery, threads,
         };
         command.SetAction(parse =>
         {
@@ -67,6 +68,10 @@ public static class TrainCommand
             if (fromCheckpoint is not null && !fromCheckpoint.CanBeResumedAs(settings))
                 throw new ArgumentException($"The checkpoint in {run.Folder} was trained with other settings: {string.Join("; ", fromCheckpoint.DifferencesFrom(settings))}. A resumed run may change only how long it trains and how it samples; train in another folder to change the rest.");
 
+            if (parse.GetValue(threads) is < 0 or > 256)
+                throw new ArgumentException($"--threads must be between 0 and 256, not {parse.GetValue(threads)}.");
+            if (parse.GetValue(threads) > 0)
+                TorchSharp.torch.set_num_threads(parse.GetValue(threads));
             var torchDevice = TrainingDevice.Resolve(parse.GetValue(device)!);
             var dataFolder = parse.GetValue(data)!.FullName;
             var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
