@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CrnnGan.TestSupport;
 
 namespace CrnnGan.Functions.Tests;
 
@@ -27,7 +28,7 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
         Assert.Equal("api", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-        Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot(), "host.json")), File.ReadAllText(FunctionsBuildFile("host.json")));
+        Assert.Equal(File.ReadAllText(Path.Combine(Repository.Root, "host.json")), File.ReadAllText(FunctionsBuildFile("host.json")));
     }
 
     private static (string Route, string AuthLevel, string Methods) Describe(JsonElement trigger) => (
@@ -37,14 +38,4 @@ public sealed class FunctionsMetadataTests
 
     /// <summary>A file of the functions project's build output, which the build copies beside these tests.</summary>
     private static string FunctionsBuildFile(string name) => Path.Combine(AppContext.BaseDirectory, name);
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "CrnnGanPipeline.sln")))
-                return folder.FullName;
-        }
-        throw new DirectoryNotFoundException("The repository root is not above the test assembly.");
-    }
 }

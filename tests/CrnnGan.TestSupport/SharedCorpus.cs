@@ -16,15 +16,10 @@ public static class SharedCorpus
         var fromEnvironment = Environment.GetEnvironmentVariable("CRNNGAN_CORPUS");
         if (!string.IsNullOrEmpty(fromEnvironment))
             return IsCorpus(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : null;
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "CrnnGanPipeline.sln")))
-            {
-                var candidate = Path.Combine(folder.FullName, "..", "shared", "corpus");
-                return IsCorpus(candidate) ? Path.GetFullPath(candidate) : null;
-            }
-        }
-        return null;
+        if (Repository.RootOrNull is not { } root)
+            return null;
+        var candidate = Path.Combine(root, "..", "shared", "corpus");
+        return IsCorpus(candidate) ? Path.GetFullPath(candidate) : null;
     }
 
     private static bool IsCorpus(string folder) =>

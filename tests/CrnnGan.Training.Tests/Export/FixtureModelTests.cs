@@ -1,4 +1,5 @@
 using CrnnGan.Inference.Generation;
+using CrnnGan.TestSupport;
 using CrnnGan.Training.Export;
 using CrnnGan.Training.Model;
 using static TorchSharp.torch;
@@ -31,22 +32,12 @@ public sealed class FixtureModelTests
         }
         var metadata = ModelMetadata.For(settings.Layout, settings.Noise, settings.HiddenSize, settings.Layers, "none: seeded random initialisation", 0, 20161128, "fixture");
         var exported = OnnxExporter.Export(generator, metadata);
-        var path = Path.Combine(FixturesFolder(), file);
+        var path = Path.Combine(Repository.Root, "tests", "fixtures", file);
 
         if (Environment.GetEnvironmentVariable("CRNNGAN_WRITE_FIXTURES") == "1")
             File.WriteAllBytes(path, exported);
 
         Assert.True(File.Exists(path), $"{path} is missing: run the tests with CRNNGAN_WRITE_FIXTURES=1.");
         Assert.True(File.ReadAllBytes(path).SequenceEqual(exported), $"{path} is out of date: run the tests with CRNNGAN_WRITE_FIXTURES=1.");
-    }
-
-    private static string FixturesFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "CrnnGanPipeline.sln")))
-                return Path.Combine(folder.FullName, "tests", "fixtures");
-        }
-        throw new DirectoryNotFoundException("The repository root (CrnnGanPipeline.sln) is not above the test assembly.");
     }
 }

@@ -1,0 +1,19 @@
+namespace CrnnGan.TestSupport;
+
+/// <summary>The repository the tests were built from: the folder above the test assembly that holds CrnnGanPipeline.sln.</summary>
+public static class Repository
+{
+    public static string? RootOrNull { get; } = Find();
+
+    public static string Root => RootOrNull ?? throw new DirectoryNotFoundException("The repository root (CrnnGanPipeline.sln) is not above the test assembly.");
+
+    private static string? Find()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "CrnnGanPipeline.sln")))
+                return folder.FullName;
+        }
+        return null;
+    }
+}
