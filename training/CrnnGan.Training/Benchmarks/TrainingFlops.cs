@@ -24,9 +24,10 @@ public static class TrainingFlops
     public static double PretrainingBatch(ModelSettings m, int batch, int steps) => 3 * GeneratorStep(m, batch) * steps;
 
     /// <summary>
-    /// Adversarial training with both networks updating: the generator forward and backward, three
-    /// discriminator forward passes (real, generated for D, generated for G) and two backward passes.
+    /// Adversarial training with both networks updating: the generator forward and backward (3 passes'
+    /// worth); the discriminator forward over real and generated songs for L_D and over generated songs for
+    /// the generator (3 batches), and backward through all three (6).
     /// </summary>
     public static double AdversarialBatch(ModelSettings m, int batch, int steps) =>
-        (3 * GeneratorStep(m, batch) + 7 * DiscriminatorStep(m, batch)) * steps;
+        (3 * GeneratorStep(m, batch) + 9 * DiscriminatorStep(m, batch)) * steps;
 }

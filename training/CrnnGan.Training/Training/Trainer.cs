@@ -130,10 +130,12 @@ public sealed class Trainer : IDisposable
         var (noise, first) = Noise(real.shape[0], real.shape[1]);
         var generated = Generator.call(noise, first);
 
-        var realFeatures = Discriminator.Features(real);
-        var discriminatorLoss = Losses.Discriminator(
-            Discriminator.Logits(realFeatures),
-            Discriminator.Logits(Discriminator.Features(generated.detach())));
+        // One discriminator pass reads the real and the (detached) generated songs together: L_D trains the
+        // discriminator alone. A second pass over the generated songs carries the generator's gradient.
+        var batch = real.shape[0];
+        var both = Discriminator.Features(cat([real, generated.detach()], 0));
+        var realFeatures = both.narrow(0, 0, batch);
+        var discriminatorLoss = Losses.Discriminator(Discriminator.Logits(realFeatures), Discriminator.Logits(both.narrow(0, batch, batch)));
         var generatedFeatures = Discriminator.Features(generated);
         var generatedLogits = Discriminator.Logits(generatedFeatures);
         var gameLoss = (-Losses.LogD(generatedLogits)).mean();
