@@ -9,6 +9,12 @@ namespace CrnnGan.Inference.Features;
 /// </summary>
 public static class StepEncoder
 {
+    /// <summary>
+    /// The time grid of decoded tones: the resolution MIDI files are written at, so that decoded tones are
+    /// exactly what a file holds, and tones whose onsets a model put within a tick of each other sound together.
+    /// </summary>
+    public const int TicksPerQuarter = 480;
+
     public static StepSequence Encode(IReadOnlyList<Tone> tones, StepLayout layout)
     {
         var ordered = tones.OrderBy(t => t.Onset).ThenBy(t => t.Pitch).ToList();
@@ -37,7 +43,8 @@ public static class StepEncoder
     /// <summary>
     /// Steps → tones, as the paper decodes: onsets accumulate the time deltas (negative deltas count as 0),
     /// a tone whose pitch or velocity is not above 0 is absent, pitch and velocity round to the nearest
-    /// integer within MIDI's range, lengths below 0 become 0.
+    /// integer within MIDI's range, lengths below 0 become 0. Onsets and lengths then round to the
+    /// <see cref="TicksPerQuarter"/> grid.
     /// </summary>
     public static IReadOnlyList<Tone> Decode(StepSequence steps, int program = 0, int channel = 1)
     {
@@ -53,8 +60,8 @@ public static class StepEncoder
                 if (!(pitch > 0 && velocity > 0))
                     continue;
                 tones.Add(new Tone(
-                    onset,
-                    Math.Max(0f, step[StepLayout.LengthIndex(t)]),
+                    OnGrid(onset),
+                    OnGrid(Math.Max(0f, step[StepLayout.LengthIndex(t)])),
                     (int)Math.Clamp(Math.Round(pitch), 0, 127),
                     (int)Math.Clamp(Math.Round(velocity), 1, 127),
                     channel,
@@ -64,4 +71,6 @@ public static class StepEncoder
         tones.Sort((a, b) => (a.Onset, a.Pitch).CompareTo((b.Onset, b.Pitch)));
         return tones;
     }
+
+    private static double OnGrid(double quarters) => Math.Round(quarters * TicksPerQuarter, MidpointRounding.AwayFromZero) / TicksPerQuarter;
 }

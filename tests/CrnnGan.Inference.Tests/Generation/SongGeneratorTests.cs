@@ -122,9 +122,9 @@ public sealed class SongGeneratorTests : IDisposable
         {
             Assert.Equal(document.Notes[i].Pitch, notes[i].NoteNumber);
             Assert.Equal(document.Notes[i].Velocity, notes[i].Velocity);
-            Assert.True(Math.Abs(document.Notes[i].OnsetQuarters * ticks - notes[i].AbsoluteTime) <= 0.5);
+            Assert.Equal(document.Notes[i].OnsetQuarters * ticks, notes[i].AbsoluteTime, 6);
             // MIDI holds the tempo in whole microseconds per quarter note (666,667 at 90 BPM).
-            Assert.Equal(document.Notes[i].OnsetQuarters * 666_667 / 1e6, document.Notes[i].OnsetSeconds, 9);
+            Assert.True(Math.Abs(document.Notes[i].OnsetQuarters * 666_667 / 1e6 - document.Notes[i].OnsetSeconds) < 1e-9);
         }
         var tempo = file.Events[0].OfType<TempoEvent>().Single();
         Assert.Equal(90, tempo.Tempo, 3);
