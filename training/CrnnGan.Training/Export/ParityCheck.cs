@@ -67,14 +67,17 @@ public static class ParityCheck
         }
 
         int compared = 0, agreeing = 0;
+        string? firstDisagreement = null;
         for (var b = 0; b < batch; b++)
         {
             var torchTones = Decode(torchOutputs, b, m.Layout);
             var onnxTones = Decode(onnxOutputs, b, m.Layout);
             compared += Math.Max(torchTones.Count, onnxTones.Count);
-            agreeing += torchTones.Zip(onnxTones).Count(p => Agree(p.First, p.Second));
+            var pairs = torchTones.Zip(onnxTones).Select((p, i) => (p.First, p.Second, Index: i)).ToList();
+            agreeing += pairs.Count(p => Agree(p.First, p.Second));
+            firstDisagreement ??= pairs.Where(p => !Agree(p.First, p.Second)).Select(p => $"song {b}, note {p.Index}: TorchSharp {p.First}, ONNX {p.Second}").FirstOrDefault();
         }
-        return new ParityReport(batch, steps, maxDifference, compared, agreeing);
+        return new ParityReport(batch, steps, maxDifference, compared, agreeing, firstDisagreement);
     }
 
     private static (float[] Output, float[] Hidden, float[] Cell) OnnxStep(
@@ -117,6 +120,9 @@ public static class ParityCheck
 
     private static bool Agree(Tone a, Tone b) =>
         a.Pitch == b.Pitch
-        && Math.Abs(a.Onset - b.Onset) * TicksPerQuarter <= 1
-        && Math.Abs(a.Duration - b.Duration) * TicksPerQuarter <= 1;
+        && Math.Abs(Ticks(a.Onset) - Ticks(b.Onset)) <= 1
+        && Math.Abs(Ticks(a.Duration) - Ticks(b.Duration)) <= 1;
+
+    /// <summary>Whole ticks, so that "within one tick" is not lost to floating-point error.</summary>
+    private static long Ticks(double quarters) => (long)Math.Round(quarters * TicksPerQuarter, MidpointRounding.AwayFromZero);
 }

@@ -5,7 +5,7 @@ namespace CrnnGan.Training.Export;
 /// per-step difference (output and state) over single steps from the same inputs, and the agreement of the
 /// notes decoded from free-running generation from the same noise.
 /// </summary>
-public sealed record ParityReport(int Batch, int Steps, double MaxStepDifference, int NotesCompared, int NotesAgreeing)
+public sealed record ParityReport(int Batch, int Steps, double MaxStepDifference, int NotesCompared, int NotesAgreeing, string? FirstDisagreement = null)
 {
     public const double StepTolerance = 1e-5;
     public const double RequiredNoteAgreement = 0.99;
@@ -16,5 +16,6 @@ public sealed record ParityReport(int Batch, int Steps, double MaxStepDifference
 
     public override string ToString() =>
         $"batch {Batch}, {Steps} steps: largest step difference {MaxStepDifference:0.0e+0} (limit {StepTolerance:0e+0}); " +
-        $"{NotesAgreeing} of {NotesCompared} decoded notes agree ({NoteAgreement:P2}, need {RequiredNoteAgreement:P0})";
+        $"{NotesAgreeing} of {NotesCompared} decoded notes agree ({NoteAgreement:P2}, need {RequiredNoteAgreement:P0})" +
+        (FirstDisagreement is null ? "" : $"; first difference: {FirstDisagreement}");
 }
