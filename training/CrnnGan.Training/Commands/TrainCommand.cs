@@ -87,6 +87,8 @@ public static class TrainCommand
                 run.Log.TruncateTo(trainer.EpochsDone);
                 console.MarkupLineInterpolated($"Resuming after epoch [bold]{trainer.EpochsDone}[/] of {settings.Epochs}.");
             }
+            // What the model card and the exported model say of the data: the folder's name and the split, not this machine's paths.
+            var dataDescription = $"{Path.GetFileName(dataFolder)}: {corpus.Training.Count} training songs, {corpus.Validation.Count} validation, {corpus.Test.Count} test ({DescribeSplit(dataFolder, settings.Seed)})";
             var codeVersion = typeof(TrainCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
             while (trainer.EpochsDone < settings.Epochs)
             {
@@ -98,7 +100,7 @@ public static class TrainCommand
                         task.Value = p.Done * settings.BatchSize;
                         task.Description = $"epoch {epoch}/{settings.Epochs} {Describe(p.Losses)}";
                     })));
-                run.Complete(trainer, result, dataFolder, codeVersion);
+                run.Complete(trainer, result, dataDescription, codeVersion);
                 console.MarkupLine(Markup.Escape(Summary(result)));
             }
             console.MarkupLineInterpolated($"Done: {trainer.EpochsDone} epochs in {run.Folder}.");
@@ -106,6 +108,12 @@ public static class TrainCommand
         });
         return command;
     }
+
+    private static string DescribeSplit(string dataFolder, ulong seed) => CrnnGan.Inference.Data.CorpusSplit.Default(dataFolder, seed) switch
+    {
+        CrnnGan.Inference.Data.CorpusSplit.HoldOutLists l => $"hold-out lists {Path.GetFileName(l.ValidationList)} and {Path.GetFileName(l.TestList)}",
+        var split => split.Describe(),
+    };
 
     private static string CorpusDescription(CrnnGan.Inference.Data.Corpus corpus) =>
         corpus.MissingFromFolder.Count > 0 ? $"{corpus.MissingFromFolder.Count} hold-out entries name no file" : "hold-out complete";
