@@ -1,0 +1,36 @@
+using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Music;
+using CrnnGan.TestSupport;
+
+namespace CrnnGan.Inference.Tests.Cli;
+
+/// <summary>README's main command on a fresh clone: generate with the bundled model and nothing else.</summary>
+public sealed class BundledModelTests : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+
+    [Fact]
+    public void Generate_without_a_model_uses_the_bundled_one_and_writes_playable_midi()
+    {
+        Assert.True(File.Exists(Path.Combine(Repository.Root, "models", "crnngan.onnx")), "models/crnngan.onnx is missing from the repository.");
+
+        var result = CommandLine.Run("crnngan", "generate", "--count", "2", "--out", _folder.Path);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        foreach (var file in new[] { "song-000000.mid", "song-000001.mid" })
+            Assert.NotEmpty(MidiReader.Read(Path.Combine(_folder.Path, file)).Tones);
+    }
+
+    [Fact]
+    public void The_bundled_models_describe_the_paper_size_generator_they_are()
+    {
+        foreach (var name in new[] { "crnngan.onnx", "baseline.onnx" })
+        {
+            using var session = GeneratorSession.Open(Path.Combine(Repository.Root, "models", name), new GeneratorSessionOptions(ExecutionProvider.Cpu));
+            Assert.Equal((1, 350, 2), (session.Metadata.TonesPerStep, session.Metadata.HiddenSize, session.Metadata.Layers));
+            Assert.True(new FileInfo(Path.Combine(Repository.Root, "models", name)).Length <= 10 * 1024 * 1024);
+        }
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
