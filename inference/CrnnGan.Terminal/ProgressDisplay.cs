@@ -8,6 +8,12 @@ public static class ProgressDisplay
     /// <summary>Progress goes to stderr, so that stdout stays clean for machine-readable output.</summary>
     public static IAnsiConsole Stderr { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
+    /// <summary>
+    /// Reports (done, total) counts straight into a progress task. Unlike <see cref="Progress{T}"/>, which posts
+    /// each report to the thread pool, the bar never steps back.
+    /// </summary>
+    public static IProgress<(int Done, int Total)> Counts(ProgressTask task) => new CountProgress(task);
+
     /// <summary>Runs <paramref name="work"/> with one progress task, whose total the work sets once it knows it.</summary>
     public static T Run<T>(string description, string unit, Func<ProgressTask, T> work) =>
         Stderr.Progress()
@@ -21,4 +27,13 @@ public static class ProgressDisplay
                 new ElapsedTimeColumn(),
                 new RemainingTimeColumn())
             .Start(context => work(context.AddTask(description)));
+
+    private sealed class CountProgress(ProgressTask task) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value)
+        {
+            task.MaxValue = value.Total;
+            task.Value = Math.Max(task.Value, value.Done);
+        }
+    }
 }

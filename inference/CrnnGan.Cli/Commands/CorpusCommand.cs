@@ -57,7 +57,7 @@ public static class CorpusCommand
 
             var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
             {
-                var loaded = CorpusLoader.Load(root, split, options, new Progress<(int Done, int Total)>(p => (task.MaxValue, task.Value) = (p.Total, p.Done)));
+                var loaded = CorpusLoader.Load(root, split, options, ProgressDisplay.Counts(task));
                 task.Value = task.MaxValue;
                 return loaded;
             });

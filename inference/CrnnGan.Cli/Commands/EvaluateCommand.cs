@@ -37,7 +37,7 @@ public static class EvaluateCommand
             var dataFolder = parse.GetValue(data)!.FullName;
 
             var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
-                CorpusLoader.Load(dataFolder, CorpusSplit.Default(dataFolder, seedValue), progress: new Progress<(int Done, int Total)>(p => (task.MaxValue, task.Value) = (p.Total, p.Done))));
+                CorpusLoader.Load(dataFolder, CorpusSplit.Default(dataFolder, seedValue), progress: ProgressDisplay.Counts(task)));
             if (corpus.Test.Count == 0)
                 throw new InvalidDataException($"The corpus {dataFolder} has no usable test songs to compare with.");
 

@@ -72,7 +72,7 @@ public static class BenchCommand
             Seed = seed,
         };
         var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
-            TrainingRun.LoadCorpus(data, seed, settings.BatchSize, new Progress<(int Done, int Total)>(p => (task.MaxValue, task.Value) = (p.Total, p.Done))));
+            TrainingRun.LoadCorpus(data, seed, settings.BatchSize, ProgressDisplay.Counts(task)));
         var songs = new SongWindows(corpus.Training, settings.Model.Layout);
         var validation = new SongWindows(corpus.Validation, settings.Model.Layout);
 

@@ -75,7 +75,7 @@ public static class TrainCommand
             var torchDevice = TrainingDevice.Resolve(parse.GetValue(device)!);
             var dataFolder = parse.GetValue(data)!.FullName;
             var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
-                TrainingRun.LoadCorpus(dataFolder, settings.Seed, settings.BatchSize, new Progress<(int Done, int Total)>(p => (task.MaxValue, task.Value) = (p.Total, p.Done))));
+                TrainingRun.LoadCorpus(dataFolder, settings.Seed, settings.BatchSize, ProgressDisplay.Counts(task)));
             var training = new SongWindows(corpus.Training, settings.Model.Layout);
             var validation = new SongWindows(corpus.Validation, settings.Model.Layout);
             var console = ProgressDisplay.Stderr;

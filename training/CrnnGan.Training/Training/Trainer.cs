@@ -135,29 +135,24 @@ public sealed class Trainer : IDisposable
         var batch = real.shape[0];
         var both = Discriminator.Features(cat([real, generated.detach()], 0));
         var realFeatures = both.narrow(0, 0, batch);
-        var discriminatorLoss = Losses.Discriminator(Discriminator.Logits(realFeatures), Discriminator.Logits(both.narrow(0, batch, batch)));
-        var generatedFeatures = Discriminator.Features(generated);
-        var generatedLogits = Discriminator.Logits(generatedFeatures);
-        var gameLoss = (-Losses.LogD(generatedLogits)).mean();
-        var featureMatching = Settings.GeneratorLoss == GeneratorLoss.FeatureMatching ? Losses.FeatureMatching(realFeatures, generatedFeatures) : null;
-        var generatorLoss = featureMatching ?? Losses.Generator(generatedLogits, Settings.GeneratorLoss);
+        var game = GameLosses(realFeatures, both.narrow(0, batch, batch), Discriminator.Features(generated));
 
         // The paper's freezing: a network sits out a batch while its loss is below 70% of the other's. L_D sums
         // two log-losses (real and generated) where L_G has one, so at the equilibrium D(x) = ½ they are 2 ln 2
         // and ln 2: comparing them as they are would freeze the generator exactly when the game is even. Each
         // network's loss per term is compared instead (L_D / 2 against L_G); feature matching, which the
         // generator may minimise instead, has a scale of its own and is not compared.
-        double d = discriminatorLoss.item<float>(), g = gameLoss.item<float>();
+        double d = game.Discriminator.item<float>(), g = game.Generator.item<float>();
         var updateDiscriminator = !(d / 2 < Settings.FreezeRatio * g);
         var updateGenerator = !(g < Settings.FreezeRatio * d / 2);
 
         // Both backward passes run before either step changes the weights that the other's graph holds.
         GeneratorOptimizer.zero_grad();
         if (updateGenerator)
-            generatorLoss.backward();
+            game.Minimised.backward();
         DiscriminatorOptimizer.zero_grad();
         if (updateDiscriminator)
-            discriminatorLoss.backward();
+            game.Discriminator.backward();
         if (updateGenerator)
         {
             nn.utils.clip_grad_norm_(Generator.parameters(), Settings.MaxGradientNorm);
@@ -168,7 +163,30 @@ public sealed class Trainer : IDisposable
             nn.utils.clip_grad_norm_(Discriminator.parameters(), Settings.MaxGradientNorm);
             DiscriminatorOptimizer.step();
         }
-        return (new LossSummary(null, d, g, featureMatching?.item<float>()), updateDiscriminator, updateGenerator);
+        return (game.Summary(pretraining: null), updateDiscriminator, updateGenerator);
+    }
+
+    /// <summary>
+    /// The losses of the game from the discriminator's features of real songs, of generated songs as L_D sees
+    /// them, and of generated songs as the generator's gradient flows through them (the same tensor when
+    /// nothing learns).
+    /// </summary>
+    private GameLoss GameLosses(Tensor realFeatures, Tensor generatedForDiscriminator, Tensor generatedFeatures)
+    {
+        var generatedLogits = Discriminator.Logits(generatedFeatures);
+        var featureMatching = Settings.GeneratorLoss == GeneratorLoss.FeatureMatching ? Losses.FeatureMatching(realFeatures, generatedFeatures) : null;
+        return new GameLoss(
+            Losses.Discriminator(Discriminator.Logits(realFeatures), Discriminator.Logits(generatedForDiscriminator)),
+            (-Losses.LogD(generatedLogits)).mean(),
+            featureMatching,
+            featureMatching ?? Losses.Generator(generatedLogits, Settings.GeneratorLoss));
+    }
+
+    /// <summary>L_D, the generator's game loss −log D(G(z)), feature matching when used, and what the generator minimises.</summary>
+    private sealed record GameLoss(Tensor Discriminator, Tensor Generator, Tensor? FeatureMatching, Tensor Minimised)
+    {
+        public LossSummary Summary(double? pretraining) =>
+            new(pretraining, Discriminator.item<float>(), Generator.item<float>(), FeatureMatching?.item<float>());
     }
 
     /// <summary>Losses on one fixed window per validation song, without dropout and without learning.</summary>
@@ -193,14 +211,8 @@ public sealed class Trainer : IDisposable
                 losses.Add(new LossSummary(pretrainingLoss, null, null, null));
                 continue;
             }
-            var realFeatures = Discriminator.Features(real);
             var generatedFeatures = Discriminator.Features(Generator.call(noise, first));
-            var generatedLogits = Discriminator.Logits(generatedFeatures);
-            losses.Add(new LossSummary(
-                pretrainingLoss,
-                Losses.Discriminator(Discriminator.Logits(realFeatures), generatedLogits).item<float>(),
-                (-Losses.LogD(generatedLogits)).mean().item<float>(),
-                Settings.GeneratorLoss == GeneratorLoss.FeatureMatching ? Losses.FeatureMatching(realFeatures, generatedFeatures).item<float>() : null));
+            losses.Add(GameLosses(Discriminator.Features(real), generatedFeatures, generatedFeatures).Summary(pretrainingLoss));
         }
         return losses.Mean;
     }
