@@ -36,7 +36,7 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void A_run_writes_a_log_line_and_checkpoint_per_epoch_and_samples_as_midi()
     {
-        var result = Train(["--data", Data, "--out", Out("run"), "--epochs", "2", .. Tiny]);
+        var result = Train(["--data", Data, "--out", Out("run"), "--epochs", "2", "--keep-checkpoint-every", "1", .. Tiny]);
 
         Assert.True(result.ExitCode == 0, result.Error);
         var log = new TrainingLog(Path.Combine(Out("run"), TrainingLog.FileName)).Read();
@@ -44,6 +44,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.All(log, r => Assert.Equal(13, r.Statistics.Count));
         Assert.All(log, r => Assert.True(r.PeakMemoryMegabytes > 0));
         Assert.Equal(2, Checkpoint.ReadInfo(Path.Combine(Out("run"), Checkpoint.FileName)).EpochsDone);
+        Assert.Equal([1, 2], [.. Directory.GetFiles(Path.Combine(Out("run"), "checkpoints")).Order().Select(c => Checkpoint.ReadInfo(c).EpochsDone)]);
         var samples = Directory.GetFiles(Path.Combine(Out("run"), "samples", "epoch-0002"), "*.mid");
         Assert.Equal(4, samples.Length);
         Assert.All(samples, s => MidiReader.Read(s));

@@ -57,6 +57,24 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void The_generator_learns_at_the_pretraining_rate_while_pretraining_and_at_its_own_rate_after()
+    {
+        var settings = Tiny with { PretrainingEpochs = 1, CurriculumStep = 0, Optimizer = OptimizerKind.Adam, PretrainingLearningRate = 0.01, GeneratorLearningRate = 1e-12, FreezeRatio = 0 };
+        var (training, validation) = Data(settings.Model);
+        using var trainer = new Trainer(settings, CPU);
+
+        var start = Snapshot(trainer.Generator);
+        trainer.RunEpoch(training, validation);
+        var pretrained = Snapshot(trainer.Generator);
+        trainer.RunEpoch(training, validation);
+        var adversarial = Snapshot(trainer.Generator);
+
+        // Adam moves each weight by about the learning rate per step, whatever the gradient's size.
+        Assert.True(LargestChange(start, pretrained) > 1e-3, $"pretraining moved the generator by {LargestChange(start, pretrained)}");
+        Assert.True(LargestChange(pretrained, adversarial) < 1e-9, $"adversarial training moved the generator by {LargestChange(pretrained, adversarial)}");
+    }
+
+    [Fact]
     public void Freezing_skips_the_discriminator_while_it_is_far_ahead()
     {
         // A discriminator that learns much faster than the generator gets ahead and sits out.
@@ -156,6 +174,8 @@ public sealed class TrainerTests
         Assert.True(double.IsFinite(adversarial.Training.Discriminator!.Value));
         Assert.Equal(4, trainer.Sample(4, 1).Count);
     }
+
+    private static double LargestChange(float[] before, float[] after) => before.Zip(after, (b, a) => Math.Abs((double)a - b)).Max();
 
     private static float[] Snapshot(nn.Module module) => [.. module.parameters().SelectMany(p => p.data<float>().ToArray())];
 }

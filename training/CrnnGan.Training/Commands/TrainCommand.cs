@@ -30,12 +30,13 @@ public static class TrainCommand
         var optimizer = new Option<OptimizerKind?>("--optimizer") { Description = "sgd (the paper's) or adam." };
         var generatorLoss = new Option<GeneratorLoss?>("--generator-loss") { Description = "featurematching (the paper's), minimax or nonsaturating." };
         var sampleEvery = new Option<int?>("--sample-every") { Description = "Write sample MIDI files every N epochs (default 5; 0 never)." };
+        var keepCheckpointEvery = new Option<int?>("--keep-checkpoint-every") { Description = "Keep a copy of the checkpoint every N epochs in checkpoints/ (default 0: only the latest)." };
         var threads = new Option<int>("--threads") { Description = "LibTorch threads (default: one per core; use 1 for runs side by side).", DefaultValueFactory = _ => 0 };
 
         var command = new Command("train", "Train C-RNN-GAN: pretraining, then adversarial training; a checkpoint and a log line every epoch.")
         {
             data, output, settingsFile, resume, device, epochs, pretrainingEpochs, pretrainingOnly, seed,
-            tonesPerStep, hidden, layers, batchSize, sequenceLength, optimizer, generatorLoss, sampleEvery, threads,
+            tonesPerStep, hidden, layers, batchSize, sequenceLength, optimizer, generatorLoss, sampleEvery, keepCheckpointEvery, threads,
         };
         command.SetAction(parse =>
         {
@@ -62,11 +63,12 @@ public static class TrainCommand
                 Optimizer = parse.GetValue(optimizer) ?? baseline.Optimizer,
                 GeneratorLoss = parse.GetValue(generatorLoss) ?? baseline.GeneratorLoss,
                 SampleEvery = parse.GetValue(sampleEvery) ?? baseline.SampleEvery,
+                KeepCheckpointEvery = parse.GetValue(keepCheckpointEvery) ?? baseline.KeepCheckpointEvery,
             };
             if (settings.Problems() is { Count: > 0 } problems)
                 throw new ArgumentException($"The training settings are not valid: {string.Join("; ", problems)}.");
             if (fromCheckpoint is not null && !fromCheckpoint.CanBeResumedAs(settings))
-                throw new ArgumentException($"The checkpoint in {run.Folder} was trained with other settings: {string.Join("; ", fromCheckpoint.DifferencesFrom(settings))}. A resumed run may change only how long it trains and how it samples; train in another folder to change the rest.");
+                throw new ArgumentException($"The checkpoint in {run.Folder} was trained with other settings: {string.Join("; ", fromCheckpoint.DifferencesFrom(settings))}. A resumed run may change only how long it trains, how it samples and which checkpoints it keeps; train in another folder to change the rest.");
 
             if (parse.GetValue(threads) is < 0 or > 256)
                 throw new ArgumentException($"--threads must be between 0 and 256, not {parse.GetValue(threads)}.");

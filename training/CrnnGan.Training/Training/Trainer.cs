@@ -63,6 +63,9 @@ public sealed class Trainer : IDisposable
         if (batches == 0)
             throw new InvalidOperationException($"{training.Count} training songs do not fill one batch of {Settings.BatchSize}.");
 
+        foreach (var group in GeneratorOptimizer.ParamGroups)
+            group.LearningRate = Settings.GeneratorLearningRateAt(epoch);
+
         var clock = Stopwatch.StartNew();
         Generator.train();
         Discriminator.train();

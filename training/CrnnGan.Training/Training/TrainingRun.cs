@@ -5,7 +5,7 @@ namespace CrnnGan.Training.Training;
 
 /// <summary>
 /// A training run in an output folder: checkpoint.zip (the latest epoch, replaced atomically),
-/// training-log.jsonl (one line per epoch) and samples/epoch-NNNN/*.mid. It refuses to start over an existing
+/// training-log.jsonl (one line per epoch), samples/epoch-NNNN/*.mid and, when asked, checkpoints/epoch-NNNN.zip. It refuses to start over an existing
 /// run unless asked to resume it, so nothing is overwritten by mistake.
 /// </summary>
 public sealed class TrainingRun
@@ -54,6 +54,20 @@ public sealed class TrainingRun
         if (settings.SampleEvery > 0 && settings.SamplesWritten > 0 && result.Epoch % settings.SampleEvery == 0)
             WriteSamples(trainer, result.Epoch);
         Checkpoint.Save(trainer, CheckpointPath, data, codeVersion);
+        if (settings.KeepCheckpointEvery > 0 && result.Epoch % settings.KeepCheckpointEvery == 0)
+            KeepCheckpoint(result.Epoch);
+    }
+
+    /// <summary>Where the copy of an epoch's checkpoint is kept.</summary>
+    public string KeptCheckpointPath(int epoch) => System.IO.Path.Combine(Folder, "checkpoints", $"epoch-{epoch:0000}.zip");
+
+    private void KeepCheckpoint(int epoch)
+    {
+        var path = KeptCheckpointPath(epoch);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        File.Copy(CheckpointPath, temporary, overwrite: true);
+        File.Move(temporary, path, overwrite: true);
     }
 
     private void WriteSamples(Trainer trainer, int epoch)

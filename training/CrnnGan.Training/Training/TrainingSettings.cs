@@ -64,6 +64,12 @@ public sealed record TrainingSettings
 
     public double DiscriminatorLearningRate { get; init; } = 0.05;
 
+    /// <summary>
+    /// The generator's learning rate while pretraining; unset, <see cref="GeneratorLearningRate"/>. Set apart,
+    /// maximum likelihood can learn fast and the adversarial phase can then move the generator gently from it.
+    /// </summary>
+    public double? PretrainingLearningRate { get; init; }
+
     /// <summary>Gradients of each network are clipped to this global norm.</summary>
     public double MaxGradientNorm { get; init; } = 5;
 
@@ -83,6 +89,9 @@ public sealed record TrainingSettings
 
     public int SamplesWritten { get; init; } = 4;
 
+    /// <summary>Keep a copy of the checkpoint every this many epochs in checkpoints/, to choose an epoch afterwards; 0 keeps only the latest.</summary>
+    public int KeepCheckpointEvery { get; init; }
+
     public ulong Seed { get; init; }
 
     /// <summary>Window length in a given (0-based) epoch.</summary>
@@ -91,16 +100,20 @@ public sealed record TrainingSettings
 
     public bool IsPretraining(int epoch) => PretrainingOnly || epoch < PretrainingEpochs;
 
+    /// <summary>The generator's learning rate in a given (0-based) epoch.</summary>
+    public double GeneratorLearningRateAt(int epoch) =>
+        IsPretraining(epoch) ? PretrainingLearningRate ?? GeneratorLearningRate : GeneratorLearningRate;
+
     /// <summary>
     /// Whether a run trained with these settings can continue under <paramref name="next"/>: only the number of
-    /// epochs and the sampling may change, since anything else would make the resumed run another run.
+    /// epochs, the sampling and the checkpoints kept may change, since anything else would make the resumed run another run.
     /// </summary>
     public bool CanBeResumedAs(TrainingSettings next) => DifferencesFrom(next).Count == 0;
 
-    /// <summary>The settings that differ from <paramref name="next"/> beyond epochs and sampling, as "name: old → new".</summary>
+    /// <summary>The settings that differ from <paramref name="next"/> beyond epochs, sampling and checkpoints kept, as "name: old → new".</summary>
     public IReadOnlyList<string> DifferencesFrom(TrainingSettings next)
     {
-        var comparable = next with { Epochs = Epochs, SampleEvery = SampleEvery, SamplesWritten = SamplesWritten, StatisticsSamples = StatisticsSamples };
+        var comparable = next with { Epochs = Epochs, SampleEvery = SampleEvery, SamplesWritten = SamplesWritten, StatisticsSamples = StatisticsSamples, KeepCheckpointEvery = KeepCheckpointEvery };
         var mine = JsonSerializer.SerializeToElement(this, Json);
         var theirs = JsonSerializer.SerializeToElement(comparable, Json);
         return [.. Flatten(mine, "").Zip(Flatten(theirs, "")).Where(p => p.First.Value != p.Second.Value).Select(p => $"{p.First.Name}: {p.First.Value} → {p.Second.Value}")];
@@ -133,12 +146,14 @@ public sealed record TrainingSettings
         Require(CurriculumStep >= 0, $"curriculum_step must be 0 or more, not {CurriculumStep}");
         Require(GeneratorLearningRate > 0, $"generator_learning_rate must be above 0, not {GeneratorLearningRate}");
         Require(DiscriminatorLearningRate > 0, $"discriminator_learning_rate must be above 0, not {DiscriminatorLearningRate}");
+        Require(PretrainingLearningRate is null or > 0, $"pretraining_learning_rate must be above 0, not {PretrainingLearningRate}");
         Require(MaxGradientNorm > 0, $"max_gradient_norm must be above 0, not {MaxGradientNorm}");
         Require(L2 >= 0, $"l2 must be 0 or more, not {L2}");
         Require(FreezeRatio is >= 0 and < 1, $"freeze_ratio must be in [0, 1), not {FreezeRatio}");
         Require(StatisticsSamples >= 1, $"statistics_samples must be at least 1, not {StatisticsSamples}");
         Require(SampleEvery >= 0, $"sample_every must be 0 or more, not {SampleEvery}");
         Require(SamplesWritten >= 0, $"samples_written must be 0 or more, not {SamplesWritten}");
+        Require(KeepCheckpointEvery >= 0, $"keep_checkpoint_every must be 0 or more, not {KeepCheckpointEvery}");
         return problems;
     }
 
