@@ -16,6 +16,8 @@ public static class EvaluateCommand
         var model = new Option<FileInfo>("--model") { Description = "The GAN's exported generator. Default: the bundled model." };
         var baseline = new Option<FileInfo>("--baseline") { Description = "The maximum-likelihood baseline's exported generator." }.AcceptExistingOnly();
         var data = new Option<DirectoryInfo>("--data") { Description = "The corpus; its test split (the hold-out list beside it) is the real music.", Required = true }.AcceptExistingOnly();
+        var split = new Option<string>("--split") { Description = "The hold-out songs to compare with: test (for the report) or validation (to choose a model or an epoch).", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong("test", "validation");
         var modelLog = new Option<FileInfo>("--model-log") { Description = "The GAN run's training-log.jsonl, for the statistics per epoch." }.AcceptExistingOnly();
         var baselineLog = new Option<FileInfo>("--baseline-log") { Description = "The baseline run's training-log.jsonl." }.AcceptExistingOnly();
         var samples = new Option<int>("--samples") { Description = "Songs sampled from each model.", DefaultValueFactory = _ => 200 };
@@ -25,7 +27,7 @@ public static class EvaluateCommand
 
         var command = new Command("evaluate", "Compare a model's samples with a baseline's and with real music as the paper does: a table, findings and pictures.")
         {
-            model, baseline, data, modelLog, baselineLog, samples, steps, seed, output,
+            model, baseline, data, split, modelLog, baselineLog, samples, steps, seed, output,
         };
         command.SetAction(parse =>
         {
@@ -38,15 +40,17 @@ public static class EvaluateCommand
 
             var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
                 CorpusLoader.Load(dataFolder, CorpusSplit.Default(dataFolder, seedValue), progress: ProgressDisplay.Counts(task)));
-            if (corpus.Test.Count == 0)
-                throw new InvalidDataException($"The corpus {dataFolder} has no usable test songs to compare with.");
+            var splitName = parse.GetValue(split)!;
+            var holdOut = splitName == "validation" ? corpus.Validation : corpus.Test;
+            if (holdOut.Count == 0)
+                throw new InvalidDataException($"The corpus {dataFolder} has no usable {splitName} songs to compare with.");
 
             var (gan, layout) = Sample("GAN", modelPath, count, length, seedValue);
             var sources = new List<MusicSource> { gan };
             var baselineSource = parse.GetValue(baseline) is { } b ? Sample("baseline", b.FullName, count, length, seedValue).Source : null;
             if (baselineSource is not null)
                 sources.Add(baselineSource);
-            var real = new MusicSource("real music", [.. corpus.Test.Select(song => WindowedStatistics.SeededWindowTones(song, layout, length, seedValue))]);
+            var real = new MusicSource("real music", [.. holdOut.Select(song => WindowedStatistics.SeededWindowTones(song, layout, length, seedValue))]);
             sources.Add(real);
 
             var figures = new List<string>();
@@ -67,7 +71,7 @@ public static class EvaluateCommand
             var findings = EvaluationReport.Findings(gan, baselineSource, real);
             var description =
                 $"Each model generated {count} songs of {length} steps from seeds {seedValue} to {seedValue + (ulong)count - 1} (noise as trained, decoded as the `generate` command does). " +
-                $"Real music is one {length}-step window of each of the {corpus.Test.Count} usable test songs of `{Path.GetFileName(dataFolder)}` ({corpus.Split()}), each window's start drawn from seed {seedValue} and the song's path.";
+                $"Real music is one {length}-step window of each of the {holdOut.Count} usable {splitName} songs of `{Path.GetFileName(dataFolder)}` ({corpus.Split()}), each window's start drawn from seed {seedValue} and the song's path.";
             EvaluationReport.Write(folder, CommandLineOf(parse), sources, findings, description, figures);
 
             var table = new Table().Title("The paper's statistics (mean ± sd)").AddColumn("statistic");

@@ -9,20 +9,25 @@ public sealed class EvaluateCommandTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new();
 
-    [Fact]
-    public void The_report_has_the_table_the_findings_and_pictures_and_regenerates_the_same_numbers()
+    public EvaluateCommandTests()
     {
-        var songs = SyntheticSongs.Make(12, tones: 64);
-        foreach (var song in songs)
+        foreach (var song in SyntheticSongs.Make(12, tones: 64))
             MidiWriter.WriteFile(song, _folder.File(Path.Combine("corpus", "midi", song.Name)));
         _folder.Write("corpus/validation.txt", "midi/synthetic/000.mid\n"u8.ToArray());
         _folder.Write("corpus/test.txt", "midi/synthetic/001.mid\nmidi/synthetic/002.mid\nmidi/synthetic/003.mid\n"u8.ToArray());
+    }
+
+    private string Corpus => Path.Combine(_folder.Path, "corpus", "midi");
+
+    [Fact]
+    public void The_report_has_the_table_the_findings_and_pictures_and_regenerates_the_same_numbers()
+    {
         var log = _folder.Write("log.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n',
             Enumerable.Range(1, 3).Select(e => JsonSerializer.Serialize(new { epoch = e, statistics = new Dictionary<string, double> { ["polyphony"] = 0.1 * e, ["scale_consistency"] = 0.9, ["repetitions_3"] = e, ["tone_span"] = 10 + e, ["unique_tones"] = 5 + e, ["intensity_span"] = 20 } })))));
         string[] arguments =
         [
             "evaluate", "--model", FixtureModels.OneTonePerStep, "--baseline", FixtureModels.ThreeTonesPerStep,
-            "--data", Path.Combine(_folder.Path, "corpus", "midi"), "--model-log", log, "--samples", "6", "--steps", "40", "--seed", "4",
+            "--data", Corpus, "--model-log", log, "--samples", "6", "--steps", "40", "--seed", "4",
         ];
 
         var first = CommandLine.Run("crnngan", [.. arguments, "--out", Path.Combine(_folder.Path, "a")]);
@@ -43,6 +48,17 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal(
             JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "a", "evaluation.json"))).RootElement.GetProperty("sources").GetRawText(),
             JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "b", "evaluation.json"))).RootElement.GetProperty("sources").GetRawText());
+    }
+
+    [Fact]
+    public void Validation_songs_stand_for_real_music_when_asked_so_that_the_test_songs_stay_unseen()
+    {
+        var result = CommandLine.Run("crnngan", ["evaluate", "--model", FixtureModels.OneTonePerStep, "--data", Corpus, "--split", "validation", "--samples", "2", "--steps", "20", "--out", Path.Combine(_folder.Path, "v")]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var report = File.ReadAllText(Path.Combine(_folder.Path, "v", "report.md"));
+        Assert.Contains("| statistic | GAN (2) | real music (1) |", report, StringComparison.Ordinal);
+        Assert.Contains("usable validation songs", report, StringComparison.Ordinal);
     }
 
     public void Dispose() => _folder.Dispose();
