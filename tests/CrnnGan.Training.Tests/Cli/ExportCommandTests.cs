@@ -9,7 +9,7 @@ public sealed class ExportCommandTests : IDisposable
     private readonly TemporaryFolder _folder = new();
 
     [Fact]
-    public void Export_reports_parity_and_writes_the_model_only_when_it_holds()
+    public void Export_reports_parity_and_writes_the_model_only_when_it_holds_creating_its_folder()
     {
         foreach (var song in SyntheticSongs.Make(8, tones: 24))
             MidiWriter.WriteFile(song, _folder.File(Path.Combine("midi", song.Name)));
@@ -17,7 +17,7 @@ public sealed class ExportCommandTests : IDisposable
         var trained = CommandLine.Run("crnngan-train", "train", "--data", Path.Combine(_folder.Path, "midi"), "--out", run,
             "--hidden", "8", "--sequence-length", "8", "--batch-size", "4", "--epochs", "2", "--pretraining-epochs", "1", "--device", "cpu");
         Assert.True(trained.ExitCode == 0, trained.Error);
-        var model = Path.Combine(_folder.Path, "model.onnx");
+        var model = Path.Combine(_folder.Path, "models", "model.onnx");
 
         var exported = CommandLine.Run("crnngan-train", "export", "--checkpoint", Path.Combine(run, "checkpoint.zip"), "--out", model);
         var missing = CommandLine.Run("crnngan-train", "export", "--checkpoint", Path.Combine(run, "nothing.zip"), "--out", Path.Combine(_folder.Path, "other.onnx"));

@@ -28,6 +28,7 @@ public static class ModelExport
         {
             try
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(fullOutput)!);
                 File.WriteAllBytes(temporary, onnx);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
