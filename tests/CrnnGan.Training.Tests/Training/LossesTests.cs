@@ -47,17 +47,32 @@ public sealed class LossesTests
     }
 
     [Fact]
-    public void Feature_matching_is_the_mean_squared_difference_and_pulls_only_the_generated_side()
+    public void Feature_matching_compares_batch_means_step_by_step_and_pulls_only_the_generated_side()
     {
         using var scope = NewDisposeScope();
-        var real = tensor(new float[] { 1, 2, 3, 4 }, [1, 2, 2]).requires_grad_();
-        var generated = tensor(new float[] { 1, 0, 3, 8 }, [1, 2, 2]).requires_grad_();
+        // [batch 2, steps 1, features 2]: real means (2, 3), generated means (2, 5).
+        var real = tensor(new float[] { 1, 2, 3, 4 }, [2, 1, 2]).requires_grad_();
+        var generated = tensor(new float[] { 1, 2, 3, 8 }, [2, 1, 2]).requires_grad_();
 
         var loss = Losses.FeatureMatching(real, generated);
         loss.backward();
 
-        Assert.Equal((0 + 4 + 0 + 16) / 4f, loss.item<float>());
+        Assert.Equal((0 + 4) / 2f, loss.item<float>());
         Assert.Null(real.grad);
         Assert.NotNull(generated.grad);
+    }
+
+    [Fact]
+    public void Feature_matching_is_satisfied_by_a_batch_as_varied_as_the_real_one_where_the_paired_form_wants_every_sample_average()
+    {
+        using var scope = NewDisposeScope();
+        var real = tensor(new float[] { 0, 0, 4, 4 }, [2, 1, 2]);
+        var varied = tensor(new float[] { 4, 4, 0, 0 }, [2, 1, 2]);
+        var average = tensor(new float[] { 2, 2, 2, 2 }, [2, 1, 2]);
+
+        Assert.Equal(0f, Losses.FeatureMatching(real, varied).item<float>());
+        Assert.Equal(0f, Losses.FeatureMatching(real, average).item<float>());
+        Assert.Equal(16f, Losses.PairedFeatureMatching(real, varied).item<float>());
+        Assert.Equal(4f, Losses.PairedFeatureMatching(real, average).item<float>());
     }
 }

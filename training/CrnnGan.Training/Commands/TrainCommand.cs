@@ -28,7 +28,7 @@ public static class TrainCommand
         var batchSize = new Option<int?>("--batch-size") { Description = "Songs per batch (default 20)." };
         var sequenceLength = new Option<int?>("--sequence-length") { Description = "Steps per training window (default 100)." };
         var optimizer = new Option<OptimizerKind?>("--optimizer") { Description = "sgd (the paper's) or adam." };
-        var generatorLoss = new Option<GeneratorLoss?>("--generator-loss") { Description = "featurematching (the paper's), minimax or nonsaturating." };
+        var generatorLoss = new Option<GeneratorLoss?>("--generator-loss") { Description = "featurematching (the paper's: batch means), pairedfeaturematching (the reference's: sample against sample), minimax or nonsaturating." };
         var sampleEvery = new Option<int?>("--sample-every") { Description = "Write sample MIDI files every N epochs (default 5; 0 never)." };
         var keepCheckpointEvery = new Option<int?>("--keep-checkpoint-every") { Description = "Keep a copy of the checkpoint every N epochs in checkpoints/ (default 0: only the latest)." };
         var threads = new Option<int>("--threads") { Description = "LibTorch threads (default: one per core; use 1 for runs side by side).", DefaultValueFactory = _ => 0 };

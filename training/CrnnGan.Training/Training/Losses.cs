@@ -30,11 +30,16 @@ public static class Losses
     };
 
     /// <summary>
-    /// Feature matching: the mean squared difference between the discriminator's r_t on real and on generated
-    /// sequences, sample i against sample i. The reference sums instead; the mean keeps the loss's scale
-    /// independent of batch, length and width, so that the freezing rule compares like with like.
+    /// Feature matching as in Salimans et al. (2016): the mean squared difference between the batch means of
+    /// the discriminator's r_t [batch, steps, features] on real and on generated sequences, step by step. The
+    /// mean over steps and features (where the reference sums) keeps the loss's scale independent of length and
+    /// width, so that the freezing rule compares like with like.
     /// </summary>
     public static Tensor FeatureMatching(Tensor realFeatures, Tensor generatedFeatures) =>
+        (realFeatures.detach().mean([0]) - generatedFeatures.mean([0])).square().mean();
+
+    /// <summary>The reference code's feature matching: sample i against sample i, the mean squared difference.</summary>
+    public static Tensor PairedFeatureMatching(Tensor realFeatures, Tensor generatedFeatures) =>
         (realFeatures.detach() - generatedFeatures).square().mean();
 
     /// <summary>Pretraining: squared error of next-step prediction.</summary>

@@ -177,7 +177,12 @@ public sealed class Trainer : IDisposable
     private GameLoss GameLosses(Tensor realFeatures, Tensor generatedForDiscriminator, Tensor generatedFeatures)
     {
         var generatedLogits = Discriminator.Logits(generatedFeatures);
-        var featureMatching = Settings.GeneratorLoss == GeneratorLoss.FeatureMatching ? Losses.FeatureMatching(realFeatures, generatedFeatures) : null;
+        var featureMatching = Settings.GeneratorLoss switch
+        {
+            GeneratorLoss.FeatureMatching => Losses.FeatureMatching(realFeatures, generatedFeatures),
+            GeneratorLoss.PairedFeatureMatching => Losses.PairedFeatureMatching(realFeatures, generatedFeatures),
+            _ => null,
+        };
         return new GameLoss(
             Losses.Discriminator(Discriminator.Logits(realFeatures), Discriminator.Logits(generatedForDiscriminator)),
             (-Losses.LogD(generatedLogits)).mean(),

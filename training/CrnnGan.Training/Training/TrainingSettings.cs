@@ -12,8 +12,17 @@ public enum OptimizerKind
 
 public enum GeneratorLoss
 {
-    /// <summary>Squared difference of the discriminator's r_t on real and generated sequences (the paper's choice).</summary>
+    /// <summary>
+    /// The paper's choice, as in Salimans et al. (2016), which it follows: the squared difference between the
+    /// batch means of the discriminator's r_t on real and on generated sequences.
+    /// </summary>
     FeatureMatching,
+
+    /// <summary>
+    /// The reference code's feature matching: sample i's r_t against real sample i's. Its optimum is every sample
+    /// at the mean of real features, so it drives the generator to one average song (mode collapse).
+    /// </summary>
+    PairedFeatureMatching,
 
     /// <summary>The paper's minimax loss, mean log(1 − D(G(z))).</summary>
     Minimax,
