@@ -62,6 +62,32 @@ public sealed class ExportTests : IDisposable
     }
 
     [Fact]
+    public void Parity_holds_for_a_network_whose_cell_state_grows_far_beyond_one()
+    {
+        var settings = new ModelSettings(TonesPerStep: 1, HiddenSize: 24, Layers: 2);
+        using var generator = new CrnnGan.Training.Model.Generator(settings);
+        using (no_grad())
+        {
+            // Input, forget and output gates open and a candidate of +1: each cell adds about 1 per step.
+            foreach (var (name, parameter) in generator.named_parameters())
+            {
+                if (name.EndsWith("bias_ih", StringComparison.Ordinal))
+                    parameter.fill_(10);
+            }
+        }
+        var metadata = ModelMetadata.For(settings.Layout, settings.Noise, 24, 2, "synthetic", 0, 0, "test");
+
+        var report = ParityCheck.Run(generator, OnnxExporter.Export(generator, metadata), batch: 4, steps: 256, seed: 3);
+
+        Assert.True(report.Passed, report.ToString());
+        var state = generator.ZeroState(1, CPU);
+        var previous = zeros(1, settings.Features);
+        for (var t = 0; t < 256; t++)
+            (previous, state) = generator.Step(rand(1, settings.Noise), previous, state);
+        Assert.True(state[^1].C.abs().max().item<float>() > 100);
+    }
+
+    [Fact]
     public void The_exported_file_describes_itself()
     {
         var checkpoint = TrainedCheckpoint(3);
