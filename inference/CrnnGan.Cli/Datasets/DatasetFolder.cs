@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CrnnGan.Inference.Storage;
 
 namespace CrnnGan.Cli.Datasets;
 
@@ -68,8 +69,7 @@ public sealed class DatasetFolder
                 if (File.Exists(System.IO.Path.Combine(full, entry.File)))
                     done[entry.Index] = entry;
             }
-            File.WriteAllLines(manifest + ".tmp", done.Values.OrderBy(e => e.Index).Select(e => JsonSerializer.Serialize(e, Json)));
-            File.Move(manifest + ".tmp", manifest, overwrite: true);
+            AtomicFile.Write(manifest, temporary => File.WriteAllLines(temporary, done.Values.OrderBy(e => e.Index).Select(e => JsonSerializer.Serialize(e, Json))));
         }
         return new DatasetFolder(full, done);
     }
@@ -79,10 +79,7 @@ public sealed class DatasetFolder
     /// <summary>Writes a file atomically, then lists it in the manifest.</summary>
     public void Add(ManifestEntry entry, byte[] contents)
     {
-        var path = System.IO.Path.Combine(Path, entry.File);
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temporary, contents);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllBytes(System.IO.Path.Combine(Path, entry.File), contents);
         lock (_manifestLock)
         {
             File.AppendAllText(ManifestPath, JsonSerializer.Serialize(entry, Json) + "\n");

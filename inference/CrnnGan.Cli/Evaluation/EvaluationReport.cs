@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CrnnGan.Inference.Statistics;
+using CrnnGan.Inference.Storage;
 
 namespace CrnnGan.Cli.Evaluation;
 
@@ -47,7 +48,7 @@ public static class EvaluationReport
         markdown.AppendLine().AppendLine("## Pictures").AppendLine();
         foreach (var figure in figures)
             markdown.AppendLine($"![{Path.GetFileNameWithoutExtension(figure)}]({figure})").AppendLine();
-        WriteAtomically(Path.Combine(folder, "report.md"), markdown.ToString());
+        AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), markdown.ToString());
 
         var numbers = new
         {
@@ -55,15 +56,9 @@ public static class EvaluationReport
             sources = sources.ToDictionary(s => s.Name, s => new { pieces = s.Pieces.Count, statistics = s.Summary.ToDictionary(x => x.Name, x => new { mean = x.Mean, standard_deviation = x.StandardDeviation }) }),
             findings = findings.Select(f => new { claim = f.Claim, holds = f.Holds, numbers = f.Numbers }),
         };
-        WriteAtomically(Path.Combine(folder, "evaluation.json"), JsonSerializer.Serialize(numbers, Indented));
+        AtomicFile.WriteAllText(Path.Combine(folder, "evaluation.json"), JsonSerializer.Serialize(numbers, Indented));
     }
 
     private static string Format(StatisticSummary s) =>
         string.Create(CultureInfo.InvariantCulture, $"{s.Mean:0.###} ± {s.StandardDeviation:0.###}");
-
-    private static void WriteAtomically(string path, string text)
-    {
-        File.WriteAllText(path + ".tmp", text);
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
 }

@@ -1,3 +1,4 @@
+using CrnnGan.Inference.Storage;
 using NAudio.Midi;
 
 namespace CrnnGan.Inference.Music;
@@ -17,21 +18,8 @@ public static class MidiWriter
     }
 
     /// <summary>Writes to a temporary file beside <paramref name="path"/>, then renames it into place.</summary>
-    public static void WriteFile(Song song, string path, MidiWriteOptions? options = null)
-    {
-        var bytes = ToBytes(song, options);
-        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
-    }
+    public static void WriteFile(Song song, string path, MidiWriteOptions? options = null) =>
+        AtomicFile.WriteAllBytes(path, ToBytes(song, options));
 
     public static void Write(Song song, Stream stream, MidiWriteOptions? options = null)
     {

@@ -1,4 +1,5 @@
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Storage;
 using CrnnGan.Training.Training;
 using static TorchSharp.torch;
 
@@ -23,8 +24,8 @@ public static class ModelExport
         var onnx = OnnxExporter.Export(trainer.Generator, metadata);
 
         var fullOutput = Path.GetFullPath(output);
-        var temporary = $"{fullOutput}.{Environment.ProcessId}.tmp";
-        try
+        IReadOnlyList<ParityReport> parity = [];
+        AtomicFile.Write(fullOutput, temporary =>
         {
             try
             {
@@ -37,20 +38,14 @@ public static class ModelExport
             }
             // Parity is checked on the bytes as written and read back, batch 1 and batch > 1.
             var written = File.ReadAllBytes(temporary);
-            IReadOnlyList<ParityReport> parity =
+            parity =
             [
                 ParityCheck.Run(trainer.Generator, written, batch: 1, ParitySteps, settings.Seed),
                 ParityCheck.Run(trainer.Generator, written, batch: 8, ParitySteps, settings.Seed + 1),
             ];
             if (parity.FirstOrDefault(p => !p.Passed) is { } failed)
                 throw new InvalidDataException($"The exported graph does not compute what TorchSharp computes: {failed}.");
-            File.Move(temporary, fullOutput, overwrite: true);
-            return (metadata, parity);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
+        });
+        return (metadata, parity);
     }
 }

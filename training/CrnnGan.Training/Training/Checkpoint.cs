@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using CrnnGan.Inference.Randomness;
+using CrnnGan.Inference.Storage;
 using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Training;
@@ -22,26 +23,17 @@ public static class Checkpoint
 
     public static void Save(Trainer trainer, string path, string data, string codeVersion)
     {
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        try
+        AtomicFile.Write(path, temporary =>
         {
-            using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
-            {
-                Write(zip, "settings.json", s => JsonSerializer.Serialize(s, trainer.Settings, TrainingSettings.Json));
-                Write(zip, "info.json", s => JsonSerializer.Serialize(s, new CheckpointInfo(trainer.EpochsDone, trainer.DataRandom.State, data, codeVersion), TrainingSettings.Json));
-                Write(zip, "generator.bin", s => trainer.Generator.save(s));
-                Write(zip, "discriminator.bin", s => trainer.Discriminator.save(s));
-                Write(zip, "generator_optimizer.bin", s => trainer.GeneratorOptimizer.save_state_dict(new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true)));
-                Write(zip, "discriminator_optimizer.bin", s => trainer.DiscriminatorOptimizer.save_state_dict(new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true)));
-                Write(zip, "torch_random.bin", s => s.Write(get_rng_state().data<byte>().ToArray()));
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
+            using var zip = ZipFile.Open(temporary, ZipArchiveMode.Create);
+            Write(zip, "settings.json", s => JsonSerializer.Serialize(s, trainer.Settings, TrainingSettings.Json));
+            Write(zip, "info.json", s => JsonSerializer.Serialize(s, new CheckpointInfo(trainer.EpochsDone, trainer.DataRandom.State, data, codeVersion), TrainingSettings.Json));
+            Write(zip, "generator.bin", s => trainer.Generator.save(s));
+            Write(zip, "discriminator.bin", s => trainer.Discriminator.save(s));
+            Write(zip, "generator_optimizer.bin", s => trainer.GeneratorOptimizer.save_state_dict(new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true)));
+            Write(zip, "discriminator_optimizer.bin", s => trainer.DiscriminatorOptimizer.save_state_dict(new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true)));
+            Write(zip, "torch_random.bin", s => s.Write(get_rng_state().data<byte>().ToArray()));
+        });
     }
 
     /// <summary>The settings a checkpoint was trained with, read without loading its weights.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CrnnGan.Inference.Storage;
 
 namespace CrnnGan.Training.Training;
 
@@ -26,8 +27,6 @@ public sealed class TrainingLog(string path)
         if (!File.Exists(Path))
             return;
         var kept = Read().Where(r => r.Epoch <= epochs).Select(r => JsonSerializer.Serialize(r, TrainingSettings.Compact) + "\n");
-        var temporary = $"{Path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, string.Concat(kept));
-        File.Move(temporary, Path, overwrite: true);
+        AtomicFile.WriteAllText(Path, string.Concat(kept));
     }
 }

@@ -1,5 +1,6 @@
 using CrnnGan.Inference.Data;
 using CrnnGan.Inference.Music;
+using CrnnGan.Inference.Storage;
 
 namespace CrnnGan.Training.Training;
 
@@ -58,16 +59,10 @@ public sealed class TrainingRun
             KeepCheckpoint(result.Epoch);
     }
 
-    /// <summary>Where the copy of an epoch's checkpoint is kept.</summary>
-    public string KeptCheckpointPath(int epoch) => System.IO.Path.Combine(Folder, "checkpoints", $"epoch-{epoch:0000}.zip");
-
     private void KeepCheckpoint(int epoch)
     {
-        var path = KeptCheckpointPath(epoch);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        File.Copy(CheckpointPath, temporary, overwrite: true);
-        File.Move(temporary, path, overwrite: true);
+        var folder = Directory.CreateDirectory(System.IO.Path.Combine(Folder, "checkpoints")).FullName;
+        AtomicFile.Copy(CheckpointPath, System.IO.Path.Combine(folder, $"epoch-{epoch:0000}.zip"));
     }
 
     private void WriteSamples(Trainer trainer, int epoch)
