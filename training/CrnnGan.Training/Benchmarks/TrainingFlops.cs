@@ -15,7 +15,7 @@ public static class TrainingFlops
     /// <summary>The discriminator's forward pass over one step of a batch: both LSTM stacks and the scoring layer.</summary>
     public static double DiscriminatorStep(ModelSettings m, int batch)
     {
-        var firstLayer = (m.Features + m.HiddenSize) * 4 * m.HiddenSize;
+        var firstLayer = (m.DiscriminatorInputs + m.HiddenSize) * 4 * m.HiddenSize;
         var laterLayers = (m.Layers - 1) * 2 * m.HiddenSize * 4 * m.HiddenSize;
         return 2.0 * batch * (2 * (firstLayer + laterLayers) + 2 * m.HiddenSize);
     }

@@ -1,3 +1,4 @@
+using CrnnGan.Inference.Features;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,6 +15,14 @@ namespace CrnnGan.Training.Model;
 /// D(x) = mean_t σ(w · r_t + b)
 /// </code>
 /// Dropout acts on the inputs and between layers while training.
+/// <para>
+/// With <see cref="ModelSettings.DiscriminatorPitchClass"/> (ours, not the paper's) each tone's pitch p, in
+/// semitones, is also read as (cos 2πp/12, sin 2πp/12). Staying in a key is a property of pitch classes;
+/// from the scalar pitch alone an LSTM must learn a function with a 12-semitone period before it can tell an
+/// out-of-key tone, and generators trained against such a discriminator wander chromatically. The circle
+/// makes pitch class a linear read-out, and its gradient moves a generated pitch towards the classes real
+/// songs use.
+/// </para>
 /// </summary>
 public sealed class Discriminator : nn.Module<Tensor, Tensor>
 {
@@ -26,8 +35,8 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor>
     {
         Settings = settings;
         inputDropout = nn.Dropout(settings.Dropout);
-        forwardStack = nn.LSTM(settings.Features, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
-        backwardStack = nn.LSTM(settings.Features, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
+        forwardStack = nn.LSTM(settings.DiscriminatorInputs, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
+        backwardStack = nn.LSTM(settings.DiscriminatorInputs, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
         score = nn.Linear(2 * settings.HiddenSize, 1);
         RegisterComponents();
     }
@@ -37,10 +46,21 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor>
     /// <summary>r_t for every step: [batch, steps, 2 × hidden].</summary>
     public Tensor Features(Tensor steps)
     {
-        var x = inputDropout.call(steps);
+        var x = inputDropout.call(Inputs(steps));
         var (forwards, _, _) = forwardStack.call(x);
         var (backwards, _, _) = backwardStack.call(x.flip(1));
         return cat([forwards, backwards.flip(1)], dim: 2);
+    }
+
+    /// <summary>What the LSTM stacks read: the steps, followed by each tone's pitch class where the settings ask for it.</summary>
+    public Tensor Inputs(Tensor steps)
+    {
+        if (!Settings.DiscriminatorPitchClass)
+            return steps;
+        var angles = Enumerable.Range(0, Settings.TonesPerStep)
+            .Select(tone => steps[.., .., StepLayout.PitchIndex(tone)] * (2 * Math.PI / (12 * FeatureScaling.PitchScale)))
+            .ToArray();
+        return cat([steps, .. angles.SelectMany(a => new[] { a.cos(), a.sin() }).Select(c => c.unsqueeze(-1))], dim: 2);
     }
 
     /// <summary>The per-step logits w · r_t + b: [batch, steps]. Losses are computed from these, never from σ.</summary>

@@ -5,9 +5,13 @@ namespace CrnnGan.Training.Model;
 
 /// <summary>
 /// The sizes of C-RNN-GAN's networks. The defaults are the paper's: one tone per step, two LSTM layers of
-/// 350 units in each network, dropout 0.5, and a uniform noise vector as wide as a step.
+/// 350 units in each network, dropout 0.5, a uniform noise vector as wide as a step, and a discriminator that
+/// reads the same features as the generator writes.
 /// </summary>
-public sealed record ModelSettings(int TonesPerStep = 1, int HiddenSize = 350, int Layers = 2, int NoiseSize = 0, double Dropout = 0.5)
+/// <param name="DiscriminatorPitchClass">Ours, off in the paper's configuration: the discriminator also reads each
+/// tone's pitch class, as a point on a circle (see <see cref="Discriminator"/>).</param>
+public sealed record ModelSettings(
+    int TonesPerStep = 1, int HiddenSize = 350, int Layers = 2, int NoiseSize = 0, double Dropout = 0.5, bool DiscriminatorPitchClass = false)
 {
     [JsonIgnore]
     public StepLayout Layout => new(TonesPerStep);
@@ -18,4 +22,8 @@ public sealed record ModelSettings(int TonesPerStep = 1, int HiddenSize = 350, i
     /// <summary>Width of z_t; 0 means as wide as a step, as in the paper.</summary>
     [JsonIgnore]
     public int Noise => NoiseSize > 0 ? NoiseSize : Features;
+
+    /// <summary>What the discriminator reads per step: the step's features, and two more per tone with <see cref="DiscriminatorPitchClass"/>.</summary>
+    [JsonIgnore]
+    public int DiscriminatorInputs => Features + (DiscriminatorPitchClass ? 2 * TonesPerStep : 0);
 }
