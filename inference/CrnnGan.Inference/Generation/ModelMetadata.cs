@@ -30,13 +30,13 @@ public sealed record ModelMetadata(
 
     public int Features => FeatureNames.Count;
 
-    /// <summary>Metadata for a generator of the given layout and sizes, with the project's normalisation.</summary>
-    public static ModelMetadata For(StepLayout layout, int noiseSize, int hiddenSize, int layers, string corpus, int epochs, ulong seed, string codeVersion) => new(
+    /// <summary>Metadata for a generator of the given layout, normalisation (<see cref="FeatureScaling.Factors"/>) and sizes.</summary>
+    public static ModelMetadata For(StepLayout layout, IReadOnlyList<float> featureScale, int noiseSize, int hiddenSize, int layers, string corpus, int epochs, ulong seed, string codeVersion) => new(
         ModelContract.Version,
         layout.TonesPerStep,
         layout.FeatureNames,
         [.. layout.FeatureNames.Select(UnitOf)],
-        FeatureScaling.Factors(layout),
+        featureScale,
         noiseSize,
         UniformNoise,
         hiddenSize,
@@ -68,7 +68,7 @@ public sealed record ModelMetadata(
     };
 
     /// <summary>Every key <see cref="ToProperties"/> writes; a model without one of them is refused.</summary>
-    public static IReadOnlyList<string> Keys { get; } = [.. For(StepLayout.Monophonic, 4, 1, 1, "", 0, 0, "").ToProperties().Keys];
+    public static IReadOnlyList<string> Keys { get; } = [.. For(StepLayout.Monophonic, FeatureScaling.Factors(StepLayout.Monophonic), 4, 1, 1, "", 0, 0, "").ToProperties().Keys];
 
     /// <exception cref="InvalidDataException">A key is missing or a value cannot be used; the message names it.</exception>
     public static ModelMetadata Parse(IReadOnlyDictionary<string, string> properties)

@@ -29,14 +29,14 @@ public sealed class SongGenerator(GeneratorSession session)
         var layout = Session.Metadata.Layout;
         var bpm = request.Bpm ?? Session.Metadata.DefaultTempoBpm;
         var tempo = TempoMap.Constant(bpm);
-        var primer = Primer(request.Primer, layout);
+        var primer = Primer(request.Primer);
 
         // For a duration, generate more steps until every song is long enough: the same seeds give the same
         // beginning however many steps follow.
         var steps = request.DurationSeconds is null ? request.Steps : 256;
         while (true)
         {
-            var songs = Decode(Session.Run(seeds.Length, steps, seeds, request.NoiseScale, primer), seeds.Length, layout, request.Program)[..count];
+            var songs = Decode(Session.Run(seeds.Length, steps, seeds, request.NoiseScale, primer), seeds.Length, request.Program)[..count];
             if (request.DurationSeconds is not { } seconds)
                 return Finish(songs, first, seeds, tempo);
             var quarters = seconds * bpm / 60;
@@ -46,9 +46,10 @@ public sealed class SongGenerator(GeneratorSession session)
         }
     }
 
-    private static List<IReadOnlyList<Tone>> Decode(float[] steps, int count, StepLayout layout, int program)
+    private List<IReadOnlyList<Tone>> Decode(float[] steps, int count, int program)
     {
-        FeatureScaling.Denormalise(steps, layout);
+        var layout = Session.Metadata.Layout;
+        FeatureScaling.Denormalise(steps, Session.Metadata.FeatureScale);
         var width = steps.Length / count;
         return [.. Enumerable.Range(0, count).Select(i => StepEncoder.Decode(new StepSequence(layout, steps[(i * width)..((i + 1) * width)]), program))];
     }
@@ -61,12 +62,12 @@ public sealed class SongGenerator(GeneratorSession session)
         [.. tones.Where(t => t.Onset < quarters).Select(t => t with { Duration = Math.Min(t.Duration, quarters - t.Onset) })];
 
     /// <summary>The primer's tones as model steps (normalised), or null.</summary>
-    private static float[]? Primer(IReadOnlyList<Tone>? tones, StepLayout layout)
+    private float[]? Primer(IReadOnlyList<Tone>? tones)
     {
         if (tones is null || tones.Count == 0)
             return null;
-        var values = StepEncoder.Encode(tones, layout).Values;
-        FeatureScaling.Normalise(values, layout);
+        var values = StepEncoder.Encode(tones, Session.Metadata.Layout).Values;
+        FeatureScaling.Normalise(values, Session.Metadata.FeatureScale);
         return values;
     }
 }

@@ -91,20 +91,34 @@ public sealed class StepEncoderTests
         Assert.Single(StepEncoder.Decode(window));
     }
 
-    [Fact]
-    public void Normalisation_is_inverted_exactly()
+    [Theory]
+    [InlineData(128)]
+    [InlineData(16)]
+    [InlineData(1)]
+    public void Normalisation_is_inverted_exactly(int pitchDivisor)
     {
         var random = new Random(1611);
         var layout = StepLayout.Polyphonic3;
         var values = Enumerable.Range(0, layout.FeaturesPerStep * 1000).Select(_ => (float)(random.NextDouble() * 300 - 50)).ToArray();
         var scaled = (float[])values.Clone();
 
-        FeatureScaling.Normalise(scaled, layout);
+        FeatureScaling.Normalise(scaled, FeatureScaling.Factors(layout, pitchDivisor));
         Assert.NotEqual(values, scaled);
-        Assert.InRange(scaled[2], -50f / 128, 250f / 128);
-        FeatureScaling.Denormalise(scaled, layout);
+        Assert.InRange(scaled[2], -50f / pitchDivisor, 250f / pitchDivisor);
+        FeatureScaling.Denormalise(scaled, FeatureScaling.Factors(layout, pitchDivisor));
 
         Assert.Equal(values, scaled);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(12)]
+    [InlineData(256)]
+    public void A_pitch_divisor_that_is_not_a_power_of_two_up_to_128_is_refused(int pitchDivisor)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => FeatureScaling.Factors(StepLayout.Monophonic, pitchDivisor));
+
+        Assert.Contains("power of two from 1 to 128", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,10 +126,10 @@ public sealed class StepEncoderTests
     {
         var steps = StepEncoder.Encode(Melody, StepLayout.Monophonic).Values;
 
-        FeatureScaling.Normalise(steps, StepLayout.Monophonic);
+        FeatureScaling.Normalise(steps, FeatureScaling.Factors(StepLayout.Monophonic));
 
         Assert.Equal([0.5f, 1, 60 / 128f, 80 / 128f], steps[..4]);
-        Assert.Equal(0f, 0f * FeatureScaling.PitchScale);
+        Assert.Equal(0f, 0f * FeatureScaling.Factors(StepLayout.Monophonic)[StepLayout.PitchIndex(0)]);
     }
 
     [Fact]

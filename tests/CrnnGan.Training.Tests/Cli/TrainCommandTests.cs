@@ -88,6 +88,18 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_settings_file_with_a_pitch_divisor_that_breaks_exact_scaling_is_refused()
+    {
+        var settings = _folder.Write("settings.json", """{ "model": { "pitch_divisor": 12 } }"""u8.ToArray());
+
+        var result = Train(["--data", Data, "--out", Out("run"), "--settings", settings, .. Tiny]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("pitch_divisor must be a power of two from 1 to 128, not 12", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Out("run"), Checkpoint.FileName)));
+    }
+
+    [Fact]
     public void A_folder_without_usable_midi_is_refused()
     {
         _folder.Write("broken/a.mid", []);

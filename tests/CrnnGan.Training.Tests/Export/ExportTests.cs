@@ -17,11 +17,11 @@ public sealed class ExportTests : IDisposable
     /// A checkpoint of a briefly trained tiny generator: pretraining pulls its outputs towards real steps, so
     /// that they decode to notes whose agreement can be compared, and one adversarial epoch follows.
     /// </summary>
-    private string TrainedCheckpoint(int tonesPerStep, string name = "checkpoint.zip")
+    private string TrainedCheckpoint(int tonesPerStep, string name = "checkpoint.zip", int pitchDivisor = 128)
     {
         var settings = new TrainingSettings
         {
-            Model = new ModelSettings(TonesPerStep: tonesPerStep, HiddenSize: 24, Layers: 2),
+            Model = new ModelSettings(TonesPerStep: tonesPerStep, HiddenSize: 24, Layers: 2, PitchDivisor: pitchDivisor),
             BatchSize = 8,
             SequenceLength = 16,
             PretrainingEpochs = 3,
@@ -32,10 +32,9 @@ public sealed class ExportTests : IDisposable
             StatisticsSamples = 2,
             Seed = 5,
         };
-        var layout = settings.Model.Layout;
         using var trainer = new Trainer(settings, CPU);
-        var training = new SongWindows(SyntheticSongs.Make(16), layout);
-        var validation = new SongWindows(SyntheticSongs.Make(4, seed: 9), layout);
+        var training = new SongWindows(SyntheticSongs.Make(16), settings.Model);
+        var validation = new SongWindows(SyntheticSongs.Make(4, seed: 9), settings.Model);
         while (trainer.EpochsDone < settings.Epochs)
             trainer.RunEpoch(training, validation);
         var path = Path.Combine(_folder.Path, name);
@@ -52,7 +51,7 @@ public sealed class ExportTests : IDisposable
     {
         var checkpoint = TrainedCheckpoint(tonesPerStep);
         using var trainer = Checkpoint.Load(checkpoint, CPU);
-        var metadata = ModelMetadata.For(trainer.Settings.Model.Layout, trainer.Settings.Model.Noise, 24, 2, "synthetic", 4, 5, "test");
+        var metadata = ModelMetadata.For(trainer.Settings.Model.Layout, trainer.Settings.Model.FeatureScale, trainer.Settings.Model.Noise, 24, 2, "synthetic", 4, 5, "test");
 
         var report = ParityCheck.Run(trainer.Generator, OnnxExporter.Export(trainer.Generator, metadata), batch, steps: 256, seed: 17);
 
@@ -75,7 +74,7 @@ public sealed class ExportTests : IDisposable
                     parameter.fill_(10);
             }
         }
-        var metadata = ModelMetadata.For(settings.Layout, settings.Noise, 24, 2, "synthetic", 0, 0, "test");
+        var metadata = ModelMetadata.For(settings.Layout, settings.FeatureScale, settings.Noise, 24, 2, "synthetic", 0, 0, "test");
 
         var report = ParityCheck.Run(generator, OnnxExporter.Export(generator, metadata), batch: 4, steps: 256, seed: 3);
 
@@ -116,6 +115,24 @@ public sealed class ExportTests : IDisposable
         Assert.Equal("synthetic songs", metadata.TrainingCorpus);
         Assert.Equal([1f, 1, 1 / 128f, 1 / 128f, 1, 1 / 128f, 1 / 128f, 1, 1 / 128f, 1 / 128f], metadata.FeatureScale);
         Assert.Equal([output], Directory.GetFiles(_folder.Path, "model.onnx*"));
+    }
+
+    [Fact]
+    public void A_model_trained_at_another_pitch_scale_says_so_and_generates_in_its_own_scale()
+    {
+        var checkpoint = TrainedCheckpoint(1, pitchDivisor: 16);
+        var output = Path.Combine(_folder.Path, "model.onnx");
+
+        var (metadata, parity) = ModelExport.Run(checkpoint, output);
+        using var session = GeneratorSession.Open(output, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        var pitches = new SongGenerator(session).Generate(new GenerationRequest { Count = 4, Steps = 64, Seed = 1 })
+            .SelectMany(s => s.Song.Tones).Select(t => t.Pitch).Order().ToList();
+
+        Assert.All(parity, p => Assert.True(p.Passed, p.ToString()));
+        Assert.Equal(1 / 16f, metadata.FeatureScale[2]);
+        // The synthetic songs lie between MIDI 36 and 71, and a briefly trained model lands near them; read at the
+        // default ÷ 128, the same outputs would be 8 times higher, all at MIDI's ceiling of 127.
+        Assert.InRange(pitches[pitches.Count / 2], 12, 96);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class FixtureModelTests
             float[] typical = [0.25f, .. Enumerable.Repeat<float[]>([0.5f, 64 / 128f, 80 / 128f], tonesPerStep).SelectMany(t => t)];
             generator.named_parameters().Single(p => p.name == "output.bias").parameter.copy_(tensor(typical));
         }
-        var metadata = ModelMetadata.For(settings.Layout, settings.Noise, settings.HiddenSize, settings.Layers, "none: seeded random initialisation", 0, 20161128, "fixture");
+        var metadata = ModelMetadata.For(settings.Layout, settings.FeatureScale, settings.Noise, settings.HiddenSize, settings.Layers, "none: seeded random initialisation", 0, 20161128, "fixture");
         var exported = OnnxExporter.Export(generator, metadata);
         var path = Path.Combine(Repository.Root, "tests", "fixtures", file);
 

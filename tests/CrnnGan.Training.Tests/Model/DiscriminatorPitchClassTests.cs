@@ -10,12 +10,14 @@ public sealed class DiscriminatorPitchClassTests
 {
     private static readonly int[] CMajor = [0, 2, 4, 5, 7, 9, 11];
 
-    [Fact]
-    public void Octaves_read_alike_and_other_classes_differ()
+    [Theory]
+    [InlineData(128)]
+    [InlineData(16)]
+    public void Octaves_read_alike_and_other_classes_differ(int pitchDivisor)
     {
         using var scope = NewDisposeScope();
-        var discriminator = new Discriminator(new ModelSettings(HiddenSize: 8, DiscriminatorPitchClass: true));
-        var steps = Steps([[60, 72, 67]]);
+        var discriminator = new Discriminator(new ModelSettings(HiddenSize: 8, PitchDivisor: pitchDivisor, DiscriminatorPitchClass: true));
+        var steps = Steps([[60, 72, 67]], pitchDivisor);
 
         var inputs = discriminator.Inputs(steps);
 
@@ -89,10 +91,10 @@ public sealed class DiscriminatorPitchClassTests
     }
 
     /// <summary>Normalised monophonic steps, a quarter note apart, for the given pitches (one row per song).</summary>
-    private static Tensor Steps(float[][] songs)
+    private static Tensor Steps(float[][] songs, int pitchDivisor = FeatureScaling.DefaultPitchDivisor)
     {
         var values = songs.SelectMany(song => song.SelectMany(pitch => new[] { 1f, 1f, pitch, 80f })).ToArray();
-        FeatureScaling.Normalise(values, StepLayout.Monophonic);
+        FeatureScaling.Normalise(values, FeatureScaling.Factors(StepLayout.Monophonic, pitchDivisor));
         return tensor(values).reshape(songs.Length, songs[0].Length, StepLayout.Monophonic.FeaturesPerStep);
     }
 }

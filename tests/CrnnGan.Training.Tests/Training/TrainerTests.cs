@@ -20,7 +20,7 @@ public sealed class TrainerTests
     };
 
     private static (SongWindows Training, SongWindows Validation) Data(ModelSettings model, int songs = 32) =>
-        (new SongWindows(SyntheticSongs.Make(songs, seed: 1), model.Layout), new SongWindows(SyntheticSongs.Make(8, seed: 2), model.Layout));
+        (new SongWindows(SyntheticSongs.Make(songs, seed: 1), model), new SongWindows(SyntheticSongs.Make(8, seed: 2), model));
 
     [Fact]
     public void Pretraining_loss_falls()

@@ -19,7 +19,7 @@ public static class GenerationBenchmark
     public static IReadOnlyList<GenerationFigures> Run(Generator generator, int batch, int steps, int latencyRuns, int threads)
     {
         var m = generator.Settings;
-        var metadata = ModelMetadata.For(m.Layout, m.Noise, m.HiddenSize, m.Layers, "benchmark", 0, 0, "benchmark");
+        var metadata = ModelMetadata.For(m.Layout, m.FeatureScale, m.Noise, m.HiddenSize, m.Layers, "benchmark", 0, 0, "benchmark");
         using var session = GeneratorSession.Load(OnnxExporter.Export(generator, metadata), new GeneratorSessionOptions(ExecutionProvider.Cpu, threads));
         var flopsPerSong = TrainingFlops.GeneratorStep(m, 1) * steps;
 

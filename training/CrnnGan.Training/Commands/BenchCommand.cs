@@ -73,8 +73,8 @@ public static class BenchCommand
         };
         var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
             TrainingRun.LoadCorpus(data, seed, settings.BatchSize, ProgressDisplay.Counts(task)));
-        var songs = new SongWindows(corpus.Training, settings.Model.Layout);
-        var validation = new SongWindows(corpus.Validation, settings.Model.Layout);
+        var songs = new SongWindows(corpus.Training, settings.Model);
+        var validation = new SongWindows(corpus.Validation, settings.Model);
 
         var matmulBefore = MatrixMultiplyRate.LibTorch();
         using var trainer = new Trainer(settings, CPU);

@@ -78,8 +78,8 @@ public static class TrainCommand
             var dataFolder = parse.GetValue(data)!.FullName;
             var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
                 TrainingRun.LoadCorpus(dataFolder, settings.Seed, settings.BatchSize, ProgressDisplay.Counts(task)));
-            var training = new SongWindows(corpus.Training, settings.Model.Layout);
-            var validation = new SongWindows(corpus.Validation, settings.Model.Layout);
+            var training = new SongWindows(corpus.Training, settings.Model);
+            var validation = new SongWindows(corpus.Validation, settings.Model);
             var console = ProgressDisplay.Stderr;
             console.MarkupLineInterpolated($"[bold]{corpus.Training.Count}[/] training and [bold]{corpus.Validation.Count}[/] validation songs ({corpus.Unusable.Count} files unusable); {CorpusDescription(corpus)}; device {torchDevice.type}.");
 

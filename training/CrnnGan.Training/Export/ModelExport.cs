@@ -19,7 +19,7 @@ public static class ModelExport
         using var trainer = Checkpoint.Load(checkpoint, CPU);
         var settings = trainer.Settings;
         var metadata = ModelMetadata.For(
-            settings.Model.Layout, settings.Model.Noise, settings.Model.HiddenSize, settings.Model.Layers,
+            settings.Model.Layout, settings.Model.FeatureScale, settings.Model.Noise, settings.Model.HiddenSize, settings.Model.Layers,
             info.Data, info.EpochsDone, settings.Seed, info.CodeVersion);
         var onnx = OnnxExporter.Export(trainer.Generator, metadata);
 

@@ -2,6 +2,7 @@ using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
 using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Randomness;
+using CrnnGan.Training.Model;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 using Generator = CrnnGan.Training.Model.Generator;
@@ -70,8 +71,8 @@ public static class ParityCheck
         string? firstDisagreement = null;
         for (var b = 0; b < batch; b++)
         {
-            var torchTones = Decode(torchOutputs, b, m.Layout);
-            var onnxTones = Decode(onnxOutputs, b, m.Layout);
+            var torchTones = Decode(torchOutputs, b, m);
+            var onnxTones = Decode(onnxOutputs, b, m);
             compared += Math.Max(torchTones.Count, onnxTones.Count);
             var pairs = torchTones.Zip(onnxTones).Select((p, i) => (p.First, p.Second, Index: i)).ToList();
             agreeing += pairs.Count(p => Agree(p.First, p.Second));
@@ -114,11 +115,12 @@ public static class ParityCheck
         return max;
     }
 
-    private static IReadOnlyList<Tone> Decode(List<float[]> outputs, int sample, StepLayout layout)
+    private static IReadOnlyList<Tone> Decode(List<float[]> outputs, int sample, ModelSettings model)
     {
+        var layout = model.Layout;
         var width = layout.FeaturesPerStep;
         var steps = outputs.SelectMany(o => o.AsSpan(sample * width, width).ToArray()).ToArray();
-        FeatureScaling.Denormalise(steps, layout);
+        FeatureScaling.Denormalise(steps, model.FeatureScale);
         return StepEncoder.Decode(new StepSequence(layout, steps));
     }
 

@@ -58,7 +58,7 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor>
         if (!Settings.DiscriminatorPitchClass)
             return steps;
         var angles = Enumerable.Range(0, Settings.TonesPerStep)
-            .Select(tone => steps[.., .., StepLayout.PitchIndex(tone)] * (2 * Math.PI / (12 * FeatureScaling.PitchScale)))
+            .Select(tone => steps[.., .., StepLayout.PitchIndex(tone)] * (2 * Math.PI * Settings.PitchDivisor / 12))
             .ToArray();
         return cat([steps, .. angles.SelectMany(a => new[] { a.cos(), a.sin() }).Select(c => c.unsqueeze(-1))], dim: 2);
     }

@@ -8,10 +8,12 @@ namespace CrnnGan.Training.Model;
 /// 350 units in each network, dropout 0.5, a uniform noise vector as wide as a step, and a discriminator that
 /// reads the same features as the generator writes.
 /// </summary>
+/// <param name="PitchDivisor">Ours: the networks see pitch ÷ this (see <see cref="FeatureScaling.DefaultPitchDivisor"/>).</param>
 /// <param name="DiscriminatorPitchClass">Ours, off in the paper's configuration: the discriminator also reads each
 /// tone's pitch class, as a point on a circle (see <see cref="Discriminator"/>).</param>
 public sealed record ModelSettings(
-    int TonesPerStep = 1, int HiddenSize = 350, int Layers = 2, int NoiseSize = 0, double Dropout = 0.5, bool DiscriminatorPitchClass = false)
+    int TonesPerStep = 1, int HiddenSize = 350, int Layers = 2, int NoiseSize = 0, double Dropout = 0.5,
+    int PitchDivisor = FeatureScaling.DefaultPitchDivisor, bool DiscriminatorPitchClass = false)
 {
     [JsonIgnore]
     public StepLayout Layout => new(TonesPerStep);
@@ -22,6 +24,10 @@ public sealed record ModelSettings(
     /// <summary>Width of z_t; 0 means as wide as a step, as in the paper.</summary>
     [JsonIgnore]
     public int Noise => NoiseSize > 0 ? NoiseSize : Features;
+
+    /// <summary>The factor each feature of a step is multiplied by, as the networks see it.</summary>
+    [JsonIgnore]
+    public float[] FeatureScale => FeatureScaling.Factors(Layout, PitchDivisor);
 
     /// <summary>What the discriminator reads per step: the step's features, and two more per tone with <see cref="DiscriminatorPitchClass"/>.</summary>
     [JsonIgnore]

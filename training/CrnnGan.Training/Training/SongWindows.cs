@@ -1,4 +1,5 @@
 using CrnnGan.Inference.Features;
+using CrnnGan.Training.Model;
 using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Randomness;
 using static TorchSharp.torch;
@@ -15,13 +16,14 @@ public sealed class SongWindows
     private readonly float[][] _songs;
     private readonly int _features;
 
-    public SongWindows(IEnumerable<Song> songs, StepLayout layout)
+    public SongWindows(IEnumerable<Song> songs, ModelSettings model)
     {
+        var layout = model.Layout;
         _features = layout.FeaturesPerStep;
         _songs = [.. songs.Select(song =>
         {
             var values = StepEncoder.Encode(song.Tones, layout).Values;
-            FeatureScaling.Normalise(values, layout);
+            FeatureScaling.Normalise(values, model.FeatureScale);
             return values;
         })];
     }

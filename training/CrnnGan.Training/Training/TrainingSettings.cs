@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CrnnGan.Inference.Features;
 using CrnnGan.Training.Model;
 
 namespace CrnnGan.Training.Training;
@@ -147,6 +148,7 @@ public sealed record TrainingSettings
         Require(Model.HiddenSize >= 1, $"hidden_size must be at least 1, not {Model.HiddenSize}");
         Require(Model.Layers >= 1, $"layers must be at least 1, not {Model.Layers}");
         Require(Model.NoiseSize >= 0, $"noise_size must be 0 (as wide as a step) or more, not {Model.NoiseSize}");
+        Require(FeatureScaling.IsPitchDivisor(Model.PitchDivisor), $"pitch_divisor must be a power of two from 1 to 128, not {Model.PitchDivisor}");
         Require(Model.Dropout is >= 0 and < 1, $"dropout must be in [0, 1), not {Model.Dropout}");
         Require(Epochs >= 1, $"epochs must be at least 1, not {Epochs}");
         Require(PretrainingEpochs >= 0, $"pretraining_epochs must be 0 or more, not {PretrainingEpochs}");
