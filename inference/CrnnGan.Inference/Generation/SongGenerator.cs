@@ -26,7 +26,6 @@ public sealed class SongGenerator(GeneratorSession session)
         // A last, short batch still runs full size (the extra songs are dropped), so that a song's bytes depend on
         // its seed and the batch size alone, never on how many songs the request asks for.
         var seeds = Enumerable.Range(first, request.BatchSize).Select(i => unchecked(request.Seed + (ulong)i)).ToArray();
-        var layout = Session.Metadata.Layout;
         var bpm = request.Bpm ?? Session.Metadata.DefaultTempoBpm;
         var tempo = TempoMap.Constant(bpm);
         var primer = Primer(request.Primer);
