@@ -19,9 +19,9 @@ namespace CrnnGan.Training.Model;
 /// With <see cref="ModelSettings.DiscriminatorPitchClass"/> (ours, not the paper's) each tone's pitch p, in
 /// semitones, is also read as (cos 2πp/12, sin 2πp/12). Staying in a key is a property of pitch classes;
 /// from the scalar pitch alone an LSTM must learn a function with a 12-semitone period before it can tell an
-/// out-of-key tone, and generators trained against such a discriminator wander chromatically. The circle
-/// makes pitch class a linear read-out, and its gradient moves a generated pitch towards the classes real
-/// songs use.
+/// out-of-key tone. The circle makes pitch class a linear read-out, and its gradient moves a generated pitch
+/// towards the classes real songs use. In our runs it did not by itself bring the generator into a key (the
+/// model card, models/README.md, has the runs).
 /// </para>
 /// </summary>
 public sealed class Discriminator : nn.Module<Tensor, Tensor>
