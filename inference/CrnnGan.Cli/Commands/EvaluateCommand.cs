@@ -72,7 +72,8 @@ public static class EvaluateCommand
             var description =
                 $"Each model generated {count} songs of {length} steps from seeds {seedValue} to {seedValue + (ulong)count - 1} (noise as trained, decoded as the `generate` command does). " +
                 $"Real music is one {length}-step window of each of the {holdOut.Count} usable {splitName} songs of `{Path.GetFileName(dataFolder)}` ({corpus.Split()}), each window's start drawn from seed {seedValue} and the song's path.";
-            EvaluationReport.Write(folder, CommandLineOf(parse), sources, findings, description, figures);
+            var registers = sources.Select(s => PitchRegister.Of(s, real)).ToList();
+            EvaluationReport.Write(folder, CommandLineOf(parse), sources, findings, registers, description, figures);
 
             var table = new Table().Title("The paper's statistics (mean ± sd)").AddColumn("statistic");
             foreach (var source in sources)
@@ -80,6 +81,8 @@ public static class EvaluateCommand
             foreach (var name in gan.Summary.Select(s => s.Name))
                 table.AddRow([name, .. sources.Select(s => $"{s[name].Mean:0.###} ± {s[name].StandardDeviation:0.###}")]);
             AnsiConsole.Write(table);
+            foreach (var register in registers)
+                AnsiConsole.MarkupLineInterpolated($"{register.Source}: mean pitch {register.MeanPitch:0.#}, distance to real music's pitches {register.DistanceToReal:0.###}");
             foreach (var finding in findings)
                 AnsiConsole.MarkupLine($"{(finding.Holds ? "[green]holds[/]" : "[red]does not hold[/]")}: {Markup.Escape($"{finding.Claim} {finding.Numbers}.")}");
             AnsiConsole.MarkupLineInterpolated($"Report: {Path.Combine(folder, "report.md")}");

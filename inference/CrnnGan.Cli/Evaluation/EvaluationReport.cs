@@ -30,7 +30,8 @@ public static class EvaluationReport
         return findings;
     }
 
-    public static void Write(string folder, string command, IReadOnlyList<MusicSource> sources, IReadOnlyList<Finding> findings, string description, IReadOnlyList<string> figures)
+    public static void Write(
+        string folder, string command, IReadOnlyList<MusicSource> sources, IReadOnlyList<Finding> findings, IReadOnlyList<PitchRegister> registers, string description, IReadOnlyList<string> figures)
     {
         var markdown = new StringBuilder();
         markdown.AppendLine("# Evaluation: C-RNN-GAN against its maximum-likelihood baseline and real music").AppendLine();
@@ -45,6 +46,11 @@ public static class EvaluationReport
         markdown.AppendLine().AppendLine("## Findings").AppendLine();
         foreach (var finding in findings)
             markdown.AppendLine($"- **{(finding.Holds ? "Holds" : "Does not hold")}**: {finding.Claim} {finding.Numbers}.");
+        markdown.AppendLine().AppendLine("## Register (beyond the paper)").AppendLine();
+        markdown.AppendLine("Where the tones lie on the keyboard, which the paper's statistics do not measure. Distance: total variation between the pitch distributions, 0 the same, 1 no pitch shared.").AppendLine();
+        markdown.AppendLine("| source | mean pitch (MIDI) | distance to real music's pitches |").AppendLine("| --- | --- | --- |");
+        foreach (var register in registers)
+            markdown.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {register.Source} | {register.MeanPitch:0.#} | {register.DistanceToReal:0.###} |"));
         markdown.AppendLine().AppendLine("## Pictures").AppendLine();
         foreach (var figure in figures)
             markdown.AppendLine($"![{Path.GetFileNameWithoutExtension(figure)}]({figure})").AppendLine();
@@ -55,6 +61,7 @@ public static class EvaluationReport
             command,
             sources = sources.ToDictionary(s => s.Name, s => new { pieces = s.Pieces.Count, statistics = s.Summary.ToDictionary(x => x.Name, x => new { mean = x.Mean, standard_deviation = x.StandardDeviation }) }),
             findings = findings.Select(f => new { claim = f.Claim, holds = f.Holds, numbers = f.Numbers }),
+            register = registers.ToDictionary(r => r.Source, r => new { mean_pitch = r.MeanPitch, distance_to_real = r.DistanceToReal }),
         };
         AtomicFile.WriteAllText(Path.Combine(folder, "evaluation.json"), JsonSerializer.Serialize(numbers, Indented));
     }

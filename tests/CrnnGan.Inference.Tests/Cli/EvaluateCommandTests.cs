@@ -40,6 +40,8 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("| scale_consistency |", report, StringComparison.Ordinal);
         Assert.Contains("within 10% of real music", report, StringComparison.Ordinal);
         Assert.Contains("more unique tones than the maximum-likelihood baseline", report, StringComparison.Ordinal);
+        Assert.Contains("| source | mean pitch (MIDI) | distance to real music's pitches |", report, StringComparison.Ordinal);
+        Assert.Contains("| real music |", report, StringComparison.Ordinal);
         foreach (var picture in new[] { "statistics-by-epoch.png", "piano-rolls.png", "histograms.png" })
         {
             Assert.Contains($"({picture})", report, StringComparison.Ordinal);
