@@ -1,3 +1,5 @@
+using CrnnGan.Inference.Music;
+
 namespace CrnnGan.Cli.Evaluation;
 
 /// <summary>
@@ -12,17 +14,18 @@ public sealed record PitchRegister(string Source, double? MeanPitch, double Dist
 {
     public static PitchRegister Of(MusicSource source, MusicSource real)
     {
-        var tones = source.Pieces.SelectMany(p => p).ToList();
+        var tones = Tones(source);
         if (tones.Count == 0)
             return new PitchRegister(source.Name, null, 1);
-        return new PitchRegister(source.Name, tones.Average(t => t.Pitch), 0.5 * Shares(source).Zip(Shares(real)).Sum(p => Math.Abs(p.First - p.Second)));
+        return new PitchRegister(source.Name, tones.Average(t => t.Pitch), 0.5 * Shares(tones).Zip(Shares(Tones(real))).Sum(p => Math.Abs(p.First - p.Second)));
     }
 
-    /// <summary>The share of the source's tones at each MIDI pitch.</summary>
-    private static double[] Shares(MusicSource source)
+    private static List<Tone> Tones(MusicSource source) => [.. source.Pieces.SelectMany(p => p)];
+
+    /// <summary>The share of the tones at each MIDI pitch.</summary>
+    private static double[] Shares(List<Tone> tones)
     {
         var shares = new double[128];
-        var tones = source.Pieces.SelectMany(p => p).ToList();
         foreach (var tone in tones)
             shares[tone.Pitch] += 1.0 / tones.Count;
         return shares;

@@ -18,12 +18,12 @@ public sealed class SongWindows
 
     public SongWindows(IEnumerable<Song> songs, ModelSettings model)
     {
-        var layout = model.Layout;
+        var (layout, scale) = (model.Layout, model.FeatureScale);
         _features = layout.FeaturesPerStep;
         _songs = [.. songs.Select(song =>
         {
             var values = StepEncoder.Encode(song.Tones, layout).Values;
-            FeatureScaling.Normalise(values, model.FeatureScale);
+            FeatureScaling.Normalise(values, scale);
             return values;
         })];
     }
