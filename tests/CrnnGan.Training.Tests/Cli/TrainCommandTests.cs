@@ -87,15 +87,17 @@ public sealed class TrainCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(Out("run"), Checkpoint.FileName)));
     }
 
-    [Fact]
-    public void A_settings_file_with_a_pitch_divisor_that_breaks_exact_scaling_is_refused()
+    [Theory]
+    [InlineData("""{ "model": { "pitch_divisor": 12 } }""", "pitch_divisor must be a power of two from 1 to 128, not 12")]
+    [InlineData("""{ "model": { "discriminator_input_dropout": 1 } }""", "discriminator_input_dropout must be in [0, 1), not 1")]
+    public void A_settings_file_with_an_impossible_model_setting_is_refused(string json, string message)
     {
-        var settings = _folder.Write("settings.json", """{ "model": { "pitch_divisor": 12 } }"""u8.ToArray());
+        var settings = _folder.Write("settings.json", System.Text.Encoding.UTF8.GetBytes(json));
 
         var result = Train(["--data", Data, "--out", Out("run"), "--settings", settings, .. Tiny]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("pitch_divisor must be a power of two from 1 to 128, not 12", result.Error, StringComparison.Ordinal);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(Out("run"), Checkpoint.FileName)));
     }
 

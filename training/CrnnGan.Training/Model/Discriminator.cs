@@ -14,7 +14,8 @@ namespace CrnnGan.Training.Model;
 /// r_t = [LSTM_fw(x)_t, LSTM_bw(x)_t]
 /// D(x) = mean_t σ(w · r_t + b)
 /// </code>
-/// Dropout acts on the inputs and between layers while training.
+/// Dropout acts on the inputs (at <see cref="ModelSettings.DiscriminatorInputDropout"/> when set) and between
+/// layers while training.
 /// <para>
 /// With <see cref="ModelSettings.DiscriminatorPitchClass"/> (ours, not the paper's) each tone's pitch p, in
 /// semitones, is also read as (cos 2πp/12, sin 2πp/12). Staying in a key is a property of pitch classes;
@@ -34,7 +35,7 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor>
     public Discriminator(ModelSettings settings) : base("discriminator")
     {
         Settings = settings;
-        inputDropout = nn.Dropout(settings.Dropout);
+        inputDropout = nn.Dropout(settings.DiscriminatorInputDropout ?? settings.Dropout);
         forwardStack = nn.LSTM(settings.DiscriminatorInputs, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
         backwardStack = nn.LSTM(settings.DiscriminatorInputs, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
         score = nn.Linear(2 * settings.HiddenSize, 1);

@@ -11,9 +11,11 @@ namespace CrnnGan.Training.Model;
 /// <param name="PitchDivisor">Ours: the networks see pitch ÷ this (see <see cref="FeatureScaling.DefaultPitchDivisor"/>).</param>
 /// <param name="DiscriminatorPitchClass">Ours, off in the paper's configuration: the discriminator also reads each
 /// tone's pitch class, as a point on a circle (see <see cref="Discriminator"/>).</param>
+/// <param name="DiscriminatorInputDropout">The dropout on what the discriminator reads; null, as in the reference,
+/// means <paramref name="Dropout"/>.</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1, int HiddenSize = 350, int Layers = 2, int NoiseSize = 0, double Dropout = 0.5,
-    int PitchDivisor = FeatureScaling.DefaultPitchDivisor, bool DiscriminatorPitchClass = false)
+    int PitchDivisor = FeatureScaling.DefaultPitchDivisor, bool DiscriminatorPitchClass = false, double? DiscriminatorInputDropout = null)
 {
     [JsonIgnore]
     public StepLayout Layout => new(TonesPerStep);

@@ -150,6 +150,7 @@ public sealed record TrainingSettings
         Require(Model.NoiseSize >= 0, $"noise_size must be 0 (as wide as a step) or more, not {Model.NoiseSize}");
         Require(FeatureScaling.IsPitchDivisor(Model.PitchDivisor), $"pitch_divisor must be a power of two from 1 to 128, not {Model.PitchDivisor}");
         Require(Model.Dropout is >= 0 and < 1, $"dropout must be in [0, 1), not {Model.Dropout}");
+        Require(Model.DiscriminatorInputDropout is null or (>= 0 and < 1), $"discriminator_input_dropout must be in [0, 1), not {Model.DiscriminatorInputDropout}");
         Require(Epochs >= 1, $"epochs must be at least 1, not {Epochs}");
         Require(PretrainingEpochs >= 0, $"pretraining_epochs must be 0 or more, not {PretrainingEpochs}");
         Require(BatchSize >= 1, $"batch_size must be at least 1, not {BatchSize}");
