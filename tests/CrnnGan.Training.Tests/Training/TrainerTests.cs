@@ -94,6 +94,28 @@ public sealed class TrainerTests
         Assert.True(results.Sum(r => r.GeneratorUpdatesSkipped) < results.Sum(r => r.Batches), "the generator never trained");
     }
 
+    [Fact]
+    public void Without_dropout_in_the_game_the_generators_dropout_rate_leaves_the_game_unchanged()
+    {
+        // One layer and no input dropout: the discriminator draws no dropout masks, so only the generator's could differ.
+        double[] GameLosses(double dropout, bool inGame)
+        {
+            var settings = Tiny with
+            {
+                Model = Tiny.Model with { Layers = 1, Dropout = dropout, DiscriminatorInputDropout = 0 },
+                PretrainingEpochs = 0,
+                GeneratorDropoutInGame = inGame,
+            };
+            var (training, validation) = Data(settings.Model);
+            using var trainer = new Trainer(settings, CPU);
+            var result = trainer.RunEpoch(training, validation);
+            return [result.Training.Discriminator!.Value, result.Training.Generator!.Value];
+        }
+
+        Assert.Equal(GameLosses(0.5, inGame: false), GameLosses(0.2, inGame: false));
+        Assert.NotEqual(GameLosses(0.5, inGame: true), GameLosses(0.2, inGame: true));
+    }
+
     private static List<EpochResult> TrainAdversarially(TrainingSettings settings)
     {
         settings = settings with { PretrainingEpochs = 0, Optimizer = OptimizerKind.Adam, Model = Tiny.Model with { Dropout = 0 } };

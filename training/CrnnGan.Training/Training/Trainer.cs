@@ -67,7 +67,7 @@ public sealed class Trainer : IDisposable
             group.LearningRate = Settings.GeneratorLearningRateAt(epoch);
 
         var clock = Stopwatch.StartNew();
-        Generator.train();
+        Generator.train(pretraining || Settings.GeneratorDropoutInGame);
         Discriminator.train();
         var losses = new LossAverage();
         int discriminatorSkipped = 0, generatorSkipped = 0;

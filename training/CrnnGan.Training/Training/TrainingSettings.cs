@@ -88,6 +88,13 @@ public sealed record TrainingSettings
 
     public GeneratorLoss GeneratorLoss { get; init; } = GeneratorLoss.FeatureMatching;
 
+    /// <summary>
+    /// Whether the generator keeps its dropout in the adversarial phase, as the reference does (which also
+    /// samples with it). Off, the discriminator judges, and the generator learns, the songs that the exported
+    /// generator, which has no dropout, gives.
+    /// </summary>
+    public bool GeneratorDropoutInGame { get; init; } = true;
+
     /// <summary>A network skips its update while its loss is below this share of the other's; 0 never freezes.</summary>
     public double FreezeRatio { get; init; } = 0.7;
 
