@@ -116,6 +116,26 @@ public sealed class TrainerTests
         Assert.NotEqual(GameLosses(0.5, inGame: true), GameLosses(0.2, inGame: true));
     }
 
+    [Theory]
+    [InlineData(128)]
+    [InlineData(16)]
+    public void Rounding_generated_pitch_rounds_pitch_alone_and_passes_the_gradient_straight_through(int pitchDivisor)
+    {
+        using var scope = NewDisposeScope();
+        var model = new ModelSettings(PitchDivisor: pitchDivisor);
+        float[] step = [0.25f, 0.5f, 61.4f, 80.3f];
+        FeatureScaling.Normalise(step, model.FeatureScale);
+        var generated = tensor(step).reshape(1, 1, 4).requires_grad_();
+
+        var rounded = Trainer.RoundPitch(generated, model);
+        rounded.sum().backward();
+
+        var values = rounded.detach().data<float>().ToArray();
+        FeatureScaling.Denormalise(values, model.FeatureScale);
+        Assert.Equal([0.25f, 0.5f, 61f, 80.3f], values, (a, b) => Math.Abs(a - b) < 1e-4);
+        Assert.Equal([1f, 1f, 1f, 1f], generated.grad!.data<float>().ToArray());
+    }
+
     private static List<EpochResult> TrainAdversarially(TrainingSettings settings)
     {
         settings = settings with { PretrainingEpochs = 0, Optimizer = OptimizerKind.Adam, Model = Tiny.Model with { Dropout = 0 } };

@@ -131,7 +131,7 @@ public sealed class Trainer : IDisposable
     private (LossSummary Losses, bool DiscriminatorUpdated, bool GeneratorUpdated) AdversarialStep(Tensor real)
     {
         var (noise, first) = Noise(real.shape[0], real.shape[1]);
-        var generated = Generator.call(noise, first);
+        var generated = Settings.RoundGeneratedPitch ? RoundPitch(Generator.call(noise, first), Settings.Model) : Generator.call(noise, first);
 
         // One discriminator pass reads the real and the (detached) generated songs together: L_D trains the
         // discriminator alone. A second pass over the generated songs carries the generator's gradient.
@@ -167,6 +167,16 @@ public sealed class Trainer : IDisposable
             DiscriminatorOptimizer.step();
         }
         return (game.Summary(pretraining: null), updateDiscriminator, updateGenerator);
+    }
+
+    /// <summary>Pitches rounded to semitones going forward, unchanged going back (straight through).</summary>
+    public static Tensor RoundPitch(Tensor generated, ModelSettings model)
+    {
+        var pitch = Enumerable.Range(0, model.TonesPerStep).Select(StepLayout.PitchIndex).ToArray();
+        var semitone = tensor(model.FeatureScale, device: generated.device);
+        var isPitch = tensor([.. Enumerable.Range(0, model.Features).Select(pitch.Contains)], device: generated.device);
+        var rounded = where(isPitch, (generated / semitone).round() * semitone, generated);
+        return generated + (rounded - generated).detach();
     }
 
     /// <summary>

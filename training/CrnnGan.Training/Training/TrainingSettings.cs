@@ -95,6 +95,13 @@ public sealed record TrainingSettings
     /// </summary>
     public bool GeneratorDropoutInGame { get; init; } = true;
 
+    /// <summary>
+    /// Whether the discriminator reads generated pitches rounded to semitones, as decoding rounds them, with a
+    /// straight-through gradient (the rounding counts as the identity going back). Off, as in the paper, it reads
+    /// the generator's continuous pitches, between the semitones that real songs use.
+    /// </summary>
+    public bool RoundGeneratedPitch { get; init; }
+
     /// <summary>A network skips its update while its loss is below this share of the other's; 0 never freezes.</summary>
     public double FreezeRatio { get; init; } = 0.7;
 
