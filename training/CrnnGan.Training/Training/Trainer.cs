@@ -131,7 +131,9 @@ public sealed class Trainer : IDisposable
     private (LossSummary Losses, bool DiscriminatorUpdated, bool GeneratorUpdated) AdversarialStep(Tensor real)
     {
         var (noise, first) = Noise(real.shape[0], real.shape[1]);
-        var generated = Settings.RoundGeneratedPitch ? RoundPitch(Generator.call(noise, first), Settings.Model) : Generator.call(noise, first);
+        var generated = Generator.call(noise, first);
+        if (Settings.RoundGeneratedPitch)
+            generated = RoundPitch(generated, Settings.Model);
 
         // One discriminator pass reads the real and the (detached) generated songs together: L_D trains the
         // discriminator alone. A second pass over the generated songs carries the generator's gradient.
