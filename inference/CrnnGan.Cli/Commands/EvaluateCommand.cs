@@ -72,7 +72,7 @@ public static class EvaluateCommand
             var description =
                 $"Each model generated {count} songs of {length} steps from seeds {seedValue} to {seedValue + (ulong)count - 1} (noise as trained, decoded as the `generate` command does). " +
                 $"Real music is one {length}-step window of each of the {holdOut.Count} usable {splitName} songs of `{Path.GetFileName(dataFolder)}` ({corpus.Split()}), each window's start drawn from seed {seedValue} and the song's path.";
-            var registers = sources.Select(s => PitchRegister.Of(s, real)).ToList();
+            var registers = PitchRegister.Of(sources, real);
             EvaluationReport.Write(folder, CommandLineOf(parse), sources, findings, registers, description, figures);
 
             var table = new Table().Title("The paper's statistics (mean ± sd)").AddColumn("statistic");

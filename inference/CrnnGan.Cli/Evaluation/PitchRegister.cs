@@ -12,12 +12,21 @@ namespace CrnnGan.Cli.Evaluation;
 /// 1 when no pitch is shared (and for a source without tones).</param>
 public sealed record PitchRegister(string Source, double? MeanPitch, double DistanceToReal)
 {
-    public static PitchRegister Of(MusicSource source, MusicSource real)
+    public static PitchRegister Of(MusicSource source, MusicSource real) => Of(source, Shares(Tones(real)));
+
+    /// <summary>The register of each source, with real music's distribution of pitches counted once.</summary>
+    public static IReadOnlyList<PitchRegister> Of(IEnumerable<MusicSource> sources, MusicSource real)
+    {
+        var realShares = Shares(Tones(real));
+        return [.. sources.Select(source => Of(source, realShares))];
+    }
+
+    private static PitchRegister Of(MusicSource source, double[] realShares)
     {
         var tones = Tones(source);
         if (tones.Count == 0)
             return new PitchRegister(source.Name, null, 1);
-        return new PitchRegister(source.Name, tones.Average(t => t.Pitch), 0.5 * Shares(tones).Zip(Shares(Tones(real))).Sum(p => Math.Abs(p.First - p.Second)));
+        return new PitchRegister(source.Name, tones.Average(t => t.Pitch), 0.5 * Shares(tones).Zip(realShares).Sum(p => Math.Abs(p.First - p.Second)));
     }
 
     private static List<Tone> Tones(MusicSource source) => [.. source.Pieces.SelectMany(p => p)];
