@@ -1,9 +1,9 @@
 namespace CrnnGan.Training.Export;
 
 /// <summary>
-/// How closely the exported graph computes what TorchSharp computes with the same weights: the largest
-/// per-step difference (output and state; relative where a value exceeds 1) over single steps from the same inputs, and the agreement of the
-/// notes decoded from free-running generation from the same noise.
+/// How closely the exported graph computes what TorchSharp computes with the same weights, step by step along a
+/// free run of the exported graph: the largest difference (output and state; relative where a value exceeds 1)
+/// between the two sides' steps from the same inputs, and the agreement of the notes decoded from each side's steps.
 /// </summary>
 public sealed record ParityReport(int Batch, int Steps, double MaxStepDifference, int NotesCompared, int NotesAgreeing, string? FirstDisagreement = null)
 {
