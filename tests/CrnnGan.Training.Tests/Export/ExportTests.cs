@@ -94,9 +94,11 @@ public sealed class ExportTests : IDisposable
         using var generator = new CrnnGan.Training.Model.Generator(settings);
         using (no_grad())
         {
-            // A recurrent network with a large gain is chaotic: float rounding differences grow step by step.
-            foreach (var parameter in generator.parameters())
-                parameter.mul_(8);
+            // LSTM layers with a large gain are chaotic: float rounding differences grow step by step. The input
+            // and output layers keep a small gain, so that single steps stay well within the step tolerance.
+            var weights = new TorchSharp.torch.Generator(11);
+            foreach (var (name, parameter) in generator.named_parameters())
+                parameter.copy_((rand(parameter.shape, generator: weights) * 2 - 1) * (name.StartsWith("lstm", StringComparison.Ordinal) ? 3 : 0.2));
         }
         var metadata = ModelMetadata.For(settings.Layout, settings.FeatureScale, settings.Noise, 24, 2, "synthetic", 0, 0, "test");
         var onnx = OnnxExporter.Export(generator, metadata);
@@ -104,7 +106,9 @@ public sealed class ExportTests : IDisposable
         var report = ParityCheck.Run(generator, onnx, batch: 4, steps: 256, seed: 3);
 
         Assert.True(report.Passed, report.ToString());
-        Assert.NotEqual(FreeRun(generator, perturbation: 0), FreeRun(generator, perturbation: 1e-6f));
+        var pitches = FreeRun(generator, perturbation: 0);
+        Assert.True(pitches.Length > 20, $"{pitches.Length} notes");
+        Assert.NotEqual(pitches, FreeRun(generator, perturbation: 1e-6f));
     }
 
     /// <summary>The pitches of a free run from fixed noise, with the first input nudged by the perturbation.</summary>
@@ -112,6 +116,7 @@ public sealed class ExportTests : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        generator.eval();
         var settings = generator.Settings;
         var noise = rand([1, 256, settings.Noise], generator: new TorchSharp.torch.Generator(5));
         var first = full(1, settings.Features, 0.5f + perturbation);
