@@ -72,5 +72,16 @@ public static class StepEncoder
         return tones;
     }
 
+    /// <summary>
+    /// The tones of <paramref name="songs"/> songs that a model generated together, their steps one song after
+    /// another in model units (musical × <paramref name="featureScale"/>). The values become musical units in place.
+    /// </summary>
+    public static List<IReadOnlyList<Tone>> DecodeModelSteps(float[] modelSteps, int songs, StepLayout layout, IReadOnlyList<float> featureScale, int program = 0)
+    {
+        FeatureScaling.Denormalise(modelSteps, featureScale);
+        var width = modelSteps.Length / songs;
+        return [.. Enumerable.Range(0, songs).Select(i => Decode(new StepSequence(layout, modelSteps[(i * width)..((i + 1) * width)]), program))];
+    }
+
     private static double OnGrid(double quarters) => Math.Round(quarters * TicksPerQuarter, MidpointRounding.AwayFromZero) / TicksPerQuarter;
 }

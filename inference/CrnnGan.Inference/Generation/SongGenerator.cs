@@ -35,7 +35,7 @@ public sealed class SongGenerator(GeneratorSession session)
         var steps = request.DurationSeconds is null ? request.Steps : 256;
         while (true)
         {
-            var songs = Decode(Session.Run(seeds.Length, steps, seeds, request.NoiseScale, primer), seeds.Length, request.Program)[..count];
+            var songs = StepEncoder.DecodeModelSteps(Session.Run(seeds.Length, steps, seeds, request.NoiseScale, primer), seeds.Length, Session.Metadata.Layout, Session.Metadata.FeatureScale, request.Program)[..count];
             if (request.DurationSeconds is not { } seconds)
                 return Finish(songs, first, seeds, tempo);
             var quarters = seconds * bpm / 60;
@@ -43,14 +43,6 @@ public sealed class SongGenerator(GeneratorSession session)
                 return Finish([.. songs.Select(s => Cut(s, quarters))], first, seeds, tempo);
             steps = Math.Min(GenerationRequest.MaxSteps, steps * 2);
         }
-    }
-
-    private List<IReadOnlyList<Tone>> Decode(float[] steps, int count, int program)
-    {
-        var layout = Session.Metadata.Layout;
-        FeatureScaling.Denormalise(steps, Session.Metadata.FeatureScale);
-        var width = steps.Length / count;
-        return [.. Enumerable.Range(0, count).Select(i => StepEncoder.Decode(new StepSequence(layout, steps[(i * width)..((i + 1) * width)]), program))];
     }
 
     private static IReadOnlyList<GeneratedSong> Finish(List<IReadOnlyList<Tone>> songs, int first, ulong[] seeds, TempoMap tempo) =>

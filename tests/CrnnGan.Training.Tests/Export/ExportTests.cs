@@ -121,8 +121,7 @@ public sealed class ExportTests : IDisposable
         var noise = rand([1, 256, settings.Noise], generator: new TorchSharp.torch.Generator(5));
         var first = full(1, settings.Features, 0.5f + perturbation);
         var steps = generator.call(noise, first).data<float>().ToArray();
-        FeatureScaling.Denormalise(steps, settings.FeatureScale);
-        return [.. StepEncoder.Decode(new StepSequence(settings.Layout, steps)).Select(t => t.Pitch)];
+        return [.. StepEncoder.DecodeModelSteps(steps, 1, settings.Layout, settings.FeatureScale)[0].Select(t => t.Pitch)];
     }
 
     [Fact]

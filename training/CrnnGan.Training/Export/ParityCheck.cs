@@ -115,8 +115,7 @@ public static class ParityCheck
         var layout = model.Layout;
         var width = layout.FeaturesPerStep;
         var steps = outputs.SelectMany(o => o.AsSpan(sample * width, width).ToArray()).ToArray();
-        FeatureScaling.Denormalise(steps, model.FeatureScale);
-        return StepEncoder.Decode(new StepSequence(layout, steps));
+        return StepEncoder.DecodeModelSteps(steps, 1, layout, model.FeatureScale)[0];
     }
 
     private static bool Agree(Tone a, Tone b) =>

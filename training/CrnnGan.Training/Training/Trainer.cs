@@ -248,10 +248,7 @@ public sealed class Trainer : IDisposable
         Generator.eval();
         var (noise, first) = Noise(count, Settings.SequenceLength, new torch.Generator(seed, Device));
         var steps = Generator.call(noise, first).cpu().data<float>().ToArray();
-        var layout = Settings.Model.Layout;
-        FeatureScaling.Denormalise(steps, Settings.Model.FeatureScale);
-        var width = Settings.SequenceLength * layout.FeaturesPerStep;
-        return [.. Enumerable.Range(0, count).Select(i => StepEncoder.Decode(new StepSequence(layout, steps[(i * width)..((i + 1) * width)])))];
+        return StepEncoder.DecodeModelSteps(steps, count, Settings.Model.Layout, Settings.Model.FeatureScale);
     }
 
     private Dictionary<string, double> SampleStatistics() =>
