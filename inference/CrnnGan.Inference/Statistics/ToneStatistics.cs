@@ -20,13 +20,6 @@ public sealed record ToneStatistics(
     public const int ShortestRepetition = 2;
     public const int LongestRepetition = 9;
 
-    private static readonly int[][] Scales =
-    [
-        [0, 2, 4, 5, 7, 9, 11], // major
-        [0, 2, 3, 5, 7, 8, 10], // natural minor
-        [0, 2, 3, 5, 7, 8, 11], // harmonic minor
-    ];
-
     /// <summary>The headline repetition count of the paper's Figure 3: windows of three pitches.</summary>
     public int Repetitions3 => RepetitionsOfLength(3);
 
@@ -56,7 +49,7 @@ public sealed record ToneStatistics(
             return new ToneStatistics(0, 0, repetitions, 0, 0, 0);
         return new ToneStatistics(
             PolyphonyOf(ordered),
-            ScaleConsistencyOf(pitches),
+            Scale.Consistency(pitches),
             repetitions,
             pitches.Max() - pitches.Min(),
             pitches.Distinct().Count(),
@@ -67,17 +60,6 @@ public sealed record ToneStatistics(
     {
         var onsets = ordered.GroupBy(t => t.Onset).ToList();
         return onsets.Count(g => g.Count() >= 2) / (double)onsets.Count;
-    }
-
-    private static double ScaleConsistencyOf(int[] pitches)
-    {
-        var best = 0;
-        foreach (var scale in Scales)
-        {
-            for (var root = 0; root < 12; root++)
-                best = Math.Max(best, pitches.Count(p => scale.Contains(((p - root) % 12 + 12) % 12)));
-        }
-        return best / (double)pitches.Length;
     }
 
     /// <summary>Pairs (i, j), i + length ≤ j, with pitches[i..i+length) equal to pitches[j..j+length).</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
+using CrnnGan.Inference.Features;
+using CrnnGan.Inference.Music;
 using CrnnGan.Terminal;
 using CrnnGan.Training.Model;
 using CrnnGan.Training.Training;
@@ -78,12 +80,14 @@ public static class TrainCommand
             var dataFolder = parse.GetValue(data)!.FullName;
             var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
                 TrainingRun.LoadCorpus(dataFolder, settings.Seed, settings.BatchSize, ProgressDisplay.Counts(task)));
-            var training = new SongWindows(corpus.Training, settings.Model);
-            var validation = new SongWindows(corpus.Validation, settings.Model);
+            using var trainer = fromCheckpoint is null
+                ? IGanTrainer.Create(settings, torchDevice, corpus.Training)
+                : Checkpoint.Load(run.CheckpointPath, torchDevice, settings);
+            trainer.UseData(corpus.Training, corpus.Validation);
             var console = ProgressDisplay.Stderr;
-            console.MarkupLineInterpolated($"[bold]{corpus.Training.Count}[/] training and [bold]{corpus.Validation.Count}[/] validation songs ({corpus.Unusable.Count} files unusable); {CorpusDescription(corpus)}; device {torchDevice.type}.");
-
-            using var trainer = fromCheckpoint is null ? new Trainer(settings, torchDevice) : Checkpoint.Load(run.CheckpointPath, torchDevice, settings);
+            console.MarkupLineInterpolated($"[bold]{trainer.TrainingSongs}[/] training and [bold]{corpus.Validation.Count}[/] validation songs ({corpus.Unusable.Count} files unusable); {CorpusDescription(corpus)}; device {torchDevice.type}.");
+            if (trainer is ToneTrainer tones)
+                console.MarkupLine(Markup.Escape(DescribeBins(tones.Vocabulary, corpus.Training)));
             if (fromCheckpoint is not null)
             {
                 run.Log.TruncateTo(trainer.EpochsDone);
@@ -96,7 +100,7 @@ public static class TrainCommand
             {
                 var epoch = trainer.EpochsDone + 1;
                 var result = ProgressDisplay.Run($"epoch {epoch}/{settings.Epochs}", "songs", task =>
-                    trainer.RunEpoch(training, validation, new Progress<(int Done, int Total, LossSummary Losses)>(p =>
+                    trainer.RunEpoch(new Progress<(int Done, int Total, LossSummary Losses)>(p =>
                     {
                         task.MaxValue = p.Total * settings.BatchSize;
                         task.Value = p.Done * settings.BatchSize;
@@ -116,6 +120,13 @@ public static class TrainCommand
         CrnnGan.Inference.Data.CorpusSplit.HoldOutLists l => $"hold-out lists {Path.GetFileName(l.ValidationList)} and {Path.GetFileName(l.TestList)}",
         var split => split.Describe(),
     };
+
+    private static string DescribeBins(ToneVocabulary vocabulary, IReadOnlyList<Song> training)
+    {
+        var (time, length, velocity) = vocabulary.Coverage(training.Select(s => s.Tones));
+        return $"Bins: {vocabulary.TimeBins.Count} time deltas ({time:P1} of the training songs' exactly), {vocabulary.LengthBins.Count} lengths ({length:P1}), " +
+            $"{vocabulary.VelocityBins.Count} velocities ({velocity:P1}).";
+    }
 
     private static string CorpusDescription(CrnnGan.Inference.Data.Corpus corpus) =>
         corpus.MissingFromFolder.Count > 0 ? $"{corpus.MissingFromFolder.Count} hold-out entries name no file" : "hold-out complete";

@@ -16,7 +16,8 @@ public static class ModelExport
     public static (ModelMetadata Metadata, IReadOnlyList<ParityReport> Parity) Run(string checkpoint, string output)
     {
         var info = Checkpoint.ReadInfo(checkpoint);
-        using var trainer = Checkpoint.Load(checkpoint, CPU);
+        using var loaded = Checkpoint.Load(checkpoint, CPU);
+        var trainer = (Trainer)loaded;
         var settings = trainer.Settings;
         var metadata = ModelMetadata.For(
             settings.Model.Layout, settings.Model.FeatureScale, settings.Model.Noise, settings.Model.HiddenSize, settings.Model.Layers,

@@ -3,6 +3,16 @@ using CrnnGan.Inference.Features;
 
 namespace CrnnGan.Training.Model;
 
+/// <summary>What a step of the networks is.</summary>
+public enum ModelFamily
+{
+    /// <summary>The paper's: each step is real-valued features, regressed.</summary>
+    Continuous,
+
+    /// <summary>Ours: each step is one tone of categorical heads (see <see cref="ToneGenerator"/>).</summary>
+    Tones,
+}
+
 /// <summary>
 /// The sizes of C-RNN-GAN's networks. The defaults are the paper's: one tone per step, two LSTM layers of
 /// 350 units in each network, dropout 0.5, a uniform noise vector as wide as a step, and a discriminator that
@@ -13,9 +23,15 @@ namespace CrnnGan.Training.Model;
 /// tone's pitch class, as a point on a circle (see <see cref="Discriminator"/>).</param>
 /// <param name="DiscriminatorInputDropout">The dropout on what the discriminator reads; null, as in the reference,
 /// means <paramref name="Dropout"/>.</param>
+/// <param name="Family">The paper's continuous steps, or one tone of categorical heads per step.</param>
+/// <param name="EmbeddingSize">The tone family: the width of each head's embedding of the tone before.</param>
+/// <param name="TimeBins">The tone family: classes of time since the previous onset, chosen from the corpus (0 among them).</param>
+/// <param name="LengthBins">The tone family: classes of tone length, chosen from the corpus.</param>
+/// <param name="VelocityBins">The tone family: classes of velocity, chosen from the corpus.</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1, int HiddenSize = 350, int Layers = 2, int NoiseSize = 0, double Dropout = 0.5,
-    int PitchDivisor = FeatureScaling.DefaultPitchDivisor, bool DiscriminatorPitchClass = false, double? DiscriminatorInputDropout = null)
+    int PitchDivisor = FeatureScaling.DefaultPitchDivisor, bool DiscriminatorPitchClass = false, double? DiscriminatorInputDropout = null,
+    ModelFamily Family = ModelFamily.Continuous, int EmbeddingSize = 32, int TimeBins = 48, int LengthBins = 32, int VelocityBins = 16)
 {
     [JsonIgnore]
     public StepLayout Layout => new(TonesPerStep);

@@ -1,7 +1,9 @@
 using System.IO.Compression;
 using System.Text.Json;
+using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Randomness;
 using CrnnGan.Inference.Storage;
+using CrnnGan.Training.Model;
 using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Training;
@@ -20,14 +22,17 @@ public sealed class CheckpointException(string message, Exception? inner = null)
 public static class Checkpoint
 {
     public const string FileName = "checkpoint.zip";
+    private const string VocabularyEntry = "vocabulary.json";
 
-    public static void Save(Trainer trainer, string path, string data, string codeVersion)
+    public static void Save(IGanTrainer trainer, string path, string data, string codeVersion)
     {
         AtomicFile.Write(path, temporary =>
         {
             using var zip = ZipFile.Open(temporary, ZipArchiveMode.Create);
             Write(zip, "settings.json", s => JsonSerializer.Serialize(s, trainer.Settings, TrainingSettings.Json));
             Write(zip, "info.json", s => JsonSerializer.Serialize(s, new CheckpointInfo(trainer.EpochsDone, trainer.DataRandom.State, data, codeVersion), TrainingSettings.Json));
+            if (trainer is ToneTrainer tones)
+                Write(zip, VocabularyEntry, s => JsonSerializer.Serialize(s, tones.Vocabulary, TrainingSettings.Json));
             Write(zip, "generator.bin", s => trainer.Generator.save(s));
             Write(zip, "discriminator.bin", s => trainer.Discriminator.save(s));
             Write(zip, "generator_optimizer.bin", s => trainer.GeneratorOptimizer.save_state_dict(new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true)));
@@ -47,14 +52,16 @@ public static class Checkpoint
     /// A trainer in the state the checkpoint saved, ready to run its next epoch; with <paramref name="resumeAs"/>,
     /// under those settings, which may differ from the saved ones only as <see cref="TrainingSettings.CanBeResumedAs"/> allows.
     /// </summary>
-    public static Trainer Load(string path, Device device, TrainingSettings? resumeAs = null) => Open(path, zip =>
+    public static IGanTrainer Load(string path, Device device, TrainingSettings? resumeAs = null) => Open(path, zip =>
     {
         var saved = Read(zip, "settings.json", s => JsonSerializer.Deserialize<TrainingSettings>(s, TrainingSettings.Json)!);
         if (resumeAs is not null && !saved.CanBeResumedAs(resumeAs))
             throw new CheckpointException($"The checkpoint {path} was trained with other settings: {string.Join("; ", saved.DifferencesFrom(resumeAs))}.");
         var settings = resumeAs ?? saved;
         var info = Read(zip, "info.json", s => JsonSerializer.Deserialize<CheckpointInfo>(s, TrainingSettings.Json)!);
-        var trainer = new Trainer(settings, device);
+        IGanTrainer trainer = settings.Model.Family == ModelFamily.Tones
+            ? new ToneTrainer(settings, Read(zip, VocabularyEntry, s => JsonSerializer.Deserialize<ToneVocabulary>(s, TrainingSettings.Json)!), device)
+            : new Trainer(settings, device);
         try
         {
             Read(zip, "generator.bin", s => trainer.Generator.load(s, strict: true));

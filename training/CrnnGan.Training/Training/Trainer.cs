@@ -18,7 +18,7 @@ namespace CrnnGan.Training.Training;
 /// A trainer owns the process's LibTorch random state (dropout draws from it, with no generator of its
 /// own): train with one trainer per process.
 /// </summary>
-public sealed class Trainer : IDisposable
+public sealed class Trainer : IGanTrainer
 {
     private const ulong ValidationStream = 0x76616C6964UL;
 
@@ -31,8 +31,8 @@ public sealed class Trainer : IDisposable
         Discriminator = new Discriminator(settings.Model);
         Generator.to(device);
         Discriminator.to(device);
-        GeneratorOptimizer = CreateOptimizer(Generator.parameters(), settings.GeneratorLearningRate);
-        DiscriminatorOptimizer = CreateOptimizer(Discriminator.parameters(), settings.DiscriminatorLearningRate);
+        GeneratorOptimizer = Game.Optimizer(settings, Generator.parameters(), settings.GeneratorLearningRate);
+        DiscriminatorOptimizer = Game.Optimizer(settings, Discriminator.parameters(), settings.DiscriminatorLearningRate);
         DataRandom = new SeededRandom(settings.Seed);
     }
 
@@ -50,6 +50,22 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Draws the training windows and their order.</summary>
     public SeededRandom DataRandom { get; set; }
+
+    nn.Module IGanTrainer.Generator => Generator;
+
+    nn.Module IGanTrainer.Discriminator => Discriminator;
+
+    public int TrainingSongs => _data?.Training.Count ?? 0;
+
+    private (SongWindows Training, SongWindows Validation)? _data;
+
+    public void UseData(IReadOnlyList<Song> training, IReadOnlyList<Song> validation) =>
+        _data = (new SongWindows(training, Settings.Model), new SongWindows(validation, Settings.Model));
+
+    public EpochResult RunEpoch(IProgress<(int Done, int Total, LossSummary Losses)>? progress = null) =>
+        _data is { } data
+            ? RunEpoch(data.Training, data.Validation, progress)
+            : throw new InvalidOperationException("No data to train on: call UseData first.");
 
     public int EpochsDone { get; set; }
 
@@ -105,15 +121,8 @@ public sealed class Trainer : IDisposable
             clock.Elapsed.TotalSeconds,
             trainingSeconds,
             losses.Count * Settings.BatchSize / trainingSeconds,
-            PeakMemoryMegabytes(),
+            Game.PeakMemoryMegabytes(),
             statistics);
-    }
-
-    /// <summary>The process's peak resident memory so far (native tensors included).</summary>
-    private static double PeakMemoryMegabytes()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.PeakWorkingSet64 / 1048576.0;
     }
 
     /// <summary>Teacher forcing: the generator predicts each real step from the real step before it.</summary>
@@ -142,32 +151,8 @@ public sealed class Trainer : IDisposable
         var realFeatures = both.narrow(0, 0, batch);
         var game = GameLosses(realFeatures, both.narrow(0, batch, batch), Discriminator.Features(generated));
 
-        // The paper's freezing: a network sits out a batch while its loss is below 70% of the other's. L_D sums
-        // two log-losses (real and generated) where L_G has one, so at the equilibrium D(x) = ½ they are 2 ln 2
-        // and ln 2: comparing them as they are would freeze the generator exactly when the game is even. Each
-        // network's loss per term is compared instead (L_D / 2 against L_G); feature matching, which the
-        // generator may minimise instead, has a scale of its own and is not compared.
-        double d = game.Discriminator.item<float>(), g = game.Generator.item<float>();
-        var updateDiscriminator = !(d / 2 < Settings.FreezeRatio * g);
-        var updateGenerator = !(g < Settings.FreezeRatio * d / 2);
-
-        // Both backward passes run before either step changes the weights that the other's graph holds.
-        GeneratorOptimizer.zero_grad();
-        if (updateGenerator)
-            game.Minimised.backward();
-        DiscriminatorOptimizer.zero_grad();
-        if (updateDiscriminator)
-            game.Discriminator.backward();
-        if (updateGenerator)
-        {
-            nn.utils.clip_grad_norm_(Generator.parameters(), Settings.MaxGradientNorm);
-            GeneratorOptimizer.step();
-        }
-        if (updateDiscriminator)
-        {
-            nn.utils.clip_grad_norm_(Discriminator.parameters(), Settings.MaxGradientNorm);
-            DiscriminatorOptimizer.step();
-        }
+        var (updateDiscriminator, updateGenerator) = Game.Update(
+            game, Settings, Generator, GeneratorOptimizer, Discriminator, DiscriminatorOptimizer);
         return (game.Summary(pretraining: null), updateDiscriminator, updateGenerator);
     }
 
@@ -181,33 +166,8 @@ public sealed class Trainer : IDisposable
         return generated + (rounded - generated).detach();
     }
 
-    /// <summary>
-    /// The losses of the game from the discriminator's features of real songs, of generated songs as L_D sees
-    /// them, and of generated songs as the generator's gradient flows through them (the same tensor when
-    /// nothing learns).
-    /// </summary>
-    private GameLoss GameLosses(Tensor realFeatures, Tensor generatedForDiscriminator, Tensor generatedFeatures)
-    {
-        var generatedLogits = Discriminator.Logits(generatedFeatures);
-        var featureMatching = Settings.GeneratorLoss switch
-        {
-            GeneratorLoss.FeatureMatching => Losses.FeatureMatching(realFeatures, generatedFeatures),
-            GeneratorLoss.PairedFeatureMatching => Losses.PairedFeatureMatching(realFeatures, generatedFeatures),
-            _ => null,
-        };
-        return new GameLoss(
-            Losses.Discriminator(Discriminator.Logits(realFeatures), Discriminator.Logits(generatedForDiscriminator)),
-            (-Losses.LogD(generatedLogits)).mean(),
-            featureMatching,
-            featureMatching ?? Losses.Generator(generatedLogits, Settings.GeneratorLoss));
-    }
-
-    /// <summary>L_D, the generator's game loss −log D(G(z)), feature matching when used, and what the generator minimises.</summary>
-    private sealed record GameLoss(Tensor Discriminator, Tensor Generator, Tensor? FeatureMatching, Tensor Minimised)
-    {
-        public LossSummary Summary(double? pretraining) =>
-            new(pretraining, Discriminator.item<float>(), Generator.item<float>(), FeatureMatching?.item<float>());
-    }
+    private GameLoss GameLosses(Tensor realFeatures, Tensor generatedForDiscriminator, Tensor generatedFeatures) =>
+        Game.Losses(Discriminator.Logits, realFeatures, generatedForDiscriminator, generatedFeatures, Settings.GeneratorLoss);
 
     /// <summary>Losses on one fixed window per validation song, without dropout and without learning.</summary>
     private LossSummary Validate(SongWindows validation, int length, bool pretraining)
@@ -259,12 +219,6 @@ public sealed class Trainer : IDisposable
     private (Tensor Noise, Tensor First) Noise(long batch, long steps, torch.Generator? source = null) =>
         (rand([batch, steps, Settings.Model.Noise], generator: source, device: Device),
          rand([batch, Settings.Model.Features], generator: source, device: Device));
-
-    private OptimizerHelper CreateOptimizer(IEnumerable<Parameter> parameters, double learningRate) => Settings.Optimizer switch
-    {
-        OptimizerKind.Adam => optim.Adam(parameters, learningRate, weight_decay: Settings.L2),
-        _ => optim.SGD(parameters, learningRate, weight_decay: Settings.L2),
-    };
 
     public void Dispose()
     {

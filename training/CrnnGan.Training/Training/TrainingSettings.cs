@@ -102,6 +102,32 @@ public sealed record TrainingSettings
     /// </summary>
     public bool RoundGeneratedPitch { get; init; }
 
+    /// <summary>
+    /// The tone family: the weight of maximum likelihood (teacher-forced cross-entropy on the real batch) in the
+    /// generator's adversarial loss, which keeps the game near the data; 0 leaves the game alone.
+    /// </summary>
+    public double LikelihoodWeight { get; init; }
+
+    /// <summary>
+    /// The tone family: the Gumbel-softmax temperature at which the discriminator reads generated tones in the first
+    /// adversarial epoch; it falls geometrically to <see cref="GumbelTemperatureEnd"/> over <see cref="GumbelAnnealingEpochs"/>
+    /// adversarial epochs and stays there (RelGAN's annealing).
+    /// </summary>
+    public double GumbelTemperatureStart { get; init; } = 1;
+
+    public double GumbelTemperatureEnd { get; init; } = 0.1;
+
+    public int GumbelAnnealingEpochs { get; init; } = 20;
+
+    /// <summary>
+    /// The tone family: the discriminator reads generated tones as exact one-hots, with the relaxed tones'
+    /// gradient (straight-through Gumbel-softmax), instead of the relaxed tones themselves.
+    /// </summary>
+    public bool StraightThrough { get; init; }
+
+    /// <summary>The tone family: windows transposed to C major / A minor by their best-fitting scale.</summary>
+    public bool KeyNormalisation { get; init; } = true;
+
     /// <summary>A network skips its update while its loss is below this share of the other's; 0 never freezes.</summary>
     public double FreezeRatio { get; init; } = 0.7;
 
@@ -123,6 +149,13 @@ public sealed record TrainingSettings
         CurriculumStep <= 0 ? SequenceLength : Math.Min(SequenceLength, (epoch + 1) * CurriculumStep);
 
     public bool IsPretraining(int epoch) => PretrainingOnly || epoch < PretrainingEpochs;
+
+    /// <summary>The Gumbel-softmax temperature in a given (0-based) adversarial epoch.</summary>
+    public double GumbelTemperatureAt(int epoch)
+    {
+        var progress = Math.Clamp((epoch - PretrainingEpochs) / (double)Math.Max(1, GumbelAnnealingEpochs), 0, 1);
+        return GumbelTemperatureStart * Math.Pow(GumbelTemperatureEnd / GumbelTemperatureStart, progress);
+    }
 
     /// <summary>The generator's learning rate in a given (0-based) epoch.</summary>
     public double GeneratorLearningRateAt(int epoch) =>
@@ -179,6 +212,13 @@ public sealed record TrainingSettings
         Require(StatisticsSamples >= 1, $"statistics_samples must be at least 1, not {StatisticsSamples}");
         Require(SampleEvery >= 0, $"sample_every must be 0 or more, not {SampleEvery}");
         Require(SamplesWritten >= 0, $"samples_written must be 0 or more, not {SamplesWritten}");
+        Require(Model.EmbeddingSize >= 1, $"embedding_size must be at least 1, not {Model.EmbeddingSize}");
+        Require(Model.TimeBins >= 2, $"time_bins must be at least 2 (0 and another), not {Model.TimeBins}");
+        Require(Model.LengthBins >= 1, $"length_bins must be at least 1, not {Model.LengthBins}");
+        Require(Model.VelocityBins >= 1, $"velocity_bins must be at least 1, not {Model.VelocityBins}");
+        Require(LikelihoodWeight >= 0, $"likelihood_weight must be 0 or more, not {LikelihoodWeight}");
+        Require(GumbelTemperatureStart > 0 && GumbelTemperatureEnd > 0,
+            $"gumbel_temperature_start and _end must be above 0, not {GumbelTemperatureStart} and {GumbelTemperatureEnd}");
         Require(KeepCheckpointEvery >= 0, $"keep_checkpoint_every must be 0 or more, not {KeepCheckpointEvery}");
         return problems;
     }

@@ -1,0 +1,56 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CrnnGan.Training.Model;
+
+/// <summary>
+/// The tone family's discriminator: C-RNN-GAN's forward and backward LSTM stacks and per-step score, reading
+/// tones as one-hot vectors, one per head, side by side. Real tones are exactly one-hot; generated ones are
+/// relaxed (Gumbel-softmax), so that the generator's gradient reaches its logits. The first layer is linear
+/// in the one-hots, which makes it an embedding of each class that also takes the weighted mixtures the
+/// relaxation gives:
+/// <code>
+/// e_t = W_e · [onehot(p_t), onehot(d_t), onehot(l_t), onehot(v_t)]
+/// r_t = [LSTM_fw(e)_t, LSTM_bw(e)_t]
+/// D(x) = mean_t σ(w · r_t + b)
+/// </code>
+/// </summary>
+public sealed class ToneDiscriminator : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear embedding;
+    private readonly LSTM forwardStack;
+    private readonly LSTM backwardStack;
+    private readonly Linear score;
+
+    public ToneDiscriminator(ModelSettings settings, IReadOnlyList<int> headSizes) : base("tone_discriminator")
+    {
+        HeadSizes = headSizes;
+        embedding = nn.Linear(headSizes.Sum(), settings.HiddenSize);
+        forwardStack = nn.LSTM(settings.HiddenSize, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
+        backwardStack = nn.LSTM(settings.HiddenSize, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
+        score = nn.Linear(2 * settings.HiddenSize, 1);
+        RegisterComponents();
+    }
+
+    public IReadOnlyList<int> HeadSizes { get; }
+
+    /// <summary>Class indices [batch, steps, heads] as the one-hots this network reads: [batch, steps, Σ classes].</summary>
+    public Tensor OneHot(Tensor tones) =>
+        cat([.. HeadSizes.Select((size, k) => nn.functional.one_hot(tones[.., .., k], size).to_type(ScalarType.Float32))], dim: 2);
+
+    /// <summary>r_t for every step: [batch, steps, 2 × hidden], from one-hot or relaxed tones [batch, steps, Σ classes].</summary>
+    public Tensor Features(Tensor oneHots)
+    {
+        var x = embedding.call(oneHots);
+        var (forwards, _, _) = forwardStack.call(x);
+        var (backwards, _, _) = backwardStack.call(x.flip(1));
+        return cat([forwards, backwards.flip(1)], dim: 2);
+    }
+
+    /// <summary>The per-step logits w · r_t + b: [batch, steps].</summary>
+    public Tensor Logits(Tensor features) => score.call(features).squeeze(-1);
+
+    /// <summary>D(x): the probability that each sequence is real: [batch].</summary>
+    public override Tensor forward(Tensor oneHots) => nn.functional.sigmoid(Logits(Features(oneHots))).mean([1]);
+}

@@ -1,0 +1,74 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CrnnGan.Training.Model;
+
+/// <summary>
+/// The tone family's generator: C-RNN-GAN's shape with categorical outputs. Each step is one tone, four class
+/// indices (pitch, time since the previous onset, length, velocity; see <see cref="CrnnGan.Inference.Features.ToneVocabulary"/>).
+/// At every step it reads a uniform random vector z_t and the tone before, embedded head by head:
+/// <code>
+/// x_t = ReLU(W_in · [z_t, E_pitch[p_{t−1}], E_time[d_{t−1}], E_length[l_{t−1}], E_velocity[v_{t−1}]])
+/// h_t = LSTM_L(… LSTM_1(x_t))                      dropout after each layer while training
+/// logits_k = W_k · h_t                             one head per class set k
+/// </code>
+/// The tone before the first is the start tone, index "head size" in every head. Generating, it feeds back
+/// its own sampled tone; in pretraining (teacher forcing) the real tone before takes its place.
+/// </summary>
+public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor[]>
+{
+    private readonly ModuleList<Embedding> embeddings;
+    private readonly Linear input;
+    private readonly LSTM lstm;
+    private readonly Dropout dropout;
+    private readonly ModuleList<Linear> heads;
+
+    public ToneGenerator(ModelSettings settings, IReadOnlyList<int> headSizes) : base("tone_generator")
+    {
+        Settings = settings;
+        HeadSizes = headSizes;
+        embeddings = nn.ModuleList([.. headSizes.Select(size => nn.Embedding(size + 1, settings.EmbeddingSize))]);
+        input = nn.Linear(settings.Noise + headSizes.Count * settings.EmbeddingSize, settings.HiddenSize);
+        lstm = nn.LSTM(settings.HiddenSize, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
+        dropout = nn.Dropout(settings.Dropout);
+        heads = nn.ModuleList([.. headSizes.Select(size => nn.Linear(settings.HiddenSize, size))]);
+        RegisterComponents();
+    }
+
+    public ModelSettings Settings { get; }
+
+    public IReadOnlyList<int> HeadSizes { get; }
+
+    /// <summary>
+    /// Teacher forcing: the logits of every step, one tensor [batch, steps, classes] per head, from noise
+    /// [batch, steps, noise] and the tones before each step [batch, steps, heads] (the start tone first).
+    /// </summary>
+    public override Tensor[] forward(Tensor noise, Tensor previous)
+    {
+        var (output, _, _) = lstm.call(Input(noise, previous));
+        var h = dropout.call(output);
+        return [.. heads.Select(head => head.call(h))];
+    }
+
+    /// <summary>One step: the logits of each head [batch, classes] and the new state [layers, batch, hidden] from z_t [batch, noise], the tone before [batch, heads] and the old state.</summary>
+    public (Tensor[] Logits, (Tensor H, Tensor C) State) Step(Tensor noise, Tensor previous, (Tensor H, Tensor C) state)
+    {
+        var (output, h, c) = lstm.call(Input(noise.unsqueeze(1), previous.unsqueeze(1)), state);
+        var last = dropout.call(output.squeeze(1));
+        return ([.. heads.Select(head => head.call(last))], (h, c));
+    }
+
+    /// <summary>The start tone for <paramref name="batch"/> songs: [batch, heads], each head's index one past its classes.</summary>
+    public Tensor StartTone(long batch, Device device) =>
+        tensor(HeadSizes.Select(s => (long)s).ToArray(), device: device).unsqueeze(0).expand(batch, -1);
+
+    public (Tensor H, Tensor C) ZeroState(long batch, Device device) =>
+        (zeros(Settings.Layers, batch, Settings.HiddenSize, device: device), zeros(Settings.Layers, batch, Settings.HiddenSize, device: device));
+
+    private Tensor Input(Tensor noise, Tensor previous)
+    {
+        var embedded = embeddings.Select((embedding, k) => embedding.call(previous[.., .., k]));
+        return nn.functional.relu(input.call(cat([noise, .. embedded], dim: 2)));
+    }
+}

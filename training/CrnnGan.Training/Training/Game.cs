@@ -1,0 +1,88 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CrnnGan.Training.Training;
+
+/// <summary>
+/// L_D, the generator's game loss −log D(G(z)), feature matching when used, and what the generator minimises.
+/// </summary>
+public sealed record GameLoss(Tensor Discriminator, Tensor Generator, Tensor? FeatureMatching, Tensor Minimised)
+{
+    public LossSummary Summary(double? pretraining) =>
+        new(pretraining, Discriminator.item<float>(), Generator.item<float>(), FeatureMatching?.item<float>());
+}
+
+/// <summary>The adversarial game of both model families: its losses, the paper's freezing and one update of each network.</summary>
+public static class Game
+{
+    /// <summary>
+    /// The losses from the discriminator's features of real songs, of generated songs as L_D sees them, and of
+    /// generated songs as the generator's gradient flows through them (the same tensor when nothing learns).
+    /// </summary>
+    public static GameLoss Losses(
+        Func<Tensor, Tensor> logits, Tensor realFeatures, Tensor generatedForDiscriminator, Tensor generatedFeatures, GeneratorLoss loss)
+    {
+        var generatedLogits = logits(generatedFeatures);
+        var featureMatching = loss switch
+        {
+            GeneratorLoss.FeatureMatching => Training.Losses.FeatureMatching(realFeatures, generatedFeatures),
+            GeneratorLoss.PairedFeatureMatching => Training.Losses.PairedFeatureMatching(realFeatures, generatedFeatures),
+            _ => null,
+        };
+        return new GameLoss(
+            Training.Losses.Discriminator(logits(realFeatures), logits(generatedForDiscriminator)),
+            (-Training.Losses.LogD(generatedLogits)).mean(),
+            featureMatching,
+            featureMatching ?? Training.Losses.Generator(generatedLogits, loss));
+    }
+
+    /// <summary>
+    /// One update of each network, unless the paper's freezing makes it sit out: a network skips its update while
+    /// its loss is below <see cref="TrainingSettings.FreezeRatio"/> of the other's. L_D sums two log-losses (real and
+    /// generated) where L_G has one, so at the equilibrium D(x) = ½ they are 2 ln 2 and ln 2: comparing them as
+    /// they are would freeze the generator exactly when the game is even. Each network's loss per term is compared
+    /// instead (L_D / 2 against L_G); feature matching, which the generator may minimise instead, has a scale of
+    /// its own and is not compared.
+    /// </summary>
+    public static (bool DiscriminatorUpdated, bool GeneratorUpdated) Update(
+        GameLoss game, TrainingSettings settings, nn.Module generator, OptimizerHelper generatorOptimizer,
+        nn.Module discriminator, OptimizerHelper discriminatorOptimizer)
+    {
+        double d = game.Discriminator.item<float>(), g = game.Generator.item<float>();
+        var updateDiscriminator = !(d / 2 < settings.FreezeRatio * g);
+        var updateGenerator = !(g < settings.FreezeRatio * d / 2);
+
+        // Both backward passes run before either step changes the weights that the other's graph holds.
+        generatorOptimizer.zero_grad();
+        if (updateGenerator)
+            game.Minimised.backward();
+        discriminatorOptimizer.zero_grad();
+        if (updateDiscriminator)
+            game.Discriminator.backward();
+        if (updateGenerator)
+        {
+            nn.utils.clip_grad_norm_(generator.parameters(), settings.MaxGradientNorm);
+            generatorOptimizer.step();
+        }
+        if (updateDiscriminator)
+        {
+            nn.utils.clip_grad_norm_(discriminator.parameters(), settings.MaxGradientNorm);
+            discriminatorOptimizer.step();
+        }
+        return (updateDiscriminator, updateGenerator);
+    }
+
+    public static OptimizerHelper Optimizer(TrainingSettings settings, IEnumerable<Parameter> parameters, double learningRate) => settings.Optimizer switch
+    {
+        OptimizerKind.Adam => optim.Adam(parameters, learningRate, weight_decay: settings.L2),
+        _ => optim.SGD(parameters, learningRate, weight_decay: settings.L2),
+    };
+
+    /// <summary>The process's peak resident memory so far (native tensors included).</summary>
+    public static double PeakMemoryMegabytes()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / 1048576.0;
+    }
+}

@@ -1,0 +1,53 @@
+using CrnnGan.Inference.Features;
+using CrnnGan.Inference.Music;
+using CrnnGan.Inference.Randomness;
+using CrnnGan.Training.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CrnnGan.Training.Training;
+
+/// <summary>
+/// What a run, a checkpoint and the exporter need of a trainer, whichever model family it trains: the paper's
+/// continuous steps (<see cref="Trainer"/>) or one tone of categorical heads per step (<see cref="ToneTrainer"/>).
+/// </summary>
+public interface IGanTrainer : IDisposable
+{
+    TrainingSettings Settings { get; }
+
+    nn.Module Generator { get; }
+
+    nn.Module Discriminator { get; }
+
+    OptimizerHelper GeneratorOptimizer { get; }
+
+    OptimizerHelper DiscriminatorOptimizer { get; }
+
+    /// <summary>Draws the training windows and their order.</summary>
+    SeededRandom DataRandom { get; set; }
+
+    int EpochsDone { get; set; }
+
+    /// <summary>The songs the next epochs train and validate on.</summary>
+    void UseData(IReadOnlyList<Song> training, IReadOnlyList<Song> validation);
+
+    /// <param name="progress">Receives (batches done, batches in the epoch, the batch's losses).</param>
+    EpochResult RunEpoch(IProgress<(int Done, int Total, LossSummary Losses)>? progress = null);
+
+    /// <summary>Songs of <see cref="TrainingSettings.SequenceLength"/> steps from fixed noise, without dropout, decoded to tones.</summary>
+    IReadOnlyList<IReadOnlyList<Tone>> Sample(int count, ulong seed);
+
+    /// <summary>Songs trained on, for a run's first line.</summary>
+    int TrainingSongs { get; }
+
+    /// <summary>A fresh trainer for the settings' model family; the tone family chooses its bins from <paramref name="training"/>.</summary>
+    static IGanTrainer Create(TrainingSettings settings, Device device, IReadOnlyList<Song> training) => settings.Model.Family switch
+    {
+        ModelFamily.Tones => new ToneTrainer(
+            settings,
+            ToneVocabulary.FromSongs(training.Select(s => s.Tones), settings.Model.TimeBins, settings.Model.LengthBins, settings.Model.VelocityBins),
+            device),
+        _ => new Trainer(settings, device),
+    };
+}
