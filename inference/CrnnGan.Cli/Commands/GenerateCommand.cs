@@ -26,6 +26,8 @@ public static class GenerateCommand
         var tempo = new Option<double?>("--tempo") { Description = "Tempo in BPM (default: the model's)." };
         var program = new Option<int>("--program") { Description = "General MIDI program, 0..127 (0 = acoustic grand piano).", DefaultValueFactory = _ => 0 };
         var noiseScale = new Option<float>("--noise-scale") { Description = "Spread of the noise: 1 as trained, lower is tamer, higher wilder.", DefaultValueFactory = _ => 1f };
+        var temperature = new Option<float>("--temperature") { Description = "Tone models: sampling temperature, 1 as trained (lower: safer, more repetitive; 0: likeliest).", DefaultValueFactory = _ => 1f };
+        var key = new Option<string>("--key") { Description = "Tone models: the key of every song, e.g. C, F#m, Bb; random (default) draws one per song from its seed.", DefaultValueFactory = _ => "random" };
         var primer = new Option<FileInfo>("--primer") { Description = "A MIDI file whose tones the model continues." }.AcceptExistingOnly();
         var format = new Option<string>("--format") { Description = "midi or json.", DefaultValueFactory = _ => "midi" };
         format.AcceptOnlyFromAmong("midi", "json");
@@ -37,7 +39,7 @@ public static class GenerateCommand
 
         var command = new Command("generate", "Generate songs with an exported C-RNN-GAN generator; resumes an interrupted run in the same folder.")
         {
-            model, count, steps, duration, seed, tempo, program, noiseScale, primer, format, output, parallel, batchSize, provider, threads,
+            model, count, steps, duration, seed, tempo, program, noiseScale, temperature, key, primer, format, output, parallel, batchSize, provider, threads,
         };
         command.SetAction(parse =>
         {
@@ -58,6 +60,8 @@ public static class GenerateCommand
                 Bpm = parse.GetValue(tempo),
                 Program = parse.GetValue(program),
                 NoiseScale = parse.GetValue(noiseScale),
+                Temperature = parse.GetValue(temperature),
+                Key = KeyOption(parse.GetValue(key)!),
                 Primer = primerPath is null ? null : MidiReader.Read(primerPath).Tones,
                 BatchSize = parse.GetValue(batchSize),
             }.Validate();
@@ -65,7 +69,8 @@ public static class GenerateCommand
             using var session = GeneratorSession.Open(modelPath, new GeneratorSessionOptions(parse.GetValue(provider), parse.GetValue(threads)), new StderrLogger());
             var bpm = request.Bpm ?? session.Metadata.DefaultTempoBpm;
             var formatName = parse.GetValue(format)!;
-            var settings = new DatasetSettings(modelPath, formatName, request.Steps, request.DurationSeconds, bpm, request.Program, request.NoiseScale, primerPath, request.BatchSize, request.Seed);
+            var settings = new DatasetSettings(modelPath, formatName, request.Steps, request.DurationSeconds, bpm, request.Program, request.NoiseScale, primerPath, request.BatchSize, request.Seed,
+                request.Temperature, request.Key?.ToString());
             var folder = DatasetFolder.Open(parse.GetValue(output)!.FullName, settings);
             var generator = new SongGenerator(session);
 
@@ -86,7 +91,7 @@ public static class GenerateCommand
                         var bytes = formatName == "json"
                             ? JsonSerializer.SerializeToUtf8Bytes(SongDocument.Of(song, request.Program), DatasetFolder.Json)
                             : song.ToMidi(request.Program);
-                        folder.Add(new ManifestEntry(file, song.Index, song.Seed, song.Song.Tones.Count, song.Song.LengthInSeconds, settings, SongDocument.StatisticsOf(song.Statistics)), bytes);
+                        folder.Add(new ManifestEntry(file, song.Index, song.Seed, song.Song.Tones.Count, song.Song.LengthInSeconds, settings, SongDocument.StatisticsOf(song.Statistics), song.Key?.ToString()), bytes);
                         task.Increment(1);
                     }
                 });
@@ -105,4 +110,10 @@ public static class GenerateCommand
         });
         return command;
     }
+
+    /// <summary>--key as given: "random" (null) or a key such as C, F#m, Bb.</summary>
+    public static MusicalKey? KeyOption(string text) =>
+        text.Equals("random", StringComparison.OrdinalIgnoreCase) ? null
+        : MusicalKey.TryParse(text, out var key) ? key
+        : throw new ArgumentException($"--key must be a key such as C, F#m or Bb, or random, not '{text}'.");
 }

@@ -32,6 +32,15 @@ public sealed record GenerationRequest
     /// <summary>Spread of the noise around its mean: 1 as trained, below 1 tamer, above 1 wilder.</summary>
     public float NoiseScale { get; init; } = 1f;
 
+    /// <summary>
+    /// Models of the tone family: each head's class is drawn from softmax(logits / temperature); 1 as trained,
+    /// below 1 safer and more repetitive, 0 always the likeliest class.
+    /// </summary>
+    public float Temperature { get; init; } = 1f;
+
+    /// <summary>Models of the tone family: the key every song is placed in; null draws one per song from its seed.</summary>
+    public MusicalKey? Key { get; init; }
+
     /// <summary>Tones that the model continues: fed in as its previous outputs, and kept at the start of each song.</summary>
     public IReadOnlyList<Tone>? Primer { get; init; }
 
@@ -53,6 +62,8 @@ public sealed record GenerationRequest
             problems.Add($"program must be a General MIDI program between 0 and 127, not {Program}");
         if (!(NoiseScale is >= 0 and <= 10))
             problems.Add($"noise scale must be between 0 and 10, not {NoiseScale}");
+        if (!(Temperature is >= 0 and <= 10))
+            problems.Add($"temperature must be between 0 and 10, not {Temperature}");
         if (BatchSize is < 1 or > 4096)
             problems.Add($"batch size must be between 1 and 4096, not {BatchSize}");
         return problems;

@@ -91,7 +91,10 @@ public sealed partial class GeneratorSession : IDisposable
             CheckSignature(session, metadata);
             var generator = new GeneratorSession(session, metadata, provider, stateMemory);
             // The warm-up proves the provider (a CUDA session can fail only when it first runs).
-            generator.Run(1, 1, [0], 1f, null);
+            if (metadata.IsToneModel)
+                generator.RunTones(1, 1, [0], 1f, 1f, null);
+            else
+                generator.Run(1, 1, [0], 1f, null);
             return generator;
         }
         catch
@@ -104,14 +107,31 @@ public sealed partial class GeneratorSession : IDisposable
 
     private static void CheckSignature(InferenceSession session, ModelMetadata metadata)
     {
-        void Expect(IReadOnlyDictionary<string, NodeMetadata> values, string kind, string name, params long[] shape)
+        void Expect(IReadOnlyDictionary<string, NodeMetadata> values, string kind, string name, params long[] shape) =>
+            ExpectOf(values, kind, name, TensorElementType.Float, shape);
+
+        void ExpectOf(IReadOnlyDictionary<string, NodeMetadata> values, string kind, string name, TensorElementType type, params long[] shape)
         {
             if (!values.TryGetValue(name, out var value))
                 throw new InvalidDataException($"The model has no {kind} '{name}': it does not follow the C-RNN-GAN step contract.");
             var actual = value.Dimensions.Select(d => (long)d).ToArray();
             // -1 stands for the symbolic batch dimension.
-            if (value.ElementDataType != TensorElementType.Float || actual.Length != shape.Length || actual.Zip(shape).Any(p => p.Second >= 0 && p.First != p.Second))
-                throw new InvalidDataException($"The model's {kind} '{name}' is [{string.Join(", ", actual)}], not [{string.Join(", ", shape.Select(s => s < 0 ? "batch" : s.ToString(System.Globalization.CultureInfo.InvariantCulture)))}] of float.");
+            if (value.ElementDataType != type || actual.Length != shape.Length || actual.Zip(shape).Any(p => p.Second >= 0 && p.First != p.Second))
+                throw new InvalidDataException($"The model's {kind} '{name}' is [{string.Join(", ", actual)}], not [{string.Join(", ", shape.Select(s => s < 0 ? "batch" : s.ToString(System.Globalization.CultureInfo.InvariantCulture)))}] of {type}.");
+        }
+
+        if (metadata.Vocabulary is { } vocabulary)
+        {
+            var sizes = vocabulary.Sizes;
+            ExpectOf(session.InputMetadata, "input", ModelContract.PreviousTone, TensorElementType.Int64, -1, sizes.Count);
+            for (var k = 0; k < sizes.Count; k++)
+                Expect(session.OutputMetadata, "output", ModelContract.Logits(Features.ToneVocabulary.Heads[k]), -1, sizes[k]);
+            Expect(session.InputMetadata, "input", ModelContract.Noise, -1, metadata.NoiseSize);
+            Expect(session.InputMetadata, "input", ModelContract.Hidden, metadata.Layers, -1, metadata.HiddenSize);
+            Expect(session.InputMetadata, "input", ModelContract.Cell, metadata.Layers, -1, metadata.HiddenSize);
+            Expect(session.OutputMetadata, "output", ModelContract.HiddenOut, metadata.Layers, -1, metadata.HiddenSize);
+            Expect(session.OutputMetadata, "output", ModelContract.CellOut, metadata.Layers, -1, metadata.HiddenSize);
+            return;
         }
 
         var (f, n, l, h) = (metadata.Features, metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
@@ -133,6 +153,8 @@ public sealed partial class GeneratorSession : IDisposable
     /// </summary>
     public float[] Run(int batch, int steps, ReadOnlySpan<ulong> seeds, float noiseScale, float[]? primer)
     {
+        if (Metadata.IsToneModel)
+            throw new InvalidOperationException("Run needs the paper's continuous model (contract version 1); use RunTones for the tone family.");
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         if (seeds.Length != batch)
@@ -173,15 +195,7 @@ public sealed partial class GeneratorSession : IDisposable
         for (var t = 0; t < total; t++)
         {
             for (var i = 0; i < batch; i++)
-            {
-                var z = noise.AsSpan(i * n, n);
-                randoms[i].Fill(z);
-                if (noiseScale != 1f)
-                {
-                    foreach (ref var value in z)
-                        value = 0.5f + noiseScale * (value - 0.5f);
-                }
-            }
+                FillNoise(randoms[i], noise.AsSpan(i * n, n), noiseScale);
             _session.RunWithBinding(runOptions, t == 0 ? start : t % 2 == 1 ? odd : even);
 
             var output = t % 2 == 0 ? outputA : outputB;
@@ -194,6 +208,17 @@ public sealed partial class GeneratorSession : IDisposable
             }
         }
         return result;
+    }
+
+    /// <summary>One step's noise: uniform on [0, 1), spread around 0.5 by <paramref name="scale"/>.</summary>
+    private static void FillNoise(Randomness.SeededRandom random, Span<float> noise, float scale)
+    {
+        random.Fill(noise);
+        if (scale != 1f)
+        {
+            foreach (ref var value in noise)
+                value = 0.5f + scale * (value - 0.5f);
+        }
     }
 
     private OrtIoBinding Bind(OrtValue noise, OrtValue previous, OrtValue hidden, OrtValue cell, OrtValue output, OrtValue hiddenOut, OrtValue cellOut)

@@ -2,19 +2,40 @@ namespace CrnnGan.Inference.Generation;
 
 /// <summary>
 /// The contract between training and serving: an exported generator is one step of C-RNN-GAN with explicit
-/// state, so that the loop (and any length) lives in the host. All step values are in model units, the
-/// normalised features the networks train on; <see cref="ModelMetadata.FeatureScale"/> turns them into
-/// musical units (musical = model ÷ scale).
+/// state, so that the loop (and any length) lives in the host. Two versions:
+/// <para>
+/// Version 1, the paper's continuous model. All step values are in model units, the normalised features the
+/// networks train on; <see cref="ModelMetadata.FeatureScale"/> turns them into musical units (musical = model ÷ scale).
 /// <code>
 /// inputs:  noise [batch, noise_size], previous [batch, features], h [layers, batch, hidden], c [layers, batch, hidden]
 /// outputs: output [batch, features], h_out [layers, batch, hidden], c_out [layers, batch, hidden]
 /// </code>
 /// At the first step, previous is itself uniform noise on [0, 1) and h and c are zero; then each step's
 /// output, h_out and c_out are the next step's previous, h and c.
+/// </para>
+/// <para>
+/// Version 2, the tone family: one tone per step, as a class index per head (pitch, time_delta, length, velocity;
+/// <see cref="ModelMetadata.Vocabulary"/> holds the bins).
+/// <code>
+/// inputs:  noise [batch, noise_size], previous_tone [batch, heads] int64, h, c
+/// outputs: pitch_logits [batch, 128], time_delta_logits [batch, time bins], length_logits, velocity_logits, h_out, c_out
+/// </code>
+/// At the first step, previous_tone is the start tone (each head's index equal to its size) and h and c are zero;
+/// the host draws each head's class from softmax(logits / temperature) and feeds the drawn tone back.
+/// </para>
 /// </summary>
 public static class ModelContract
 {
+    /// <summary>The paper's continuous steps.</summary>
     public const int Version = 1;
+
+    /// <summary>The tone family's categorical heads.</summary>
+    public const int ToneVersion = 2;
+
+    public const string PreviousTone = "previous_tone";
+
+    /// <summary>The output of a head's logits.</summary>
+    public static string Logits(string head) => head + "_logits";
 
     public const string Noise = "noise";
     public const string Previous = "previous";

@@ -5,7 +5,8 @@ namespace CrnnGan.Inference.Generation;
 
 /// <summary>
 /// What an exported generator says about itself in its ONNX metadata_props (keys "crnngan.*"), so that a
-/// consumer needs nothing but the .onnx file.
+/// consumer needs nothing but the .onnx file. A model of the tone family (contract version 2) has a
+/// <see cref="Vocabulary"/> and no feature scale; its features are its heads.
 /// </summary>
 public sealed record ModelMetadata(
     int ContractVersion,
@@ -21,10 +22,17 @@ public sealed record ModelMetadata(
     string TrainingCorpus,
     int Epochs,
     ulong Seed,
-    string CodeVersion)
+    string CodeVersion,
+    ToneVocabulary? Vocabulary = null)
 {
     public const string Prefix = "crnngan.";
     public const string UniformNoise = "uniform[0,1)";
+
+    /// <summary>What the tone family's training did to keys, and so what the host does to place a song in one.</summary>
+    public const string KeyNormalisation =
+        "training windows transposed to C major / A minor by their best-fitting of 36 scales; to place a song in a key, add the key's offset from C major (A minor) to every pitch";
+
+    public bool IsToneModel => ContractVersion == ModelContract.ToneVersion;
 
     public StepLayout Layout => new(TonesPerStep);
 
@@ -47,7 +55,12 @@ public sealed record ModelMetadata(
         seed,
         codeVersion);
 
-    public IReadOnlyDictionary<string, string> ToProperties() => new Dictionary<string, string>
+    /// <summary>Metadata for a generator of the tone family with the given bins and sizes.</summary>
+    public static ModelMetadata ForTones(ToneVocabulary vocabulary, int noiseSize, int hiddenSize, int layers, string corpus, int epochs, ulong seed, string codeVersion) => new(
+        ModelContract.ToneVersion, 1, ToneVocabulary.Heads, ["MIDI note", "quarter notes", "quarter notes", "MIDI velocity"], [],
+        noiseSize, UniformNoise, hiddenSize, layers, 120, corpus, epochs, seed, codeVersion, vocabulary);
+
+    public IReadOnlyDictionary<string, string> ToProperties() => Vocabulary is { } vocabulary ? ToneProperties(vocabulary) : new Dictionary<string, string>
     {
         [Prefix + "contract_version"] = Text(ContractVersion),
         [Prefix + "tones_per_step"] = Text(TonesPerStep),
@@ -67,13 +80,51 @@ public sealed record ModelMetadata(
         [Prefix + "code_version"] = CodeVersion,
     };
 
-    /// <summary>Every key <see cref="ToProperties"/> writes; a model without one of them is refused.</summary>
+    private Dictionary<string, string> ToneProperties(ToneVocabulary vocabulary)
+    {
+        var bins = vocabulary.ToText();
+        return new Dictionary<string, string>
+        {
+            [Prefix + "contract_version"] = Text(ContractVersion),
+            [Prefix + "heads"] = string.Join(',', FeatureNames),
+            [Prefix + "head_units"] = string.Join(',', FeatureUnits),
+            [Prefix + "head_sizes"] = string.Join(',', vocabulary.Sizes.Select(Text)),
+            [Prefix + "pitch_classes"] = "MIDI note number = class index",
+            [Prefix + "time_delta_bins"] = bins[0],
+            [Prefix + "length_bins"] = bins[1],
+            [Prefix + "velocity_bins"] = bins[2],
+            [Prefix + "key_normalisation"] = KeyNormalisation,
+            [Prefix + "start_tone"] = "each head's index equal to its size (one past its classes)",
+            [Prefix + "sampling"] = "each head's class drawn from softmax(logits / temperature), temperature 1 as trained",
+            [Prefix + "noise_size"] = Text(NoiseSize),
+            [Prefix + "noise_distribution"] = NoiseDistribution,
+            [Prefix + "hidden_size"] = Text(HiddenSize),
+            [Prefix + "layers"] = Text(Layers),
+            [Prefix + "default_tempo_bpm"] = DefaultTempoBpm.ToString(CultureInfo.InvariantCulture),
+            [Prefix + "training_corpus"] = TrainingCorpus,
+            [Prefix + "epochs"] = Text(Epochs),
+            [Prefix + "seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+            [Prefix + "code_version"] = CodeVersion,
+        };
+    }
+
+    /// <summary>Every key <see cref="ToProperties"/> writes for the paper's model; a model without one of them is refused.</summary>
     public static IReadOnlyList<string> Keys { get; } = [.. For(StepLayout.Monophonic, FeatureScaling.Factors(StepLayout.Monophonic), 4, 1, 1, "", 0, 0, "").ToProperties().Keys];
+
+    /// <summary>Every key <see cref="ToProperties"/> writes for the tone family.</summary>
+    public static IReadOnlyList<string> ToneKeys { get; } =
+        [.. ForTones(new ToneVocabulary([0, 1], [1], [64]), 4, 1, 1, "", 0, 0, "").ToProperties().Keys];
 
     /// <exception cref="InvalidDataException">A key is missing or a value cannot be used; the message names it.</exception>
     public static ModelMetadata Parse(IReadOnlyDictionary<string, string> properties)
     {
-        var missing = Keys.Where(k => !properties.ContainsKey(k)).ToList();
+        if (!properties.TryGetValue(Prefix + "contract_version", out var versionText))
+            throw new InvalidDataException($"The model's metadata lacks {Prefix}contract_version: it was not exported by crnngan-train export.");
+        var isTones = versionText == Text(ModelContract.ToneVersion);
+        if (!isTones && versionText != Text(ModelContract.Version))
+            throw new InvalidDataException(
+                $"The model follows contract version {versionText}; this library reads versions {ModelContract.Version} (the paper's model) and {ModelContract.ToneVersion} (the tone family).");
+        var missing = (isTones ? ToneKeys : Keys).Where(k => !properties.ContainsKey(k)).ToList();
         if (missing.Count > 0)
             throw new InvalidDataException($"The model's metadata lacks {string.Join(", ", missing)}: it was not exported by crnngan-train export, or by an incompatible version.");
 
@@ -83,9 +134,24 @@ public sealed record ModelMetadata(
                 ? v
                 : throw new InvalidDataException($"The model's metadata {Prefix}{key} = '{Get(key)}' is not a whole number of at least {min}.");
 
-        var version = Int("contract_version", 1);
-        if (version != ModelContract.Version)
-            throw new InvalidDataException($"The model follows contract version {version}; this library reads version {ModelContract.Version}.");
+        if (Get("noise_distribution") != UniformNoise)
+            throw new InvalidDataException($"The model wants {Get("noise_distribution")} noise; this library draws {UniformNoise}.");
+        if (!double.TryParse(Get("default_tempo_bpm"), NumberStyles.Float, CultureInfo.InvariantCulture, out var bpm) || !(bpm is > 0 and <= 1000))
+            throw new InvalidDataException($"The model's metadata {Prefix}default_tempo_bpm = '{Get("default_tempo_bpm")}' is not a tempo.");
+        if (!ulong.TryParse(Get("seed"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed))
+            throw new InvalidDataException($"The model's metadata {Prefix}seed = '{Get("seed")}' is not a seed.");
+        if (isTones)
+        {
+            if (Get("heads") != string.Join(',', ToneVocabulary.Heads))
+                throw new InvalidDataException($"The model's heads ({Get("heads")}) are not {string.Join(',', ToneVocabulary.Heads)}.");
+            var vocabulary = ToneVocabulary.Parse(Get("time_delta_bins"), Get("length_bins"), Get("velocity_bins"));
+            if (Get("head_sizes") != string.Join(',', vocabulary.Sizes.Select(Text)))
+                throw new InvalidDataException($"The model's head sizes ({Get("head_sizes")}) do not match its bins.");
+            return ForTones(
+                vocabulary, Int("noise_size", 1), Int("hidden_size", 1), Int("layers", 1), Get("training_corpus"), Int("epochs", 0), seed, Get("code_version"))
+                with { DefaultTempoBpm = bpm };
+        }
+
         var tones = Int("tones_per_step", 1);
         var names = Get("features").Split(',');
         var layout = new StepLayout(tones);
@@ -97,15 +163,9 @@ public sealed record ModelMetadata(
                 : throw new InvalidDataException($"The model's metadata {Prefix}feature_scale holds '{s}', not a positive number.")).ToList();
         if (scale.Count != names.Length)
             throw new InvalidDataException($"The model gives {scale.Count} feature scales for {names.Length} features.");
-        if (Get("noise_distribution") != UniformNoise)
-            throw new InvalidDataException($"The model wants {Get("noise_distribution")} noise; this library draws {UniformNoise}.");
-        if (!double.TryParse(Get("default_tempo_bpm"), NumberStyles.Float, CultureInfo.InvariantCulture, out var bpm) || !(bpm is > 0 and <= 1000))
-            throw new InvalidDataException($"The model's metadata {Prefix}default_tempo_bpm = '{Get("default_tempo_bpm")}' is not a tempo.");
-        if (!ulong.TryParse(Get("seed"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed))
-            throw new InvalidDataException($"The model's metadata {Prefix}seed = '{Get("seed")}' is not a seed.");
 
         return new ModelMetadata(
-            version, tones, names, Get("feature_units").Split(','), scale, Int("noise_size", 1), Get("noise_distribution"),
+            ModelContract.Version, tones, names, Get("feature_units").Split(','), scale, Int("noise_size", 1), Get("noise_distribution"),
             Int("hidden_size", 1), Int("layers", 1), bpm, Get("training_corpus"), Int("epochs", 0), seed, Get("code_version"));
     }
 

@@ -6,9 +6,10 @@ namespace CrnnGan.Inference.Generation;
 /// <summary>A note for JSON consumers: musical time (quarter notes) and clock time (seconds) side by side.</summary>
 public sealed record NoteDocument(double OnsetQuarters, double DurationQuarters, double OnsetSeconds, double DurationSeconds, int Pitch, int Velocity);
 
-/// <summary>A generated song as JSON consumers see it: its seed, tempo, notes and the paper's statistics.</summary>
+/// <summary>A generated song as JSON consumers see it: its seed, key (tone models), tempo, notes and the paper's statistics.</summary>
 public sealed record SongDocument(
-    int Index, ulong Seed, double Bpm, int Program, double LengthSeconds, IReadOnlyList<NoteDocument> Notes, IReadOnlyDictionary<string, double> Statistics)
+    int Index, ulong Seed, string? Key, double Bpm, int Program, double LengthSeconds, IReadOnlyList<NoteDocument> Notes,
+    IReadOnlyDictionary<string, double> Statistics)
 {
     public static SongDocument Of(GeneratedSong generated, int program)
     {
@@ -17,6 +18,7 @@ public sealed record SongDocument(
         return new SongDocument(
             generated.Index,
             generated.Seed,
+            generated.Key?.ToString(),
             tempo.Changes[0].Bpm,
             program,
             song.LengthInSeconds,

@@ -28,25 +28,61 @@ public sealed class SongGenerator(GeneratorSession session)
         var seeds = Enumerable.Range(first, request.BatchSize).Select(i => unchecked(request.Seed + (ulong)i)).ToArray();
         var bpm = request.Bpm ?? Session.Metadata.DefaultTempoBpm;
         var tempo = TempoMap.Constant(bpm);
-        var primer = Primer(request.Primer);
+        var vocabulary = Session.Metadata.Vocabulary;
+        if (vocabulary is null && (request.Key is not null || request.Temperature != 1f))
+            throw new ArgumentException("key and temperature apply to models of the tone family (contract version 2); this is the paper's continuous model.");
+        MusicalKey?[] keys = [.. seeds[..count].Select(seed => vocabulary is null ? (MusicalKey?)null : request.Key ?? KeyOf(seed))];
 
         // For a duration, generate more steps until every song is long enough: the same seeds give the same
         // beginning however many steps follow.
-        var steps = request.DurationSeconds is null ? request.Steps : 256;
+        var steps = request.DurationSeconds is null ? request.Steps : DefaultDurationSteps;
         while (true)
         {
-            var songs = StepEncoder.DecodeModelSteps(Session.Run(seeds.Length, steps, seeds, request.NoiseScale, primer), seeds.Length, Session.Metadata.Layout, Session.Metadata.FeatureScale, request.Program)[..count];
+            var songs = (vocabulary is null ? ContinuousSongs(request, seeds, steps) : ToneSongs(request, vocabulary, seeds, keys, steps))[..count];
             if (request.DurationSeconds is not { } seconds)
-                return Finish(songs, first, seeds, tempo);
+                return Finish(songs, first, seeds, keys, tempo);
             var quarters = seconds * bpm / 60;
             if (steps >= GenerationRequest.MaxSteps || songs.All(s => s.Count > 0 && s[^1].Onset >= quarters))
-                return Finish([.. songs.Select(s => Cut(s, quarters))], first, seeds, tempo);
+                return Finish([.. songs.Select(s => Cut(s, quarters))], first, seeds, keys, tempo);
             steps = Math.Min(GenerationRequest.MaxSteps, steps * 2);
         }
     }
 
-    private static IReadOnlyList<GeneratedSong> Finish(List<IReadOnlyList<Tone>> songs, int first, ulong[] seeds, TempoMap tempo) =>
-        [.. songs.Select((tones, i) => new GeneratedSong(first + i, seeds[i], new Song($"song-{first + i}", tones, tempo), ToneStatistics.Of(tones)))];
+    private const int DefaultDurationSteps = 256;
+
+    private const ulong KeyStream = 0x6B6579UL;
+
+    /// <summary>The key a song is placed in when the request names none: drawn from the song's seed alone.</summary>
+    public static MusicalKey KeyOf(ulong seed) => MusicalKey.Random(new Randomness.SeededRandom(seed ^ KeyStream));
+
+    private List<IReadOnlyList<Tone>> ContinuousSongs(GenerationRequest request, ulong[] seeds, int steps) =>
+        StepEncoder.DecodeModelSteps(
+            Session.Run(seeds.Length, steps, seeds, request.NoiseScale, Primer(request.Primer)), seeds.Length,
+            Session.Metadata.Layout, Session.Metadata.FeatureScale, request.Program);
+
+    /// <summary>The tone model's songs, each moved from C major / A minor into its key.</summary>
+    private List<IReadOnlyList<Tone>> ToneSongs(GenerationRequest request, ToneVocabulary vocabulary, ulong[] seeds, MusicalKey?[] keys, int steps)
+    {
+        var primer = request.Primer is { Count: > 0 } tones ? InC(vocabulary.Encode(tones)) : null;
+        var indices = Session.RunTones(seeds.Length, steps, seeds, request.Temperature, request.NoiseScale, primer);
+        var width = indices.Length / seeds.Length;
+        return [.. Enumerable.Range(0, seeds.Length).Select(i =>
+            (IReadOnlyList<Tone>)vocabulary.Decode(indices.AsSpan(i * width, width), i < keys.Length ? keys[i]!.Value.Offset : 0, request.Program))];
+    }
+
+    /// <summary>Tones as class indices moved to C major / A minor by their best-fitting scale, as the model was trained.</summary>
+    private static int[] InC(int[] indices)
+    {
+        var heads = ToneVocabulary.Heads.Count;
+        var pitches = Enumerable.Range(0, indices.Length / heads).Select(t => indices[t * heads + ToneVocabulary.PitchHead]).ToArray();
+        var shift = Scale.BestFit(pitches).ShiftToC;
+        for (var t = 0; t < pitches.Length; t++)
+            indices[t * heads + ToneVocabulary.PitchHead] = Math.Clamp(pitches[t] + shift, 0, ToneVocabulary.Pitches - 1);
+        return indices;
+    }
+
+    private static IReadOnlyList<GeneratedSong> Finish(List<IReadOnlyList<Tone>> songs, int first, ulong[] seeds, MusicalKey?[] keys, TempoMap tempo) =>
+        [.. songs.Select((tones, i) => new GeneratedSong(first + i, seeds[i], new Song($"song-{first + i}", tones, tempo), ToneStatistics.Of(tones), keys[i]))];
 
     /// <summary>Tones that start within the first <paramref name="quarters"/>, ending there at the latest.</summary>
     private static IReadOnlyList<Tone> Cut(IReadOnlyList<Tone> tones, double quarters) =>

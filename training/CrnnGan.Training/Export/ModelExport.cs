@@ -16,13 +16,21 @@ public static class ModelExport
     public static (ModelMetadata Metadata, IReadOnlyList<ParityReport> Parity) Run(string checkpoint, string output)
     {
         var info = Checkpoint.ReadInfo(checkpoint);
-        using var loaded = Checkpoint.Load(checkpoint, CPU);
-        var trainer = (Trainer)loaded;
+        using var trainer = Checkpoint.Load(checkpoint, CPU);
         var settings = trainer.Settings;
-        var metadata = ModelMetadata.For(
-            settings.Model.Layout, settings.Model.FeatureScale, settings.Model.Noise, settings.Model.HiddenSize, settings.Model.Layers,
-            info.Data, info.EpochsDone, settings.Seed, info.CodeVersion);
-        var onnx = OnnxExporter.Export(trainer.Generator, metadata);
+        var m = settings.Model;
+        var (metadata, onnx, parityCheck) = trainer switch
+        {
+            ToneTrainer tones => Export(
+                ModelMetadata.ForTones(tones.Vocabulary, m.Noise, m.HiddenSize, m.Layers, info.Data, info.EpochsDone, settings.Seed, info.CodeVersion),
+                metadata => OnnxExporter.Export(tones.Generator, metadata),
+                (bytes, batch, seed) => ParityCheck.Run(tones.Generator, bytes, batch, ParitySteps, seed)),
+            Trainer paper => Export(
+                ModelMetadata.For(m.Layout, m.FeatureScale, m.Noise, m.HiddenSize, m.Layers, info.Data, info.EpochsDone, settings.Seed, info.CodeVersion),
+                metadata => OnnxExporter.Export(paper.Generator, metadata),
+                (bytes, batch, seed) => ParityCheck.Run(paper.Generator, bytes, batch, ParitySteps, seed)),
+            _ => throw new InvalidDataException($"{checkpoint} holds a model this exporter does not know."),
+        };
 
         var fullOutput = Path.GetFullPath(output);
         IReadOnlyList<ParityReport> parity = [];
@@ -41,12 +49,15 @@ public static class ModelExport
             var written = File.ReadAllBytes(temporary);
             parity =
             [
-                ParityCheck.Run(trainer.Generator, written, batch: 1, ParitySteps, settings.Seed),
-                ParityCheck.Run(trainer.Generator, written, batch: 8, ParitySteps, settings.Seed + 1),
+                parityCheck(written, 1, settings.Seed),
+                parityCheck(written, 8, settings.Seed + 1),
             ];
             if (parity.FirstOrDefault(p => !p.Passed) is { } failed)
                 throw new InvalidDataException($"The exported graph does not compute what TorchSharp computes: {failed}.");
         });
         return (metadata, parity);
+
+        static (ModelMetadata, byte[], Func<byte[], int, ulong, ParityReport>) Export(
+            ModelMetadata metadata, Func<ModelMetadata, byte[]> export, Func<byte[], int, ulong, ParityReport> parity) => (metadata, export(metadata), parity);
     }
 }

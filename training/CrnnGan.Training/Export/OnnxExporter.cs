@@ -1,3 +1,4 @@
+using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
 using CrnnGan.Training.Model;
 using Google.Protobuf;
@@ -43,16 +44,80 @@ public static class OnnxExporter
         var x = nodes.Add("Concat", [ModelContract.Noise, ModelContract.Previous], Int("axis", 1));
         x = nodes.Add("Relu", [nodes.Add("Gemm", [x, "input.weight", "input.bias"], Int("transB", 1))]);
 
+        x = Lstm(graph, nodes, x, m.Layers, m.HiddenSize, layer => (
+            weights[$"lstm.{layer}.weight_ih"], weights[$"lstm.{layer}.weight_hh"], weights[$"lstm.{layer}.bias_ih"], weights[$"lstm.{layer}.bias_hh"]));
+
+        // y_t = W_out · h_t + b_out
+        graph.Initializer.Add(Floats("output.weight", weights["output.weight"], m.Features, m.HiddenSize));
+        graph.Initializer.Add(Floats("output.bias", weights["output.bias"], m.Features));
+        nodes.Add("Gemm", [x, "output.weight", "output.bias"], ModelContract.Output, Int("transB", 1));
+
+        return Finish(graph, metadata);
+    }
+
+    /// <summary>
+    /// The tone family's generator step (contract version 2, see <see cref="ModelContract"/>): each head's embedding
+    /// of the tone before is a Gather, the LSTM as above, and each head's logits a Gemm. Sampling stays in the host.
+    /// </summary>
+    public static byte[] Export(ToneGenerator generator, ModelMetadata metadata)
+    {
+        var m = generator.Settings;
+        var sizes = generator.HeadSizes;
+        var weights = generator.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray());
+        var graph = new GraphProto { Name = "crnngan_tone_generator_step" };
+        var nodes = new NodeBuilder(graph);
+
+        graph.Input.Add(Value(ModelContract.Noise, ModelContract.Batch, m.Noise));
+        graph.Input.Add(Value(ModelContract.PreviousTone, TensorProto.Types.DataType.Int64, ModelContract.Batch, sizes.Count));
+        graph.Input.Add(Value(ModelContract.Hidden, m.Layers, ModelContract.Batch, m.HiddenSize));
+        graph.Input.Add(Value(ModelContract.Cell, m.Layers, ModelContract.Batch, m.HiddenSize));
+        for (var k = 0; k < sizes.Count; k++)
+            graph.Output.Add(Value(ModelContract.Logits(ToneVocabulary.Heads[k]), ModelContract.Batch, sizes[k]));
+        graph.Output.Add(Value(ModelContract.HiddenOut, m.Layers, ModelContract.Batch, m.HiddenSize));
+        graph.Output.Add(Value(ModelContract.CellOut, m.Layers, ModelContract.Batch, m.HiddenSize));
+
+        // x_t = ReLU(W_in · [z_t, E_1[tone_{t−1, 1}], …, E_4[tone_{t−1, 4}]] + b_in)
+        var embedded = new List<string> { ModelContract.Noise };
+        for (var k = 0; k < sizes.Count; k++)
+        {
+            var table = $"embeddings.{k}.weight";
+            graph.Initializer.Add(Floats(table, weights[table], sizes[k] + 1, m.EmbeddingSize));
+            embedded.Add(nodes.Add("Gather", [table, nodes.Gather(ModelContract.PreviousTone, k, axis: 1)], Int("axis", 0)));
+        }
+        graph.Initializer.Add(Floats("input.weight", weights["input.weight"], m.HiddenSize, m.Noise + sizes.Count * m.EmbeddingSize));
+        graph.Initializer.Add(Floats("input.bias", weights["input.bias"], m.HiddenSize));
+        var x = nodes.Add("Relu", [nodes.Add("Gemm", [nodes.Add("Concat", embedded, Int("axis", 1)), "input.weight", "input.bias"], Int("transB", 1))]);
+
+        x = Lstm(graph, nodes, x, m.Layers, m.HiddenSize, layer => (
+            weights[$"lstm.weight_ih_l{layer}"], weights[$"lstm.weight_hh_l{layer}"], weights[$"lstm.bias_ih_l{layer}"], weights[$"lstm.bias_hh_l{layer}"]));
+
+        // logits_k = W_k · h_t + b_k
+        for (var k = 0; k < sizes.Count; k++)
+        {
+            graph.Initializer.Add(Floats($"heads.{k}.weight", weights[$"heads.{k}.weight"], sizes[k], m.HiddenSize));
+            graph.Initializer.Add(Floats($"heads.{k}.bias", weights[$"heads.{k}.bias"], sizes[k]));
+            nodes.Add("Gemm", [x, $"heads.{k}.weight", $"heads.{k}.bias"], ModelContract.Logits(ToneVocabulary.Heads[k]), Int("transB", 1));
+        }
+        return Finish(graph, metadata);
+    }
+
+    /// <summary>
+    /// The LSTM layers of a step on input <paramref name="x"/>, reading h and c and writing h_out and c_out; returns
+    /// the last layer's h. <paramref name="layerWeights"/> gives PyTorch's W_ih, W_hh, b_ih and b_hh of a layer.
+    /// </summary>
+    private static string Lstm(GraphProto graph, NodeBuilder nodes, string x, int layers, int hiddenSize, Func<int, (float[] Wih, float[] Whh, float[] Bih, float[] Bhh)> layerWeights)
+    {
         graph.Initializer.Add(Ints("axis_0", [0], 1));
         var hidden = new List<string>();
         var cells = new List<string>();
-        for (var layer = 0; layer < m.Layers; layer++)
+        for (var layer = 0; layer < layers; layer++)
         {
+            var (wih, whh, bih, bhh) = layerWeights(layer);
             var (h, c) = (nodes.Gather(ModelContract.Hidden, layer), nodes.Gather(ModelContract.Cell, layer));
             var stacked = $"lstm.{layer}.weight";
             var bias = $"lstm.{layer}.bias";
-            graph.Initializer.Add(Floats(stacked, StackColumns(weights[$"lstm.{layer}.weight_ih"], weights[$"lstm.{layer}.weight_hh"], 4 * m.HiddenSize), 4 * m.HiddenSize, 2 * m.HiddenSize));
-            graph.Initializer.Add(Floats(bias, [.. weights[$"lstm.{layer}.bias_ih"].Zip(weights[$"lstm.{layer}.bias_hh"], (a, b) => a + b)], 4 * m.HiddenSize));
+            graph.Initializer.Add(Floats(stacked, StackColumns(wih, whh, 4 * hiddenSize), 4 * hiddenSize, wih.Length / (4 * hiddenSize) + hiddenSize));
+            graph.Initializer.Add(Floats(bias, [.. bih.Zip(bhh, (a, b) => a + b)], 4 * hiddenSize));
 
             // gates = [x, h] · [W_ih | W_hh]ᵀ + b_ih + b_hh, split into input, forget, cell and output gates.
             var gates = nodes.Add("Gemm", [nodes.Add("Concat", [x, h], Int("axis", 1)), stacked, bias], Int("transB", 1));
@@ -66,12 +131,11 @@ public static class OnnxExporter
         }
         nodes.Add("Concat", hidden, ModelContract.HiddenOut, Int("axis", 0));
         nodes.Add("Concat", cells, ModelContract.CellOut, Int("axis", 0));
+        return x;
+    }
 
-        // y_t = W_out · h_t + b_out
-        graph.Initializer.Add(Floats("output.weight", weights["output.weight"], m.Features, m.HiddenSize));
-        graph.Initializer.Add(Floats("output.bias", weights["output.bias"], m.Features));
-        nodes.Add("Gemm", [x, "output.weight", "output.bias"], ModelContract.Output, Int("transB", 1));
-
+    private static byte[] Finish(GraphProto graph, ModelMetadata metadata)
+    {
         var model = new ModelProto
         {
             IrVersion = 8,
@@ -99,7 +163,9 @@ public static class OnnxExporter
         return stacked;
     }
 
-    private static ValueInfoProto Value(string name, params object[] dimensions)
+    private static ValueInfoProto Value(string name, params object[] dimensions) => Value(name, TensorProto.Types.DataType.Float, dimensions);
+
+    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params object[] dimensions)
     {
         var shape = new TensorShapeProto();
         foreach (var dimension in dimensions)
@@ -111,7 +177,7 @@ public static class OnnxExporter
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
         };
     }
 
@@ -145,13 +211,13 @@ public static class OnnxExporter
         public string[] AddMany(string op, IEnumerable<string> inputs, int outputs, params AttributeProto[] attributes) =>
             AddMany(op, inputs, [.. Enumerable.Range(0, outputs).Select(i => $"{op.ToLowerInvariant()}_{_count}_{i}")], attributes);
 
-        /// <summary>Row <paramref name="index"/> of a [layers, batch, hidden] state: [batch, hidden].</summary>
-        public string Gather(string state, int index)
+        /// <summary>Entry <paramref name="index"/> of an input along <paramref name="axis"/>, that axis dropped (a layer's [batch, hidden] state, a head's column).</summary>
+        public string Gather(string input, int index, int axis = 0)
         {
-            var name = $"{state}_index_{index}";
+            var name = $"index_{index}";
             if (graph.Initializer.All(t => t.Name != name))
                 graph.Initializer.Add(Ints(name, [index]));
-            return Add("Gather", [state, name], Int("axis", 0));
+            return Add("Gather", [input, name], Int("axis", axis));
         }
 
         private string[] AddMany(string op, IEnumerable<string> inputs, string[] outputs, AttributeProto[] attributes)

@@ -76,6 +76,86 @@ public static class ParityCheck
         return new ParityReport(batch, steps, maxDifference, compared, agreeing, firstDisagreement);
     }
 
+    /// <summary>
+    /// The tone family: ONNX Runtime runs free for <paramref name="steps"/> tones from the start tone, feeding back
+    /// its own draws and state; at every step TorchSharp computes the same step from the same inputs (as for the
+    /// paper's model: two free runs would compare their rounding), and each side draws with <see cref="ToneSampler"/>
+    /// from its own logits at the same uniform per head. Reports the largest logit and state difference and how many
+    /// sampled tones are identical.
+    /// </summary>
+    public static ParityReport Run(ToneGenerator generator, byte[] onnx, int batch, int steps, ulong seed)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var session = new InferenceSession(onnx, options);
+        using var noGrad = no_grad();
+        generator.eval();
+
+        var m = generator.Settings;
+        var sizes = generator.HeadSizes;
+        var heads = sizes.Count;
+        var random = new SeededRandom(seed);
+        var stateSize = m.Layers * batch * m.HiddenSize;
+        var onnxState = (Hidden: new float[stateSize], Cell: new float[stateSize]);
+        var onnxPrevious = Enumerable.Range(0, batch * heads).Select(i => (long)sizes[i % heads]).ToArray();
+        var torchDraws = new long[batch * heads];
+        var maxDifference = 0.0;
+        int compared = 0, agreeing = 0;
+        string? firstDisagreement = null;
+        for (var t = 0; t < steps; t++)
+        {
+            using var scope = NewDisposeScope();
+            var noise = new float[batch * m.Noise];
+            random.Fill(noise);
+            var uniforms = new float[batch * heads];
+            random.Fill(uniforms);
+
+            var (logits, state) = generator.Step(
+                tensor(noise, [batch, m.Noise]), tensor(onnxPrevious, [batch, heads]),
+                (tensor(onnxState.Hidden, [m.Layers, batch, m.HiddenSize]), tensor(onnxState.Cell, [m.Layers, batch, m.HiddenSize])));
+            var torchLogits = logits.Select(l => l.data<float>().ToArray()).ToArray();
+            var (onnxLogits, hidden, cell) = OnnxToneStep(session, noise, onnxPrevious, onnxState, batch, m, sizes);
+            onnxState = (hidden, cell);
+
+            for (var k = 0; k < heads; k++)
+                maxDifference = Math.Max(maxDifference, MaxDifference(torchLogits[k], onnxLogits[k]));
+            maxDifference = Math.Max(maxDifference, Math.Max(MaxDifference(state.H, hidden), MaxDifference(state.C, cell)));
+            for (var b = 0; b < batch; b++)
+            {
+                var same = true;
+                for (var k = 0; k < heads; k++)
+                {
+                    var u = uniforms[b * heads + k];
+                    torchDraws[b * heads + k] = ToneSampler.Draw(torchLogits[k].AsSpan(b * sizes[k], sizes[k]), 1f, u);
+                    onnxPrevious[b * heads + k] = ToneSampler.Draw(onnxLogits[k].AsSpan(b * sizes[k], sizes[k]), 1f, u);
+                    same &= torchDraws[b * heads + k] == onnxPrevious[b * heads + k];
+                }
+                compared++;
+                agreeing += same ? 1 : 0;
+                firstDisagreement ??= same ? null
+                    : $"song {b}, tone {t}: TorchSharp [{string.Join(", ", torchDraws.AsSpan(b * heads, heads).ToArray())}], " +
+                      $"ONNX [{string.Join(", ", onnxPrevious.AsSpan(b * heads, heads).ToArray())}]";
+            }
+        }
+        return new ParityReport(batch, steps, maxDifference, compared, agreeing, firstDisagreement, RequiredNoteAgreement: 1);
+    }
+
+    private static (float[][] Logits, float[] Hidden, float[] Cell) OnnxToneStep(
+        InferenceSession session, float[] noise, long[] previous, (float[] Hidden, float[] Cell) state, int batch, ModelSettings m, IReadOnlyList<int> sizes)
+    {
+        using var noiseValue = OrtValue.CreateTensorValueFromMemory(noise, [batch, m.Noise]);
+        using var previousValue = OrtValue.CreateTensorValueFromMemory(previous, [batch, sizes.Count]);
+        using var hiddenValue = OrtValue.CreateTensorValueFromMemory(state.Hidden, [m.Layers, batch, m.HiddenSize]);
+        using var cellValue = OrtValue.CreateTensorValueFromMemory(state.Cell, [m.Layers, batch, m.HiddenSize]);
+        using var runOptions = new RunOptions();
+        using var results = session.Run(
+            runOptions,
+            [ModelContract.Noise, ModelContract.PreviousTone, ModelContract.Hidden, ModelContract.Cell],
+            [noiseValue, previousValue, hiddenValue, cellValue],
+            [.. ToneVocabulary.Heads.Select(ModelContract.Logits), ModelContract.HiddenOut, ModelContract.CellOut]);
+        var logits = Enumerable.Range(0, sizes.Count).Select(k => results[k].GetTensorDataAsSpan<float>().ToArray()).ToArray();
+        return (logits, results[sizes.Count].GetTensorDataAsSpan<float>().ToArray(), results[sizes.Count + 1].GetTensorDataAsSpan<float>().ToArray());
+    }
+
     private static (float[] Output, float[] Hidden, float[] Cell) OnnxStep(
         InferenceSession session, float[] noise, float[] previous, float[] hidden, float[] cell, int batch, int noiseSize, int features, int layers, int hiddenSize)
     {
@@ -101,9 +181,10 @@ public static class ParityCheck
     /// The largest difference, relative to the value where it exceeds 1: float32 rounds in proportion to
     /// magnitude, and an LSTM's cell state grows well beyond 1 in a trained network.
     /// </summary>
-    private static double MaxDifference(Tensor expected, ReadOnlySpan<float> actual)
+    private static double MaxDifference(Tensor expected, ReadOnlySpan<float> actual) => MaxDifference(expected.data<float>().ToArray(), actual);
+
+    private static double MaxDifference(float[] values, ReadOnlySpan<float> actual)
     {
-        var values = expected.data<float>().ToArray();
         var max = 0.0;
         for (var i = 0; i < values.Length; i++)
             max = Math.Max(max, Math.Abs(values[i] - actual[i]) / Math.Max(1.0, Math.Abs(values[i])));
