@@ -1,7 +1,9 @@
 using System.CommandLine;
 using CrnnGan.Cli.Evaluation;
 using CrnnGan.Inference.Data;
+using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Statistics;
 using CrnnGan.Terminal;
 using Spectre.Console;
@@ -13,13 +15,17 @@ public static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = new Option<FileInfo>("--model") { Description = "The GAN's exported generator. Default: the bundled model." };
-        var baseline = new Option<FileInfo>("--baseline") { Description = "The maximum-likelihood baseline's exported generator." }.AcceptExistingOnly();
+        var models = new Option<string[]>("--model")
+        {
+            Description = "A model to compare, as name=path (repeat for each; default: the bundled model). A model named \"X GAN\" and one named " +
+                "\"X baseline\" are a GAN and its maximum-likelihood baseline, whose findings the report checks.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var data = new Option<DirectoryInfo>("--data") { Description = "The corpus; its test split (the hold-out list beside it) is the real music.", Required = true }.AcceptExistingOnly();
         var split = new Option<string>("--split") { Description = "The hold-out songs to compare with: test (for the report) or validation (to choose a model or an epoch).", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "validation");
-        var modelLog = new Option<FileInfo>("--model-log") { Description = "The GAN run's training-log.jsonl, for the statistics per epoch." }.AcceptExistingOnly();
-        var baselineLog = new Option<FileInfo>("--baseline-log") { Description = "The baseline run's training-log.jsonl." }.AcceptExistingOnly();
+        var logs = new Option<string[]>("--log") { Description = "A run's training-log.jsonl, as name=path (repeatable), for the statistics per epoch." };
+        var temperature = new Option<float>("--temperature") { Description = "Tone models: sampling temperature (1 as trained).", DefaultValueFactory = _ => 1f };
         var samples = new Option<int>("--samples") { Description = "Songs sampled from each model.", DefaultValueFactory = _ => 200 };
         var steps = new Option<int>("--steps") { Description = "Steps per sample and per real window (the paper: 100).", DefaultValueFactory = _ => 100 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the samples and of the real windows.", DefaultValueFactory = _ => 0 };
@@ -27,14 +33,18 @@ public static class EvaluateCommand
 
         var command = new Command("evaluate", "Compare a model's samples with a baseline's and with real music as the paper does: a table, findings and pictures.")
         {
-            model, baseline, data, split, modelLog, baselineLog, samples, steps, seed, output,
+            models, data, split, logs, temperature, samples, steps, seed, output,
         };
         command.SetAction(parse =>
         {
             var (count, length, seedValue) = (parse.GetValue(samples), parse.GetValue(steps), parse.GetValue(seed));
             if (count is < 1 or > 10_000 || length is < 2 or > 10_000)
                 throw new ArgumentException($"--samples must be between 1 and 10000 and --steps between 2 and 10000, not {count} and {length}.");
-            var modelPath = parse.GetValue(model)?.FullName ?? GenerateCommand.BundledModel;
+            var named = parse.GetValue(models) is { Length: > 0 } given
+                ? [.. given.Select(NamedPath.Parse)]
+                : new[] { new NamedPath("GAN", GenerateCommand.BundledModel) };
+            if (named.Select(m => m.Name).Distinct().Count() != named.Length)
+                throw new ArgumentException("Each --model needs a name of its own (name=path).");
             var folder = Directory.CreateDirectory(parse.GetValue(output)!.FullName).FullName;
             var dataFolder = parse.GetValue(data)!.FullName;
 
@@ -45,20 +55,15 @@ public static class EvaluateCommand
             if (holdOut.Count == 0)
                 throw new InvalidDataException($"The corpus {dataFolder} has no usable {splitName} songs to compare with.");
 
-            var (gan, layout) = Sample("GAN", modelPath, count, length, seedValue);
-            var sources = new List<MusicSource> { gan };
-            var baselineSource = parse.GetValue(baseline) is { } b ? Sample("baseline", b.FullName, count, length, seedValue).Source : null;
-            if (baselineSource is not null)
-                sources.Add(baselineSource);
-            var real = new MusicSource("real music", [.. holdOut.Select(song => WindowedStatistics.SeededWindowTones(song, layout, length, seedValue))]);
+            var sources = new List<MusicSource>();
+            foreach (var m in named)
+                sources.Add(ProgressDisplay.Run($"Sampling {m.Name}", "songs", _ => Sample(m, count, length, seedValue, parse.GetValue(temperature))));
+            var real = new MusicSource("real music", [.. holdOut.Select(song => WindowedStatistics.SeededWindowTones(song, StepLayout.Monophonic, length, seedValue))]);
+            var modelSources = sources.ToList();
             sources.Add(real);
 
             var figures = new List<string>();
-            var curves = new List<TrainingCurve>();
-            if (parse.GetValue(modelLog) is { } ganLog)
-                curves.Add(TrainingCurve.Read("GAN", ganLog.FullName));
-            if (parse.GetValue(baselineLog) is { } mleLog)
-                curves.Add(TrainingCurve.Read("baseline", mleLog.FullName));
+            var curves = (parse.GetValue(logs) ?? []).Select(NamedPath.Parse).Select(l => TrainingCurve.Read(l.Name, l.Path)).ToList();
             if (curves.Count > 0)
             {
                 EvaluationPlots.StatisticsByEpoch(curves, real, Path.Combine(folder, "statistics-by-epoch.png"));
@@ -68,9 +73,10 @@ public static class EvaluateCommand
             EvaluationPlots.Histograms(sources, Path.Combine(folder, "histograms.png"));
             figures.AddRange(["piano-rolls.png", "histograms.png"]);
 
-            var findings = EvaluationReport.Findings(gan, baselineSource, real);
+            var findings = EvaluationReport.Findings(modelSources, real);
             var description =
-                $"Each model generated {count} songs of {length} steps from seeds {seedValue} to {seedValue + (ulong)count - 1} (noise as trained, decoded as the `generate` command does). " +
+                $"Each model generated {count} songs of {length} steps (tones, for one tone per step) from seeds {seedValue} to {seedValue + (ulong)count - 1} " +
+                $"(noise as trained; tone models at temperature {parse.GetValue(temperature)} in the key each song's seed draws; decoded as the `generate` command does). " +
                 $"Real music is one {length}-step window of each of the {holdOut.Count} usable {splitName} songs of `{Path.GetFileName(dataFolder)}` ({corpus.Split()}), each window's start drawn from seed {seedValue} and the song's path.";
             var registers = PitchRegister.Of(sources, real);
             EvaluationReport.Write(folder, CommandLineOf(parse), sources, findings, registers, description, figures);
@@ -78,11 +84,16 @@ public static class EvaluateCommand
             var table = new Table().Title("The paper's statistics (mean ± sd)").AddColumn("statistic");
             foreach (var source in sources)
                 table.AddColumn(source.Name);
-            foreach (var name in gan.Summary.Select(s => s.Name))
+            foreach (var name in real.Summary.Select(s => s.Name))
                 table.AddRow([name, .. sources.Select(s => $"{s[name].Mean:0.###} ± {s[name].StandardDeviation:0.###}")]);
             AnsiConsole.Write(table);
             foreach (var register in registers)
                 AnsiConsole.MarkupLineInterpolated($"{register.Source}: mean pitch {register.MeanPitch:0.#}, distance to real music's pitches {register.DistanceToReal:0.###}");
+            foreach (var source in modelSources)
+            {
+                var checks = MusicTargets.Of(source, real);
+                AnsiConsole.MarkupLineInterpolated($"{source.Name}: {checks.Count(c => c.Holds)} of {checks.Count} targets ({string.Join(", ", checks.Where(c => !c.Holds).Select(c => c.Target + " " + c.Value))})");
+            }
             foreach (var finding in findings)
                 AnsiConsole.MarkupLine($"{(finding.Holds ? "[green]holds[/]" : "[red]does not hold[/]")}: {Markup.Escape($"{finding.Claim} {finding.Numbers}.")}");
             AnsiConsole.MarkupLineInterpolated($"Report: {Path.Combine(folder, "report.md")}");
@@ -91,12 +102,19 @@ public static class EvaluateCommand
         return command;
     }
 
-    /// <summary>A model's samples, and its step layout, by which real music is cut into windows of equal steps.</summary>
-    private static (MusicSource Source, Inference.Features.StepLayout Layout) Sample(string name, string path, int count, int steps, ulong seed)
+    /// <summary>
+    /// A model's samples. The paper's model has steps of one or three tones: its songs are cut to <paramref name="tones"/>
+    /// tones, as real music's windows are, so that every source is measured on pieces of the same number of tones.
+    /// </summary>
+    private static MusicSource Sample(NamedPath model, int count, int tones, ulong seed, float temperature)
     {
-        using var session = GeneratorSession.Open(path, new GeneratorSessionOptions(ExecutionProvider.Cpu));
-        var songs = new SongGenerator(session).Generate(new GenerationRequest { Count = count, Steps = steps, Seed = seed, BatchSize = 50 });
-        return (new MusicSource(name, [.. songs.Select(s => s.Song.Tones)]), session.Metadata.Layout);
+        using var session = GeneratorSession.Open(model.Path, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        var request = new GenerationRequest
+        {
+            Count = count, Steps = tones, Seed = seed, BatchSize = 50, Temperature = session.Metadata.IsToneModel ? temperature : 1f,
+        };
+        var songs = new SongGenerator(session).Generate(request);
+        return new MusicSource(model.Name, [.. songs.Select(s => (IReadOnlyList<Tone>)[.. s.Song.Tones.Take(tones)])]);
     }
 
     private static string Split(this Corpus corpus) => $"{corpus.Training.Count} training, {corpus.Validation.Count} validation, {corpus.Test.Count} test songs";

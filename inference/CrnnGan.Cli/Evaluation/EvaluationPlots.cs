@@ -1,4 +1,4 @@
-using CrnnGan.Inference.Music;
+using CrnnGan.Inference.Statistics;
 using ScottPlot;
 
 namespace CrnnGan.Cli.Evaluation;
@@ -17,7 +17,7 @@ public static class EvaluationPlots
         ("intensity_span", "Intensity span"),
     ];
 
-    private static readonly Color[] Palette = [Colors.C0, Colors.C1, Colors.C2, Colors.C3];
+    private static readonly Color[] Palette = [Colors.C0, Colors.C1, Colors.C2, Colors.C3, Colors.C4, Colors.C5, Colors.C6, Colors.C7, Colors.C8, Colors.C9];
 
     /// <summary>Each statistic of the samples per training epoch, one line per run, real music as a dashed line.</summary>
     public static void StatisticsByEpoch(IReadOnlyList<TrainingCurve> curves, MusicSource real, string path)
@@ -33,7 +33,7 @@ public static class EvaluationPlots
             plot.XLabel("epoch");
             for (var c = 0; c < curves.Count; c++)
             {
-                var line = plot.Add.Scatter(curves[c].Epochs.Select(e => (double)e).ToArray(), curves[c].Statistics[name].ToArray(), Palette[c]);
+                var line = plot.Add.Scatter(curves[c].Epochs.Select(e => (double)e).ToArray(), curves[c].Statistics[name].ToArray(), Palette[c % Palette.Length]);
                 line.LegendText = curves[c].Name;
                 line.MarkerSize = 0;
             }
@@ -64,7 +64,7 @@ public static class EvaluationPlots
                 foreach (var tone in sources[s].Pieces[p])
                 {
                     var bar = plot.Add.Rectangle(tone.Onset, tone.Onset + Math.Max(tone.Duration, 0.05), tone.Pitch - 0.4, tone.Pitch + 0.4);
-                    bar.FillColor = Palette[s].WithAlpha(0.4 + 0.6 * tone.Velocity / 127.0);
+                    bar.FillColor = Palette[s % Palette.Length].WithAlpha(0.4 + 0.6 * tone.Velocity / 127.0);
                     bar.LineWidth = 0;
                 }
             }
@@ -72,34 +72,32 @@ public static class EvaluationPlots
         figure.SavePng(path, 400 * perSource, 300 * sources.Count);
     }
 
-    /// <summary>Distributions of pitch, tone length and time between onsets, each source as a share of its tones per bin.</summary>
+    /// <summary>
+    /// Distributions of pitch (register), pitch class relative to each piece's key, time between onsets and tone length,
+    /// each source as a share of its tones per bin (the last three are what <see cref="ToneHistograms"/> compares).
+    /// </summary>
     public static void Histograms(IReadOnlyList<MusicSource> sources, string path)
     {
-        (string Title, Func<IReadOnlyList<Tone>, IEnumerable<double>> Values, double Min, double Max, double Bin)[] features =
+        (string Title, double[] Centres, Func<MusicSource, IReadOnlyList<double>> Shares)[] panels =
         [
-            ("Pitch (MIDI note)", piece => piece.Select(t => (double)t.Pitch), 20, 110, 1),
-            ("Tone length (quarter notes)", piece => piece.Select(t => t.Duration), 0, 4, 0.125),
-            ("Time since the previous onset (quarter notes)", piece => piece.Zip(piece.Skip(1), (a, b) => b.Onset - a.Onset), 0, 2, 0.0625),
+            ("Pitch (MIDI note)", [.. Enumerable.Range(20, 90).Select(p => (double)p)], source => PitchShares(source, 20, 90)),
+            ("Pitch class in the piece's key (0 = tonic of C major / A minor's C)", [.. Enumerable.Range(0, 12).Select(p => (double)p)],
+                source => source.Histograms.PitchClassInKey),
+            ("Time between onsets (quarter notes, 1/16 grid)", GridCentres(), source => source.Histograms.TimeBetweenOnsets),
+            ("Tone length (quarter notes, 1/16 grid)", GridCentres(), source => source.Histograms.Length),
         ];
         var figure = new Multiplot();
-        figure.AddPlots(features.Length);
-        figure.Layout = new ScottPlot.MultiplotLayouts.Grid(1, features.Length);
-        for (var f = 0; f < features.Length; f++)
+        figure.AddPlots(panels.Length);
+        figure.Layout = new ScottPlot.MultiplotLayouts.Grid(2, 2);
+        for (var f = 0; f < panels.Length; f++)
         {
-            var (title, values, min, max, bin) = features[f];
+            var (title, centres, shares) = panels[f];
             var plot = figure.GetPlot(f);
             plot.Title(title);
             plot.YLabel("share of tones");
-            var bins = (int)Math.Round((max - min) / bin);
-            var centres = Enumerable.Range(0, bins).Select(i => min + (i + 0.5) * bin).ToArray();
             for (var s = 0; s < sources.Count; s++)
             {
-                var all = sources[s].Pieces.SelectMany(values).ToList();
-                var counts = new double[bins];
-                foreach (var v in all)
-                    counts[Math.Clamp((int)Math.Floor((v - min) / bin), 0, bins - 1)]++;
-                var shares = counts.Select(c => all.Count == 0 ? 0 : c / all.Count).ToArray();
-                var line = plot.Add.Scatter(centres, shares, Palette[s]);
+                var line = plot.Add.Scatter(centres, [.. shares(sources[s])], Palette[s % Palette.Length]);
                 line.ConnectStyle = ConnectStyle.StepHorizontal;
                 line.MarkerSize = 0;
                 line.LegendText = sources[s].Name;
@@ -107,6 +105,18 @@ public static class EvaluationPlots
             if (f == 0)
                 plot.ShowLegend(Alignment.UpperRight);
         }
-        figure.SavePng(path, 1500, 450);
+        figure.SavePng(path, 1500, 900);
+    }
+
+    private static double[] GridCentres() =>
+        [.. Enumerable.Range(0, ToneHistograms.TimeBins).Select(i => i / (double)ToneHistograms.GridPerQuarter)];
+
+    private static double[] PitchShares(MusicSource source, int lowest, int count)
+    {
+        var counts = new double[count];
+        var tones = source.Pieces.SelectMany(p => p).ToList();
+        foreach (var tone in tones)
+            counts[Math.Clamp(tone.Pitch - lowest, 0, count - 1)]++;
+        return [.. counts.Select(c => tones.Count == 0 ? 0 : c / tones.Count)];
     }
 }

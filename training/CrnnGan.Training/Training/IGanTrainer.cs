@@ -41,13 +41,25 @@ public interface IGanTrainer : IDisposable
     /// <summary>Songs trained on, for a run's first line.</summary>
     int TrainingSongs { get; }
 
-    /// <summary>A fresh trainer for the settings' model family; the tone family chooses its bins from <paramref name="training"/>.</summary>
-    static IGanTrainer Create(TrainingSettings settings, Device device, IReadOnlyList<Song> training) => settings.Model.Family switch
+    /// <summary>
+    /// A fresh trainer for the settings' model family. The tone family chooses its bins from <paramref name="training"/>,
+    /// or takes bins and generator from <see cref="TrainingSettings.GeneratorFrom"/>.
+    /// </summary>
+    static IGanTrainer Create(TrainingSettings settings, Device device, IReadOnlyList<Song> training)
     {
-        ModelFamily.Tones => new ToneTrainer(
-            settings,
-            ToneVocabulary.FromSongs(training.Select(s => s.Tones), settings.Model.TimeBins, settings.Model.LengthBins, settings.Model.VelocityBins),
-            device),
-        _ => new Trainer(settings, device),
-    };
+        if (settings.Model.Family != ModelFamily.Tones)
+            return new Trainer(settings, device);
+        if (settings.GeneratorFrom is null)
+        {
+            var m = settings.Model;
+            return new ToneTrainer(settings, ToneVocabulary.FromSongs(training.Select(s => s.Tones), m.TimeBins, m.LengthBins, m.VelocityBins), device);
+        }
+        using var from = Checkpoint.Load(settings.GeneratorFrom, device) as ToneTrainer
+            ?? throw new ArgumentException($"generator_from: {settings.GeneratorFrom} is not a checkpoint of the tone family.");
+        if (from.Settings.Model != settings.Model)
+            throw new ArgumentException($"generator_from: {settings.GeneratorFrom} has other model settings ({from.Settings.Model}).");
+        var trainer = new ToneTrainer(settings, from.Vocabulary, device);
+        trainer.Generator.load_state_dict(from.Generator.state_dict());
+        return trainer;
+    }
 }

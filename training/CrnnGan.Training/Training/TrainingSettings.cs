@@ -125,6 +125,12 @@ public sealed record TrainingSettings
     /// </summary>
     public bool StraightThrough { get; init; }
 
+    /// <summary>
+    /// The tone family: a checkpoint whose generator (and bins) this run starts from, so that the adversarial game
+    /// can start from a maximum-likelihood run's epoch; null starts from random weights.
+    /// </summary>
+    public string? GeneratorFrom { get; init; }
+
     /// <summary>The tone family: windows transposed to C major / A minor by their best-fitting scale.</summary>
     public bool KeyNormalisation { get; init; } = true;
 
