@@ -16,7 +16,7 @@ public sealed class GenerateFunction(ModelHost model)
         SongResponses.Secure(request.HttpContext.Response);
         if (model.Session is not { } session)
             return Problems.Unavailable(model.Error ?? "The model is not loaded.");
-        var (parameters, problem) = await GenerateRequestParser.ParseAsync(request, model.Options);
+        var (parameters, problem) = await GenerateRequestParser.ParseAsync(request, model.Options, session.Metadata);
         if (problem is not null)
             return problem;
         var songs = new SongGenerator(session).Generate(GenerateRequestParser.ToRequest(parameters!));

@@ -13,7 +13,7 @@ public sealed class HealthFunction(ModelHost model)
     {
         Functions.SongResponses.Secure(request.HttpContext.Response);
         return model.Session is { } session
-            ? new JsonResult(new { Status = "ready", Provider = session.Provider.ToString().ToLowerInvariant(), session.Metadata.TonesPerStep, session.Metadata.Epochs }, SongResponses.Json)
+            ? new JsonResult(new { Status = "ready", Provider = session.Provider.ToString().ToLowerInvariant(), session.ProviderReason, session.Metadata.TonesPerStep, session.Metadata.Epochs }, SongResponses.Json)
             : new JsonResult(new { Status = "unavailable", Reason = model.Error }, SongResponses.Json) { StatusCode = 503 };
     }
 }

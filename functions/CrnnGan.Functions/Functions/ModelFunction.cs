@@ -15,6 +15,6 @@ public sealed class ModelFunction(ModelHost model)
         SongResponses.Secure(request.HttpContext.Response);
         if (model.Session is not { } session)
             return Problems.Unavailable(model.Error ?? "The model is not loaded.");
-        return new JsonResult(new { Provider = session.Provider.ToString().ToLowerInvariant(), session.Metadata, Limits = new { model.Options.MaxSteps, model.Options.MaxCount, model.Options.DefaultSteps } }, SongResponses.Json);
+        return new JsonResult(new { Provider = session.Provider.ToString().ToLowerInvariant(), session.ProviderReason, session.Metadata, Limits = new { model.Options.MaxSteps, model.Options.MaxCount, model.Options.DefaultSteps } }, SongResponses.Json);
     }
 }

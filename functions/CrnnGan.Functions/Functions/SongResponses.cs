@@ -24,7 +24,7 @@ public static class SongResponses
         return parameters.Format switch
         {
             SongFormat.Json => new JsonResult(Document(parameters, songs), Json),
-            SongFormat.Midi when songs.Count == 1 => new FileContentResult(songs[0].ToMidi(parameters.Program), "audio/midi")
+            SongFormat.Midi => new FileContentResult(songs[0].ToMidi(parameters.Program), "audio/midi")
             {
                 FileDownloadName = FileName(songs[0]),
             },
@@ -60,9 +60,14 @@ public static class SongResponses
                 using var entry = zip.CreateEntry(FileName(song), CompressionLevel.Fastest).Open();
                 entry.Write(song.ToMidi(parameters.Program));
             }
-            var manifest = songs.Select(s => new { File = FileName(s), s.Seed, Notes = s.Song.Tones.Count, LengthSeconds = s.Song.LengthInSeconds, Statistics = SongDocument.StatisticsOf(s.Statistics) });
+            var manifest = songs.Select(s => new
+            {
+                File = FileName(s), s.Seed, Key = s.Key?.ToString(), Notes = s.Song.Tones.Count, LengthSeconds = s.Song.LengthInSeconds,
+                Statistics = SongDocument.StatisticsOf(s.Statistics),
+            });
             using var manifestEntry = zip.CreateEntry("manifest.json", CompressionLevel.Fastest).Open();
-            JsonSerializer.Serialize(manifestEntry, new { parameters.Seed, parameters.Steps, parameters.Tempo, parameters.Program, parameters.NoiseScale, Songs = manifest }, Json);
+            var settings = new { parameters.Seed, parameters.Steps, parameters.Tempo, parameters.Program, parameters.NoiseScale, parameters.Temperature, Songs = manifest };
+            JsonSerializer.Serialize(manifestEntry, settings, Json);
         }
         return buffer.ToArray();
     }

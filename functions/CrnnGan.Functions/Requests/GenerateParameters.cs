@@ -1,3 +1,5 @@
+using CrnnGan.Inference.Music;
+
 namespace CrnnGan.Functions.Requests;
 
 public enum SongFormat
@@ -7,5 +9,9 @@ public enum SongFormat
     Zip,
 }
 
-/// <summary>What a caller asked of the generate endpoint, after validation; a missing seed has been drawn.</summary>
-public sealed record GenerateParameters(ulong Seed, bool SeedDrawn, int Steps, int Count, double? Tempo, int Program, float NoiseScale, SongFormat Format);
+/// <summary>
+/// What a caller asked of the generate endpoint, after validation; a missing seed has been drawn. A missing key
+/// (tone models) is drawn per song from its seed.
+/// </summary>
+public sealed record GenerateParameters(
+    ulong Seed, bool SeedDrawn, int Steps, int Count, double? Tempo, int Program, float NoiseScale, float Temperature, MusicalKey? Key, SongFormat Format);

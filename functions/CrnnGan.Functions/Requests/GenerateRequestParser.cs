@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CrnnGan.Functions.Hosting;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Music;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,9 +16,10 @@ namespace CrnnGan.Functions.Requests;
 /// </summary>
 public static class GenerateRequestParser
 {
-    private static readonly string[] Fields = ["seed", "steps", "count", "tempo", "program", "noiseScale", "format"];
+    private static readonly string[] Fields = ["seed", "steps", "count", "tempo", "program", "noiseScale", "temperature", "key", "format"];
 
-    public static async Task<(GenerateParameters? Parameters, ObjectResult? Problem)> ParseAsync(HttpRequest request, GenerationOptions options)
+    public static async Task<(GenerateParameters? Parameters, ObjectResult? Problem)> ParseAsync(
+        HttpRequest request, GenerationOptions options, ModelMetadata model)
     {
         Dictionary<string, JsonElement> values;
         if (HttpMethods.IsPost(request.Method))
@@ -34,7 +36,7 @@ public static class GenerateRequestParser
                 return (null, Problems.BadRequest(repeated.Key, $"'{repeated.Key}' is given {repeated.Value.Count} times; give it once."));
             values = request.Query.ToDictionary(q => q.Key, q => JsonSerializer.SerializeToElement(q.Value.ToString()));
         }
-        return Validate(values, options, fromQuery: !HttpMethods.IsPost(request.Method));
+        return Validate(values, options, model, fromQuery: !HttpMethods.IsPost(request.Method));
     }
 
     private static async Task<(Dictionary<string, JsonElement>?, ObjectResult?)> ReadBodyAsync(HttpRequest request, int limit)
@@ -69,7 +71,8 @@ public static class GenerateRequestParser
         }
     }
 
-    private static (GenerateParameters?, ObjectResult?) Validate(Dictionary<string, JsonElement> values, GenerationOptions options, bool fromQuery)
+    private static (GenerateParameters?, ObjectResult?) Validate(
+        Dictionary<string, JsonElement> values, GenerationOptions options, ModelMetadata model, bool fromQuery)
     {
         var errors = new Dictionary<string, string[]>();
         foreach (var unknown in values.Keys.Where(k => !Fields.Contains(k, StringComparer.Ordinal)))
@@ -91,6 +94,16 @@ public static class GenerateRequestParser
         var tempo = Read("tempo", e => e.TryGetDouble(out var v) ? v : (double?)null, s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null, "a number of beats per minute");
         var program = Read("program", e => e.TryGetInt32(out var v) ? v : (int?)null, s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null, "a whole number");
         var noiseScale = Read("noiseScale", e => e.TryGetSingle(out var v) ? v : (float?)null, s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null, "a number");
+        var temperature = Read("temperature", e => e.TryGetSingle(out var v) ? v : (float?)null, s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null, "a number");
+        MusicalKey? key = null;
+        if (values.TryGetValue("key", out var keyElement))
+        {
+            var text = keyElement.ValueKind == JsonValueKind.String ? keyElement.GetString() : null;
+            if (text is not null && MusicalKey.TryParse(text, out var parsed))
+                key = parsed;
+            else if (text is not "random")
+                errors["key"] = ["'key' must be a key such as C, F#m or Bb, or random."];
+        }
         SongFormat? format = null;
         if (values.TryGetValue("format", out var formatElement))
         {
@@ -111,6 +124,12 @@ public static class GenerateRequestParser
             errors["steps"] = [$"'steps' is {s}, over this service's limit of {options.MaxSteps}. {batchHint}"];
         if (count is { } c && c > options.MaxCount)
             errors["count"] = [$"'count' is {c}, over this service's limit of {options.MaxCount}. {batchHint}"];
+        if (format == SongFormat.Midi && count is > 1)
+        {
+            var message = $"'format' midi is one song, but 'count' asks for {count}: ask for format zip (MIDI files) or json, or for count 1.";
+            errors["format"] = [message];
+            errors["count"] = [message];
+        }
 
         var parameters = new GenerateParameters(
             seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)),
@@ -120,14 +139,13 @@ public static class GenerateRequestParser
             tempo,
             program ?? 0,
             noiseScale ?? 1f,
+            temperature ?? 1f,
+            key,
             format ?? SongFormat.Midi);
         if (errors.Count == 0)
         {
-            foreach (var problem in ToRequest(parameters).Problems())
-            {
-                var field = problem.Split(' ')[0] switch { "noise" => "noiseScale", var f => f };
-                errors[field] = [problem];
-            }
+            foreach (var problem in ToRequest(parameters).Problems(model))
+                errors[problem.Field] = [problem.Message];
         }
         return errors.Count > 0
             ? (null, Problems.BadRequest(errors, string.Join(" ", errors.Values.SelectMany(m => m))))
@@ -142,6 +160,8 @@ public static class GenerateRequestParser
         Bpm = p.Tempo,
         Program = p.Program,
         NoiseScale = p.NoiseScale,
+        Temperature = p.Temperature,
+        Key = p.Key,
         BatchSize = Math.Max(1, p.Count),
     };
 }

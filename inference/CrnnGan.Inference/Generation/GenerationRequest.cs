@@ -46,30 +46,41 @@ public sealed record GenerationRequest
 
     public int BatchSize { get; init; } = 16;
 
-    /// <summary>Every setting out of range, each naming the setting; empty when the request can run.</summary>
-    public IReadOnlyList<string> Problems()
+    /// <summary>
+    /// Every setting out of range, each with the field it concerns (as the HTTP API names it), for a model with
+    /// <paramref name="model"/>'s metadata when given; empty when the request can run.
+    /// </summary>
+    public IReadOnlyList<GenerationProblem> Problems(ModelMetadata? model = null)
     {
-        var problems = new List<string>();
-        if (Count is < 1 or > MaxCount)
-            problems.Add($"count must be between 1 and {MaxCount}, not {Count}");
-        if (Steps is < 1 or > MaxSteps)
-            problems.Add($"steps must be between 1 and {MaxSteps}, not {Steps}");
-        if (DurationSeconds is { } d && !(d is > 0 and <= MaxDurationSeconds))
-            problems.Add($"duration must be above 0 and at most {MaxDurationSeconds} seconds, not {d}");
-        if (Bpm is { } bpm && !(bpm is >= 10 and <= 400))
-            problems.Add($"tempo must be between 10 and 400 BPM, not {bpm}");
-        if (Program is < 0 or > 127)
-            problems.Add($"program must be a General MIDI program between 0 and 127, not {Program}");
-        if (!(NoiseScale is >= 0 and <= 10))
-            problems.Add($"noise scale must be between 0 and 10, not {NoiseScale}");
-        if (!(Temperature is >= 0 and <= 10))
-            problems.Add($"temperature must be between 0 and 10, not {Temperature}");
-        if (BatchSize is < 1 or > 4096)
-            problems.Add($"batch size must be between 1 and 4096, not {BatchSize}");
+        var problems = new List<GenerationProblem>();
+        void Require(bool ok, string field, string message)
+        {
+            if (!ok)
+                problems.Add(new GenerationProblem(field, message));
+        }
+
+        Require(Count is >= 1 and <= MaxCount, "count", $"count must be between 1 and {MaxCount}, not {Count}");
+        Require(Steps is >= 1 and <= MaxSteps, "steps", $"steps must be between 1 and {MaxSteps}, not {Steps}");
+        Require(DurationSeconds is not { } d || d is > 0 and <= MaxDurationSeconds, "duration",
+            $"duration must be above 0 and at most {MaxDurationSeconds} seconds, not {DurationSeconds}");
+        Require(Bpm is not { } bpm || bpm is >= 10 and <= 400, "tempo", $"tempo must be between 10 and 400 BPM, not {Bpm}");
+        Require(Program is >= 0 and <= 127, "program", $"program must be a General MIDI program between 0 and 127, not {Program}");
+        Require(NoiseScale is >= 0 and <= 10, "noiseScale", $"noise scale must be between 0 and 10, not {NoiseScale}");
+        Require(Temperature is >= 0 and <= 10, "temperature", $"temperature must be between 0 and 10, not {Temperature}");
+        Require(BatchSize is >= 1 and <= 4096, "batchSize", $"batch size must be between 1 and 4096, not {BatchSize}");
+        if (model is { IsToneModel: false })
+        {
+            Require(Key is null, "key", "key applies to models of the tone family (contract version 2); this is the paper's continuous model, which has no key");
+            Require(Temperature == 1f, "temperature",
+                "temperature applies to models of the tone family (contract version 2); this is the paper's continuous model, which does not sample classes");
+        }
         return problems;
     }
 
     /// <exception cref="ArgumentException">Some setting is out of range; the message names each.</exception>
-    public GenerationRequest Validate() =>
-        Problems() is { Count: > 0 } problems ? throw new ArgumentException(string.Join("; ", problems) + ".") : this;
+    public GenerationRequest Validate(ModelMetadata? model = null) =>
+        Problems(model) is { Count: > 0 } problems ? throw new ArgumentException(string.Join("; ", problems.Select(p => p.Message)) + ".") : this;
 }
+
+/// <summary>A setting of a <see cref="GenerationRequest"/> out of range: the field it concerns and what is wrong.</summary>
+public sealed record GenerationProblem(string Field, string Message);

@@ -16,11 +16,12 @@ public sealed partial class GeneratorSession : IDisposable
     private readonly InferenceSession _session;
     private readonly OrtMemoryInfo? _stateMemory;
 
-    private GeneratorSession(InferenceSession session, ModelMetadata metadata, ExecutionProvider provider, OrtMemoryInfo? stateMemory)
+    private GeneratorSession(InferenceSession session, ModelMetadata metadata, ExecutionProvider provider, string providerReason, OrtMemoryInfo? stateMemory)
     {
         _session = session;
         Metadata = metadata;
         Provider = provider;
+        ProviderReason = providerReason;
         _stateMemory = stateMemory;
     }
 
@@ -28,6 +29,9 @@ public sealed partial class GeneratorSession : IDisposable
 
     /// <summary>The provider in use: <see cref="ExecutionProvider.Cpu"/> or <see cref="ExecutionProvider.Cuda"/>.</summary>
     public ExecutionProvider Provider { get; }
+
+    /// <summary>Why <see cref="Provider"/> is in use, in a sentence's words.</summary>
+    public string ProviderReason { get; }
 
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
     /// <exception cref="InvalidDataException">Not an ONNX model, or not a generator this library can run; the message says why.</exception>
@@ -43,25 +47,34 @@ public sealed partial class GeneratorSession : IDisposable
     {
         options ??= GeneratorSessionOptions.Default;
         logger ??= NullLogger.Instance;
+        if (options.Provider != ExecutionProvider.Cpu && CudaPrerequisites.Missing() is { Count: > 0 } missing)
+        {
+            var reason = $"CUDA libraries not found: {string.Join(", ", missing)}";
+            if (options.Provider == ExecutionProvider.Cuda)
+                throw new InvalidOperationException($"The CUDA execution provider is not available: {reason}. Install them (see README) or use the CPU.");
+            LogCpuChosen(logger, name, reason);
+            return Create(model, options, ExecutionProvider.Cpu, name, $"auto chose the CPU: {reason}");
+        }
         if (options.Provider != ExecutionProvider.Cpu)
         {
             try
             {
-                return Create(model, options, ExecutionProvider.Cuda, name);
+                return Create(model, options, ExecutionProvider.Cuda, name, $"{options.Provider} chose CUDA: its libraries load and the device ran the warm-up");
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException && options.Provider == ExecutionProvider.Auto)
             {
                 LogCudaUnavailable(logger, name, FirstLine(e.Message));
+                return Create(model, options, ExecutionProvider.Cpu, name, $"auto chose the CPU: CUDA failed ({FirstLine(e.Message)})");
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
                 throw new InvalidOperationException($"The CUDA execution provider is not available: {FirstLine(e.Message)}", e);
             }
         }
-        return Create(model, options, ExecutionProvider.Cpu, name);
+        return Create(model, options, ExecutionProvider.Cpu, name, "the CPU was asked for");
     }
 
-    private static GeneratorSession Create(byte[] model, GeneratorSessionOptions options, ExecutionProvider provider, string name)
+    private static GeneratorSession Create(byte[] model, GeneratorSessionOptions options, ExecutionProvider provider, string name, string reason)
     {
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (options.IntraOpThreads > 0)
@@ -89,7 +102,7 @@ public sealed partial class GeneratorSession : IDisposable
         {
             var metadata = ModelMetadata.Parse(session.ModelMetadata.CustomMetadataMap);
             CheckSignature(session, metadata);
-            var generator = new GeneratorSession(session, metadata, provider, stateMemory);
+            var generator = new GeneratorSession(session, metadata, provider, reason, stateMemory);
             // The warm-up proves the provider (a CUDA session can fail only when it first runs).
             if (metadata.IsToneModel)
                 generator.RunTones(1, 1, [0], 1f, 1f, null);
@@ -233,6 +246,9 @@ public sealed partial class GeneratorSession : IDisposable
         binding.BindOutput(ModelContract.CellOut, cellOut);
         return binding;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Generating {Model} on the CPU ({Reason}).")]
+    private static partial void LogCpuChosen(ILogger logger, string model, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "CUDA is not available for {Model} ({Reason}); generating on CPU.")]
     private static partial void LogCudaUnavailable(ILogger logger, string model, string reason);

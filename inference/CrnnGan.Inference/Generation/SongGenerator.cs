@@ -11,14 +11,14 @@ public sealed class SongGenerator(GeneratorSession session)
 
     /// <summary>All songs of a request, in order.</summary>
     public IReadOnlyList<GeneratedSong> Generate(GenerationRequest request) =>
-        [.. Enumerable.Range(0, Batches(request.Validate())).SelectMany(b => GenerateBatch(request, b))];
+        [.. Enumerable.Range(0, Batches(request.Validate(Session.Metadata))).SelectMany(b => GenerateBatch(request, b))];
 
     public static int Batches(GenerationRequest request) => (request.Count + request.BatchSize - 1) / request.BatchSize;
 
     /// <summary>The songs of batch <paramref name="batch"/> (songs batch × size onwards): batches can be made in any order, or in parallel.</summary>
     public IReadOnlyList<GeneratedSong> GenerateBatch(GenerationRequest request, int batch)
     {
-        request.Validate();
+        request.Validate(Session.Metadata);
         var first = batch * request.BatchSize;
         var count = Math.Min(request.BatchSize, request.Count - first);
         if (count <= 0)
@@ -29,8 +29,6 @@ public sealed class SongGenerator(GeneratorSession session)
         var bpm = request.Bpm ?? Session.Metadata.DefaultTempoBpm;
         var tempo = TempoMap.Constant(bpm);
         var vocabulary = Session.Metadata.Vocabulary;
-        if (vocabulary is null && (request.Key is not null || request.Temperature != 1f))
-            throw new ArgumentException("key and temperature apply to models of the tone family (contract version 2); this is the paper's continuous model.");
         MusicalKey?[] keys = [.. seeds[..count].Select(seed => vocabulary is null ? (MusicalKey?)null : request.Key ?? KeyOf(seed))];
 
         // For a duration, generate more steps until every song is long enough: the same seeds give the same

@@ -31,7 +31,7 @@ public enum ModelFamily
 public sealed record ModelSettings(
     int TonesPerStep = 1, int HiddenSize = 350, int Layers = 2, int NoiseSize = 0, double Dropout = 0.5,
     int PitchDivisor = FeatureScaling.DefaultPitchDivisor, bool DiscriminatorPitchClass = false, double? DiscriminatorInputDropout = null,
-    ModelFamily Family = ModelFamily.Continuous, int EmbeddingSize = 32, int TimeBins = 48, int LengthBins = 32, int VelocityBins = 16)
+    ModelFamily Family = ModelFamily.Continuous, int EmbeddingSize = 32, int TimeBins = 48, int LengthBins = 64, int VelocityBins = 16)
 {
     [JsonIgnore]
     public StepLayout Layout => new(TonesPerStep);
