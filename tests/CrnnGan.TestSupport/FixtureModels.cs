@@ -10,4 +10,7 @@ public static class FixtureModels
     public static string OneTonePerStep => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-k1.onnx");
 
     public static string ThreeTonesPerStep => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-k3.onnx");
+
+    /// <summary>A generator of the tone family (contract version 2) whose pitch logits favour C major between C3 and C6.</summary>
+    public static string Tones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones.onnx");
 }

@@ -24,7 +24,7 @@ public static class SongResponses
         return parameters.Format switch
         {
             SongFormat.Json => new JsonResult(Document(parameters, songs), Json),
-            SongFormat.Midi => new FileContentResult(songs[0].ToMidi(parameters.Program), "audio/midi")
+            SongFormat.Midi when songs.Count == 1 => new FileContentResult(songs[0].ToMidi(parameters.Program), "audio/midi")
             {
                 FileDownloadName = FileName(songs[0]),
             },

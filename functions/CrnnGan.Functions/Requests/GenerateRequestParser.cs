@@ -126,9 +126,10 @@ public static class GenerateRequestParser
             errors["count"] = [$"'count' is {c}, over this service's limit of {options.MaxCount}. {batchHint}"];
         if (format == SongFormat.Midi && count is > 1)
         {
+            // An explicit midi is one file; without a format, several songs come as a zip.
             var message = $"'format' midi is one song, but 'count' asks for {count}: ask for format zip (MIDI files) or json, or for count 1.";
-            errors["format"] = [message];
-            errors["count"] = [message];
+            foreach (var field in new[] { "format", "count" })
+                errors[field] = [.. errors.GetValueOrDefault(field) ?? [], message];
         }
 
         var parameters = new GenerateParameters(
@@ -141,7 +142,7 @@ public static class GenerateRequestParser
             noiseScale ?? 1f,
             temperature ?? 1f,
             key,
-            format ?? SongFormat.Midi);
+            format ?? (count is > 1 ? SongFormat.Zip : SongFormat.Midi));
         if (errors.Count == 0)
         {
             foreach (var problem in ToRequest(parameters).Problems(model))

@@ -35,6 +35,7 @@ public readonly record struct MusicalKey(int Tonic, bool Minor)
         var accidental = rest.StartsWith('#') ? 1 : rest.StartsWith('b') ? -1 : 0;
         if (accidental != 0)
             rest = rest[1..];
+        rest = rest.Trim();
         var minor = rest is "m" or "min" or "minor";
         if (!minor && rest is not ("" or "maj" or "major"))
             return false;

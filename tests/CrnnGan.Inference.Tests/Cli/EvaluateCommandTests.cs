@@ -26,8 +26,8 @@ public sealed class EvaluateCommandTests : IDisposable
             Enumerable.Range(1, 3).Select(e => JsonSerializer.Serialize(new { epoch = e, statistics = new Dictionary<string, double> { ["polyphony"] = 0.1 * e, ["scale_consistency"] = 0.9, ["repetitions_3"] = e, ["tone_span"] = 10 + e, ["unique_tones"] = 5 + e, ["intensity_span"] = 20 } })))));
         string[] arguments =
         [
-            "evaluate", "--model", FixtureModels.OneTonePerStep, "--baseline", FixtureModels.ThreeTonesPerStep,
-            "--data", Corpus, "--model-log", log, "--samples", "6", "--steps", "40", "--seed", "4",
+            "evaluate", "--model", $"GAN={FixtureModels.OneTonePerStep}", "--model", $"baseline={FixtureModels.ThreeTonesPerStep}",
+            "--model", $"tones={FixtureModels.Tones}", "--data", Corpus, "--log", $"GAN={log}", "--samples", "6", "--steps", "40", "--seed", "4",
         ];
 
         var first = CommandLine.Run("crnngan", [.. arguments, "--out", Path.Combine(_folder.Path, "a")]);
@@ -36,10 +36,13 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(first.ExitCode == 0, first.Error);
         Assert.True(second.ExitCode == 0, second.Error);
         var report = File.ReadAllText(Path.Combine(_folder.Path, "a", "report.md"));
-        Assert.Contains("| statistic | GAN (6) | baseline (6) | real music (3) |", report, StringComparison.Ordinal);
+        Assert.Contains("| statistic | GAN (6) | baseline (6) | tones (6) | real music (3) |", report, StringComparison.Ordinal);
         Assert.Contains("| scale_consistency |", report, StringComparison.Ordinal);
         Assert.Contains("within 10% of real music", report, StringComparison.Ordinal);
-        Assert.Contains("more unique tones than the maximum-likelihood baseline", report, StringComparison.Ordinal);
+        Assert.Contains("GAN has more unique tones than baseline", report, StringComparison.Ordinal);
+        Assert.Contains("| source | pitch_class_in_key | time_between_onsets | tone_length |", report, StringComparison.Ordinal);
+        Assert.Contains("| real music | 0 | 0 | 0 |", report, StringComparison.Ordinal);
+        Assert.Contains("| scale_consistency at least 0.88 |", report, StringComparison.Ordinal);
         Assert.Contains("| source | mean pitch (MIDI) | distance to real music's pitches |", report, StringComparison.Ordinal);
         Assert.Contains("| real music |", report, StringComparison.Ordinal);
         foreach (var picture in new[] { "statistics-by-epoch.png", "piano-rolls.png", "histograms.png" })
@@ -55,12 +58,23 @@ public sealed class EvaluateCommandTests : IDisposable
     [Fact]
     public void Validation_songs_stand_for_real_music_when_asked_so_that_the_test_songs_stay_unseen()
     {
-        var result = CommandLine.Run("crnngan", ["evaluate", "--model", FixtureModels.OneTonePerStep, "--data", Corpus, "--split", "validation", "--samples", "2", "--steps", "20", "--out", Path.Combine(_folder.Path, "v")]);
+        var result = CommandLine.Run("crnngan", ["evaluate", "--model", $"GAN={FixtureModels.OneTonePerStep}", "--data", Corpus, "--split", "validation", "--samples", "2", "--steps", "20", "--out", Path.Combine(_folder.Path, "v")]);
 
         Assert.True(result.ExitCode == 0, result.Error);
         var report = File.ReadAllText(Path.Combine(_folder.Path, "v", "report.md"));
         Assert.Contains("| statistic | GAN (2) | real music (1) |", report, StringComparison.Ordinal);
         Assert.Contains("usable validation songs", report, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("nothing=", "names no file")]
+    [InlineData("gone=/no/such/model.onnx", "There is no file")]
+    public void A_model_argument_that_names_no_file_is_refused(string argument, string message)
+    {
+        var result = CommandLine.Run("crnngan", ["evaluate", "--model", argument, "--data", Corpus, "--out", Path.Combine(_folder.Path, "x")]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
     }
 
     public void Dispose() => _folder.Dispose();

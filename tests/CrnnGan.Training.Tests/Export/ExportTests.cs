@@ -51,7 +51,7 @@ public sealed class ExportTests : IDisposable
     public void The_onnx_step_computes_what_torchsharp_computes(int tonesPerStep, int batch)
     {
         var checkpoint = TrainedCheckpoint(tonesPerStep);
-        using var trainer = Checkpoint.Load(checkpoint, CPU);
+        using var trainer = (Trainer)Checkpoint.Load(checkpoint, CPU);
         var metadata = ModelMetadata.For(trainer.Settings.Model.Layout, trainer.Settings.Model.FeatureScale, trainer.Settings.Model.Noise, 24, 2, "synthetic", 4, 5, "test");
 
         var report = ParityCheck.Run(trainer.Generator, OnnxExporter.Export(trainer.Generator, metadata), batch, steps: 256, seed: 17);

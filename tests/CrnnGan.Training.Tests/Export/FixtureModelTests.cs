@@ -1,4 +1,6 @@
+using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Music;
 using CrnnGan.TestSupport;
 using CrnnGan.Training.Export;
 using CrnnGan.Training.Model;
@@ -33,7 +35,28 @@ public sealed class FixtureModelTests
         var metadata = ModelMetadata.For(settings.Layout, settings.FeatureScale, settings.Noise, settings.HiddenSize, settings.Layers, "none: seeded random initialisation", 0, 20161128, "fixture");
         var exported = OnnxExporter.Export(generator, metadata);
         var path = Path.Combine(Repository.Root, "tests", "fixtures", file);
+        AssertFixture(path, exported);
+    }
 
+    /// <summary>The tone family's fixture: bins of a few values, pitch logits that favour C major between C3 and C6.</summary>
+    [Fact]
+    public void The_tone_fixture_model_is_what_the_exporter_makes()
+    {
+        manual_seed(20161128);
+        var vocabulary = new ToneVocabulary([0, 0.25, 0.5, 1], [0.25, 0.5, 1], [64, 80, 100]);
+        using var generator = new ToneGenerator(new ModelSettings(HiddenSize: 16, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones, EmbeddingSize: 4), vocabulary.Sizes);
+        using (no_grad())
+        {
+            float[] pitch = [.. Enumerable.Range(0, 128).Select(p => p is >= 48 and <= 84 && new Scale(0, ScaleKind.Major).Contains(p) ? 3f : -3f)];
+            generator.named_parameters().Single(p => p.name == "heads.0.bias").parameter.copy_(tensor(pitch));
+        }
+        var s = generator.Settings;
+        var metadata = ModelMetadata.ForTones(vocabulary, s.Noise, s.HiddenSize, s.Layers, "none: seeded random initialisation", 0, 20161128, "fixture");
+        AssertFixture(Path.Combine(Repository.Root, "tests", "fixtures", "generator-tones.onnx"), OnnxExporter.Export(generator, metadata));
+    }
+
+    private static void AssertFixture(string path, byte[] exported)
+    {
         if (Environment.GetEnvironmentVariable("CRNNGAN_WRITE_FIXTURES") == "1")
             File.WriteAllBytes(path, exported);
 

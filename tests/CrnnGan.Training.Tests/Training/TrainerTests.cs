@@ -191,7 +191,7 @@ public sealed class TrainerTests
         }
         manual_seed(999);                             // whatever happened to the process's random state since
         List<EpochResult> resumed;
-        using (var trainer = Checkpoint.Load(path, CPU))
+        using (var trainer = (Trainer)Checkpoint.Load(path, CPU))
         {
             Assert.Equal(2, trainer.EpochsDone);
             resumed = [.. Enumerable.Range(0, 2).Select(_ => trainer.RunEpoch(training, validation))];

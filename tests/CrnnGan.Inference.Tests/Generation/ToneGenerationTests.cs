@@ -1,0 +1,111 @@
+using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Music;
+using CrnnGan.TestSupport;
+
+namespace CrnnGan.Inference.Tests.Generation;
+
+/// <summary>Generation from a model of the tone family (contract version 2): host-side sampling, keys and temperature.</summary>
+public sealed class ToneGenerationTests : IDisposable
+{
+    private readonly GeneratorSession _session = GeneratorSession.Open(FixtureModels.Tones, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+
+    private SongGenerator Generator => new(_session);
+
+    [Fact]
+    public void The_model_describes_its_heads_and_bins()
+    {
+        var metadata = _session.Metadata;
+
+        Assert.True(metadata.IsToneModel);
+        Assert.Equal(ModelContract.ToneVersion, metadata.ContractVersion);
+        Assert.Equal(["pitch", "time_delta", "length", "velocity"], metadata.FeatureNames);
+        Assert.Equal([0, 0.25, 0.5, 1], metadata.Vocabulary!.TimeBins);
+        Assert.Equal([128, 4, 3, 3], metadata.Vocabulary.Sizes);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_bytes_and_song_i_is_seed_plus_i()
+    {
+        var request = new GenerationRequest { Count = 3, Steps = 64, Seed = 42 };
+
+        var first = Generator.Generate(request).Select(s => s.ToMidi(0)).ToList();
+        var again = Generator.Generate(request).Select(s => s.ToMidi(0)).ToList();
+        var shifted = Generator.Generate(request with { Seed = 43, Count = 1 }).Select(s => s.ToMidi(0)).ToList();
+
+        Assert.Equal(first, again);
+        Assert.Equal(first[1], shifted[0]);
+        Assert.Equal(3, first.Select(Convert.ToBase64String).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("C", 0, ScaleKind.Major)]
+    [InlineData("F#m", 6, ScaleKind.NaturalMinor)]
+    [InlineData("Bb", 10, ScaleKind.Major)]
+    public void Songs_are_placed_in_the_key_asked_for(string keyName, int root, ScaleKind kind)
+    {
+        Assert.True(MusicalKey.TryParse(keyName, out var key));
+
+        var songs = Generator.Generate(new GenerationRequest { Count = 4, Steps = 100, Seed = 1, Key = key });
+
+        var pitches = songs.SelectMany(s => s.Song.Tones).Select(t => t.Pitch).ToList();
+        Assert.True(pitches.Count(new Scale(root, kind).Contains) >= 0.9 * pitches.Count, $"{pitches.Count(new Scale(root, kind).Contains)} of {pitches.Count} in {keyName}");
+        Assert.All(songs, s => Assert.Equal(key, s.Key));
+    }
+
+    [Fact]
+    public void Without_a_key_each_song_draws_one_from_its_own_seed()
+    {
+        var songs = Generator.Generate(new GenerationRequest { Count = 12, Steps = 40, Seed = 5 });
+
+        Assert.All(songs, s => Assert.Equal(SongGenerator.KeyOf(s.Seed), s.Key));
+        Assert.True(songs.Select(s => s.Key).Distinct().Count() > 3);
+        var alone = Generator.Generate(new GenerationRequest { Count = 1, Steps = 40, Seed = 9 })[0];
+        Assert.Equal(songs[4].ToMidi(0), alone.ToMidi(0));
+    }
+
+    [Fact]
+    public void Temperature_zero_always_takes_the_likeliest_class_and_lower_temperatures_use_fewer_pitches()
+    {
+        GenerationRequest At(float temperature) => new() { Count = 8, Steps = 100, Seed = 3, Key = new MusicalKey(0, false), Temperature = temperature };
+        int Pitches(float temperature) => Generator.Generate(At(temperature)).Sum(s => s.Statistics.UniqueTones);
+
+        Assert.True(Pitches(0.3f) < Pitches(1f), $"{Pitches(0.3f)} against {Pitches(1f)}");
+        Assert.Equal(Generator.Generate(At(0)).Select(s => s.ToMidi(0)), Generator.Generate(At(0)).Select(s => s.ToMidi(0)));
+    }
+
+    [Fact]
+    public void The_sampler_draws_by_the_cumulative_distribution_of_the_tempered_softmax()
+    {
+        float[] logits = [0, (float)Math.Log(3)];   // probabilities 1/4 and 3/4
+
+        Assert.Equal(0, ToneSampler.Draw(logits, 1, 0.2f));
+        Assert.Equal(1, ToneSampler.Draw(logits, 1, 0.3f));
+        Assert.Equal(1, ToneSampler.Draw(logits, 0, 0.0f));
+        Assert.Equal(0, ToneSampler.Draw(logits, 100, 0.45f));   // nearly uniform
+    }
+
+    [Fact]
+    public void A_model_of_an_unknown_contract_version_is_refused_naming_the_versions_read()
+    {
+        var properties = _session.Metadata.ToProperties().ToDictionary();
+        properties[ModelMetadata.Prefix + "contract_version"] = "3";
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelMetadata.Parse(properties));
+
+        Assert.Contains("contract version 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("versions 1 (the paper's model) and 2 (the tone family)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Key_and_temperature_are_refused_for_the_papers_model_naming_the_fields()
+    {
+        using var paper = GeneratorSession.Open(FixtureModels.OneTonePerStep, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        var request = new GenerationRequest { Key = new MusicalKey(0, false), Temperature = 0.5f };
+
+        Assert.Equal(["key", "temperature"], request.Problems(paper.Metadata).Select(p => p.Field));
+        Assert.Empty(request.Problems(_session.Metadata));
+        Assert.Throws<ArgumentException>(() => new SongGenerator(paper).Generate(request));
+    }
+
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,155 @@
+using CrnnGan.Inference.Features;
+using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Music;
+using CrnnGan.Training.Export;
+using CrnnGan.Training.Model;
+using CrnnGan.Training.Training;
+using CrnnGan.TestSupport;
+using static TorchSharp.torch;
+
+namespace CrnnGan.Training.Tests.Training;
+
+/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contract of version 2.</summary>
+public sealed class ToneTrainerTests : IDisposable
+{
+    private static readonly TrainingSettings Tiny = new()
+    {
+        Model = new ModelSettings(HiddenSize: 16, Layers: 2, NoiseSize: 4, Dropout: 0.1, Family: ModelFamily.Tones, EmbeddingSize: 4, TimeBins: 4, LengthBins: 3, VelocityBins: 4),
+        BatchSize = 8,
+        SequenceLength = 16,
+        CurriculumStep = 0,
+        PretrainingEpochs = 1,
+        Optimizer = OptimizerKind.Adam,
+        GeneratorLearningRate = 0.001,
+        DiscriminatorLearningRate = 0.001,
+        PretrainingLearningRate = 0.01,
+        LikelihoodWeight = 0.5,
+        GeneratorLoss = GeneratorLoss.NonSaturating,
+        FreezeRatio = 0,
+        StatisticsSamples = 4,
+        Seed = 11,
+    };
+
+    private static readonly IReadOnlyList<Song> Training = SyntheticSongs.Make(32, seed: 1);
+    private static readonly IReadOnlyList<Song> Validation = SyntheticSongs.Make(8, seed: 2);
+
+    private readonly TemporaryFolder _folder = new();
+
+    private static ToneTrainer NewTrainer(TrainingSettings settings)
+    {
+        var trainer = (ToneTrainer)IGanTrainer.Create(settings, CPU, Training);
+        trainer.UseData(Training, Validation);
+        return trainer;
+    }
+
+    [Fact]
+    public void Windows_are_moved_to_C_major_or_A_minor_by_their_best_fitting_scale()
+    {
+        var vocabulary = ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4);
+        var windows = new ToneWindows(Training, vocabulary, 16, keyNormalisation: true);
+        var raw = new ToneWindows(Training, vocabulary, 16, keyNormalisation: false);
+
+        int[] Pitches(ToneWindows w) => [.. w.Batches(8, new Inference.Randomness.SeededRandom(3)).SelectMany(b => b.Where((_, i) => i % 4 == 0)).Select(p => (int)p)];
+
+        Assert.All(Pitches(windows), p => Assert.True(new Scale(0, ScaleKind.Major).Contains(p), $"{p} is not in C major"));
+        Assert.True(Pitches(raw).Count(p => !new Scale(0, ScaleKind.Major).Contains(p)) > 10);
+    }
+
+    [Fact]
+    public void Pretraining_lowers_the_cross_entropy_and_the_game_then_updates_both_networks()
+    {
+        using var trainer = NewTrainer(Tiny with { PretrainingEpochs = 6, Epochs = 7 });
+
+        var results = Enumerable.Range(0, 7).Select(_ => trainer.RunEpoch()).ToList();
+
+        Assert.All(results.Take(6), r => Assert.Equal("pretraining", r.Phase));
+        Assert.True(results[5].Training.Pretraining < 0.8 * results[0].Training.Pretraining, string.Join(", ", results.Select(r => r.Training.Pretraining)));
+        Assert.True(results[5].Validation.Pretraining < results[0].Validation.Pretraining);
+        var game = results[6];
+        Assert.Equal("adversarial", game.Phase);
+        Assert.True(double.IsFinite(game.Training.Discriminator!.Value) && double.IsFinite(game.Training.Generator!.Value));
+        Assert.NotNull(game.Training.Pretraining);   // the likelihood term, weighted into the generator's loss
+    }
+
+    [Fact]
+    public void Straight_through_the_discriminator_reads_exact_one_hots_and_the_generator_still_gets_a_gradient()
+    {
+        using var trainer = NewTrainer(Tiny with { StraightThrough = true });
+
+        var (tones, relaxed) = trainer.FreeRun(4, 10, temperature: 0.5);
+        var onehots = trainer.Discriminator.OneHot(tones);
+        var loss = trainer.Discriminator.call(relaxed).sum();
+        loss.backward();
+
+        Assert.Equal(onehots.data<float>().ToArray(), relaxed.detach().data<float>().ToArray());
+        Assert.Contains(trainer.Generator.parameters(), p => p.grad is { } g && g.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void A_resumed_run_continues_exactly_as_an_uninterrupted_one()
+    {
+        var settings = Tiny with { Epochs = 3 };
+        List<EpochResult> uninterrupted;
+        using (var trainer = NewTrainer(settings))
+            uninterrupted = [.. Enumerable.Range(0, 3).Select(_ => trainer.RunEpoch())];
+
+        var path = _folder.File("checkpoint.zip");
+        using (var trainer = NewTrainer(settings))
+        {
+            trainer.RunEpoch();
+            trainer.RunEpoch();
+            Checkpoint.Save(trainer, path, "synthetic", "test");
+        }
+        manual_seed(999);
+        using var resumed = Checkpoint.Load(path, CPU);
+        resumed.UseData(Training, Validation);
+        var last = resumed.RunEpoch();
+
+        Assert.Equal((uninterrupted[2].Epoch, uninterrupted[2].Training, uninterrupted[2].Validation), (last.Epoch, last.Training, last.Validation));
+        Assert.Equal(uninterrupted[2].Statistics, last.Statistics);
+    }
+
+    [Fact]
+    public void A_run_can_start_its_game_from_another_runs_generator_and_bins()
+    {
+        var from = _folder.File("pretrained.zip");
+        using (var pretrained = NewTrainer(Tiny with { PretrainingOnly = true }))
+        {
+            pretrained.RunEpoch();
+            Checkpoint.Save(pretrained, from, "synthetic", "test");
+        }
+        using var original = (ToneTrainer)Checkpoint.Load(from, CPU);
+
+        using var started = NewTrainer(Tiny with { PretrainingEpochs = 0, GeneratorFrom = from });
+
+        Assert.Equal(original.Vocabulary, started.Vocabulary);
+        Assert.Equal(
+            original.Generator.parameters().SelectMany(p => p.data<float>().ToArray()),
+            started.Generator.parameters().SelectMany(p => p.data<float>().ToArray()));
+        Assert.Throws<ArgumentException>(() => IGanTrainer.Create(Tiny with { GeneratorFrom = from, Model = Tiny.Model with { HiddenSize = 8 } }, CPU, Training));
+    }
+
+    [Fact]
+    public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library()
+    {
+        var checkpoint = _folder.File("run.zip");
+        using (var trainer = NewTrainer(Tiny))
+        {
+            trainer.RunEpoch();
+            Checkpoint.Save(trainer, checkpoint, "synthetic", "test");
+        }
+        var output = _folder.File("tones.onnx");
+
+        var (metadata, parity) = ModelExport.Run(checkpoint, output);
+
+        Assert.Equal([1, 8], parity.Select(p => p.Batch));
+        Assert.All(parity, p => Assert.True(p.Passed && p.NotesAgreeing == p.NotesCompared && p.Steps == 256, p.ToString()));
+        Assert.Equal(ModelContract.ToneVersion, metadata.ContractVersion);
+        using var session = GeneratorSession.Open(output, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        var song = new SongGenerator(session).Generate(new GenerationRequest { Steps = 30, Key = new MusicalKey(7, false) })[0];
+        Assert.Equal(30, song.Song.Tones.Count);
+        Assert.Equal(metadata.Vocabulary, session.Metadata.Vocabulary);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
