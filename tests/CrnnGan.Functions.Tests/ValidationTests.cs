@@ -26,6 +26,12 @@ public sealed class ValidationTests(FunctionsServer server) : IClassFixture<Func
         { "steps=5000", "steps", "over this service's limit of 1024. For larger jobs use batch generation" },
         { "count=9", "count", "over this service's limit of 8. For larger jobs use batch generation" },
         { "steps=10&steps=20", "steps", "given 2 times" },
+        { "key=H", "key", "'key' must be a key such as C, F#m or Bb" },
+        { "key=C", "key", "key applies to models of the tone family" },
+        { "temperature=0.5", "temperature", "temperature applies to models of the tone family" },
+        { "temperature=warm", "temperature", "'temperature' must be a number" },
+        { "format=midi&count=3", "format", "'format' midi is one song, but 'count' asks for 3" },
+        { "format=midi&count=3", "count", "'format' midi is one song, but 'count' asks for 3" },
     };
 
     [Theory]
@@ -43,6 +49,8 @@ public sealed class ValidationTests(FunctionsServer server) : IClassFixture<Func
         { """[1, 2, 3]""", "body", "must be a JSON object, not array" },
         { """{"steps": 10, "steps": 20}""", "steps", "given twice" },
         { """{"count": 100}""", "count", "For larger jobs use batch generation" },
+        { """{"format": "midi", "count": 3}""", "count", "'format' midi is one song" },
+        { """{"key": 5}""", "key", "'key' must be a key" },
     };
 
     [Theory]

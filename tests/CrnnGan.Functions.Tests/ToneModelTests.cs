@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CrnnGan.Inference.Music;
+using CrnnGan.TestSupport;
+using Microsoft.AspNetCore.Builder;
+
+namespace CrnnGan.Functions.Tests;
+
+/// <summary>The app serving a model of the tone family (contract version 2): key and temperature over real HTTP.</summary>
+public sealed class ToneModelTests : IAsyncLifetime
+{
+    private WebApplication? _app;
+    private HttpClient _client = new();
+
+    public async ValueTask InitializeAsync() => (_app, _client) = await FunctionsServer.StartAsync(FunctionsServer.Settings(FixtureModels.Tones));
+
+    [Fact]
+    public async Task A_key_places_the_song_there_and_the_json_says_which_key()
+    {
+        using var response = await _client.PostAsJsonAsync("/api/generate", new { seed = 4, steps = 80, key = "F#m", temperature = 0.8, format = "json" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var song = document.RootElement.GetProperty("songs")[0].GetProperty("song");
+        Assert.Equal("F#m", song.GetProperty("key").GetString());
+        var pitches = song.GetProperty("notes").EnumerateArray().Select(n => n.GetProperty("pitch").GetInt32()).ToList();
+        Assert.True(pitches.Count(new Scale(6, ScaleKind.NaturalMinor).Contains) >= 0.9 * pitches.Count);
+    }
+
+    [Fact]
+    public async Task Without_a_key_the_seed_chooses_one_and_the_same_request_gives_the_same_bytes()
+    {
+        var first = await _client.GetByteArrayAsync("/api/generate?seed=12&steps=40&temperature=0.9");
+        var again = await _client.GetByteArrayAsync("/api/generate?seed=12&steps=40&temperature=0.9");
+        var hotter = await _client.GetByteArrayAsync("/api/generate?seed=12&steps=40&temperature=1.5");
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, hotter);
+        Assert.NotEmpty(MidiReader.Read(first, "song.mid").Tones);
+    }
+
+    [Fact]
+    public async Task The_model_endpoint_names_the_contract_version_the_bins_and_the_provider_with_its_reason()
+    {
+        using var document = JsonDocument.Parse(await _client.GetStringAsync("/api/model"));
+
+        Assert.Equal(2, document.RootElement.GetProperty("metadata").GetProperty("contractVersion").GetInt32());
+        Assert.Equal(4, document.RootElement.GetProperty("metadata").GetProperty("vocabulary").GetProperty("timeBins").GetArrayLength());
+        Assert.Equal("cpu", document.RootElement.GetProperty("provider").GetString());
+        Assert.Equal("the CPU was asked for", document.RootElement.GetProperty("providerReason").GetString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        if (_app is not null)
+            await _app.DisposeAsync();
+    }
+}
