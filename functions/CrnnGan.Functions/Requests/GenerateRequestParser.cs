@@ -140,7 +140,7 @@ public static class GenerateRequestParser
             tempo,
             program ?? 0,
             noiseScale ?? 1f,
-            temperature ?? 1f,
+            temperature,
             key,
             format ?? (count is > 1 ? SongFormat.Zip : SongFormat.Midi));
         if (errors.Count == 0)

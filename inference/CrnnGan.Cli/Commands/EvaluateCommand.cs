@@ -25,7 +25,7 @@ public static class EvaluateCommand
         var split = new Option<string>("--split") { Description = "The hold-out songs to compare with: test (for the report) or validation (to choose a model or an epoch).", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "validation");
         var logs = new Option<string[]>("--log") { Description = "A run's training-log.jsonl, as name=path (repeatable), for the statistics per epoch." };
-        var temperature = new Option<float>("--temperature") { Description = "Tone models: sampling temperature (1 as trained).", DefaultValueFactory = _ => 1f };
+        var temperature = new Option<float?>("--temperature") { Description = "Tone models: sampling temperature (default: each model's own)." };
         var samples = new Option<int>("--samples") { Description = "Songs sampled from each model.", DefaultValueFactory = _ => 200 };
         var steps = new Option<int>("--steps") { Description = "Steps per sample and per real window (the paper: 100).", DefaultValueFactory = _ => 100 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the samples and of the real windows.", DefaultValueFactory = _ => 0 };
@@ -76,7 +76,8 @@ public static class EvaluateCommand
             var findings = EvaluationReport.Findings(modelSources, real);
             var description =
                 $"Each model generated {count} songs of {length} steps (tones, for one tone per step) from seeds {seedValue} to {seedValue + (ulong)count - 1} " +
-                $"(noise as trained; tone models at temperature {parse.GetValue(temperature)} in the key each song's seed draws; decoded as the `generate` command does). " +
+                $"(noise as trained; tone models at {(parse.GetValue(temperature) is { } t ? $"temperature {t}" : "their default temperature")} " +
+                "in the key each song's seed draws; decoded as the `generate` command does). " +
                 $"Real music is one {length}-step window of each of the {holdOut.Count} usable {splitName} songs of `{Path.GetFileName(dataFolder)}` ({corpus.Split()}), each window's start drawn from seed {seedValue} and the song's path.";
             var registers = PitchRegister.Of(sources, real);
             EvaluationReport.Write(folder, CommandLineOf(parse), sources, findings, registers, description, figures);
@@ -106,12 +107,12 @@ public static class EvaluateCommand
     /// A model's samples. The paper's model has steps of one or three tones: its songs are cut to <paramref name="tones"/>
     /// tones, as real music's windows are, so that every source is measured on pieces of the same number of tones.
     /// </summary>
-    private static MusicSource Sample(NamedPath model, int count, int tones, ulong seed, float temperature)
+    private static MusicSource Sample(NamedPath model, int count, int tones, ulong seed, float? temperature)
     {
         using var session = GeneratorSession.Open(model.Path, new GeneratorSessionOptions(ExecutionProvider.Cpu));
         var request = new GenerationRequest
         {
-            Count = count, Steps = tones, Seed = seed, BatchSize = 50, Temperature = session.Metadata.IsToneModel ? temperature : 1f,
+            Count = count, Steps = tones, Seed = seed, BatchSize = 50, Temperature = session.Metadata.IsToneModel ? temperature : null,
         };
         var songs = new SongGenerator(session).Generate(request);
         return new MusicSource(model.Name, [.. songs.Select(s => (IReadOnlyList<Tone>)[.. s.Song.Tones.Take(tones)])]);

@@ -26,7 +26,10 @@ public static class GenerateCommand
         var tempo = new Option<double?>("--tempo") { Description = "Tempo in BPM (default: the model's)." };
         var program = new Option<int>("--program") { Description = "General MIDI program, 0..127 (0 = acoustic grand piano).", DefaultValueFactory = _ => 0 };
         var noiseScale = new Option<float>("--noise-scale") { Description = "Spread of the noise: 1 as trained, lower is tamer, higher wilder.", DefaultValueFactory = _ => 1f };
-        var temperature = new Option<float>("--temperature") { Description = "Tone models: sampling temperature, 1 as trained (lower: safer, more repetitive; 0: likeliest).", DefaultValueFactory = _ => 1f };
+        var temperature = new Option<float?>("--temperature")
+        {
+            Description = "Tone models: sampling temperature, 1 as trained (lower: safer, more repetitive; 0: likeliest). Default: the model's.",
+        };
         var key = new Option<string>("--key") { Description = "Tone models: the key of every song, e.g. C, F#m, Bb; random (default) draws one per song from its seed.", DefaultValueFactory = _ => "random" };
         var primer = new Option<FileInfo>("--primer") { Description = "A MIDI file whose tones the model continues." }.AcceptExistingOnly();
         var format = new Option<string>("--format") { Description = "midi or json.", DefaultValueFactory = _ => "midi" };
@@ -70,7 +73,7 @@ public static class GenerateCommand
             var bpm = request.Bpm ?? session.Metadata.DefaultTempoBpm;
             var formatName = parse.GetValue(format)!;
             var settings = new DatasetSettings(modelPath, formatName, request.Steps, request.DurationSeconds, bpm, request.Program, request.NoiseScale, primerPath, request.BatchSize, request.Seed,
-                request.Temperature, request.Key?.ToString());
+                session.Metadata.IsToneModel ? request.Temperature ?? session.Metadata.DefaultTemperature : null, request.Key?.ToString());
             var folder = DatasetFolder.Open(parse.GetValue(output)!.FullName, settings);
             var generator = new SongGenerator(session);
 

@@ -34,9 +34,10 @@ public sealed record GenerationRequest
 
     /// <summary>
     /// Models of the tone family: each head's class is drawn from softmax(logits / temperature); 1 as trained,
-    /// below 1 safer and more repetitive, 0 always the likeliest class.
+    /// below 1 safer and more repetitive, 0 always the likeliest class. Null uses the model's default
+    /// (<see cref="ModelMetadata.DefaultTemperature"/>).
     /// </summary>
-    public float Temperature { get; init; } = 1f;
+    public float? Temperature { get; init; }
 
     /// <summary>Models of the tone family: the key every song is placed in; null draws one per song from its seed.</summary>
     public MusicalKey? Key { get; init; }
@@ -66,12 +67,12 @@ public sealed record GenerationRequest
         Require(Bpm is not { } bpm || bpm is >= 10 and <= 400, "tempo", $"tempo must be between 10 and 400 BPM, not {Bpm}");
         Require(Program is >= 0 and <= 127, "program", $"program must be a General MIDI program between 0 and 127, not {Program}");
         Require(NoiseScale is >= 0 and <= 10, "noiseScale", $"noise scale must be between 0 and 10, not {NoiseScale}");
-        Require(Temperature is >= 0 and <= 10, "temperature", $"temperature must be between 0 and 10, not {Temperature}");
+        Require(Temperature is null or (>= 0 and <= 10), "temperature", $"temperature must be between 0 and 10, not {Temperature}");
         Require(BatchSize is >= 1 and <= 4096, "batchSize", $"batch size must be between 1 and 4096, not {BatchSize}");
         if (model is { IsToneModel: false })
         {
             Require(Key is null, "key", "key applies to models of the tone family (contract version 2); this is the paper's continuous model, which has no key");
-            Require(Temperature == 1f, "temperature",
+            Require(Temperature is null, "temperature",
                 "temperature applies to models of the tone family (contract version 2); this is the paper's continuous model, which does not sample classes");
         }
         return problems;

@@ -23,7 +23,8 @@ public sealed record ModelMetadata(
     int Epochs,
     ulong Seed,
     string CodeVersion,
-    ToneVocabulary? Vocabulary = null)
+    ToneVocabulary? Vocabulary = null,
+    float DefaultTemperature = 1f)
 {
     public const string Prefix = "crnngan.";
     public const string UniformNoise = "uniform[0,1)";
@@ -96,6 +97,7 @@ public sealed record ModelMetadata(
             [Prefix + "key_normalisation"] = KeyNormalisation,
             [Prefix + "start_tone"] = "each head's index equal to its size (one past its classes)",
             [Prefix + "sampling"] = "each head's class drawn from softmax(logits / temperature), temperature 1 as trained",
+            [Prefix + "default_temperature"] = DefaultTemperature.ToString("R", CultureInfo.InvariantCulture),
             [Prefix + "noise_size"] = Text(NoiseSize),
             [Prefix + "noise_distribution"] = NoiseDistribution,
             [Prefix + "hidden_size"] = Text(HiddenSize),
@@ -147,9 +149,11 @@ public sealed record ModelMetadata(
             var vocabulary = ToneVocabulary.Parse(Get("time_delta_bins"), Get("length_bins"), Get("velocity_bins"));
             if (Get("head_sizes") != string.Join(',', vocabulary.Sizes.Select(Text)))
                 throw new InvalidDataException($"The model's head sizes ({Get("head_sizes")}) do not match its bins.");
+            if (!float.TryParse(Get("default_temperature"), NumberStyles.Float, CultureInfo.InvariantCulture, out var temperature) || !(temperature is >= 0 and <= 10))
+                throw new InvalidDataException($"The model's metadata {Prefix}default_temperature = '{Get("default_temperature")}' is not a temperature from 0 to 10.");
             return ForTones(
                 vocabulary, Int("noise_size", 1), Int("hidden_size", 1), Int("layers", 1), Get("training_corpus"), Int("epochs", 0), seed, Get("code_version"))
-                with { DefaultTempoBpm = bpm };
+                with { DefaultTempoBpm = bpm, DefaultTemperature = temperature };
         }
 
         var tones = Int("tones_per_step", 1);

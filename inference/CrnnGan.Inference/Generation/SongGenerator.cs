@@ -62,7 +62,7 @@ public sealed class SongGenerator(GeneratorSession session)
     private List<IReadOnlyList<Tone>> ToneSongs(GenerationRequest request, ToneVocabulary vocabulary, ulong[] seeds, MusicalKey?[] keys, int steps)
     {
         var primer = request.Primer is { Count: > 0 } tones ? InC(vocabulary.Encode(tones)) : null;
-        var indices = Session.RunTones(seeds.Length, steps, seeds, request.Temperature, request.NoiseScale, primer);
+        var indices = Session.RunTones(seeds.Length, steps, seeds, request.Temperature ?? Session.Metadata.DefaultTemperature, request.NoiseScale, primer);
         var width = indices.Length / seeds.Length;
         return [.. Enumerable.Range(0, seeds.Length).Select(i =>
             (IReadOnlyList<Tone>)vocabulary.Decode(indices.AsSpan(i * width, width), i < keys.Length ? keys[i]!.Value.Offset : 0, request.Program))];

@@ -140,15 +140,18 @@ public sealed class ToneTrainerTests : IDisposable
         }
         var output = _folder.File("tones.onnx");
 
-        var (metadata, parity) = ModelExport.Run(checkpoint, output);
+        var (metadata, parity) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f);
 
         Assert.Equal([1, 8], parity.Select(p => p.Batch));
         Assert.All(parity, p => Assert.True(p.Passed && p.NotesAgreeing == p.NotesCompared && p.Steps == 256, p.ToString()));
         Assert.Equal(ModelContract.ToneVersion, metadata.ContractVersion);
         using var session = GeneratorSession.Open(output, new GeneratorSessionOptions(ExecutionProvider.Cpu));
-        var song = new SongGenerator(session).Generate(new GenerationRequest { Steps = 30, Key = new MusicalKey(7, false) })[0];
+        var generator = new SongGenerator(session);
+        var song = generator.Generate(new GenerationRequest { Steps = 30, Key = new MusicalKey(7, false) })[0];
         Assert.Equal(30, song.Song.Tones.Count);
         Assert.Equal(metadata.Vocabulary, session.Metadata.Vocabulary);
+        Assert.Equal(0.7f, session.Metadata.DefaultTemperature);
+        Assert.Equal(song.ToMidi(0), generator.Generate(new GenerationRequest { Steps = 30, Key = new MusicalKey(7, false), Temperature = 0.7f })[0].ToMidi(0));
     }
 
     public void Dispose() => _folder.Dispose();

@@ -13,7 +13,8 @@ public static class ModelExport
 {
     public const int ParitySteps = 256;
 
-    public static (ModelMetadata Metadata, IReadOnlyList<ParityReport> Parity) Run(string checkpoint, string output)
+    /// <param name="defaultTemperature">The tone family: the sampling temperature a consumer uses when a request names none.</param>
+    public static (ModelMetadata Metadata, IReadOnlyList<ParityReport> Parity) Run(string checkpoint, string output, float defaultTemperature = 1f)
     {
         var info = Checkpoint.ReadInfo(checkpoint);
         using var trainer = Checkpoint.Load(checkpoint, CPU);
@@ -22,7 +23,8 @@ public static class ModelExport
         var (metadata, onnx, parityCheck) = trainer switch
         {
             ToneTrainer tones => Export(
-                ModelMetadata.ForTones(tones.Vocabulary, m.Noise, m.HiddenSize, m.Layers, info.Data, info.EpochsDone, settings.Seed, info.CodeVersion),
+                ModelMetadata.ForTones(tones.Vocabulary, m.Noise, m.HiddenSize, m.Layers, info.Data, info.EpochsDone, settings.Seed, info.CodeVersion)
+                    with { DefaultTemperature = defaultTemperature },
                 metadata => OnnxExporter.Export(tones.Generator, metadata),
                 (bytes, batch, seed) => ParityCheck.Run(tones.Generator, bytes, batch, ParitySteps, seed)),
             Trainer paper => Export(
