@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CrnnGan.Functions.Hosting;
@@ -18,14 +19,31 @@ namespace CrnnGan.Functions.Hosting;
 /// Azure Functions Core Tools cannot be installed. Tests and the benchmark use it; function keys are not
 /// checked here, as the Functions host checks them.
 /// </summary>
-public static class LocalServer
+public static partial class LocalServer
 {
     public const string RoutePrefix = "api";
 
-    /// <summary>Starts a server on 127.0.0.1 (port 0: any free port; see the app's Urls) with the given app settings.</summary>
-    public static async Task<WebApplication> StartAsync(IReadOnlyDictionary<string, string?> settings, int port = 0)
+    /// <summary>The command-line flag that serves the app this way instead of under the Functions host.</summary>
+    public const string Flag = "--local";
+
+    /// <summary>
+    /// `CrnnGan.Functions --local [--port 7071]`: serves until stopped, with settings from the environment and the
+    /// command line (e.g. --Generation:ModelPath=model.onnx), as the Functions host would give them.
+    /// </summary>
+    public static async Task RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var portIndex = Array.IndexOf(args, "--port");
+        var port = portIndex >= 0 && portIndex + 1 < args.Length && int.TryParse(args[portIndex + 1], out var p) ? p : 7071;
+        var rest = args.Where((a, i) => a != Flag && i != portIndex && i != portIndex + 1).ToArray();
+        await using var app = await StartAsync(new Dictionary<string, string?>(), port, rest);
+        app.Logger.LocalServing($"http://127.0.0.1:{port}/{RoutePrefix}");
+        await app.WaitForShutdownAsync();
+    }
+
+    /// <summary>Starts a server on 127.0.0.1 (port 0: any free port; see the app's Urls) with the given app settings.</summary>
+    public static async Task<WebApplication> StartAsync(IReadOnlyDictionary<string, string?> settings, int port = 0, string[]? args = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -41,6 +59,9 @@ public static class LocalServer
         await app.StartAsync();
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Serving the API on {Address} (function keys are not checked here). Ctrl+C stops.")]
+    private static partial void LocalServing(this ILogger logger, string address);
 
     private static Task Execute(HttpContext context, IActionResult result) =>
         result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
