@@ -72,24 +72,35 @@ public static class BenchCommand
             FreezeRatio = 0,
             Seed = seed,
         };
-        var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
-            TrainingRun.LoadCorpus(data, seed, settings.BatchSize, ProgressDisplay.Counts(task)));
-        var songs = new SongWindows(corpus.Training, settings.Model);
-        var validation = new SongWindows(corpus.Validation, settings.Model);
-
-        var matmulBefore = MatrixMultiplyRate.LibTorch();
-        using var trainer = new Trainer(settings, CPU);
-        var results = new List<EpochResult>();
-        for (var epoch = 0; epoch < settings.Epochs; epoch++)
+        // The same run as `train`'s, in a folder that is removed afterwards.
+        var folder = Directory.CreateTempSubdirectory("crnngan-bench-").FullName;
+        try
         {
+            using var session = ProgressDisplay.Run("Reading MIDI", "files", task =>
+                TrainingSession.Start(data, folder, resume: false, _ => settings, CPU, ProgressDisplay.Counts(task)));
+            return Report(session, settings, hidden);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static int Report(TrainingSession session, TrainingSettings settings, int hidden)
+    {
+        var matmulBefore = MatrixMultiplyRate.LibTorch();
+        var results = new List<EpochResult>();
+        while (!session.Done)
+        {
+            var epoch = session.Trainer.EpochsDone;
             results.Add(ProgressDisplay.Run($"epoch {epoch + 1} ({(settings.IsPretraining(epoch) ? "pretraining" : "adversarial")})", "songs", task =>
-                trainer.RunEpoch(songs, validation, new Progress<(int Done, int Total, LossSummary Losses)>(p =>
+                session.RunEpoch(new Progress<(int Done, int Total, LossSummary Losses)>(p =>
                     (task.MaxValue, task.Value) = (p.Total * settings.BatchSize, p.Done * settings.BatchSize)))));
         }
         var matmulAfter = MatrixMultiplyRate.LibTorch();
         var matmul = Math.Max(matmulBefore, matmulAfter);
 
-        var table = new Table().Title($"Training benchmark: hidden {hidden}, batch {settings.BatchSize}, {settings.SequenceLength} steps, {get_num_threads()} threads, {songs.Count} songs")
+        var table = new Table().Title($"Training benchmark: hidden {hidden}, batch {settings.BatchSize}, {settings.SequenceLength} steps, {get_num_threads()} threads, {session.Trainer.TrainingSongs} songs")
             .AddColumns("epoch", "batches", "seconds (all)", "songs/s", "s/batch", "GFLOP/s", "share of matmul");
         foreach (var r in results)
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Music;
 using CrnnGan.Terminal;
@@ -42,84 +41,66 @@ public static class TrainCommand
         };
         command.SetAction(parse =>
         {
-            var run = TrainingRun.Prepare(parse.GetValue(output)!.FullName, parse.GetValue(resume));
-            var fromCheckpoint = parse.GetValue(resume) ? Checkpoint.ReadSettings(run.CheckpointPath) : null;
-            var baseline = fromCheckpoint
-                ?? (parse.GetValue(settingsFile) is { } file ? TrainingSettings.Load(file.FullName) : new TrainingSettings());
-
-            var model = baseline.Model with
-            {
-                TonesPerStep = parse.GetValue(tonesPerStep) ?? baseline.Model.TonesPerStep,
-                HiddenSize = parse.GetValue(hidden) ?? baseline.Model.HiddenSize,
-                Layers = parse.GetValue(layers) ?? baseline.Model.Layers,
-            };
-            var settings = baseline with
-            {
-                Model = model,
-                Epochs = parse.GetValue(epochs) ?? baseline.Epochs,
-                PretrainingEpochs = parse.GetValue(pretrainingEpochs) ?? baseline.PretrainingEpochs,
-                PretrainingOnly = parse.GetValue(pretrainingOnly) ?? baseline.PretrainingOnly,
-                Seed = parse.GetValue(seed) ?? baseline.Seed,
-                BatchSize = parse.GetValue(batchSize) ?? baseline.BatchSize,
-                SequenceLength = parse.GetValue(sequenceLength) ?? baseline.SequenceLength,
-                Optimizer = parse.GetValue(optimizer) ?? baseline.Optimizer,
-                GeneratorLoss = parse.GetValue(generatorLoss) ?? baseline.GeneratorLoss,
-                SampleEvery = parse.GetValue(sampleEvery) ?? baseline.SampleEvery,
-                KeepCheckpointEvery = parse.GetValue(keepCheckpointEvery) ?? baseline.KeepCheckpointEvery,
-            };
-            if (settings.Problems() is { Count: > 0 } problems)
-                throw new ArgumentException($"The training settings are not valid: {string.Join("; ", problems)}.");
-            if (fromCheckpoint is not null && !fromCheckpoint.CanBeResumedAs(settings))
-                throw new ArgumentException($"The checkpoint in {run.Folder} was trained with other settings: {string.Join("; ", fromCheckpoint.DifferencesFrom(settings))}. A resumed run may change only how long it trains, how it samples and which checkpoints it keeps; train in another folder to change the rest.");
-
             if (parse.GetValue(threads) is < 0 or > 256)
                 throw new ArgumentException($"--threads must be between 0 and 256, not {parse.GetValue(threads)}.");
             if (parse.GetValue(threads) > 0)
                 TorchSharp.torch.set_num_threads(parse.GetValue(threads));
+
+            // Flags apply on top of the saved run's settings when resuming, else on top of the file's or the defaults.
+            TrainingSettings SettingsFor(TrainingSettings? saved)
+            {
+                var baseline = saved ?? (parse.GetValue(settingsFile) is { } file ? TrainingSettings.Load(file.FullName) : new TrainingSettings());
+                return baseline with
+                {
+                    Model = baseline.Model with
+                    {
+                        TonesPerStep = parse.GetValue(tonesPerStep) ?? baseline.Model.TonesPerStep,
+                        HiddenSize = parse.GetValue(hidden) ?? baseline.Model.HiddenSize,
+                        Layers = parse.GetValue(layers) ?? baseline.Model.Layers,
+                    },
+                    Epochs = parse.GetValue(epochs) ?? baseline.Epochs,
+                    PretrainingEpochs = parse.GetValue(pretrainingEpochs) ?? baseline.PretrainingEpochs,
+                    PretrainingOnly = parse.GetValue(pretrainingOnly) ?? baseline.PretrainingOnly,
+                    Seed = parse.GetValue(seed) ?? baseline.Seed,
+                    BatchSize = parse.GetValue(batchSize) ?? baseline.BatchSize,
+                    SequenceLength = parse.GetValue(sequenceLength) ?? baseline.SequenceLength,
+                    Optimizer = parse.GetValue(optimizer) ?? baseline.Optimizer,
+                    GeneratorLoss = parse.GetValue(generatorLoss) ?? baseline.GeneratorLoss,
+                    SampleEvery = parse.GetValue(sampleEvery) ?? baseline.SampleEvery,
+                    KeepCheckpointEvery = parse.GetValue(keepCheckpointEvery) ?? baseline.KeepCheckpointEvery,
+                };
+            }
+
             var torchDevice = TrainingDevice.Resolve(parse.GetValue(device)!);
-            var dataFolder = parse.GetValue(data)!.FullName;
-            var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
-                TrainingRun.LoadCorpus(dataFolder, settings.Seed, settings.BatchSize, ProgressDisplay.Counts(task)));
-            using var trainer = fromCheckpoint is null
-                ? IGanTrainer.Create(settings, torchDevice, corpus.Training)
-                : Checkpoint.Load(run.CheckpointPath, torchDevice, settings);
-            trainer.UseData(corpus.Training, corpus.Validation);
+            using var session = ProgressDisplay.Run("Reading MIDI", "files", task => TrainingSession.Start(
+                parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, parse.GetValue(resume), SettingsFor, torchDevice,
+                ProgressDisplay.Counts(task)));
+            var (trainer, corpus, settings) = (session.Trainer, session.Corpus, session.Settings);
             var console = ProgressDisplay.Stderr;
-            console.MarkupLineInterpolated($"[bold]{trainer.TrainingSongs}[/] training and [bold]{corpus.Validation.Count}[/] validation songs ({corpus.Unusable.Count} files unusable); {CorpusDescription(corpus)}; device {torchDevice.type}.");
+            console.MarkupLineInterpolated(
+                $"[bold]{trainer.TrainingSongs}[/] training and [bold]{corpus.Validation.Count}[/] validation songs ({corpus.Unusable.Count} files unusable); {CorpusDescription(corpus)}; device {torchDevice.type}.");
             if (trainer is ToneTrainer tones)
                 console.MarkupLine(Markup.Escape(DescribeBins(tones.Vocabulary, corpus.Training)));
-            if (fromCheckpoint is not null)
-            {
-                run.Log.TruncateTo(trainer.EpochsDone);
+            if (session.Resumed)
                 console.MarkupLineInterpolated($"Resuming after epoch [bold]{trainer.EpochsDone}[/] of {settings.Epochs}.");
-            }
-            // What the model card and the exported model say of the data: the folder's name and the split, not this machine's paths.
-            var dataDescription = $"{Path.GetFileName(dataFolder)}: {corpus.Training.Count} training songs, {corpus.Validation.Count} validation, {corpus.Test.Count} test ({DescribeSplit(dataFolder, settings.Seed)})";
-            var codeVersion = typeof(TrainCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-            while (trainer.EpochsDone < settings.Epochs)
+
+            while (!session.Done)
             {
                 var epoch = trainer.EpochsDone + 1;
                 var result = ProgressDisplay.Run($"epoch {epoch}/{settings.Epochs}", "songs", task =>
-                    trainer.RunEpoch(new Progress<(int Done, int Total, LossSummary Losses)>(p =>
+                    session.RunEpoch(new Progress<(int Done, int Total, LossSummary Losses)>(p =>
                     {
                         task.MaxValue = p.Total * settings.BatchSize;
                         task.Value = p.Done * settings.BatchSize;
                         task.Description = $"epoch {epoch}/{settings.Epochs} {Describe(p.Losses)}";
                     })));
-                run.Complete(trainer, result, dataDescription, codeVersion);
                 console.MarkupLine(Markup.Escape(Summary(result)));
             }
-            console.MarkupLineInterpolated($"Done: {trainer.EpochsDone} epochs in {run.Folder}.");
+            console.MarkupLineInterpolated($"Done: {trainer.EpochsDone} epochs in {session.Run.Folder}.");
             return 0;
         });
         return command;
     }
-
-    private static string DescribeSplit(string dataFolder, ulong seed) => CrnnGan.Inference.Data.CorpusSplit.Default(dataFolder, seed) switch
-    {
-        CrnnGan.Inference.Data.CorpusSplit.HoldOutLists l => $"hold-out lists {Path.GetFileName(l.ValidationList)} and {Path.GetFileName(l.TestList)}",
-        var split => split.Describe(),
-    };
 
     private static string DescribeBins(ToneVocabulary vocabulary, IReadOnlyList<Song> training)
     {

@@ -50,14 +50,11 @@ public static class Checkpoint
 
     /// <summary>
     /// A trainer in the state the checkpoint saved, ready to run its next epoch; with <paramref name="resumeAs"/>,
-    /// under those settings, which may differ from the saved ones only as <see cref="TrainingSettings.CanBeResumedAs"/> allows.
+    /// under those settings, which <see cref="TrainingSession"/> has checked against the saved ones.
     /// </summary>
     public static IGanTrainer Load(string path, Device device, TrainingSettings? resumeAs = null) => Open(path, zip =>
     {
-        var saved = Read(zip, "settings.json", s => JsonSerializer.Deserialize<TrainingSettings>(s, TrainingSettings.Json)!);
-        if (resumeAs is not null && !saved.CanBeResumedAs(resumeAs))
-            throw new CheckpointException($"The checkpoint {path} was trained with other settings: {string.Join("; ", saved.DifferencesFrom(resumeAs))}.");
-        var settings = resumeAs ?? saved;
+        var settings = resumeAs ?? Read(zip, "settings.json", s => JsonSerializer.Deserialize<TrainingSettings>(s, TrainingSettings.Json)!);
         var info = Read(zip, "info.json", s => JsonSerializer.Deserialize<CheckpointInfo>(s, TrainingSettings.Json)!);
         IGanTrainer trainer = settings.Model.Family == ModelFamily.Tones
             ? new ToneTrainer(settings, Read(zip, VocabularyEntry, s => JsonSerializer.Deserialize<ToneVocabulary>(s, TrainingSettings.Json)!), device)
