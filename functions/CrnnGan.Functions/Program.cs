@@ -10,5 +10,6 @@ if (args.Contains(LocalServer.Flag))
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<NoSniffMiddleware>();
 builder.Services.AddMusicGeneration(builder.Configuration);
 builder.Build().Run();

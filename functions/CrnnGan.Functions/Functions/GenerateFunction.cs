@@ -13,7 +13,6 @@ public sealed class GenerateFunction(ModelHost model)
     [Function("generate")]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "generate")] HttpRequest request)
     {
-        SongResponses.Secure(request.HttpContext.Response);
         if (model.Session is not { } session)
             return Problems.Unavailable(model.Error ?? "The model is not loaded.");
         var (parameters, problem) = await GenerateRequestParser.ParseAsync(request, model.Options, session.Metadata);

@@ -11,7 +11,6 @@ public sealed class HealthFunction(ModelHost model)
     [Function("health")]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
     {
-        Functions.SongResponses.Secure(request.HttpContext.Response);
         return model.Session is { } session
             ? new JsonResult(new { Status = "ready", Provider = session.Provider.ToString().ToLowerInvariant(), session.ProviderReason, session.Metadata.TonesPerStep, session.Metadata.Epochs }, SongResponses.Json)
             : new JsonResult(new { Status = "unavailable", Reason = model.Error }, SongResponses.Json) { StatusCode = 503 };

@@ -12,7 +12,6 @@ public sealed class ModelFunction(ModelHost model)
     [Function("model")]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "model")] HttpRequest request)
     {
-        SongResponses.Secure(request.HttpContext.Response);
         if (model.Session is not { } session)
             return Problems.Unavailable(model.Error ?? "The model is not loaded.");
         return new JsonResult(new { Provider = session.Provider.ToString().ToLowerInvariant(), session.ProviderReason, session.Metadata, Limits = new { model.Options.MaxSteps, model.Options.MaxCount, model.Options.DefaultSteps } }, SongResponses.Json);

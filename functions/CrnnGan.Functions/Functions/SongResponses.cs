@@ -15,9 +15,6 @@ public static class SongResponses
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Every response of the app says what it is and nothing else: browsers must not sniff content types.</summary>
-    public static void Secure(HttpResponse response) => response.Headers.XContentTypeOptions = "nosniff";
-
     public static IActionResult Of(HttpResponse response, GenerateParameters parameters, IReadOnlyList<GeneratedSong> songs)
     {
         response.Headers[SeedHeader] = parameters.Seed.ToString(CultureInfo.InvariantCulture);

@@ -18,7 +18,7 @@ public sealed class GenerationOptions
     /// <summary>ONNX Runtime threads per step; 0 lets it choose.</summary>
     public int Threads { get; set; }
 
-    public int DefaultSteps { get; set; } = 256;
+    public int DefaultSteps { get; set; } = GenerationRequest.DefaultSteps;
 
     public int MaxSteps { get; set; } = 2048;
 

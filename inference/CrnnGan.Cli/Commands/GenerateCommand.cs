@@ -20,7 +20,7 @@ public static class GenerateCommand
     {
         var model = new Option<FileInfo>("--model") { Description = "An exported generator (.onnx). Default: the bundled model." };
         var count = new Option<int>("--count", "-n") { Description = "How many songs.", DefaultValueFactory = _ => 1 };
-        var steps = new Option<int>("--steps") { Description = "Steps per song after the primer (a step is a tone, or a chord with -k 3 models).", DefaultValueFactory = _ => 256 };
+        var steps = new Option<int>("--steps") { Description = "Steps per song after the primer (a step is a tone, or a chord with -k 3 models).", DefaultValueFactory = _ => GenerationRequest.DefaultSteps };
         var duration = new Option<double?>("--duration") { Description = "Generate until each song lasts this many seconds, instead of --steps." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the first song; song i uses seed + i.", DefaultValueFactory = _ => 0 };
         var tempo = new Option<double?>("--tempo") { Description = "Tempo in BPM (default: the model's)." };

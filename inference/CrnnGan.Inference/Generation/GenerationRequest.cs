@@ -13,10 +13,13 @@ public sealed record GenerationRequest
     public const int MaxCount = 1_000_000;
     public const double MaxDurationSeconds = 3600;
 
+    /// <summary>Steps of a song when a request names none, and the first try of a request for a duration.</summary>
+    public const int DefaultSteps = 256;
+
     public int Count { get; init; } = 1;
 
     /// <summary>Steps to generate after the primer (one step is one tone, or a chord of up to k tones).</summary>
-    public int Steps { get; init; } = 256;
+    public int Steps { get; init; } = DefaultSteps;
 
     /// <summary>When set, generate until each song lasts this long (at <see cref="Bpm"/>) and cut it there; <see cref="Steps"/> is then ignored.</summary>
     public double? DurationSeconds { get; init; }

@@ -33,7 +33,7 @@ public sealed class SongGenerator(GeneratorSession session)
 
         // For a duration, generate more steps until every song is long enough: the same seeds give the same
         // beginning however many steps follow.
-        var steps = request.DurationSeconds is null ? request.Steps : DefaultDurationSteps;
+        var steps = request.DurationSeconds is null ? request.Steps : GenerationRequest.DefaultSteps;
         while (true)
         {
             var songs = (vocabulary is null ? ContinuousSongs(request, seeds, steps) : ToneSongs(request, vocabulary, seeds, keys, steps))[..count];
@@ -45,8 +45,6 @@ public sealed class SongGenerator(GeneratorSession session)
             steps = Math.Min(GenerationRequest.MaxSteps, steps * 2);
         }
     }
-
-    private const int DefaultDurationSteps = 256;
 
     private const ulong KeyStream = 0x6B6579UL;
 
