@@ -31,4 +31,20 @@ public static class ToneSampler
         }
         return max;
     }
+
+    /// <summary>The probability of the classes before <paramref name="index"/>: where a uniform number starts drawing it.</summary>
+    public static double Cumulative(ReadOnlySpan<float> logits, float temperature, int index)
+    {
+        var max = logits[0];
+        foreach (var logit in logits)
+            max = Math.Max(max, logit);
+        double total = 0, before = 0;
+        for (var i = 0; i < logits.Length; i++)
+        {
+            var weight = Math.Exp((logits[i] - max) / temperature);
+            total += weight;
+            before += i < index ? weight : 0;
+        }
+        return before / total;
+    }
 }

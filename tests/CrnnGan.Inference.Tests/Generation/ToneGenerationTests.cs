@@ -82,6 +82,8 @@ public sealed class ToneGenerationTests : IDisposable
         Assert.Equal(1, ToneSampler.Draw(logits, 1, 0.3f));
         Assert.Equal(1, ToneSampler.Draw(logits, 0, 0.0f));
         Assert.Equal(0, ToneSampler.Draw(logits, 100, 0.45f));   // nearly uniform
+        Assert.Equal(0.25, ToneSampler.Cumulative(logits, 1, 1), 6);   // where a uniform number starts drawing class 1
+        Assert.Equal(0, ToneSampler.Cumulative(logits, 1, 0));
     }
 
     [Fact]
