@@ -15,7 +15,9 @@ public sealed class CommittedReportTests : IDisposable
         var committed = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "docs", "evaluation", "evaluation.json"))).RootElement;
         string[] arguments =
         [
-            "evaluate", "--model", Path.Combine(Repository.Root, "models", "crnngan.onnx"), "--baseline", Path.Combine(Repository.Root, "models", "baseline.onnx"),
+            "evaluate",
+            "--model", $"tone GAN={Model("crnngan.onnx")}", "--model", $"tone baseline={Model("crnngan-baseline.onnx")}",
+            "--model", $"paper GAN={Model("paper-crnngan.onnx")}", "--model", $"paper baseline={Model("paper-baseline.onnx")}",
             "--data", Path.Combine(SharedCorpus.Folder!, "classical"), "--samples", "200", "--steps", "100", "--seed", "0", "--out", _folder.Path,
         ];
         Assert.Contains("--samples 200 --steps 100 --seed 0", committed.GetProperty("command").GetString(), StringComparison.Ordinal);
@@ -34,6 +36,8 @@ public sealed class CommittedReportTests : IDisposable
             }
         }
     }
+
+    private static string Model(string file) => Path.Combine(Repository.Root, "models", file);
 
     public void Dispose() => _folder.Dispose();
 }
