@@ -14,7 +14,8 @@ public static class MusicTargets
 {
     public sealed record Check(string Target, string Value, bool Holds);
 
-    private static readonly string[] ComparedStatistics = ["scale_consistency", "polyphony", "unique_tones", "tone_span", "repetitions_3", "intensity_span"];
+    private static readonly string[] ComparedStatistics =
+        ["scale_consistency", "polyphony", "unique_tones", "tone_span", "repetitions_3", "intensity_span"];
 
     public static IReadOnlyList<Check> Of(MusicSource model, MusicSource real)
     {
@@ -22,7 +23,8 @@ public static class MusicTargets
         double Mean(string name) => model[name].Mean;
         double Real(string name) => real[name].Mean;
         Check Within(string name, double share) =>
-            new($"{name} within {share:P0} of real music's {Real(name):0.###}", Text(Mean(name)), Math.Abs(Mean(name) - Real(name)) <= share * Real(name));
+            new($"{name} within {share:P0} of real music's {Real(name):0.###}", Text(Mean(name)),
+                Math.Abs(Mean(name) - Real(name)) <= share * Real(name));
         var meanPitch = model.MeanPitch ?? double.NaN;
         return
         [
@@ -33,7 +35,8 @@ public static class MusicTargets
             Within("tone_span", 0.2),
             new($"repetitions_3 between {Real("repetitions_3") / 3:0.#} and {3 * Real("repetitions_3"):0.#}", Text(Mean("repetitions_3")),
                 Mean("repetitions_3") >= Real("repetitions_3") / 3 && Mean("repetitions_3") <= 3 * Real("repetitions_3")),
-            new($"mean pitch within 6 of real music's {real.MeanPitch:0.#}", Text(meanPitch), Math.Abs(meanPitch - (real.MeanPitch ?? double.NaN)) <= 6),
+            new($"mean pitch within 6 of real music's {real.MeanPitch:0.#}", Text(meanPitch),
+                Math.Abs(meanPitch - (real.MeanPitch ?? double.NaN)) <= 6),
         ];
     }
 

@@ -21,7 +21,9 @@ public sealed record GenerationRequest
     /// <summary>Steps to generate after the primer (one step is one tone, or a chord of up to k tones).</summary>
     public int Steps { get; init; } = DefaultSteps;
 
-    /// <summary>When set, generate until each song lasts this long (at <see cref="Bpm"/>) and cut it there; <see cref="Steps"/> is then ignored.</summary>
+    /// <summary>
+    /// When set, generate until each song lasts this long (at <see cref="Bpm"/>) and cut it there; <see cref="Steps"/> is then ignored.
+    /// </summary>
     public double? DurationSeconds { get; init; }
 
     public ulong Seed { get; init; }
@@ -74,9 +76,11 @@ public sealed record GenerationRequest
         Require(BatchSize is >= 1 and <= 4096, "batchSize", $"batch size must be between 1 and 4096, not {BatchSize}");
         if (model is { IsToneModel: false })
         {
-            Require(Key is null, "key", "key applies to models of the tone family (contract version 2); this is the paper's continuous model, which has no key");
+            Require(Key is null, "key",
+                "key applies to models of the tone family (contract version 2); this is the paper's continuous model, which has no key");
             Require(Temperature is null, "temperature",
-                "temperature applies to models of the tone family (contract version 2); this is the paper's continuous model, which does not sample classes");
+                "temperature applies to models of the tone family (contract version 2); " +
+                "this is the paper's continuous model, which does not sample classes");
         }
         return problems;
     }

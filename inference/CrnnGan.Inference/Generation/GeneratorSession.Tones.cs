@@ -81,7 +81,8 @@ public sealed partial class GeneratorSession
         return result;
     }
 
-    private OrtIoBinding BindTones(OrtValue noise, OrtValue previous, OrtValue hidden, OrtValue cell, OrtValue[] logits, OrtValue hiddenOut, OrtValue cellOut)
+    private OrtIoBinding BindTones(
+        OrtValue noise, OrtValue previous, OrtValue hidden, OrtValue cell, OrtValue[] logits, OrtValue hiddenOut, OrtValue cellOut)
     {
         var binding = _session.CreateIoBinding();
         binding.BindInput(ModelContract.Noise, noise);

@@ -15,7 +15,9 @@ public sealed class SongGenerator(GeneratorSession session)
 
     public static int Batches(GenerationRequest request) => (request.Count + request.BatchSize - 1) / request.BatchSize;
 
-    /// <summary>The songs of batch <paramref name="batch"/> (songs batch × size onwards): batches can be made in any order, or in parallel.</summary>
+    /// <summary>
+    /// The songs of batch <paramref name="batch"/> (songs batch × size onwards): batches can be made in any order, or in parallel.
+    /// </summary>
     public IReadOnlyList<GeneratedSong> GenerateBatch(GenerationRequest request, int batch)
     {
         request.Validate(Session.Metadata);
@@ -60,7 +62,8 @@ public sealed class SongGenerator(GeneratorSession session)
     private List<IReadOnlyList<Tone>> ToneSongs(GenerationRequest request, ToneVocabulary vocabulary, ulong[] seeds, MusicalKey?[] keys, int steps)
     {
         var primer = request.Primer is { Count: > 0 } tones ? InC(vocabulary.Encode(tones)) : null;
-        var indices = Session.RunTones(seeds.Length, steps, seeds, request.Temperature ?? Session.Metadata.DefaultTemperature, request.NoiseScale, primer);
+        var temperature = request.Temperature ?? Session.Metadata.DefaultTemperature;
+        var indices = Session.RunTones(seeds.Length, steps, seeds, temperature, request.NoiseScale, primer);
         var width = indices.Length / seeds.Length;
         return [.. Enumerable.Range(0, seeds.Length).Select(i =>
             (IReadOnlyList<Tone>)vocabulary.Decode(indices.AsSpan(i * width, width), i < keys.Length ? keys[i]!.Value.Offset : 0, request.Program))];
@@ -77,8 +80,10 @@ public sealed class SongGenerator(GeneratorSession session)
         return indices;
     }
 
-    private static IReadOnlyList<GeneratedSong> Finish(List<IReadOnlyList<Tone>> songs, int first, ulong[] seeds, MusicalKey?[] keys, TempoMap tempo) =>
-        [.. songs.Select((tones, i) => new GeneratedSong(first + i, seeds[i], new Song($"song-{first + i}", tones, tempo), ToneStatistics.Of(tones), keys[i]))];
+    private static IReadOnlyList<GeneratedSong> Finish(
+        List<IReadOnlyList<Tone>> songs, int first, ulong[] seeds, MusicalKey?[] keys, TempoMap tempo) =>
+        [.. songs.Select((tones, i) =>
+            new GeneratedSong(first + i, seeds[i], new Song($"song-{first + i}", tones, tempo), ToneStatistics.Of(tones), keys[i]))];
 
     /// <summary>Tones that start within the first <paramref name="quarters"/>, ending there at the latest.</summary>
     private static IReadOnlyList<Tone> Cut(IReadOnlyList<Tone> tones, double quarters) =>

@@ -51,7 +51,10 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor[]>
         return [.. heads.Select(head => head.call(h))];
     }
 
-    /// <summary>One step: the logits of each head [batch, classes] and the new state [layers, batch, hidden] from z_t [batch, noise], the tone before [batch, heads] and the old state.</summary>
+    /// <summary>
+    /// One step: the logits of each head [batch, classes] and the new state [layers, batch, hidden] from z_t [batch, noise],
+    /// the tone before [batch, heads] and the old state.
+    /// </summary>
     public (Tensor[] Logits, (Tensor H, Tensor C) State) Step(Tensor noise, Tensor previous, (Tensor H, Tensor C) state)
     {
         var (output, h, c) = lstm.call(Input(noise.unsqueeze(1), previous.unsqueeze(1)), state);

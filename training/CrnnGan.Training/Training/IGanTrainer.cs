@@ -52,7 +52,8 @@ public interface IGanTrainer : IDisposable
         if (settings.GeneratorFrom is null)
         {
             var m = settings.Model;
-            return new ToneTrainer(settings, ToneVocabulary.FromSongs(training.Select(s => s.Tones), m.TimeBins, m.LengthBins, m.VelocityBins), device);
+            var bins = ToneVocabulary.FromSongs(training.Select(s => s.Tones), m.TimeBins, m.LengthBins, m.VelocityBins);
+            return new ToneTrainer(settings, bins, device);
         }
         using var from = Checkpoint.Load(settings.GeneratorFrom, device) as ToneTrainer
             ?? throw new ArgumentException($"generator_from: {settings.GeneratorFrom} is not a checkpoint of the tone family.");

@@ -74,7 +74,8 @@ public sealed class ToneTrainer : IGanTrainer
         var temperature = Settings.GumbelTemperatureAt(epoch);
         var batches = training.BatchesPerEpoch(Settings.BatchSize);
         if (batches == 0)
-            throw new InvalidOperationException($"{training.Count} training songs of {Settings.SequenceLength} tones or more do not fill one batch of {Settings.BatchSize}.");
+            throw new InvalidOperationException(
+                $"{training.Count} training songs of {Settings.SequenceLength} tones or more do not fill one batch of {Settings.BatchSize}.");
         foreach (var group in GeneratorOptimizer.ParamGroups)
             group.LearningRate = Settings.GeneratorLearningRateAt(epoch);
 
@@ -144,7 +145,8 @@ public sealed class ToneTrainer : IGanTrainer
         // discriminator alone. A second pass over the generated songs carries the generator's gradient.
         var both = Discriminator.Features(cat([Discriminator.OneHot(real), generated.detach()], 0));
         var realFeatures = both.narrow(0, 0, batch);
-        var game = Game.Losses(Discriminator.Logits, realFeatures, both.narrow(0, batch, batch), Discriminator.Features(generated), Settings.GeneratorLoss);
+        var game = Game.Losses(
+            Discriminator.Logits, realFeatures, both.narrow(0, batch, batch), Discriminator.Features(generated), Settings.GeneratorLoss);
         double? likelihood = null;
         if (Settings.LikelihoodWeight > 0)
         {
@@ -211,7 +213,8 @@ public sealed class ToneTrainer : IGanTrainer
                 continue;
             }
             var generated = Discriminator.Features(FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(EpochsDone), source).Relaxed);
-            var game = Game.Losses(Discriminator.Logits, Discriminator.Features(Discriminator.OneHot(real)), generated, generated, Settings.GeneratorLoss);
+            var realFeatures = Discriminator.Features(Discriminator.OneHot(real));
+            var game = Game.Losses(Discriminator.Logits, realFeatures, generated, generated, Settings.GeneratorLoss);
             losses.Add(game.Summary(likelihood));
         }
         return losses.Mean;

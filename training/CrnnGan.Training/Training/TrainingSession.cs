@@ -63,7 +63,8 @@ public sealed class TrainingSession : IDisposable
         if (saved is not null && !saved.CanBeResumedAs(settings))
             throw new ArgumentException(
                 $"The checkpoint in {run.Folder} was trained with other settings: {string.Join("; ", saved.DifferencesFrom(settings))}. " +
-                "A resumed run may change only how long it trains, how it samples and which checkpoints it keeps; train in another folder to change the rest.");
+                "A resumed run may change only how long it trains, how it samples and which checkpoints it keeps; " +
+                "train in another folder to change the rest.");
 
         var corpus = TrainingRun.LoadCorpus(data, settings.Seed, settings.BatchSize, reading);
         var trainer = saved is null ? IGanTrainer.Create(settings, device, corpus.Training) : Checkpoint.Load(run.CheckpointPath, device, settings);
@@ -77,7 +78,8 @@ public sealed class TrainingSession : IDisposable
                 CorpusSplit.HoldOutLists l => $"hold-out lists {Path.GetFileName(l.ValidationList)} and {Path.GetFileName(l.TestList)}",
                 var other => other.Describe(),
             };
-            var description = $"{Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar))}: {corpus.Training.Count} training songs, " +
+            var folderName = Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar));
+            var description = $"{folderName}: {corpus.Training.Count} training songs, " +
                 $"{corpus.Validation.Count} validation, {corpus.Test.Count} test ({split})";
             return new TrainingSession(run, trainer, corpus, saved is not null, description);
         }
