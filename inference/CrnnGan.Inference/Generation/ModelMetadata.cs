@@ -61,7 +61,20 @@ public sealed record ModelMetadata(
         ModelContract.ToneVersion, 1, ToneVocabulary.Heads, ["MIDI note", "quarter notes", "quarter notes", "MIDI velocity"], [],
         noiseSize, UniformNoise, hiddenSize, layers, 120, corpus, epochs, seed, codeVersion, vocabulary);
 
-    public IReadOnlyDictionary<string, string> ToProperties() => Vocabulary is { } vocabulary ? ToneProperties(vocabulary) : new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> ToProperties()
+    {
+        var properties = Vocabulary is { } vocabulary ? ToneProperties(vocabulary) : ContinuousProperties();
+        properties[Prefix + "hidden_size"] = Text(HiddenSize);
+        properties[Prefix + "layers"] = Text(Layers);
+        properties[Prefix + "default_tempo_bpm"] = DefaultTempoBpm.ToString(CultureInfo.InvariantCulture);
+        properties[Prefix + "training_corpus"] = TrainingCorpus;
+        properties[Prefix + "epochs"] = Text(Epochs);
+        properties[Prefix + "seed"] = Seed.ToString(CultureInfo.InvariantCulture);
+        properties[Prefix + "code_version"] = CodeVersion;
+        return properties;
+    }
+
+    private Dictionary<string, string> ContinuousProperties() => new()
     {
         [Prefix + "contract_version"] = Text(ContractVersion),
         [Prefix + "tones_per_step"] = Text(TonesPerStep),
@@ -72,13 +85,6 @@ public sealed record ModelMetadata(
         [Prefix + "noise_size"] = Text(NoiseSize),
         [Prefix + "noise_distribution"] = NoiseDistribution,
         [Prefix + "first_previous"] = $"{UniformNoise} in model units, one value per feature",
-        [Prefix + "hidden_size"] = Text(HiddenSize),
-        [Prefix + "layers"] = Text(Layers),
-        [Prefix + "default_tempo_bpm"] = DefaultTempoBpm.ToString(CultureInfo.InvariantCulture),
-        [Prefix + "training_corpus"] = TrainingCorpus,
-        [Prefix + "epochs"] = Text(Epochs),
-        [Prefix + "seed"] = Seed.ToString(CultureInfo.InvariantCulture),
-        [Prefix + "code_version"] = CodeVersion,
     };
 
     private Dictionary<string, string> ToneProperties(ToneVocabulary vocabulary)
@@ -100,13 +106,6 @@ public sealed record ModelMetadata(
             [Prefix + "default_temperature"] = DefaultTemperature.ToString("R", CultureInfo.InvariantCulture),
             [Prefix + "noise_size"] = Text(NoiseSize),
             [Prefix + "noise_distribution"] = NoiseDistribution,
-            [Prefix + "hidden_size"] = Text(HiddenSize),
-            [Prefix + "layers"] = Text(Layers),
-            [Prefix + "default_tempo_bpm"] = DefaultTempoBpm.ToString(CultureInfo.InvariantCulture),
-            [Prefix + "training_corpus"] = TrainingCorpus,
-            [Prefix + "epochs"] = Text(Epochs),
-            [Prefix + "seed"] = Seed.ToString(CultureInfo.InvariantCulture),
-            [Prefix + "code_version"] = CodeVersion,
         };
     }
 
