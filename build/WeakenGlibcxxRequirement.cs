@@ -59,8 +59,14 @@ public sealed class WeakenGlibcxxRequirement : Task
     {
         string[] directories =
         {
-            "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-            "/lib/aarch64-linux-gnu", "/usr/lib64", "/lib64", "/usr/lib", "/lib",
+            "/usr/lib/x86_64-linux-gnu",
+            "/lib/x86_64-linux-gnu",
+            "/usr/lib/aarch64-linux-gnu",
+            "/lib/aarch64-linux-gnu",
+            "/usr/lib64",
+            "/lib64",
+            "/usr/lib",
+            "/lib",
         };
         var needle = Encoding.ASCII.GetBytes(Version + "\0");
         foreach (var directory in directories)
@@ -81,7 +87,8 @@ public sealed class WeakenGlibcxxRequirement : Task
             throw new InvalidDataException("not a 64-bit little-endian ELF file");
 
         var sectionHeaders = (long)U64(elf, 0x28);
-        int sectionHeaderSize = U16(elf, 0x3A), sectionCount = U16(elf, 0x3C);
+        int sectionHeaderSize = U16(elf, 0x3A),
+            sectionCount = U16(elf, 0x3C);
         for (var i = 0; i < sectionCount; i++)
         {
             var header = (int)(sectionHeaders + (long)i * sectionHeaderSize);
@@ -138,7 +145,9 @@ public sealed class WeakenGlibcxxRequirement : Task
     }
 
     static ushort U16(byte[] b, int at) => BitConverter.ToUInt16(b, at);
+
     static uint U32(byte[] b, int at) => BitConverter.ToUInt32(b, at);
+
     static ulong U64(byte[] b, int at) => BitConverter.ToUInt64(b, at);
 
     static string ReadString(byte[] b, int at)

@@ -16,7 +16,8 @@ public static class ProgressDisplay
 
     /// <summary>Runs <paramref name="work"/> with one progress task, whose total the work sets once it knows it.</summary>
     public static T Run<T>(string description, string unit, Func<ProgressTask, T> work) =>
-        Stderr.Progress()
+        Stderr
+            .Progress()
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(
@@ -25,7 +26,8 @@ public static class ProgressDisplay
                 new PercentageColumn(),
                 new RateColumn(unit),
                 new ElapsedTimeColumn(),
-                new RemainingTimeColumn())
+                new RemainingTimeColumn()
+            )
             .Start(context => work(context.AddTask(description)));
 
     private sealed class CountProgress(ProgressTask task) : IProgress<(int Done, int Total)>

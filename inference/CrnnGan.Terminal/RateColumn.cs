@@ -7,5 +7,5 @@ namespace CrnnGan.Terminal;
 public sealed class RateColumn(string unit) : ProgressColumn
 {
     public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-        new Markup(task.Speed is { } speed ? $"[blue]{speed,7:0.0} {unit}/s[/]" : $"[grey]{"?",7} {unit}/s[/]");
+        new Markup(task.Speed is { } speed ? $"[blue]{speed, 7:0.0} {unit}/s[/]" : $"[grey]{"?", 7} {unit}/s[/]");
 }

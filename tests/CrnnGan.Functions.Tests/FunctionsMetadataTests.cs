@@ -11,9 +11,12 @@ public sealed class FunctionsMetadataTests
     {
         using var metadata = JsonDocument.Parse(File.ReadAllText(FunctionsBuildFile("functions.metadata")));
 
-        var functions = metadata.RootElement.EnumerateArray().ToDictionary(
-            f => f.GetProperty("name").GetString()!,
-            f => f.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger"));
+        var functions = metadata
+            .RootElement.EnumerateArray()
+            .ToDictionary(
+                f => f.GetProperty("name").GetString()!,
+                f => f.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger")
+            );
 
         Assert.Equal(["generate", "health", "model"], functions.Keys.Order());
         Assert.Equal(("generate", "Function", "get,post"), Describe(functions["generate"]));
@@ -31,10 +34,12 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(File.ReadAllText(Path.Combine(Repository.Root, "host.json")), File.ReadAllText(FunctionsBuildFile("host.json")));
     }
 
-    private static (string Route, string AuthLevel, string Methods) Describe(JsonElement trigger) => (
-        trigger.GetProperty("route").GetString()!,
-        trigger.GetProperty("authLevel").GetString()!,
-        string.Join(',', trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString())));
+    private static (string Route, string AuthLevel, string Methods) Describe(JsonElement trigger) =>
+        (
+            trigger.GetProperty("route").GetString()!,
+            trigger.GetProperty("authLevel").GetString()!,
+            string.Join(',', trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()))
+        );
 
     /// <summary>A file of the functions project's build output, which the build copies beside these tests.</summary>
     private static string FunctionsBuildFile(string name) => Path.Combine(AppContext.BaseDirectory, name);

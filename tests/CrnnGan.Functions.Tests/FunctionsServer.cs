@@ -14,15 +14,16 @@ public sealed class FunctionsServer : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = new();
 
-    public static Dictionary<string, string?> Settings(string? model = null) => new()
-    {
-        ["Generation:ModelPath"] = model ?? FixtureModels.OneTonePerStep,
-        ["Generation:ExecutionProvider"] = "Cpu",
-        ["Generation:MaxSteps"] = "1024",
-        ["Generation:MaxCount"] = "8",
-        ["Generation:MaxBodyBytes"] = "1024",
-        ["Generation:DefaultSteps"] = "128",
-    };
+    public static Dictionary<string, string?> Settings(string? model = null) =>
+        new()
+        {
+            ["Generation:ModelPath"] = model ?? FixtureModels.OneTonePerStep,
+            ["Generation:ExecutionProvider"] = "Cpu",
+            ["Generation:MaxSteps"] = "1024",
+            ["Generation:MaxCount"] = "8",
+            ["Generation:MaxBodyBytes"] = "1024",
+            ["Generation:DefaultSteps"] = "128",
+        };
 
     public static async Task<(WebApplication App, HttpClient Client)> StartAsync(Dictionary<string, string?> settings)
     {

@@ -43,7 +43,17 @@ public sealed class GenerateEndpointTests(FunctionsServer server) : IClassFixtur
     public async Task Get_and_post_give_the_same_song()
     {
         using var get = await Client.GetAsync("/api/generate?seed=5&steps=40&tempo=90&program=12&noiseScale=0.5");
-        using var post = await Client.PostAsJsonAsync("/api/generate", new { seed = 5, steps = 40, tempo = 90, program = 12, noiseScale = 0.5 });
+        using var post = await Client.PostAsJsonAsync(
+            "/api/generate",
+            new
+            {
+                seed = 5,
+                steps = 40,
+                tempo = 90,
+                program = 12,
+                noiseScale = 0.5,
+            }
+        );
 
         Assert.Equal(HttpStatusCode.OK, post.StatusCode);
         var bytes = await get.Content.ReadAsByteArrayAsync();
@@ -103,12 +113,16 @@ public sealed class GenerateEndpointTests(FunctionsServer server) : IClassFixtur
         for (var seed = 0; seed < 64; seed++)
             sequential.Add(await Client.GetByteArrayAsync($"/api/generate?seed={seed}&steps=64"));
 
-        var concurrent = await Task.WhenAll(Enumerable.Range(0, 64).Select(async seed =>
-        {
-            using var response = await Client.GetAsync($"/api/generate?seed={seed}&steps=64");
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            return await response.Content.ReadAsByteArrayAsync();
-        }));
+        var concurrent = await Task.WhenAll(
+            Enumerable
+                .Range(0, 64)
+                .Select(async seed =>
+                {
+                    using var response = await Client.GetAsync($"/api/generate?seed={seed}&steps=64");
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    return await response.Content.ReadAsByteArrayAsync();
+                })
+        );
 
         Assert.Equal(sequential, concurrent);
     }

@@ -18,7 +18,17 @@ public sealed class ToneModelTests : IAsyncLifetime
     [Fact]
     public async Task A_key_places_the_song_there_and_the_json_says_which_key()
     {
-        using var response = await _client.PostAsJsonAsync("/api/generate", new { seed = 4, steps = 80, key = "F#m", temperature = 0.8, format = "json" });
+        using var response = await _client.PostAsJsonAsync(
+            "/api/generate",
+            new
+            {
+                seed = 4,
+                steps = 80,
+                key = "F#m",
+                temperature = 0.8,
+                format = "json",
+            }
+        );
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -9,49 +9,51 @@ public sealed class ValidationTests(FunctionsServer server) : IClassFixture<Func
 {
     private HttpClient Client => server.Client;
 
-    public static TheoryData<string, string, string> BadQueries => new()
-    {
-        { "bogus=1", "bogus", "Unknown field 'bogus'" },
-        { "steps=abc", "steps", "'steps' must be a whole number" },
-        { "seed=-4", "seed", "'seed' must be a whole number" },
-        { "count=2.5", "count", "'count' must be a whole number" },
-        { "tempo=fast", "tempo", "'tempo' must be a number" },
-        { "noiseScale=loud", "noiseScale", "'noiseScale' must be a number" },
-        { "format=wav", "format", "'format' must be one of midi, json, zip" },
-        { "steps=0", "steps", "steps must be between 1" },
-        { "count=0", "count", "count must be between 1" },
-        { "program=200", "program", "program must be a General MIDI program" },
-        { "tempo=5", "tempo", "tempo must be between 10 and 400" },
-        { "noiseScale=-1", "noiseScale", "noise scale must be between 0 and 10" },
-        { "steps=5000", "steps", "over this service's limit of 1024. For larger jobs use batch generation" },
-        { "count=9", "count", "over this service's limit of 8. For larger jobs use batch generation" },
-        { "steps=10&steps=20", "steps", "given 2 times" },
-        { "key=H", "key", "'key' must be a key such as C, F#m or Bb" },
-        { "key=C", "key", "key applies to models of the tone family" },
-        { "temperature=0.5", "temperature", "temperature applies to models of the tone family" },
-        { "temperature=warm", "temperature", "'temperature' must be a number" },
-        { "format=midi&count=3", "format", "'format' midi is one song, but 'count' asks for 3" },
-        { "format=midi&count=3", "count", "'format' midi is one song, but 'count' asks for 3" },
-    };
+    public static TheoryData<string, string, string> BadQueries =>
+        new()
+        {
+            { "bogus=1", "bogus", "Unknown field 'bogus'" },
+            { "steps=abc", "steps", "'steps' must be a whole number" },
+            { "seed=-4", "seed", "'seed' must be a whole number" },
+            { "count=2.5", "count", "'count' must be a whole number" },
+            { "tempo=fast", "tempo", "'tempo' must be a number" },
+            { "noiseScale=loud", "noiseScale", "'noiseScale' must be a number" },
+            { "format=wav", "format", "'format' must be one of midi, json, zip" },
+            { "steps=0", "steps", "steps must be between 1" },
+            { "count=0", "count", "count must be between 1" },
+            { "program=200", "program", "program must be a General MIDI program" },
+            { "tempo=5", "tempo", "tempo must be between 10 and 400" },
+            { "noiseScale=-1", "noiseScale", "noise scale must be between 0 and 10" },
+            { "steps=5000", "steps", "over this service's limit of 1024. For larger jobs use batch generation" },
+            { "count=9", "count", "over this service's limit of 8. For larger jobs use batch generation" },
+            { "steps=10&steps=20", "steps", "given 2 times" },
+            { "key=H", "key", "'key' must be a key such as C, F#m or Bb" },
+            { "key=C", "key", "key applies to models of the tone family" },
+            { "temperature=0.5", "temperature", "temperature applies to models of the tone family" },
+            { "temperature=warm", "temperature", "'temperature' must be a number" },
+            { "format=midi&count=3", "format", "'format' midi is one song, but 'count' asks for 3" },
+            { "format=midi&count=3", "count", "'format' midi is one song, but 'count' asks for 3" },
+        };
 
     [Theory]
     [MemberData(nameof(BadQueries))]
     public async Task Bad_query_parameters_are_refused_naming_the_field(string query, string field, string message) =>
         await AssertProblem(await Client.GetAsync($"/api/generate?{query}"), field, message);
 
-    public static TheoryData<string, string, string> BadBodies => new()
-    {
-        { """{"seed": 1, "colour": "blue"}""", "colour", "Unknown field 'colour'" },
-        { """{"steps": "12"}""", "steps", "'steps' must be a whole number" },
-        { """{"steps": 1.5}""", "steps", "'steps' must be a whole number" },
-        { """{"format": 3}""", "format", "'format' must be one of" },
-        { """{"seed": 1,""", "body", "not valid JSON" },
-        { """[1, 2, 3]""", "body", "must be a JSON object, not array" },
-        { """{"steps": 10, "steps": 20}""", "steps", "given twice" },
-        { """{"count": 100}""", "count", "For larger jobs use batch generation" },
-        { """{"format": "midi", "count": 3}""", "count", "'format' midi is one song" },
-        { """{"key": 5}""", "key", "'key' must be a key" },
-    };
+    public static TheoryData<string, string, string> BadBodies =>
+        new()
+        {
+            { """{"seed": 1, "colour": "blue"}""", "colour", "Unknown field 'colour'" },
+            { """{"steps": "12"}""", "steps", "'steps' must be a whole number" },
+            { """{"steps": 1.5}""", "steps", "'steps' must be a whole number" },
+            { """{"format": 3}""", "format", "'format' must be one of" },
+            { """{"seed": 1,""", "body", "not valid JSON" },
+            { """[1, 2, 3]""", "body", "must be a JSON object, not array" },
+            { """{"steps": 10, "steps": 20}""", "steps", "given twice" },
+            { """{"count": 100}""", "count", "For larger jobs use batch generation" },
+            { """{"format": "midi", "count": 3}""", "count", "'format' midi is one song" },
+            { """{"key": 5}""", "key", "'key' must be a key" },
+        };
 
     [Theory]
     [MemberData(nameof(BadBodies))]
@@ -63,7 +65,11 @@ public sealed class ValidationTests(FunctionsServer server) : IClassFixture<Func
     {
         var body = $$"""{"seed": 1, "pad": "{{new string(' ', 2000)}}"}""";
 
-        await AssertProblem(await Client.PostAsync("/api/generate", new StringContent(body, Encoding.UTF8, "application/json")), "body", "over the limit of 1024");
+        await AssertProblem(
+            await Client.PostAsync("/api/generate", new StringContent(body, Encoding.UTF8, "application/json")),
+            "body",
+            "over the limit of 1024"
+        );
     }
 
     [Fact]

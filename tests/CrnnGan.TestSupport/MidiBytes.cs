@@ -77,20 +77,32 @@ public sealed class MidiBytes
     }
 
     /// <summary>A few bars of a two-voice piece: a melody with a repeated note and a chord, over a bass line.</summary>
-    public static byte[] TwoVoicePiece(int division = 480) => new MidiBytes(1, division)
-        .Track((0, Tempo(100)))
-        .Track(
-            (0, Program(1, 0)),
-            (0, NoteOn(1, 72, 90)), (division, NoteOff(1, 72)),
-            (0, NoteOn(1, 74, 80)), (division / 2, NoteOff(1, 74)),
-            (0, NoteOn(1, 74, 85)), (division / 2, NoteOff(1, 74)),
-            (0, NoteOn(1, 76, 100)), (0, NoteOn(1, 79, 100)), (0, NoteOn(1, 84, 100)), (division * 2, NoteOff(1, 76)),
-            (0, NoteOff(1, 79)), (0, NoteOff(1, 84)))
-        .Track(
-            (0, Program(2, 32)),
-            (0, NoteOn(2, 48, 70)), (division * 2, NoteOff(2, 48)),
-            (0, NoteOn(2, 43, 75)), (division * 2, NoteOff(2, 43)))
-        .Build();
+    public static byte[] TwoVoicePiece(int division = 480) =>
+        new MidiBytes(1, division)
+            .Track((0, Tempo(100)))
+            .Track(
+                (0, Program(1, 0)),
+                (0, NoteOn(1, 72, 90)),
+                (division, NoteOff(1, 72)),
+                (0, NoteOn(1, 74, 80)),
+                (division / 2, NoteOff(1, 74)),
+                (0, NoteOn(1, 74, 85)),
+                (division / 2, NoteOff(1, 74)),
+                (0, NoteOn(1, 76, 100)),
+                (0, NoteOn(1, 79, 100)),
+                (0, NoteOn(1, 84, 100)),
+                (division * 2, NoteOff(1, 76)),
+                (0, NoteOff(1, 79)),
+                (0, NoteOff(1, 84))
+            )
+            .Track(
+                (0, Program(2, 32)),
+                (0, NoteOn(2, 48, 70)),
+                (division * 2, NoteOff(2, 48)),
+                (0, NoteOn(2, 43, 75)),
+                (division * 2, NoteOff(2, 43))
+            )
+            .Build();
 
     private static Stack<byte> VariableLength(int value)
     {

@@ -5,7 +5,8 @@ public static class Repository
 {
     public static string? RootOrNull { get; } = Find();
 
-    public static string Root => RootOrNull ?? throw new DirectoryNotFoundException("The repository root (CrnnGanPipeline.sln) is not above the test assembly.");
+    public static string Root =>
+        RootOrNull ?? throw new DirectoryNotFoundException("The repository root (CrnnGanPipeline.sln) is not above the test assembly.");
 
     private static string? Find()
     {

@@ -23,5 +23,7 @@ public static class SharedCorpus
     }
 
     private static bool IsCorpus(string folder) =>
-        Directory.Exists(Path.Combine(folder, "classical")) && File.Exists(Path.Combine(folder, "validation.txt")) && File.Exists(Path.Combine(folder, "test.txt"));
+        Directory.Exists(Path.Combine(folder, "classical"))
+        && File.Exists(Path.Combine(folder, "validation.txt"))
+        && File.Exists(Path.Combine(folder, "test.txt"));
 }

@@ -12,7 +12,17 @@ public sealed class HealthFunction(ModelHost model)
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
     {
         return model.Session is { } session
-            ? new JsonResult(new { Status = "ready", Provider = session.Provider.ToString().ToLowerInvariant(), session.ProviderReason, session.Metadata.TonesPerStep, session.Metadata.Epochs }, SongResponses.Json)
+            ? new JsonResult(
+                new
+                {
+                    Status = "ready",
+                    Provider = session.Provider.ToString().ToLowerInvariant(),
+                    session.ProviderReason,
+                    session.Metadata.TonesPerStep,
+                    session.Metadata.Epochs,
+                },
+                SongResponses.Json
+            )
             : new JsonResult(new { Status = "unavailable", Reason = model.Error }, SongResponses.Json) { StatusCode = 503 };
     }
 }

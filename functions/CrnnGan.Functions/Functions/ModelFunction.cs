@@ -14,6 +14,20 @@ public sealed class ModelFunction(ModelHost model)
     {
         if (model.Session is not { } session)
             return Problems.Unavailable(model.Error ?? "The model is not loaded.");
-        return new JsonResult(new { Provider = session.Provider.ToString().ToLowerInvariant(), session.ProviderReason, session.Metadata, Limits = new { model.Options.MaxSteps, model.Options.MaxCount, model.Options.DefaultSteps } }, SongResponses.Json);
+        return new JsonResult(
+            new
+            {
+                Provider = session.Provider.ToString().ToLowerInvariant(),
+                session.ProviderReason,
+                session.Metadata,
+                Limits = new
+                {
+                    model.Options.MaxSteps,
+                    model.Options.MaxCount,
+                    model.Options.DefaultSteps,
+                },
+            },
+            SongResponses.Json
+        );
     }
 }

@@ -25,27 +25,25 @@ public static class SongResponses
             {
                 FileDownloadName = FileName(songs[0]),
             },
-            _ => new FileContentResult(Zip(parameters, songs), "application/zip")
-            {
-                FileDownloadName = $"crnngan-{parameters.Seed}.zip",
-            },
+            _ => new FileContentResult(Zip(parameters, songs), "application/zip") { FileDownloadName = $"crnngan-{parameters.Seed}.zip" },
         };
     }
 
     private static string FileName(GeneratedSong song) => $"crnngan-{song.Seed}.mid";
 
-    private static object Document(GenerateParameters parameters, IReadOnlyList<GeneratedSong> songs) => new
-    {
-        parameters.Seed,
-        parameters.SeedDrawn,
-        parameters.Steps,
-        parameters.Count,
-        Songs = songs.Select(s => new
+    private static object Document(GenerateParameters parameters, IReadOnlyList<GeneratedSong> songs) =>
+        new
         {
-            Song = SongDocument.Of(s, parameters.Program),
-            MidiBase64 = Convert.ToBase64String(s.ToMidi(parameters.Program)),
-        }),
-    };
+            parameters.Seed,
+            parameters.SeedDrawn,
+            parameters.Steps,
+            parameters.Count,
+            Songs = songs.Select(s => new
+            {
+                Song = SongDocument.Of(s, parameters.Program),
+                MidiBase64 = Convert.ToBase64String(s.ToMidi(parameters.Program)),
+            }),
+        };
 
     private static byte[] Zip(GenerateParameters parameters, IReadOnlyList<GeneratedSong> songs)
     {
@@ -59,11 +57,24 @@ public static class SongResponses
             }
             var manifest = songs.Select(s => new
             {
-                File = FileName(s), s.Seed, Key = s.Key?.ToString(), Notes = s.Song.Tones.Count, LengthSeconds = s.Song.LengthInSeconds,
+                File = FileName(s),
+                s.Seed,
+                Key = s.Key?.ToString(),
+                Notes = s.Song.Tones.Count,
+                LengthSeconds = s.Song.LengthInSeconds,
                 Statistics = SongDocument.StatisticsOf(s.Statistics),
             });
             using var manifestEntry = zip.CreateEntry("manifest.json", CompressionLevel.Fastest).Open();
-            var settings = new { parameters.Seed, parameters.Steps, parameters.Tempo, parameters.Program, parameters.NoiseScale, parameters.Temperature, Songs = manifest };
+            var settings = new
+            {
+                parameters.Seed,
+                parameters.Steps,
+                parameters.Tempo,
+                parameters.Program,
+                parameters.NoiseScale,
+                parameters.Temperature,
+                Songs = manifest,
+            };
             JsonSerializer.Serialize(manifestEntry, settings, Json);
         }
         return buffer.ToArray();

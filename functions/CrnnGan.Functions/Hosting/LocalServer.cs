@@ -52,13 +52,18 @@ public static partial class LocalServer
         builder.Services.AddTransient<GenerateFunction>().AddTransient<ModelFunction>().AddTransient<HealthFunction>();
 
         var app = builder.Build();
-        app.Use((context, next) =>
-        {
-            NoSniffMiddleware.Apply(context.Response);
-            return next(context);
-        });
-        app.MapMethods($"/{RoutePrefix}/generate", [HttpMethods.Get, HttpMethods.Post], async (HttpContext context, GenerateFunction function) =>
-            await Execute(context, await function.Run(context.Request)));
+        app.Use(
+            (context, next) =>
+            {
+                NoSniffMiddleware.Apply(context.Response);
+                return next(context);
+            }
+        );
+        app.MapMethods(
+            $"/{RoutePrefix}/generate",
+            [HttpMethods.Get, HttpMethods.Post],
+            async (HttpContext context, GenerateFunction function) => await Execute(context, await function.Run(context.Request))
+        );
         app.MapGet($"/{RoutePrefix}/model", (HttpContext context, ModelFunction function) => Execute(context, function.Run(context.Request)));
         app.MapGet($"/{RoutePrefix}/health", (HttpContext context, HealthFunction function) => Execute(context, function.Run(context.Request)));
         await app.StartAsync();

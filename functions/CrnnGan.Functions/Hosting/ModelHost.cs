@@ -32,7 +32,11 @@ public sealed partial class ModelHost : IDisposable
         var path = options.ResolvedModelPath;
         try
         {
-            var session = GeneratorSession.Open(path, new GeneratorSessionOptions(options.ExecutionProvider, options.Threads, AllowSpinning: false), logger);
+            var session = GeneratorSession.Open(
+                path,
+                new GeneratorSessionOptions(options.ExecutionProvider, options.Threads, AllowSpinning: false),
+                logger
+            );
             LogLoaded(logger, path, session.Provider);
             return (session, null);
         }

@@ -9,9 +9,7 @@ public static class ServiceRegistration
     /// <summary>The generation endpoints' services: options from configuration, one shared model, its warm-up at start.</summary>
     public static IServiceCollection AddMusicGeneration(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GenerationOptions>()
-            .Bind(configuration.GetSection(GenerationOptions.Section))
-            .ValidateOnStart();
+        services.AddOptions<GenerationOptions>().Bind(configuration.GetSection(GenerationOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GenerationOptions>, GenerationOptionsValidator>();
         services.AddSingleton<ModelHost>();
         services.AddHostedService<ModelWarmup>();

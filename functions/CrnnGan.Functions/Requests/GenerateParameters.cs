@@ -14,4 +14,14 @@ public enum SongFormat
 /// (tone models) is drawn per song from its seed.
 /// </summary>
 public sealed record GenerateParameters(
-    ulong Seed, bool SeedDrawn, int Steps, int Count, double? Tempo, int Program, float NoiseScale, float? Temperature, MusicalKey? Key, SongFormat Format);
+    ulong Seed,
+    bool SeedDrawn,
+    int Steps,
+    int Count,
+    double? Tempo,
+    int Program,
+    float NoiseScale,
+    float? Temperature,
+    MusicalKey? Key,
+    SongFormat Format
+);

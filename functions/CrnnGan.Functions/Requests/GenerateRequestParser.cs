@@ -19,7 +19,10 @@ public static class GenerateRequestParser
     private static readonly string[] Fields = ["seed", "steps", "count", "tempo", "program", "noiseScale", "temperature", "key", "format"];
 
     public static async Task<(GenerateParameters? Parameters, ObjectResult? Problem)> ParseAsync(
-        HttpRequest request, GenerationOptions options, ModelMetadata model)
+        HttpRequest request,
+        GenerationOptions options,
+        ModelMetadata model
+    )
     {
         Dictionary<string, JsonElement> values;
         if (HttpMethods.IsPost(request.Method))
@@ -42,7 +45,13 @@ public static class GenerateRequestParser
     private static async Task<(Dictionary<string, JsonElement>?, ObjectResult?)> ReadBodyAsync(HttpRequest request, int limit)
     {
         if (request.ContentLength > limit)
-            return (null, Problems.BadRequest("body", $"The body is {request.ContentLength} bytes, over the limit of {limit}: a generate request needs a small JSON object."));
+            return (
+                null,
+                Problems.BadRequest(
+                    "body",
+                    $"The body is {request.ContentLength} bytes, over the limit of {limit}: a generate request needs a small JSON object."
+                )
+            );
         var buffer = new byte[limit + 1];
         var read = 0;
         int n;
@@ -56,7 +65,13 @@ public static class GenerateRequestParser
         {
             using var document = JsonDocument.Parse(buffer.AsMemory(0, read));
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-                return (null, Problems.BadRequest("body", $"The body must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}."));
+                return (
+                    null,
+                    Problems.BadRequest(
+                        "body",
+                        $"The body must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}."
+                    )
+                );
             var values = new Dictionary<string, JsonElement>();
             foreach (var property in document.RootElement.EnumerateObject())
             {
@@ -72,29 +87,72 @@ public static class GenerateRequestParser
     }
 
     private static (GenerateParameters?, ObjectResult?) Validate(
-        Dictionary<string, JsonElement> values, GenerationOptions options, ModelMetadata model, bool fromQuery)
+        Dictionary<string, JsonElement> values,
+        GenerationOptions options,
+        ModelMetadata model,
+        bool fromQuery
+    )
     {
         var errors = new Dictionary<string, string[]>();
         foreach (var unknown in values.Keys.Where(k => !Fields.Contains(k, StringComparer.Ordinal)))
             errors[unknown] = [$"Unknown field '{unknown}'. Known fields: {string.Join(", ", Fields)}."];
 
-        T? Read<T>(string field, Func<JsonElement, T?> number, Func<string, T?> text, string kind) where T : struct
+        T? Read<T>(string field, Func<JsonElement, T?> number, Func<string, T?> text, string kind)
+            where T : struct
         {
             if (!values.TryGetValue(field, out var element))
                 return null;
-            var value = fromQuery ? text(element.GetString()!) : element.ValueKind == JsonValueKind.Number ? number(element) : null;
+            var value =
+                fromQuery ? text(element.GetString()!)
+                : element.ValueKind == JsonValueKind.Number ? number(element)
+                : null;
             if (value is null)
                 errors[field] = [$"'{field}' must be {kind}."];
             return value;
         }
 
-        var seed = Read("seed", e => e.TryGetUInt64(out var v) ? v : (ulong?)null, s => ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null, "a whole number from 0 to 18446744073709551615");
-        var steps = Read("steps", e => e.TryGetInt32(out var v) ? v : (int?)null, s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null, "a whole number");
-        var count = Read("count", e => e.TryGetInt32(out var v) ? v : (int?)null, s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null, "a whole number");
-        var tempo = Read("tempo", e => e.TryGetDouble(out var v) ? v : (double?)null, s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null, "a number of beats per minute");
-        var program = Read("program", e => e.TryGetInt32(out var v) ? v : (int?)null, s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null, "a whole number");
-        var noiseScale = Read("noiseScale", e => e.TryGetSingle(out var v) ? v : (float?)null, s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null, "a number");
-        var temperature = Read("temperature", e => e.TryGetSingle(out var v) ? v : (float?)null, s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null, "a number");
+        var seed = Read(
+            "seed",
+            e => e.TryGetUInt64(out var v) ? v : (ulong?)null,
+            s => ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null,
+            "a whole number from 0 to 18446744073709551615"
+        );
+        var steps = Read(
+            "steps",
+            e => e.TryGetInt32(out var v) ? v : (int?)null,
+            s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null,
+            "a whole number"
+        );
+        var count = Read(
+            "count",
+            e => e.TryGetInt32(out var v) ? v : (int?)null,
+            s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null,
+            "a whole number"
+        );
+        var tempo = Read(
+            "tempo",
+            e => e.TryGetDouble(out var v) ? v : (double?)null,
+            s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null,
+            "a number of beats per minute"
+        );
+        var program = Read(
+            "program",
+            e => e.TryGetInt32(out var v) ? v : (int?)null,
+            s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null,
+            "a whole number"
+        );
+        var noiseScale = Read(
+            "noiseScale",
+            e => e.TryGetSingle(out var v) ? v : (float?)null,
+            s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null,
+            "a number"
+        );
+        var temperature = Read(
+            "temperature",
+            e => e.TryGetSingle(out var v) ? v : (float?)null,
+            s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null,
+            "a number"
+        );
         MusicalKey? key = null;
         if (values.TryGetValue("key", out var keyElement))
         {
@@ -142,27 +200,27 @@ public static class GenerateRequestParser
             noiseScale ?? 1f,
             temperature,
             key,
-            format ?? (count is > 1 ? SongFormat.Zip : SongFormat.Midi));
+            format ?? (count is > 1 ? SongFormat.Zip : SongFormat.Midi)
+        );
         if (errors.Count == 0)
         {
             foreach (var problem in ToRequest(parameters).Problems(model))
                 errors[problem.Field] = [problem.Message];
         }
-        return errors.Count > 0
-            ? (null, Problems.BadRequest(errors, string.Join(" ", errors.Values.SelectMany(m => m))))
-            : (parameters, null);
+        return errors.Count > 0 ? (null, Problems.BadRequest(errors, string.Join(" ", errors.Values.SelectMany(m => m)))) : (parameters, null);
     }
 
-    public static GenerationRequest ToRequest(GenerateParameters p) => new()
-    {
-        Count = p.Count,
-        Steps = p.Steps,
-        Seed = p.Seed,
-        Bpm = p.Tempo,
-        Program = p.Program,
-        NoiseScale = p.NoiseScale,
-        Temperature = p.Temperature,
-        Key = p.Key,
-        BatchSize = Math.Max(1, p.Count),
-    };
+    public static GenerationRequest ToRequest(GenerateParameters p) =>
+        new()
+        {
+            Count = p.Count,
+            Steps = p.Steps,
+            Seed = p.Seed,
+            Bpm = p.Tempo,
+            Program = p.Program,
+            NoiseScale = p.NoiseScale,
+            Temperature = p.Temperature,
+            Key = p.Key,
+            BatchSize = Math.Max(1, p.Count),
+        };
 }

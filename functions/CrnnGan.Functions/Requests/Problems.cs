@@ -9,26 +9,30 @@ public static class Problems
 
     /// <summary>400 naming each field that is wrong and why.</summary>
     public static ObjectResult BadRequest(IReadOnlyDictionary<string, string[]> errors, string detail) =>
-        Result(new ValidationProblemDetails(errors.ToDictionary())
-        {
-            Status = 400,
-            Title = "The request is not valid.",
-            Detail = detail,
-            Type = "https://datatracker.ietf.org/doc/html/rfc9110#section-15.5.1",
-        });
+        Result(
+            new ValidationProblemDetails(errors.ToDictionary())
+            {
+                Status = 400,
+                Title = "The request is not valid.",
+                Detail = detail,
+                Type = "https://datatracker.ietf.org/doc/html/rfc9110#section-15.5.1",
+            }
+        );
 
     public static ObjectResult BadRequest(string field, string message) =>
         BadRequest(new Dictionary<string, string[]> { [field] = [message] }, message);
 
     /// <summary>503: the instance has no model to generate with.</summary>
-    public static ObjectResult Unavailable(string detail) => Result(new ProblemDetails
-    {
-        Status = 503,
-        Title = "The model is not loaded.",
-        Detail = detail,
-        Type = "https://datatracker.ietf.org/doc/html/rfc9110#section-15.6.4",
-    });
+    public static ObjectResult Unavailable(string detail) =>
+        Result(
+            new ProblemDetails
+            {
+                Status = 503,
+                Title = "The model is not loaded.",
+                Detail = detail,
+                Type = "https://datatracker.ietf.org/doc/html/rfc9110#section-15.6.4",
+            }
+        );
 
-    private static ObjectResult Result(ProblemDetails problem) =>
-        new(problem) { StatusCode = problem.Status, ContentTypes = { ContentType } };
+    private static ObjectResult Result(ProblemDetails problem) => new(problem) { StatusCode = problem.Status, ContentTypes = { ContentType } };
 }

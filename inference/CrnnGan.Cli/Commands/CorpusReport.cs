@@ -18,20 +18,24 @@ public sealed record CorpusReport(
     int WindowSteps,
     int TonesPerStep,
     ulong Seed,
-    IReadOnlyList<WindowStatistics> Statistics)
+    IReadOnlyList<WindowStatistics> Statistics
+)
 {
     public static CorpusReport Of(Corpus corpus, string splitDescription, StepLayout layout, int windowSteps, ulong seed)
     {
-        (string Name, IReadOnlyList<Song> Songs)[] splits =
-            [("training", corpus.Training), ("validation", corpus.Validation), ("test", corpus.Test)];
+        (string Name, IReadOnlyList<Song> Songs)[] splits = [("training", corpus.Training), ("validation", corpus.Validation), ("test", corpus.Test)];
 
-        var statistics = splits.Select(s =>
-        {
-            var windows = s.Songs.AsParallel().AsOrdered()
-                .Select(song => WindowedStatistics.SeededWindow(song, layout, windowSteps, seed))
-                .ToList();
-            return new WindowStatistics(s.Name, windows.Count, StatisticSummary.Of(windows));
-        }).ToList();
+        var statistics = splits
+            .Select(s =>
+            {
+                var windows = s
+                    .Songs.AsParallel()
+                    .AsOrdered()
+                    .Select(song => WindowedStatistics.SeededWindow(song, layout, windowSteps, seed))
+                    .ToList();
+                return new WindowStatistics(s.Name, windows.Count, StatisticSummary.Of(windows));
+            })
+            .ToList();
 
         return new CorpusReport(
             corpus.Root,
@@ -45,18 +49,21 @@ public sealed record CorpusReport(
             windowSteps,
             layout.TonesPerStep,
             seed,
-            statistics);
+            statistics
+        );
     }
 }
 
 public sealed record SplitSummary(string Name, int Songs, long Tones, long Steps, double Hours)
 {
-    public static SplitSummary Of(string name, IReadOnlyList<Song> songs, StepLayout layout) => new(
-        name,
-        songs.Count,
-        songs.Sum(s => (long)s.Tones.Count),
-        songs.AsParallel().Sum(s => (long)StepEncoder.Encode(s.Tones, layout).Steps),
-        songs.Sum(s => s.LengthInSeconds) / 3600);
+    public static SplitSummary Of(string name, IReadOnlyList<Song> songs, StepLayout layout) =>
+        new(
+            name,
+            songs.Count,
+            songs.Sum(s => (long)s.Tones.Count),
+            songs.AsParallel().Sum(s => (long)StepEncoder.Encode(s.Tones, layout).Steps),
+            songs.Sum(s => s.LengthInSeconds) / 3600
+        );
 }
 
 public sealed record WindowStatistics(string Split, int Windows, IReadOnlyList<StatisticSummary> Summary);

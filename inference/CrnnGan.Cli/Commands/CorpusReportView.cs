@@ -31,7 +31,11 @@ public static class CorpusReportView
             console.Write(unusable);
         }
 
-        var features = new Table().Title("Tone features over all songs").AddColumn("feature", c => c.NoWrap()).AddColumn("unit", c => c.NoWrap()).AddColumn("mean", c => c.RightAligned());
+        var features = new Table()
+            .Title("Tone features over all songs")
+            .AddColumn("feature", c => c.NoWrap())
+            .AddColumn("unit", c => c.NoWrap())
+            .AddColumn("mean", c => c.RightAligned());
         foreach (var p in report.Features[0].Percentiles)
             features.AddColumn($"p{p.Percent:0}", c => c.RightAligned());
         foreach (var f in report.Features)
@@ -47,7 +51,12 @@ public static class CorpusReportView
         for (var i = 0; i < names.Count; i++)
         {
             var row = i;
-            statistics.AddRow([names[i], .. report.Statistics.Select(s => s.Summary.Count == 0 ? "-" : $"{s.Summary[row].Mean:0.###} ± {s.Summary[row].StandardDeviation:0.###}")]);
+            statistics.AddRow([
+                names[i],
+                .. report.Statistics.Select(s =>
+                    s.Summary.Count == 0 ? "-" : $"{s.Summary[row].Mean:0.###} ± {s.Summary[row].StandardDeviation:0.###}"
+                ),
+            ]);
         }
         console.Write(statistics);
     }

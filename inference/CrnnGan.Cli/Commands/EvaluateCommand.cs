@@ -10,30 +10,63 @@ using Spectre.Console;
 
 namespace CrnnGan.Cli.Commands;
 
-/// <summary>`crnngan evaluate`: the paper's statistics of a model's samples against a baseline's and real music's, as a report with pictures.</summary>
+/// <summary>
+/// `crnngan evaluate`: the paper's statistics of a model's samples against a baseline's and real music's, as a report with pictures.
+/// </summary>
 public static class EvaluateCommand
 {
     public static Command Create()
     {
         var models = new Option<string[]>("--model")
         {
-            Description = "A model to compare, as name=path (repeat for each; default: the bundled model). A model named \"X GAN\" and one named " +
-                "\"X baseline\" are a GAN and its maximum-likelihood baseline, whose findings the report checks.",
+            Description =
+                "A model to compare, as name=path (repeat for each; default: the bundled model). A model named \"X GAN\" and one named "
+                + "\"X baseline\" are a GAN and its maximum-likelihood baseline, whose findings the report checks.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var data = new Option<DirectoryInfo>("--data") { Description = "The corpus; its test split (the hold-out list beside it) is the real music.", Required = true }.AcceptExistingOnly();
-        var split = new Option<string>("--split") { Description = "The hold-out songs to compare with: test (for the report) or validation (to choose a model or an epoch).", DefaultValueFactory = _ => "test" };
+        var data = new Option<DirectoryInfo>("--data")
+        {
+            Description = "The corpus; its test split (the hold-out list beside it) is the real music.",
+            Required = true,
+        }.AcceptExistingOnly();
+        var split = new Option<string>("--split")
+        {
+            Description = "The hold-out songs to compare with: test (for the report) or validation (to choose a model or an epoch).",
+            DefaultValueFactory = _ => "test",
+        };
         split.AcceptOnlyFromAmong("test", "validation");
-        var logs = new Option<string[]>("--log") { Description = "A run's training-log.jsonl, as name=path (repeatable), for the statistics per epoch." };
+        var logs = new Option<string[]>("--log")
+        {
+            Description = "A run's training-log.jsonl, as name=path (repeatable), for the statistics per epoch.",
+        };
         var temperature = new Option<float?>("--temperature") { Description = "Tone models: sampling temperature (default: each model's own)." };
         var samples = new Option<int>("--samples") { Description = "Songs sampled from each model.", DefaultValueFactory = _ => 200 };
-        var steps = new Option<int>("--steps") { Description = "Steps per sample and per real window (the paper: 100).", DefaultValueFactory = _ => 100 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the samples and of the real windows.", DefaultValueFactory = _ => 0 };
-        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder for report.md, evaluation.json and the pictures.", DefaultValueFactory = _ => new DirectoryInfo("evaluation") };
-
-        var command = new Command("evaluate", "Compare a model's samples with a baseline's and with real music as the paper does: a table, findings and pictures.")
+        var steps = new Option<int>("--steps")
         {
-            models, data, split, logs, temperature, samples, steps, seed, output,
+            Description = "Steps per sample and per real window (the paper: 100).",
+            DefaultValueFactory = _ => 100,
+        };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the samples and of the real windows.", DefaultValueFactory = _ => 0 };
+        var output = new Option<DirectoryInfo>("--out", "-o")
+        {
+            Description = "Folder for report.md, evaluation.json and the pictures.",
+            DefaultValueFactory = _ => new DirectoryInfo("evaluation"),
+        };
+
+        var command = new Command(
+            "evaluate",
+            "Compare a model's samples with a baseline's and with real music as the paper does: a table, findings and pictures."
+        )
+        {
+            models,
+            data,
+            split,
+            logs,
+            temperature,
+            samples,
+            steps,
+            seed,
+            output,
         };
         command.SetAction(parse =>
         {
@@ -48,8 +81,11 @@ public static class EvaluateCommand
             var folder = Directory.CreateDirectory(parse.GetValue(output)!.FullName).FullName;
             var dataFolder = parse.GetValue(data)!.FullName;
 
-            var corpus = ProgressDisplay.Run("Reading MIDI", "files", task =>
-                CorpusLoader.Load(dataFolder, CorpusSplit.Default(dataFolder, seedValue), progress: ProgressDisplay.Counts(task)));
+            var corpus = ProgressDisplay.Run(
+                "Reading MIDI",
+                "files",
+                task => CorpusLoader.Load(dataFolder, CorpusSplit.Default(dataFolder, seedValue), progress: ProgressDisplay.Counts(task))
+            );
             var splitName = parse.GetValue(split)!;
             var holdOut = splitName == "validation" ? corpus.Validation : corpus.Test;
             if (holdOut.Count == 0)
@@ -57,8 +93,13 @@ public static class EvaluateCommand
 
             var sources = new List<MusicSource>();
             foreach (var m in named)
-                sources.Add(ProgressDisplay.Run($"Sampling {m.Name}", "songs", _ => Sample(m, count, length, seedValue, parse.GetValue(temperature))));
-            var real = new MusicSource("real music", [.. holdOut.Select(song => WindowedStatistics.SeededWindowTones(song, StepLayout.Monophonic, length, seedValue))]);
+                sources.Add(
+                    ProgressDisplay.Run($"Sampling {m.Name}", "songs", _ => Sample(m, count, length, seedValue, parse.GetValue(temperature)))
+                );
+            var real = new MusicSource(
+                "real music",
+                [.. holdOut.Select(song => WindowedStatistics.SeededWindowTones(song, StepLayout.Monophonic, length, seedValue))]
+            );
             var modelSources = sources.ToList();
             sources.Add(real);
 
@@ -75,10 +116,12 @@ public static class EvaluateCommand
 
             var findings = EvaluationReport.Findings(modelSources, real);
             var description =
-                $"Each model generated {count} songs of {length} steps (tones, for one tone per step) from seeds {seedValue} to {seedValue + (ulong)count - 1} " +
-                $"(noise as trained; tone models at {(parse.GetValue(temperature) is { } t ? $"temperature {t}" : "their default temperature")} " +
-                "in the key each song's seed draws; decoded as the `generate` command does). " +
-                $"Real music is one {length}-step window of each of the {holdOut.Count} usable {splitName} songs of `{Path.GetFileName(dataFolder)}` ({corpus.Split()}), each window's start drawn from seed {seedValue} and the song's path.";
+                $"Each model generated {count} songs of {length} steps (tones, for one tone per step) from seeds {seedValue} to "
+                + $"{seedValue + (ulong)count - 1} "
+                + $"(noise as trained; tone models at {(parse.GetValue(temperature) is { } t ? $"temperature {t}" : "their default temperature")} "
+                + "in the key each song's seed draws; decoded as the `generate` command does). "
+                + $"Real music is one {length}-step window of each of the {holdOut.Count} usable {splitName} songs of "
+                + $"`{Path.GetFileName(dataFolder)}` ({corpus.Split()}), each window's start drawn from seed {seedValue} and the song's path.";
             var registers = PitchRegister.Of(sources, real);
             EvaluationReport.Write(folder, CommandLineOf(parse), sources, findings, registers, description, figures);
 
@@ -89,14 +132,19 @@ public static class EvaluateCommand
                 table.AddRow([name, .. sources.Select(s => $"{s[name].Mean:0.###} ± {s[name].StandardDeviation:0.###}")]);
             AnsiConsole.Write(table);
             foreach (var register in registers)
-                AnsiConsole.MarkupLineInterpolated($"{register.Source}: mean pitch {register.MeanPitch:0.#}, distance to real music's pitches {register.DistanceToReal:0.###}");
+                AnsiConsole.MarkupLineInterpolated(
+                    $"{register.Source}: mean pitch {register.MeanPitch:0.#}, distance to real music's pitches {register.DistanceToReal:0.###}"
+                );
             foreach (var source in modelSources)
             {
                 var checks = MusicTargets.Of(source, real);
-                AnsiConsole.MarkupLineInterpolated($"{source.Name}: {checks.Count(c => c.Holds)} of {checks.Count} targets ({string.Join(", ", checks.Where(c => !c.Holds).Select(c => c.Target + " " + c.Value))})");
+                var missed = string.Join(", ", checks.Where(c => !c.Holds).Select(c => c.Target + " " + c.Value));
+                AnsiConsole.MarkupLineInterpolated($"{source.Name}: {checks.Count(c => c.Holds)} of {checks.Count} targets ({missed})");
             }
             foreach (var finding in findings)
-                AnsiConsole.MarkupLine($"{(finding.Holds ? "[green]holds[/]" : "[red]does not hold[/]")}: {Markup.Escape($"{finding.Claim} {finding.Numbers}.")}");
+                AnsiConsole.MarkupLine(
+                    $"{(finding.Holds ? "[green]holds[/]" : "[red]does not hold[/]")}: {Markup.Escape($"{finding.Claim} {finding.Numbers}.")}"
+                );
             AnsiConsole.MarkupLineInterpolated($"Report: {Path.Combine(folder, "report.md")}");
             return 0;
         });
@@ -112,15 +160,21 @@ public static class EvaluateCommand
         using var session = GeneratorSession.Open(model.Path, new GeneratorSessionOptions(ExecutionProvider.Cpu));
         var request = new GenerationRequest
         {
-            Count = count, Steps = tones, Seed = seed, BatchSize = 50, Temperature = session.Metadata.IsToneModel ? temperature : null,
+            Count = count,
+            Steps = tones,
+            Seed = seed,
+            BatchSize = 50,
+            Temperature = session.Metadata.IsToneModel ? temperature : null,
         };
         var songs = new SongGenerator(session).Generate(request);
         return new MusicSource(model.Name, [.. songs.Select(s => (IReadOnlyList<Tone>)[.. s.Song.Tones.Take(tones)])]);
     }
 
-    private static string Split(this Corpus corpus) => $"{corpus.Training.Count} training, {corpus.Validation.Count} validation, {corpus.Test.Count} test songs";
+    private static string Split(this Corpus corpus) =>
+        $"{corpus.Training.Count} training, {corpus.Validation.Count} validation, {corpus.Test.Count} test songs";
 
     /// <summary>The command as typed, with paths as given, so that the report says how to make it again.</summary>
     private static string CommandLineOf(ParseResult parse) =>
-        "dotnet run -c Release --project inference/CrnnGan.Cli -- " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ', StringComparison.Ordinal) ? $"\"{t.Value}\"" : t.Value));
+        "dotnet run -c Release --project inference/CrnnGan.Cli -- "
+        + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ', StringComparison.Ordinal) ? $"\"{t.Value}\"" : t.Value));
 }

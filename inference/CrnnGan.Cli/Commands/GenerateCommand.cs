@@ -20,37 +20,83 @@ public static class GenerateCommand
     {
         var model = new Option<FileInfo>("--model") { Description = "An exported generator (.onnx). Default: the bundled model." };
         var count = new Option<int>("--count", "-n") { Description = "How many songs.", DefaultValueFactory = _ => 1 };
-        var steps = new Option<int>("--steps") { Description = "Steps per song after the primer (a step is a tone, or a chord with -k 3 models).", DefaultValueFactory = _ => GenerationRequest.DefaultSteps };
+        var steps = new Option<int>("--steps")
+        {
+            Description = "Steps per song after the primer (a step is a tone, or a chord with -k 3 models).",
+            DefaultValueFactory = _ => GenerationRequest.DefaultSteps,
+        };
         var duration = new Option<double?>("--duration") { Description = "Generate until each song lasts this many seconds, instead of --steps." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the first song; song i uses seed + i.", DefaultValueFactory = _ => 0 };
         var tempo = new Option<double?>("--tempo") { Description = "Tempo in BPM (default: the model's)." };
-        var program = new Option<int>("--program") { Description = "General MIDI program, 0..127 (0 = acoustic grand piano).", DefaultValueFactory = _ => 0 };
-        var noiseScale = new Option<float>("--noise-scale") { Description = "Spread of the noise: 1 as trained, lower is tamer, higher wilder.", DefaultValueFactory = _ => 1f };
+        var program = new Option<int>("--program")
+        {
+            Description = "General MIDI program, 0..127 (0 = acoustic grand piano).",
+            DefaultValueFactory = _ => 0,
+        };
+        var noiseScale = new Option<float>("--noise-scale")
+        {
+            Description = "Spread of the noise: 1 as trained, lower is tamer, higher wilder.",
+            DefaultValueFactory = _ => 1f,
+        };
         var temperature = new Option<float?>("--temperature")
         {
             Description = "Tone models: sampling temperature, 1 as trained (lower: safer, more repetitive; 0: likeliest). Default: the model's.",
         };
-        var key = new Option<string>("--key") { Description = "Tone models: the key of every song, e.g. C, F#m, Bb; random (default) draws one per song from its seed.", DefaultValueFactory = _ => "random" };
+        var key = new Option<string>("--key")
+        {
+            Description = "Tone models: the key of every song, e.g. C, F#m, Bb; random (default) draws one per song from its seed.",
+            DefaultValueFactory = _ => "random",
+        };
         var primer = new Option<FileInfo>("--primer") { Description = "A MIDI file whose tones the model continues." }.AcceptExistingOnly();
         var format = new Option<string>("--format") { Description = "midi or json.", DefaultValueFactory = _ => "midi" };
         format.AcceptOnlyFromAmong("midi", "json");
-        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Output folder.", DefaultValueFactory = _ => new DirectoryInfo("generated") };
+        var output = new Option<DirectoryInfo>("--out", "-o")
+        {
+            Description = "Output folder.",
+            DefaultValueFactory = _ => new DirectoryInfo("generated"),
+        };
         var parallel = new Option<int>("--parallel") { Description = "Batches generated at once.", DefaultValueFactory = _ => 1 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Songs per batch (part of what makes the bytes: keep it to reproduce a dataset).", DefaultValueFactory = _ => 16 };
-        var provider = new Option<ExecutionProvider>("--provider") { Description = "auto (CUDA when present, else CPU), cpu or cuda.", DefaultValueFactory = _ => ExecutionProvider.Auto };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = "Songs per batch (part of what makes the bytes: keep it to reproduce a dataset).",
+            DefaultValueFactory = _ => 16,
+        };
+        var provider = new Option<ExecutionProvider>("--provider")
+        {
+            Description = "auto (CUDA when present, else CPU), cpu or cuda.",
+            DefaultValueFactory = _ => ExecutionProvider.Auto,
+        };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per step (0: one per core).", DefaultValueFactory = _ => 0 };
 
         var command = new Command("generate", "Generate songs with an exported C-RNN-GAN generator; resumes an interrupted run in the same folder.")
         {
-            model, count, steps, duration, seed, tempo, program, noiseScale, temperature, key, primer, format, output, parallel, batchSize, provider, threads,
+            model,
+            count,
+            steps,
+            duration,
+            seed,
+            tempo,
+            program,
+            noiseScale,
+            temperature,
+            key,
+            primer,
+            format,
+            output,
+            parallel,
+            batchSize,
+            provider,
+            threads,
         };
         command.SetAction(parse =>
         {
             var modelPath = parse.GetValue(model)?.FullName ?? BundledModel;
             if (!File.Exists(modelPath))
-                throw new FileNotFoundException(parse.GetValue(model) is null
-                    ? $"No --model given and no bundled model at {modelPath}. Export one with crnngan-train export and pass --model."
-                    : $"There is no model at {modelPath}.");
+                throw new FileNotFoundException(
+                    parse.GetValue(model) is null
+                        ? $"No --model given and no bundled model at {modelPath}. Export one with crnngan-train export and pass --model."
+                        : $"There is no model at {modelPath}."
+                );
             if (parse.GetValue(parallel) is < 1 or > 64)
                 throw new ArgumentException($"--parallel must be between 1 and 64, not {parse.GetValue(parallel)}.");
             var primerPath = parse.GetValue(primer)?.FullName;
@@ -69,41 +115,88 @@ public static class GenerateCommand
                 BatchSize = parse.GetValue(batchSize),
             }.Validate();
 
-            using var session = GeneratorSession.Open(modelPath, new GeneratorSessionOptions(parse.GetValue(provider), parse.GetValue(threads)), new StderrLogger());
+            using var session = GeneratorSession.Open(
+                modelPath,
+                new GeneratorSessionOptions(parse.GetValue(provider), parse.GetValue(threads)),
+                new StderrLogger()
+            );
             var bpm = request.Bpm ?? session.Metadata.DefaultTempoBpm;
             var formatName = parse.GetValue(format)!;
-            var settings = new DatasetSettings(modelPath, formatName, request.Steps, request.DurationSeconds, bpm, request.Program, request.NoiseScale, primerPath, request.BatchSize, request.Seed,
-                session.Metadata.IsToneModel ? request.Temperature ?? session.Metadata.DefaultTemperature : null, request.Key?.ToString());
+            var settings = new DatasetSettings(
+                modelPath,
+                formatName,
+                request.Steps,
+                request.DurationSeconds,
+                bpm,
+                request.Program,
+                request.NoiseScale,
+                primerPath,
+                request.BatchSize,
+                request.Seed,
+                session.Metadata.IsToneModel ? request.Temperature ?? session.Metadata.DefaultTemperature : null,
+                request.Key?.ToString()
+            );
             var folder = DatasetFolder.Open(parse.GetValue(output)!.FullName, settings);
             var generator = new SongGenerator(session);
 
             var alreadyDone = Enumerable.Range(0, request.Count).Count(folder.IsDone);
             var clock = Stopwatch.StartNew();
-            ProgressDisplay.Run($"Generating on {session.Provider}", "songs", task =>
-            {
-                task.MaxValue = request.Count;
-                task.Value = alreadyDone;
-                Parallel.For(0, SongGenerator.Batches(request), new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel) }, batch =>
+            ProgressDisplay.Run(
+                $"Generating on {session.Provider}",
+                "songs",
+                task =>
                 {
-                    var indices = Enumerable.Range(batch * request.BatchSize, Math.Min(request.BatchSize, request.Count - batch * request.BatchSize));
-                    if (indices.All(folder.IsDone))
-                        return;
-                    foreach (var song in generator.GenerateBatch(request, batch).Where(s => !folder.IsDone(s.Index)))
-                    {
-                        var file = $"song-{song.Index:000000}.{(formatName == "json" ? "json" : "mid")}";
-                        var bytes = formatName == "json"
-                            ? JsonSerializer.SerializeToUtf8Bytes(SongDocument.Of(song, request.Program), DatasetFolder.Json)
-                            : song.ToMidi(request.Program);
-                        folder.Add(new ManifestEntry(file, song.Index, song.Seed, song.Song.Tones.Count, song.Song.LengthInSeconds, settings, SongDocument.StatisticsOf(song.Statistics), song.Key?.ToString()), bytes);
-                        task.Increment(1);
-                    }
-                });
-                return 0;
-            });
+                    task.MaxValue = request.Count;
+                    task.Value = alreadyDone;
+                    Parallel.For(
+                        0,
+                        SongGenerator.Batches(request),
+                        new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel) },
+                        batch =>
+                        {
+                            var indices = Enumerable.Range(
+                                batch * request.BatchSize,
+                                Math.Min(request.BatchSize, request.Count - batch * request.BatchSize)
+                            );
+                            if (indices.All(folder.IsDone))
+                                return;
+                            foreach (var song in generator.GenerateBatch(request, batch).Where(s => !folder.IsDone(s.Index)))
+                            {
+                                var file = $"song-{song.Index:000000}.{(formatName == "json" ? "json" : "mid")}";
+                                var bytes =
+                                    formatName == "json"
+                                        ? JsonSerializer.SerializeToUtf8Bytes(SongDocument.Of(song, request.Program), DatasetFolder.Json)
+                                        : song.ToMidi(request.Program);
+                                folder.Add(
+                                    new ManifestEntry(
+                                        file,
+                                        song.Index,
+                                        song.Seed,
+                                        song.Song.Tones.Count,
+                                        song.Song.LengthInSeconds,
+                                        settings,
+                                        SongDocument.StatisticsOf(song.Statistics),
+                                        song.Key?.ToString()
+                                    ),
+                                    bytes
+                                );
+                                task.Increment(1);
+                            }
+                        }
+                    );
+                    return 0;
+                }
+            );
 
             var entries = folder.Entries.Where(e => e.Index < request.Count).ToList();
             var made = entries.Count - alreadyDone;
-            AnsiConsole.MarkupLineInterpolated($"{made} songs written to [bold]{folder.Path}[/] in {clock.Elapsed.TotalSeconds:0.0} s ({made / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):0.0} songs/s on {session.Provider}); {alreadyDone} were already there. Manifest: {folder.ManifestPath}");
+            var (seconds, device) = (clock.Elapsed.TotalSeconds, session.Provider);
+            var rate = made / Math.Max(seconds, 1e-9);
+            var path = folder.Path;
+            AnsiConsole.MarkupLineInterpolated(
+                $"{made} songs written to [bold]{path}[/] in {seconds:0.0} s ({rate:0.0} songs/s on {device}); {alreadyDone} were already there."
+            );
+            AnsiConsole.MarkupLineInterpolated($"Manifest: {folder.ManifestPath}");
             var table = new Table().Title("The paper's statistics over the songs (mean ± sd)").AddColumns("statistic", "value");
             var summary = StatisticSummary.Of([.. entries.Select(e => e.Statistics)]);
             foreach (var s in summary)

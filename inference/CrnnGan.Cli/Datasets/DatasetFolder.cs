@@ -65,11 +65,17 @@ public sealed class DatasetFolder
                 if (entry is null)
                     continue;
                 if (entry.Settings != settings)
-                    throw new ArgumentException($"{full} holds a dataset made with other settings ({entry.Settings}); choose another output folder, or the same settings to resume it.");
+                    throw new ArgumentException(
+                        $"{full} holds a dataset made with other settings ({entry.Settings}); choose another output folder, or the same settings "
+                            + $"to resume it."
+                    );
                 if (File.Exists(System.IO.Path.Combine(full, entry.File)))
                     done[entry.Index] = entry;
             }
-            AtomicFile.Write(manifest, temporary => File.WriteAllLines(temporary, done.Values.OrderBy(e => e.Index).Select(e => JsonSerializer.Serialize(e, Json))));
+            AtomicFile.Write(
+                manifest,
+                temporary => File.WriteAllLines(temporary, done.Values.OrderBy(e => e.Index).Select(e => JsonSerializer.Serialize(e, Json)))
+            );
         }
         return new DatasetFolder(full, done);
     }

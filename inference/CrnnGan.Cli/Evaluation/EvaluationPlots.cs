@@ -17,7 +17,19 @@ public static class EvaluationPlots
         ("intensity_span", "Intensity span"),
     ];
 
-    private static readonly Color[] Palette = [Colors.C0, Colors.C1, Colors.C2, Colors.C3, Colors.C4, Colors.C5, Colors.C6, Colors.C7, Colors.C8, Colors.C9];
+    private static readonly Color[] Palette =
+    [
+        Colors.C0,
+        Colors.C1,
+        Colors.C2,
+        Colors.C3,
+        Colors.C4,
+        Colors.C5,
+        Colors.C6,
+        Colors.C7,
+        Colors.C8,
+        Colors.C9,
+    ];
 
     /// <summary>Each statistic of the samples per training epoch, one line per run, real music as a dashed line.</summary>
     public static void StatisticsByEpoch(IReadOnlyList<TrainingCurve> curves, MusicSource real, string path)
@@ -33,7 +45,11 @@ public static class EvaluationPlots
             plot.XLabel("epoch");
             for (var c = 0; c < curves.Count; c++)
             {
-                var line = plot.Add.Scatter(curves[c].Epochs.Select(e => (double)e).ToArray(), curves[c].Statistics[name].ToArray(), Palette[c % Palette.Length]);
+                var line = plot.Add.Scatter(
+                    curves[c].Epochs.Select(e => (double)e).ToArray(),
+                    curves[c].Statistics[name].ToArray(),
+                    Palette[c % Palette.Length]
+                );
                 line.LegendText = curves[c].Name;
                 line.MarkerSize = 0;
             }
@@ -81,8 +97,11 @@ public static class EvaluationPlots
         (string Title, double[] Centres, Func<MusicSource, IReadOnlyList<double>> Shares)[] panels =
         [
             ("Pitch (MIDI note)", [.. Enumerable.Range(20, 90).Select(p => (double)p)], source => PitchShares(source, 20, 90)),
-            ("Pitch class in the piece's key (0 = tonic of C major / A minor's C)", [.. Enumerable.Range(0, 12).Select(p => (double)p)],
-                source => source.Histograms.PitchClassInKey),
+            (
+                "Pitch class in the piece's key (0 = tonic of C major / A minor's C)",
+                [.. Enumerable.Range(0, 12).Select(p => (double)p)],
+                source => source.Histograms.PitchClassInKey
+            ),
             ("Time between onsets (quarter notes, 1/16 grid)", GridCentres(), source => source.Histograms.TimeBetweenOnsets),
             ("Tone length (quarter notes, 1/16 grid)", GridCentres(), source => source.Histograms.Length),
         ];
@@ -108,8 +127,7 @@ public static class EvaluationPlots
         figure.SavePng(path, 1500, 900);
     }
 
-    private static double[] GridCentres() =>
-        [.. Enumerable.Range(0, ToneHistograms.TimeBins).Select(i => i / (double)ToneHistograms.GridPerQuarter)];
+    private static double[] GridCentres() => [.. Enumerable.Range(0, ToneHistograms.TimeBins).Select(i => i / (double)ToneHistograms.GridPerQuarter)];
 
     private static double[] PitchShares(MusicSource source, int lowest, int count)
     {

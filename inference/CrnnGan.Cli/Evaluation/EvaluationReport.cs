@@ -32,29 +32,44 @@ public static class EvaluationReport
         {
             foreach (var (name, words) in new[] { ("unique_tones", "more unique tones"), ("tone_span", "a wider tone span") })
             {
-                double g = gan[name].Mean, b = baseline[name].Mean;
+                double g = gan[name].Mean,
+                    b = baseline[name].Mean;
                 findings.Add(new Finding($"{gan.Name} has {words} than {baseline.Name} (the paper's finding).", g > b, $"{g:0.##} against {b:0.##}"));
             }
             var measures = MusicTargets.DistancesToReal(gan, real).Zip(MusicTargets.DistancesToReal(baseline, real)).ToList();
             var nearer = measures.Where(m => m.First.Distance < m.Second.Distance).Select(m => m.First.Measure).ToList();
-            findings.Add(new Finding(
-                $"Adversarial training brings {gan.Name} nearer real music than {baseline.Name} on most measures (beyond the paper).",
-                2 * nearer.Count > measures.Count,
-                $"nearer on {nearer.Count} of {measures.Count}: {(nearer.Count == 0 ? "none" : string.Join(", ", nearer))}"));
+            findings.Add(
+                new Finding(
+                    $"Adversarial training brings {gan.Name} nearer real music than {baseline.Name} on most measures (beyond the paper).",
+                    2 * nearer.Count > measures.Count,
+                    $"nearer on {nearer.Count} of {measures.Count}: {(nearer.Count == 0 ? "none" : string.Join(", ", nearer))}"
+                )
+            );
         }
         foreach (var gan in models.Where(m => m.Name.EndsWith("GAN", StringComparison.Ordinal)))
         {
-            double gs = gan["scale_consistency"].Mean, rs = real["scale_consistency"].Mean;
-            findings.Add(new Finding(
-                $"{gan.Name}'s scale consistency is within 10% of real music's.", Math.Abs(gs - rs) <= 0.1 * rs,
-                $"{gs:0.###} against real music's {rs:0.###} ({(gs - rs) / rs:+0.0%;-0.0%})"));
+            double gs = gan["scale_consistency"].Mean,
+                rs = real["scale_consistency"].Mean;
+            findings.Add(
+                new Finding(
+                    $"{gan.Name}'s scale consistency is within 10% of real music's.",
+                    Math.Abs(gs - rs) <= 0.1 * rs,
+                    $"{gs:0.###} against real music's {rs:0.###} ({(gs - rs) / rs:+0.0%;-0.0%})"
+                )
+            );
         }
         return findings;
     }
 
     public static void Write(
-        string folder, string command, IReadOnlyList<MusicSource> sources, IReadOnlyList<Finding> findings, IReadOnlyList<PitchRegister> registers,
-        string description, IReadOnlyList<string> figures)
+        string folder,
+        string command,
+        IReadOnlyList<MusicSource> sources,
+        IReadOnlyList<Finding> findings,
+        IReadOnlyList<PitchRegister> registers,
+        string description,
+        IReadOnlyList<string> figures
+    )
     {
         var real = sources[^1];
         var models = sources.Take(sources.Count - 1).ToList();
@@ -72,31 +87,58 @@ public static class EvaluationReport
         foreach (var finding in findings)
             markdown.AppendLine($"- **{(finding.Holds ? "Holds" : "Does not hold")}**: {finding.Claim} {finding.Numbers}.");
         markdown.AppendLine().AppendLine("## Distributions (beyond the paper)").AppendLine();
-        markdown.AppendLine("Total variation distance to real music's distribution (0 the same, 1 disjoint) of pitch class relative to each piece's " +
-            "best-fitting scale, time between onsets and tone length, both on a 1/16-quarter grid (4 quarters and longer in one bin).").AppendLine();
-        markdown.AppendLine($"| source | {string.Join(" | ", ToneHistograms.Names)} |").AppendLine($"| --- |{string.Concat(ToneHistograms.Names.Select(_ => " --- |"))}");
+        markdown
+            .AppendLine(
+                "Total variation distance to real music's distribution (0 the same, 1 disjoint) of pitch class relative to each piece's "
+                    + "best-fitting scale, time between onsets and tone length, both on a 1/16-quarter grid (4 quarters and longer in one bin)."
+            )
+            .AppendLine();
+        markdown
+            .AppendLine($"| source | {string.Join(" | ", ToneHistograms.Names)} |")
+            .AppendLine($"| --- |{string.Concat(ToneHistograms.Names.Select(_ => " --- |"))}");
         foreach (var source in sources)
         {
             var distances = source.Histograms.Distances(real.Histograms);
-            markdown.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {source.Name} | {string.Join(" | ", distances.Values.Select(d => d.ToString("0.###", CultureInfo.InvariantCulture)))} |"));
+            markdown.AppendLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"| {source.Name} | {string.Join(" | ", distances.Values.Select(d => d.ToString("0.###", CultureInfo.InvariantCulture)))} |"
+                )
+            );
         }
         markdown.AppendLine().AppendLine("## Targets: does it sound like music? (beyond the paper)").AppendLine();
-        markdown.AppendLine("Each against real music; a target met only by looping or by crowding one register does not count, hence the last rows.").AppendLine();
+        markdown
+            .AppendLine("Each against real music; a target met only by looping or by crowding one register does not count, hence the last rows.")
+            .AppendLine();
         var targets = models.Select(m => MusicTargets.Of(m, real)).ToList();
-        markdown.AppendLine($"| target | {string.Join(" | ", models.Select(m => m.Name))} |").AppendLine($"| --- |{string.Concat(models.Select(_ => " --- |"))}");
+        markdown
+            .AppendLine($"| target | {string.Join(" | ", models.Select(m => m.Name))} |")
+            .AppendLine($"| --- |{string.Concat(models.Select(_ => " --- |"))}");
         for (var t = 0; targets.Count > 0 && t < targets[0].Count; t++)
-            markdown.AppendLine($"| {targets[0][t].Target} | {string.Join(" | ", targets.Select(c => $"{c[t].Value} {(c[t].Holds ? "✓" : "✗")}"))} |");
+            markdown.AppendLine(
+                $"| {targets[0][t].Target} | {string.Join(" | ", targets.Select(c => $"{c[t].Value} {(c[t].Holds ? "✓" : "✗")}"))} |"
+            );
         markdown.AppendLine();
         foreach (var (model, checks) in models.Zip(targets))
         {
             var missed = checks.Where(c => !c.Holds).Select(c => c.Target).ToList();
-            markdown.AppendLine($"- **{model.Name}**: {(missed.Count == 0 ? "meets every target" : $"misses {missed.Count} of {checks.Count}: {string.Join("; ", missed)}")}.");
+            markdown.AppendLine(
+                $"- **{model.Name}**: "
+                    + $"{(missed.Count == 0 ? "meets every target" : $"misses {missed.Count} of {checks.Count}: {string.Join("; ", missed)}")}."
+            );
         }
         markdown.AppendLine().AppendLine("## Register (beyond the paper)").AppendLine();
-        markdown.AppendLine("Where the tones lie on the keyboard, which the paper's statistics do not measure. Distance: total variation between the pitch distributions, 0 the same, 1 no pitch shared.").AppendLine();
+        markdown
+            .AppendLine(
+                "Where the tones lie on the keyboard, which the paper's statistics do not measure. Distance: total variation between the pitch "
+                    + "distributions, 0 the same, 1 no pitch shared."
+            )
+            .AppendLine();
         markdown.AppendLine("| source | mean pitch (MIDI) | distance to real music's pitches |").AppendLine("| --- | --- | --- |");
         foreach (var register in registers)
-            markdown.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {register.Source} | {register.MeanPitch:0.#} | {register.DistanceToReal:0.###} |"));
+            markdown.AppendLine(
+                string.Create(CultureInfo.InvariantCulture, $"| {register.Source} | {register.MeanPitch:0.#} | {register.DistanceToReal:0.###} |")
+            );
         markdown.AppendLine().AppendLine("## Pictures").AppendLine();
         foreach (var figure in figures)
             markdown.AppendLine($"![{Path.GetFileNameWithoutExtension(figure)}]({figure})").AppendLine();
@@ -105,15 +147,37 @@ public static class EvaluationReport
         var numbers = new
         {
             command,
-            sources = sources.ToDictionary(s => s.Name, s => new { pieces = s.Pieces.Count, statistics = s.Summary.ToDictionary(x => x.Name, x => new { mean = x.Mean, standard_deviation = x.StandardDeviation }) }),
-            findings = findings.Select(f => new { claim = f.Claim, holds = f.Holds, numbers = f.Numbers }),
+            sources = sources.ToDictionary(
+                s => s.Name,
+                s => new
+                {
+                    pieces = s.Pieces.Count,
+                    statistics = s.Summary.ToDictionary(x => x.Name, x => new { mean = x.Mean, standard_deviation = x.StandardDeviation }),
+                }
+            ),
+            findings = findings.Select(f => new
+            {
+                claim = f.Claim,
+                holds = f.Holds,
+                numbers = f.Numbers,
+            }),
             register = registers.ToDictionary(r => r.Source, r => new { mean_pitch = r.MeanPitch, distance_to_real = r.DistanceToReal }),
             distributions = sources.ToDictionary(s => s.Name, s => s.Histograms.Distances(real.Histograms)),
-            targets = models.ToDictionary(m => m.Name, m => MusicTargets.Of(m, real).Select(c => new { target = c.Target, value = c.Value, holds = c.Holds })),
+            targets = models.ToDictionary(
+                m => m.Name,
+                m =>
+                    MusicTargets
+                        .Of(m, real)
+                        .Select(c => new
+                        {
+                            target = c.Target,
+                            value = c.Value,
+                            holds = c.Holds,
+                        })
+            ),
         };
         AtomicFile.WriteAllText(Path.Combine(folder, "evaluation.json"), JsonSerializer.Serialize(numbers, Indented));
     }
 
-    private static string Format(StatisticSummary s) =>
-        string.Create(CultureInfo.InvariantCulture, $"{s.Mean:0.###} ± {s.StandardDeviation:0.###}");
+    private static string Format(StatisticSummary s) => string.Create(CultureInfo.InvariantCulture, $"{s.Mean:0.###} ± {s.StandardDeviation:0.###}");
 }

@@ -13,7 +13,8 @@ public sealed record MusicSource(string Name, IReadOnlyList<IReadOnlyList<Tone>>
     public ToneHistograms Histograms { get; } = ToneHistograms.Of(Pieces);
 
     /// <summary>The mean pitch of all tones; null for none.</summary>
-    public double? MeanPitch { get; } = Pieces.SelectMany(p => p).Select(t => (double)t.Pitch).DefaultIfEmpty(double.NaN).Average() is var m && double.IsNaN(m) ? null : m;
+    public double? MeanPitch { get; } =
+        Pieces.SelectMany(p => p).Select(t => (double)t.Pitch).DefaultIfEmpty(double.NaN).Average() is var m && double.IsNaN(m) ? null : m;
 
     public StatisticSummary this[string statistic] => Summary.Single(s => s.Name == statistic);
 }

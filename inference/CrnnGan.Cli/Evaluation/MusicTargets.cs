@@ -15,7 +15,14 @@ public static class MusicTargets
     public sealed record Check(string Target, string Value, bool Holds);
 
     private static readonly string[] ComparedStatistics =
-        ["scale_consistency", "polyphony", "unique_tones", "tone_span", "repetitions_3", "intensity_span"];
+    [
+        "scale_consistency",
+        "polyphony",
+        "unique_tones",
+        "tone_span",
+        "repetitions_3",
+        "intensity_span",
+    ];
 
     public static IReadOnlyList<Check> Of(MusicSource model, MusicSource real)
     {
@@ -23,8 +30,11 @@ public static class MusicTargets
         double Mean(string name) => model[name].Mean;
         double Real(string name) => real[name].Mean;
         Check Within(string name, double share) =>
-            new($"{name} within {share:P0} of real music's {Real(name):0.###}", Text(Mean(name)),
-                Math.Abs(Mean(name) - Real(name)) <= share * Real(name));
+            new(
+                $"{name} within {share:P0} of real music's {Real(name):0.###}",
+                Text(Mean(name)),
+                Math.Abs(Mean(name) - Real(name)) <= share * Real(name)
+            );
         var meanPitch = model.MeanPitch ?? double.NaN;
         return
         [
@@ -33,19 +43,25 @@ public static class MusicTargets
             .. distances.Select(d => new Check($"{d.Key} distance at most 0.15", Text(d.Value), d.Value <= 0.15)),
             Within("unique_tones", 0.2),
             Within("tone_span", 0.2),
-            new($"repetitions_3 between {Real("repetitions_3") / 3:0.#} and {3 * Real("repetitions_3"):0.#}", Text(Mean("repetitions_3")),
-                Mean("repetitions_3") >= Real("repetitions_3") / 3 && Mean("repetitions_3") <= 3 * Real("repetitions_3")),
-            new($"mean pitch within 6 of real music's {real.MeanPitch:0.#}", Text(meanPitch),
-                Math.Abs(meanPitch - (real.MeanPitch ?? double.NaN)) <= 6),
+            new(
+                $"repetitions_3 between {Real("repetitions_3") / 3:0.#} and {3 * Real("repetitions_3"):0.#}",
+                Text(Mean("repetitions_3")),
+                Mean("repetitions_3") >= Real("repetitions_3") / 3 && Mean("repetitions_3") <= 3 * Real("repetitions_3")
+            ),
+            new(
+                $"mean pitch within 6 of real music's {real.MeanPitch:0.#}",
+                Text(meanPitch),
+                Math.Abs(meanPitch - (real.MeanPitch ?? double.NaN)) <= 6
+            ),
         ];
     }
 
     /// <summary>The measures behind the targets, by which a GAN and its baseline compare (how far from real music).</summary>
     public static IReadOnlyList<(string Measure, double Distance)> DistancesToReal(MusicSource model, MusicSource real) =>
-    [
-        .. ComparedStatistics.Select(name => (name, Math.Abs(model[name].Mean - real[name].Mean) / Math.Max(real[name].Mean, 1e-9))),
-        .. model.Histograms.Distances(real.Histograms).Select(d => (d.Key, d.Value)),
-    ];
+        [
+            .. ComparedStatistics.Select(name => (name, Math.Abs(model[name].Mean - real[name].Mean) / Math.Max(real[name].Mean, 1e-9))),
+            .. model.Histograms.Distances(real.Histograms).Select(d => (d.Key, d.Value)),
+        ];
 
     private static string Text(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

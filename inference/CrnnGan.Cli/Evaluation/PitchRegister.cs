@@ -26,7 +26,11 @@ public sealed record PitchRegister(string Source, double? MeanPitch, double Dist
         var tones = Tones(source);
         if (tones.Count == 0)
             return new PitchRegister(source.Name, null, 1);
-        return new PitchRegister(source.Name, tones.Average(t => t.Pitch), 0.5 * Shares(tones).Zip(realShares).Sum(p => Math.Abs(p.First - p.Second)));
+        return new PitchRegister(
+            source.Name,
+            tones.Average(t => t.Pitch),
+            0.5 * Shares(tones).Zip(realShares).Sum(p => Math.Abs(p.First - p.Second))
+        );
     }
 
     private static List<Tone> Tones(MusicSource source) => [.. source.Pieces.SelectMany(p => p)];

@@ -14,7 +14,8 @@ public sealed record Corpus(
     IReadOnlyList<Song> Test,
     IReadOnlyList<UnusableFile> Unusable,
     IReadOnlyList<string> MissingFromFolder,
-    int FilesFound)
+    int FilesFound
+)
 {
     public IEnumerable<Song> AllSongs => Training.Concat(Validation).Concat(Test);
 

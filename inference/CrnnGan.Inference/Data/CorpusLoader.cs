@@ -21,7 +21,8 @@ public static class CorpusLoader
         MidiReadOptions? options = null,
         IProgress<(int Done, int Total)>? progress = null,
         int maxDegreeOfParallelism = -1,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default
+    )
     {
         var root = Path.GetFullPath(folder);
         if (!Directory.Exists(root))
@@ -38,7 +39,8 @@ public static class CorpusLoader
             {
                 results[i] = ReadOne(files[i], RelativeName(root, files[i]), options);
                 progress?.Report((Interlocked.Increment(ref done), files.Length));
-            });
+            }
+        );
 
         var songs = new List<(string Path, Song Song)>();
         var unusable = new List<UnusableFile>();
@@ -72,16 +74,22 @@ public static class CorpusLoader
     }
 
     private static string[] FindMidiFiles(string root) =>
-    [
-        .. Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
-            .Where(f => MidiExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal),
-    ];
+        [
+            .. Directory
+                .EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
+                .Where(f => MidiExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal),
+        ];
 
     private static string RelativeName(string root, string path) => Path.GetRelativePath(root, path).Replace('\\', '/');
 
     private static Corpus SplitByLists(
-        string root, List<(string Path, Song Song)> songs, List<UnusableFile> unusable, CorpusSplit.HoldOutLists lists, string[] files)
+        string root,
+        List<(string Path, Song Song)> songs,
+        List<UnusableFile> unusable,
+        CorpusSplit.HoldOutLists lists,
+        string[] files
+    )
     {
         var validation = ReadList(lists.ValidationList);
         var test = ReadList(lists.TestList);
@@ -94,7 +102,8 @@ public static class CorpusLoader
             [.. songs.Where(s => test.Contains(s.Path) && !validation.Contains(s.Path)).Select(s => s.Song)],
             unusable,
             missing,
-            files.Length);
+            files.Length
+        );
     }
 
     /// <summary>Full paths of a list's entries, resolved against the list's folder.</summary>
@@ -118,7 +127,12 @@ public static class CorpusLoader
     }
 
     private static Corpus SplitByPercentages(
-        string root, List<(string Path, Song Song)> songs, List<UnusableFile> unusable, CorpusSplit.Percentages split, int filesFound)
+        string root,
+        List<(string Path, Song Song)> songs,
+        List<UnusableFile> unusable,
+        CorpusSplit.Percentages split,
+        int filesFound
+    )
     {
         var shuffled = songs.OrderBy(s => StableHash.Of(split.Seed, s.Song.Name)).ThenBy(s => s.Song.Name, StringComparer.Ordinal).ToList();
         var validationCount = (int)Math.Round(shuffled.Count * split.ValidationPercent / 100);
@@ -134,6 +148,7 @@ public static class CorpusLoader
             Sorted(shuffled.Skip(validationCount).Take(testCount)),
             unusable,
             [],
-            filesFound);
+            filesFound
+        );
     }
 }

@@ -23,19 +23,24 @@ public abstract record CorpusSplit
         public Percentages Validate()
         {
             if (ValidationPercent is < 0 or > 100 || TestPercent is < 0 or > 100 || ValidationPercent + TestPercent > 100)
-                throw new ArgumentOutOfRangeException(nameof(ValidationPercent), $"Validation ({ValidationPercent}%) and test ({TestPercent}%) must be shares of at most 100% together.");
+                throw new ArgumentOutOfRangeException(
+                    nameof(ValidationPercent),
+                    $"Validation ({ValidationPercent}%) and test ({TestPercent}%) must be shares of at most 100% together."
+                );
             return this;
         }
     }
 
     /// <summary>The reference's hold-out lists when they are beside the folder, else 10% validation and 5% test by seed.</summary>
-    public static CorpusSplit Default(string dataFolder, ulong seed) =>
-        (CorpusSplit?)FindHoldOutLists(dataFolder) ?? new Percentages(10, 5, seed);
+    public static CorpusSplit Default(string dataFolder, ulong seed) => (CorpusSplit?)FindHoldOutLists(dataFolder) ?? new Percentages(10, 5, seed);
 
     /// <summary>A line that says how the corpus is split.</summary>
     public abstract string Describe();
 
-    /// <summary>The hold-out lists beside a data folder, as the reference corpus keeps them (validation.txt and test.txt in the folder or its parent), or null.</summary>
+    /// <summary>
+    /// The hold-out lists beside a data folder, as the reference corpus keeps them (validation.txt and test.txt in the folder or its parent), or
+    /// null.
+    /// </summary>
     public static HoldOutLists? FindHoldOutLists(string dataFolder)
     {
         var folder = new DirectoryInfo(Path.GetFullPath(dataFolder));

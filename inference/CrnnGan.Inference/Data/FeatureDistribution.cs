@@ -14,7 +14,10 @@ public sealed record FeatureDistribution(string Name, string Unit, long Count, d
     /// </summary>
     public static IReadOnlyList<FeatureDistribution> OfTones(IEnumerable<Song> songs)
     {
-        List<double> deltas = [], lengths = [], pitches = [], velocities = [];
+        List<double> deltas = [],
+            lengths = [],
+            pitches = [],
+            velocities = [];
         foreach (var song in songs)
         {
             for (var i = 0; i < song.Tones.Count; i++)

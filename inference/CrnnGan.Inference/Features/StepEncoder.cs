@@ -56,16 +56,20 @@ public static class StepEncoder
             onset += Math.Max(0f, step[StepLayout.TimeDeltaIndex]);
             for (var t = 0; t < steps.Layout.TonesPerStep; t++)
             {
-                float pitch = step[StepLayout.PitchIndex(t)], velocity = step[StepLayout.VelocityIndex(t)];
+                float pitch = step[StepLayout.PitchIndex(t)],
+                    velocity = step[StepLayout.VelocityIndex(t)];
                 if (!(pitch > 0 && velocity > 0))
                     continue;
-                tones.Add(new Tone(
-                    OnGrid(onset),
-                    OnGrid(Math.Max(0f, step[StepLayout.LengthIndex(t)])),
-                    (int)Math.Clamp(Math.Round(pitch), 0, 127),
-                    (int)Math.Clamp(Math.Round(velocity), 1, 127),
-                    channel,
-                    program));
+                tones.Add(
+                    new Tone(
+                        OnGrid(onset),
+                        OnGrid(Math.Max(0f, step[StepLayout.LengthIndex(t)])),
+                        (int)Math.Clamp(Math.Round(pitch), 0, 127),
+                        (int)Math.Clamp(Math.Round(velocity), 1, 127),
+                        channel,
+                        program
+                    )
+                );
             }
         }
         tones.Sort((a, b) => (a.Onset, a.Pitch).CompareTo((b.Onset, b.Pitch)));
@@ -76,7 +80,13 @@ public static class StepEncoder
     /// The tones of <paramref name="songs"/> songs that a model generated together, their steps one song after
     /// another in model units (musical × <paramref name="featureScale"/>). The values become musical units in place.
     /// </summary>
-    public static List<IReadOnlyList<Tone>> DecodeModelSteps(float[] modelSteps, int songs, StepLayout layout, IReadOnlyList<float> featureScale, int program = 0)
+    public static List<IReadOnlyList<Tone>> DecodeModelSteps(
+        float[] modelSteps,
+        int songs,
+        StepLayout layout,
+        IReadOnlyList<float> featureScale,
+        int program = 0
+    )
     {
         FeatureScaling.Denormalise(modelSteps, featureScale);
         var width = modelSteps.Length / songs;

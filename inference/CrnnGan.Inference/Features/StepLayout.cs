@@ -37,8 +37,5 @@ public sealed record StepLayout
 
     /// <summary>Feature names in order, e.g. time_delta, length_0, pitch_0, velocity_0, length_1, ...</summary>
     public IReadOnlyList<string> FeatureNames =>
-    [
-        "time_delta",
-        .. Enumerable.Range(0, TonesPerStep).SelectMany(i => new[] { $"length_{i}", $"pitch_{i}", $"velocity_{i}" }),
-    ];
+        ["time_delta", .. Enumerable.Range(0, TonesPerStep).SelectMany(i => new[] { $"length_{i}", $"pitch_{i}", $"velocity_{i}" })];
 }

@@ -55,9 +55,16 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
         for (var i = 0; i + Heads.Count <= indices.Length; i += Heads.Count)
         {
             onset += TimeBins[indices[i + TimeHead]];
-            tones.Add(new Tone(
-                onset, LengthBins[indices[i + LengthHead]], Fold(indices[i + PitchHead] + transpose), VelocityBins[indices[i + VelocityHead]],
-                channel, program));
+            tones.Add(
+                new Tone(
+                    onset,
+                    LengthBins[indices[i + LengthHead]],
+                    Fold(indices[i + PitchHead] + transpose),
+                    VelocityBins[indices[i + VelocityHead]],
+                    channel,
+                    program
+                )
+            );
         }
         tones.Sort((a, b) => (a.Onset, a.Pitch).CompareTo((b.Onset, b.Pitch)));
         return tones;
@@ -87,7 +94,10 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
         times.TryAdd(0, 0);
         var time = Top(times, timeBins, mustHave: 0);
         return new ToneVocabulary(
-            [.. time.Select(t => t * Grid)], [.. Top(lengths, lengthBins, mustHave: null).Select(l => l * Grid)], [.. Top(velocities, velocityBins, null).Select(v => (int)v)]);
+            [.. time.Select(t => t * Grid)],
+            [.. Top(lengths, lengthBins, mustHave: null).Select(l => l * Grid)],
+            [.. Top(velocities, velocityBins, null).Select(v => (int)v)]
+        );
 
         static void Count(Dictionary<long, int> counts, long value) => counts[value] = counts.GetValueOrDefault(value) + 1;
 
@@ -106,7 +116,10 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
         var timeSet = TimeBins.Select(t => (long)Math.Round(t / Grid)).ToHashSet();
         var lengthSet = LengthBins.Select(t => (long)Math.Round(t / Grid)).ToHashSet();
         var velocitySet = VelocityBins.ToHashSet();
-        long all = 0, time = 0, length = 0, velocity = 0;
+        long all = 0,
+            time = 0,
+            length = 0,
+            velocity = 0;
         foreach (var song in songs)
         {
             var previousOnset = 0.0;
@@ -138,16 +151,22 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
 
         static double[] Numbers(string text, string head)
         {
-            var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s =>
-                double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-                    ? v
-                    : throw new InvalidDataException($"The model's {head} bins hold '{s}', not a number.")).ToArray();
+            var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Select(s =>
+                    double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+                        ? v
+                        : throw new InvalidDataException($"The model's {head} bins hold '{s}', not a number.")
+                )
+                .ToArray();
             return values.Length > 0 ? values : throw new InvalidDataException($"The model has no {head} bins.");
         }
     }
 
     public bool Equals(ToneVocabulary? other) =>
-        other is not null && TimeBins.SequenceEqual(other.TimeBins) && LengthBins.SequenceEqual(other.LengthBins) && VelocityBins.SequenceEqual(other.VelocityBins);
+        other is not null
+        && TimeBins.SequenceEqual(other.TimeBins)
+        && LengthBins.SequenceEqual(other.LengthBins)
+        && VelocityBins.SequenceEqual(other.VelocityBins);
 
     public override int GetHashCode() => HashCode.Combine(TimeBins.Count, LengthBins.Count, VelocityBins.Count);
 

@@ -20,10 +20,12 @@ public static class CudaPrerequisites
 
     /// <summary>The libraries that do not load here, each as "name (file)"; empty when all do.</summary>
     public static IReadOnlyList<string> Missing() =>
-        [.. Libraries
-            .Select(l => (l.Name, File: OperatingSystem.IsWindows() ? l.Windows : l.Linux))
-            .Where(l => !Loads(l.File))
-            .Select(l => $"{l.Name} ({l.File})")];
+        [
+            .. Libraries
+                .Select(l => (l.Name, File: OperatingSystem.IsWindows() ? l.Windows : l.Linux))
+                .Where(l => !Loads(l.File))
+                .Select(l => $"{l.Name} ({l.File})"),
+        ];
 
     private static bool Loads(string file)
     {

@@ -67,8 +67,11 @@ public sealed record GenerationRequest
 
         Require(Count is >= 1 and <= MaxCount, "count", $"count must be between 1 and {MaxCount}, not {Count}");
         Require(Steps is >= 1 and <= MaxSteps, "steps", $"steps must be between 1 and {MaxSteps}, not {Steps}");
-        Require(DurationSeconds is not { } d || d is > 0 and <= MaxDurationSeconds, "duration",
-            $"duration must be above 0 and at most {MaxDurationSeconds} seconds, not {DurationSeconds}");
+        Require(
+            DurationSeconds is not { } d || d is > 0 and <= MaxDurationSeconds,
+            "duration",
+            $"duration must be above 0 and at most {MaxDurationSeconds} seconds, not {DurationSeconds}"
+        );
         Require(Bpm is not { } bpm || bpm is >= 10 and <= 400, "tempo", $"tempo must be between 10 and 400 BPM, not {Bpm}");
         Require(Program is >= 0 and <= 127, "program", $"program must be a General MIDI program between 0 and 127, not {Program}");
         Require(NoiseScale is >= 0 and <= 10, "noiseScale", $"noise scale must be between 0 and 10, not {NoiseScale}");
@@ -76,11 +79,17 @@ public sealed record GenerationRequest
         Require(BatchSize is >= 1 and <= 4096, "batchSize", $"batch size must be between 1 and 4096, not {BatchSize}");
         if (model is { IsToneModel: false })
         {
-            Require(Key is null, "key",
-                "key applies to models of the tone family (contract version 2); this is the paper's continuous model, which has no key");
-            Require(Temperature is null, "temperature",
-                "temperature applies to models of the tone family (contract version 2); " +
-                "this is the paper's continuous model, which does not sample classes");
+            Require(
+                Key is null,
+                "key",
+                "key applies to models of the tone family (contract version 2); this is the paper's continuous model, which has no key"
+            );
+            Require(
+                Temperature is null,
+                "temperature",
+                "temperature applies to models of the tone family (contract version 2); "
+                    + "this is the paper's continuous model, which does not sample classes"
+            );
         }
         return problems;
     }

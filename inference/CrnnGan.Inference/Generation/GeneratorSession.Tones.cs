@@ -59,7 +59,12 @@ public sealed partial class GeneratorSession
             {
                 for (var i = 0; i < batch; i++)
                     FillNoise(randoms[i], noise.AsSpan(i * n, n), noiseScale);
-                _session.RunWithBinding(runOptions, t == 0 ? start : t % 2 == 1 ? odd : even);
+                _session.RunWithBinding(
+                    runOptions,
+                    t == 0 ? start
+                        : t % 2 == 1 ? odd
+                        : even
+                );
                 for (var i = 0; i < batch; i++)
                 {
                     for (var k = 0; k < heads; k++)
@@ -82,7 +87,14 @@ public sealed partial class GeneratorSession
     }
 
     private OrtIoBinding BindTones(
-        OrtValue noise, OrtValue previous, OrtValue hidden, OrtValue cell, OrtValue[] logits, OrtValue hiddenOut, OrtValue cellOut)
+        OrtValue noise,
+        OrtValue previous,
+        OrtValue hidden,
+        OrtValue cell,
+        OrtValue[] logits,
+        OrtValue hiddenOut,
+        OrtValue cellOut
+    )
     {
         var binding = _session.CreateIoBinding();
         binding.BindInput(ModelContract.Noise, noise);

@@ -16,7 +16,13 @@ public sealed partial class GeneratorSession : IDisposable
     private readonly InferenceSession _session;
     private readonly OrtMemoryInfo? _stateMemory;
 
-    private GeneratorSession(InferenceSession session, ModelMetadata metadata, ExecutionProvider provider, string providerReason, OrtMemoryInfo? stateMemory)
+    private GeneratorSession(
+        InferenceSession session,
+        ModelMetadata metadata,
+        ExecutionProvider provider,
+        string providerReason,
+        OrtMemoryInfo? stateMemory
+    )
     {
         _session = session;
         Metadata = metadata;
@@ -51,7 +57,9 @@ public sealed partial class GeneratorSession : IDisposable
         {
             var reason = $"CUDA libraries not found: {string.Join(", ", missing)}";
             if (options.Provider == ExecutionProvider.Cuda)
-                throw new InvalidOperationException($"The CUDA execution provider is not available: {reason}. Install them (see README) or use the CPU.");
+                throw new InvalidOperationException(
+                    $"The CUDA execution provider is not available: {reason}. Install them (see README) or use the CPU."
+                );
             LogCpuChosen(logger, name, reason);
             return Create(model, options, ExecutionProvider.Cpu, name, $"auto chose the CPU: {reason}");
         }
@@ -59,9 +67,16 @@ public sealed partial class GeneratorSession : IDisposable
         {
             try
             {
-                return Create(model, options, ExecutionProvider.Cuda, name, $"{options.Provider} chose CUDA: its libraries load and the device ran the warm-up");
+                return Create(
+                    model,
+                    options,
+                    ExecutionProvider.Cuda,
+                    name,
+                    $"{options.Provider} chose CUDA: its libraries load and the device ran the warm-up"
+                );
             }
-            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException && options.Provider == ExecutionProvider.Auto)
+            catch (Exception e)
+                when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException && options.Provider == ExecutionProvider.Auto)
             {
                 LogCudaUnavailable(logger, name, FirstLine(e.Message));
                 return Create(model, options, ExecutionProvider.Cpu, name, $"auto chose the CPU: CUDA failed ({FirstLine(e.Message)})");
@@ -130,7 +145,10 @@ public sealed partial class GeneratorSession : IDisposable
             var actual = value.Dimensions.Select(d => (long)d).ToArray();
             // -1 stands for the symbolic batch dimension.
             if (value.ElementDataType != type || actual.Length != shape.Length || actual.Zip(shape).Any(p => p.Second >= 0 && p.First != p.Second))
-                throw new InvalidDataException($"The model's {kind} '{name}' is [{string.Join(", ", actual)}], not [{string.Join(", ", shape.Select(s => s < 0 ? "batch" : s.ToString(System.Globalization.CultureInfo.InvariantCulture)))}] of {type}.");
+                throw new InvalidDataException(
+                    $"The model's {kind} '{name}' is [{string.Join(", ", actual)}], not "
+                        + $"[{string.Join(", ", shape.Select(s => s < 0 ? "batch" : $"{s}"))}] of {type}."
+                );
         }
 
         if (metadata.Vocabulary is { } vocabulary)
@@ -183,9 +201,13 @@ public sealed partial class GeneratorSession : IDisposable
         for (var i = 0; i < batch; i++)
             randoms[i] = new Randomness.SeededRandom(seeds[i]);
 
-        long[] stepShape = [batch, f], noiseShape = [batch, n], stateShape = [layers, batch, h];
+        long[] stepShape = [batch, f],
+            noiseShape = [batch, n],
+            stateShape = [layers, batch, h];
         var noise = new float[batch * n];
-        float[] outputA = new float[batch * f], outputB = new float[batch * f], first = new float[batch * f];
+        float[] outputA = new float[batch * f],
+            outputB = new float[batch * f],
+            first = new float[batch * f];
         for (var i = 0; i < batch; i++)
             randoms[i].Fill(first.AsSpan(i * f, f));
         var zeros = new float[layers * batch * h];
@@ -209,7 +231,12 @@ public sealed partial class GeneratorSession : IDisposable
         {
             for (var i = 0; i < batch; i++)
                 FillNoise(randoms[i], noise.AsSpan(i * n, n), noiseScale);
-            _session.RunWithBinding(runOptions, t == 0 ? start : t % 2 == 1 ? odd : even);
+            _session.RunWithBinding(
+                runOptions,
+                t == 0 ? start
+                    : t % 2 == 1 ? odd
+                    : even
+            );
 
             var output = t % 2 == 0 ? outputA : outputB;
             for (var i = 0; i < batch; i++)
@@ -234,7 +261,15 @@ public sealed partial class GeneratorSession : IDisposable
         }
     }
 
-    private OrtIoBinding Bind(OrtValue noise, OrtValue previous, OrtValue hidden, OrtValue cell, OrtValue output, OrtValue hiddenOut, OrtValue cellOut)
+    private OrtIoBinding Bind(
+        OrtValue noise,
+        OrtValue previous,
+        OrtValue hidden,
+        OrtValue cell,
+        OrtValue output,
+        OrtValue hiddenOut,
+        OrtValue cellOut
+    )
     {
         var binding = _session.CreateIoBinding();
         binding.BindInput(ModelContract.Noise, noise);

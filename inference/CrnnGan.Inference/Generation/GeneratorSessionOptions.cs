@@ -10,7 +10,8 @@ public sealed record GeneratorSessionOptions(
     ExecutionProvider Provider = ExecutionProvider.Auto,
     int IntraOpThreads = 0,
     bool AllowSpinning = true,
-    int CudaDevice = 0)
+    int CudaDevice = 0
+)
 {
     public static GeneratorSessionOptions Default { get; } = new();
 }

@@ -24,14 +24,16 @@ public sealed record ModelMetadata(
     ulong Seed,
     string CodeVersion,
     ToneVocabulary? Vocabulary = null,
-    float DefaultTemperature = 1f)
+    float DefaultTemperature = 1f
+)
 {
     public const string Prefix = "crnngan.";
     public const string UniformNoise = "uniform[0,1)";
 
     /// <summary>What the tone family's training did to keys, and so what the host does to place a song in one.</summary>
     public const string KeyNormalisation =
-        "training windows transposed to C major / A minor by their best-fitting of 36 scales; to place a song in a key, add the key's offset from C major (A minor) to every pitch";
+        "training windows transposed to C major / A minor by their best-fitting of 36 scales; to place a song in a key, add the key's offset from "
+        + "C major (A minor) to every pitch";
 
     public bool IsToneModel => ContractVersion == ModelContract.ToneVersion;
 
@@ -40,26 +42,62 @@ public sealed record ModelMetadata(
     public int Features => FeatureNames.Count;
 
     /// <summary>Metadata for a generator of the given layout, normalisation (<see cref="FeatureScaling.Factors"/>) and sizes.</summary>
-    public static ModelMetadata For(StepLayout layout, IReadOnlyList<float> featureScale, int noiseSize, int hiddenSize, int layers, string corpus, int epochs, ulong seed, string codeVersion) => new(
-        ModelContract.Version,
-        layout.TonesPerStep,
-        layout.FeatureNames,
-        [.. layout.FeatureNames.Select(UnitOf)],
-        featureScale,
-        noiseSize,
-        UniformNoise,
-        hiddenSize,
-        layers,
-        120,
-        corpus,
-        epochs,
-        seed,
-        codeVersion);
+    public static ModelMetadata For(
+        StepLayout layout,
+        IReadOnlyList<float> featureScale,
+        int noiseSize,
+        int hiddenSize,
+        int layers,
+        string corpus,
+        int epochs,
+        ulong seed,
+        string codeVersion
+    ) =>
+        new(
+            ModelContract.Version,
+            layout.TonesPerStep,
+            layout.FeatureNames,
+            [.. layout.FeatureNames.Select(UnitOf)],
+            featureScale,
+            noiseSize,
+            UniformNoise,
+            hiddenSize,
+            layers,
+            120,
+            corpus,
+            epochs,
+            seed,
+            codeVersion
+        );
 
     /// <summary>Metadata for a generator of the tone family with the given bins and sizes.</summary>
-    public static ModelMetadata ForTones(ToneVocabulary vocabulary, int noiseSize, int hiddenSize, int layers, string corpus, int epochs, ulong seed, string codeVersion) => new(
-        ModelContract.ToneVersion, 1, ToneVocabulary.Heads, ["MIDI note", "quarter notes", "quarter notes", "MIDI velocity"], [],
-        noiseSize, UniformNoise, hiddenSize, layers, 120, corpus, epochs, seed, codeVersion, vocabulary);
+    public static ModelMetadata ForTones(
+        ToneVocabulary vocabulary,
+        int noiseSize,
+        int hiddenSize,
+        int layers,
+        string corpus,
+        int epochs,
+        ulong seed,
+        string codeVersion
+    ) =>
+        new(
+            ModelContract.ToneVersion,
+            1,
+            ToneVocabulary.Heads,
+            ["MIDI note", "quarter notes", "quarter notes", "MIDI velocity"],
+            [],
+            noiseSize,
+            UniformNoise,
+            hiddenSize,
+            layers,
+            120,
+            corpus,
+            epochs,
+            seed,
+            codeVersion,
+            vocabulary
+        );
 
     public IReadOnlyDictionary<string, string> ToProperties()
     {
@@ -74,18 +112,19 @@ public sealed record ModelMetadata(
         return properties;
     }
 
-    private Dictionary<string, string> ContinuousProperties() => new()
-    {
-        [Prefix + "contract_version"] = Text(ContractVersion),
-        [Prefix + "tones_per_step"] = Text(TonesPerStep),
-        [Prefix + "features"] = string.Join(',', FeatureNames),
-        [Prefix + "feature_units"] = string.Join(',', FeatureUnits),
-        [Prefix + "feature_scale"] = string.Join(',', FeatureScale.Select(f => f.ToString("R", CultureInfo.InvariantCulture))),
-        [Prefix + "normalisation"] = "model value = musical value × feature_scale; musical value = model value ÷ feature_scale",
-        [Prefix + "noise_size"] = Text(NoiseSize),
-        [Prefix + "noise_distribution"] = NoiseDistribution,
-        [Prefix + "first_previous"] = $"{UniformNoise} in model units, one value per feature",
-    };
+    private Dictionary<string, string> ContinuousProperties() =>
+        new()
+        {
+            [Prefix + "contract_version"] = Text(ContractVersion),
+            [Prefix + "tones_per_step"] = Text(TonesPerStep),
+            [Prefix + "features"] = string.Join(',', FeatureNames),
+            [Prefix + "feature_units"] = string.Join(',', FeatureUnits),
+            [Prefix + "feature_scale"] = string.Join(',', FeatureScale.Select(f => f.ToString("R", CultureInfo.InvariantCulture))),
+            [Prefix + "normalisation"] = "model value = musical value × feature_scale; musical value = model value ÷ feature_scale",
+            [Prefix + "noise_size"] = Text(NoiseSize),
+            [Prefix + "noise_distribution"] = NoiseDistribution,
+            [Prefix + "first_previous"] = $"{UniformNoise} in model units, one value per feature",
+        };
 
     private Dictionary<string, string> ToneProperties(ToneVocabulary vocabulary)
     {
@@ -110,11 +149,12 @@ public sealed record ModelMetadata(
     }
 
     /// <summary>Every key <see cref="ToProperties"/> writes for the paper's model; a model without one of them is refused.</summary>
-    public static IReadOnlyList<string> Keys { get; } = [.. For(StepLayout.Monophonic, FeatureScaling.Factors(StepLayout.Monophonic), 4, 1, 1, "", 0, 0, "").ToProperties().Keys];
+    public static IReadOnlyList<string> Keys { get; } =
+    [.. For(StepLayout.Monophonic, FeatureScaling.Factors(StepLayout.Monophonic), 4, 1, 1, "", 0, 0, "").ToProperties().Keys];
 
     /// <summary>Every key <see cref="ToProperties"/> writes for the tone family.</summary>
     public static IReadOnlyList<string> ToneKeys { get; } =
-        [.. ForTones(new ToneVocabulary([0, 1], [1], [64]), 4, 1, 1, "", 0, 0, "").ToProperties().Keys];
+    [.. ForTones(new ToneVocabulary([0, 1], [1], [64]), 4, 1, 1, "", 0, 0, "").ToProperties().Keys];
 
     /// <exception cref="InvalidDataException">A key is missing or a value cannot be used; the message names it.</exception>
     public static ModelMetadata Parse(IReadOnlyDictionary<string, string> properties)
@@ -124,10 +164,15 @@ public sealed record ModelMetadata(
         var isTones = versionText == Text(ModelContract.ToneVersion);
         if (!isTones && versionText != Text(ModelContract.Version))
             throw new InvalidDataException(
-                $"The model follows contract version {versionText}; this library reads versions {ModelContract.Version} (the paper's model) and {ModelContract.ToneVersion} (the tone family).");
+                $"The model follows contract version {versionText}; this library reads versions {ModelContract.Version} (the paper's model) and "
+                    + $"{ModelContract.ToneVersion} (the tone family)."
+            );
         var missing = (isTones ? ToneKeys : Keys).Where(k => !properties.ContainsKey(k)).ToList();
         if (missing.Count > 0)
-            throw new InvalidDataException($"The model's metadata lacks {string.Join(", ", missing)}: it was not exported by crnngan-train export, or by an incompatible version.");
+            throw new InvalidDataException(
+                $"The model's metadata lacks {string.Join(", ", missing)}: it was not exported by crnngan-train export, or by an incompatible "
+                    + $"version."
+            );
 
         string Get(string key) => properties[Prefix + key];
         int Int(string key, int min) =>
@@ -148,11 +193,27 @@ public sealed record ModelMetadata(
             var vocabulary = ToneVocabulary.Parse(Get("time_delta_bins"), Get("length_bins"), Get("velocity_bins"));
             if (Get("head_sizes") != string.Join(',', vocabulary.Sizes.Select(Text)))
                 throw new InvalidDataException($"The model's head sizes ({Get("head_sizes")}) do not match its bins.");
-            if (!float.TryParse(Get("default_temperature"), NumberStyles.Float, CultureInfo.InvariantCulture, out var temperature) || !(temperature is >= 0 and <= 10))
-                throw new InvalidDataException($"The model's metadata {Prefix}default_temperature = '{Get("default_temperature")}' is not a temperature from 0 to 10.");
+            if (
+                !float.TryParse(Get("default_temperature"), NumberStyles.Float, CultureInfo.InvariantCulture, out var temperature)
+                || !(temperature is >= 0 and <= 10)
+            )
+                throw new InvalidDataException(
+                    $"The model's metadata {Prefix}default_temperature = '{Get("default_temperature")}' is not a temperature from 0 to 10."
+                );
             return ForTones(
-                vocabulary, Int("noise_size", 1), Int("hidden_size", 1), Int("layers", 1), Get("training_corpus"), Int("epochs", 0), seed, Get("code_version"))
-                with { DefaultTempoBpm = bpm, DefaultTemperature = temperature };
+                vocabulary,
+                Int("noise_size", 1),
+                Int("hidden_size", 1),
+                Int("layers", 1),
+                Get("training_corpus"),
+                Int("epochs", 0),
+                seed,
+                Get("code_version")
+            ) with
+            {
+                DefaultTempoBpm = bpm,
+                DefaultTemperature = temperature,
+            };
         }
 
         var tones = Int("tones_per_step", 1);
@@ -160,25 +221,43 @@ public sealed record ModelMetadata(
         var layout = new StepLayout(tones);
         if (!names.SequenceEqual(layout.FeatureNames))
             throw new InvalidDataException($"The model's features ({Get("features")}) are not the layout of {tones} tone(s) per step.");
-        var scale = Get("feature_scale").Split(',').Select(s =>
-            float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f > 0
-                ? f
-                : throw new InvalidDataException($"The model's metadata {Prefix}feature_scale holds '{s}', not a positive number.")).ToList();
+        var scale = Get("feature_scale")
+            .Split(',')
+            .Select(s =>
+                float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f > 0
+                    ? f
+                    : throw new InvalidDataException($"The model's metadata {Prefix}feature_scale holds '{s}', not a positive number.")
+            )
+            .ToList();
         if (scale.Count != names.Length)
             throw new InvalidDataException($"The model gives {scale.Count} feature scales for {names.Length} features.");
 
         return new ModelMetadata(
-            ModelContract.Version, tones, names, Get("feature_units").Split(','), scale, Int("noise_size", 1), Get("noise_distribution"),
-            Int("hidden_size", 1), Int("layers", 1), bpm, Get("training_corpus"), Int("epochs", 0), seed, Get("code_version"));
+            ModelContract.Version,
+            tones,
+            names,
+            Get("feature_units").Split(','),
+            scale,
+            Int("noise_size", 1),
+            Get("noise_distribution"),
+            Int("hidden_size", 1),
+            Int("layers", 1),
+            bpm,
+            Get("training_corpus"),
+            Int("epochs", 0),
+            seed,
+            Get("code_version")
+        );
     }
 
-    private static string UnitOf(string feature) => feature switch
-    {
-        "time_delta" => "quarter notes",
-        _ when feature.StartsWith("length", StringComparison.Ordinal) => "quarter notes",
-        _ when feature.StartsWith("pitch", StringComparison.Ordinal) => "MIDI note",
-        _ => "MIDI velocity",
-    };
+    private static string UnitOf(string feature) =>
+        feature switch
+        {
+            "time_delta" => "quarter notes",
+            _ when feature.StartsWith("length", StringComparison.Ordinal) => "quarter notes",
+            _ when feature.StartsWith("pitch", StringComparison.Ordinal) => "MIDI note",
+            _ => "MIDI velocity",
+        };
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

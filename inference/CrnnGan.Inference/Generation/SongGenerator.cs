@@ -55,8 +55,12 @@ public sealed class SongGenerator(GeneratorSession session)
 
     private List<IReadOnlyList<Tone>> ContinuousSongs(GenerationRequest request, ulong[] seeds, int steps) =>
         StepEncoder.DecodeModelSteps(
-            Session.Run(seeds.Length, steps, seeds, request.NoiseScale, Primer(request.Primer)), seeds.Length,
-            Session.Metadata.Layout, Session.Metadata.FeatureScale, request.Program);
+            Session.Run(seeds.Length, steps, seeds, request.NoiseScale, Primer(request.Primer)),
+            seeds.Length,
+            Session.Metadata.Layout,
+            Session.Metadata.FeatureScale,
+            request.Program
+        );
 
     /// <summary>The tone model's songs, each moved from C major / A minor into its key.</summary>
     private List<IReadOnlyList<Tone>> ToneSongs(GenerationRequest request, ToneVocabulary vocabulary, ulong[] seeds, MusicalKey?[] keys, int steps)
@@ -65,8 +69,15 @@ public sealed class SongGenerator(GeneratorSession session)
         var temperature = request.Temperature ?? Session.Metadata.DefaultTemperature;
         var indices = Session.RunTones(seeds.Length, steps, seeds, temperature, request.NoiseScale, primer);
         var width = indices.Length / seeds.Length;
-        return [.. Enumerable.Range(0, seeds.Length).Select(i =>
-            (IReadOnlyList<Tone>)vocabulary.Decode(indices.AsSpan(i * width, width), i < keys.Length ? keys[i]!.Value.Offset : 0, request.Program))];
+        return
+        [
+            .. Enumerable
+                .Range(0, seeds.Length)
+                .Select(i =>
+                    (IReadOnlyList<Tone>)
+                        vocabulary.Decode(indices.AsSpan(i * width, width), i < keys.Length ? keys[i]!.Value.Offset : 0, request.Program)
+                ),
+        ];
     }
 
     /// <summary>Tones as class indices moved to C major / A minor by their best-fitting scale, as the model was trained.</summary>
@@ -81,9 +92,17 @@ public sealed class SongGenerator(GeneratorSession session)
     }
 
     private static IReadOnlyList<GeneratedSong> Finish(
-        List<IReadOnlyList<Tone>> songs, int first, ulong[] seeds, MusicalKey?[] keys, TempoMap tempo) =>
-        [.. songs.Select((tones, i) =>
-            new GeneratedSong(first + i, seeds[i], new Song($"song-{first + i}", tones, tempo), ToneStatistics.Of(tones), keys[i]))];
+        List<IReadOnlyList<Tone>> songs,
+        int first,
+        ulong[] seeds,
+        MusicalKey?[] keys,
+        TempoMap tempo
+    ) =>
+        [
+            .. songs.Select(
+                (tones, i) => new GeneratedSong(first + i, seeds[i], new Song($"song-{first + i}", tones, tempo), ToneStatistics.Of(tones), keys[i])
+            ),
+        ];
 
     /// <summary>Tones that start within the first <paramref name="quarters"/>, ending there at the latest.</summary>
     private static IReadOnlyList<Tone> Cut(IReadOnlyList<Tone> tones, double quarters) =>

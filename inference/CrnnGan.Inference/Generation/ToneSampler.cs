@@ -38,7 +38,8 @@ public static class ToneSampler
         var max = logits[0];
         foreach (var logit in logits)
             max = Math.Max(max, logit);
-        double total = 0, before = 0;
+        double total = 0,
+            before = 0;
         for (var i = 0; i < logits.Length; i++)
         {
             var weight = Math.Exp((logits[i] - max) / temperature);

@@ -82,10 +82,17 @@ public static class MidiReader
             Close(channel, pitch, note.Start + unclosedTicks);
 
         var ordered = tones
-            .OrderBy(t => t.Start).ThenBy(t => t.Pitch).ThenBy(t => t.Channel)
+            .OrderBy(t => t.Start)
+            .ThenBy(t => t.Pitch)
+            .ThenBy(t => t.Channel)
             .Select(t => new Tone(
-                t.Start / (double)ticksPerQuarter, (t.End - t.Start) / (double)ticksPerQuarter,
-                t.Pitch, t.Velocity, t.Channel, t.Program))
+                t.Start / (double)ticksPerQuarter,
+                (t.End - t.Start) / (double)ticksPerQuarter,
+                t.Pitch,
+                t.Velocity,
+                t.Channel,
+                t.Program
+            ))
             .ToList();
         return new Song(name, ordered, new TempoMap(tempo));
     }
@@ -125,7 +132,9 @@ public static class MidiReader
         {
             var framesPerSecond = -(sbyte)(division >> 8);
             throw new MidiReadException(
-                $"SMPTE time division ({framesPerSecond} frames/s, {division & 0xFF} ticks/frame) is not supported: it has no quarter notes to measure tones in");
+                $"SMPTE time division ({framesPerSecond} frames/s, {division & 0xFF} ticks/frame) is not supported: it has no quarter notes to "
+                    + $"measure tones in"
+            );
         }
         if (division == 0)
             throw new MidiReadException("time division of 0 ticks per quarter note");

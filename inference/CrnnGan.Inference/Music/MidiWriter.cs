@@ -18,8 +18,7 @@ public static class MidiWriter
     }
 
     /// <summary>Writes to a temporary file beside <paramref name="path"/>, then renames it into place.</summary>
-    public static void WriteFile(Song song, string path, MidiWriteOptions? options = null) =>
-        AtomicFile.WriteAllBytes(path, ToBytes(song, options));
+    public static void WriteFile(Song song, string path, MidiWriteOptions? options = null) => AtomicFile.WriteAllBytes(path, ToBytes(song, options));
 
     public static void Write(Song song, Stream stream, MidiWriteOptions? options = null)
     {

@@ -12,7 +12,7 @@ public readonly record struct MusicalKey(int Tonic, bool Minor)
 
     /// <summary>Every key, major ones first.</summary>
     public static IReadOnlyList<MusicalKey> All { get; } =
-        [.. new[] { false, true }.SelectMany(minor => Enumerable.Range(0, 12).Select(tonic => new MusicalKey(tonic, minor)))];
+    [.. new[] { false, true }.SelectMany(minor => Enumerable.Range(0, 12).Select(tonic => new MusicalKey(tonic, minor)))];
 
     /// <summary>The semitones, between −6 and +5, that move C major (or A minor, for a minor key) into this key.</summary>
     public int Offset => Scale.Centred(Tonic - (Minor ? 9 : 0));
@@ -32,7 +32,10 @@ public readonly record struct MusicalKey(int Tonic, bool Minor)
         if (letter == ' ' || natural < 0)
             return false;
         var rest = s[1..];
-        var accidental = rest.StartsWith('#') ? 1 : rest.StartsWith('b') ? -1 : 0;
+        var accidental =
+            rest.StartsWith('#') ? 1
+            : rest.StartsWith('b') ? -1
+            : 0;
         if (accidental != 0)
             rest = rest[1..];
         rest = rest.Trim();

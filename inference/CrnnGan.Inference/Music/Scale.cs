@@ -22,7 +22,7 @@ public readonly record struct Scale(int Root, ScaleKind Kind)
 
     /// <summary>Major roots C..B, then natural minor, then harmonic minor: ties in <see cref="BestFit"/> go to the first.</summary>
     public static IReadOnlyList<Scale> All { get; } =
-        [.. Enum.GetValues<ScaleKind>().SelectMany(kind => Enumerable.Range(0, 12).Select(root => new Scale(root, kind)))];
+    [.. Enum.GetValues<ScaleKind>().SelectMany(kind => Enumerable.Range(0, 12).Select(root => new Scale(root, kind)))];
 
     public bool Contains(int pitch) => Degrees[(int)Kind].Contains(PitchClass(pitch - Root));
 

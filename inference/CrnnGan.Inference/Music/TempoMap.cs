@@ -16,6 +16,7 @@ public sealed class TempoMap
 
     private readonly TempoChange[] _changes;
     private readonly double[] _quarterAtChange;
+
     // Seconds elapsed at each change, so that a conversion is one binary search.
     private readonly double[] _secondsAtChange;
 

@@ -7,7 +7,10 @@ namespace CrnnGan.Inference.Randomness;
 /// </summary>
 public sealed class SeededRandom
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private ulong _s0,
+        _s1,
+        _s2,
+        _s3;
 
     public SeededRandom(ulong seed)
     {

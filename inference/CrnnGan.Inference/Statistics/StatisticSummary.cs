@@ -13,12 +13,17 @@ public sealed record StatisticSummary(string Name, double Mean, double StandardD
         if (pieces.Count == 0)
             return [];
         var named = pieces.Select(p => p.ToList()).ToList();
-        return [.. Enumerable.Range(0, named[0].Count).Select(i =>
-        {
-            var values = named.Select(n => n[i].Value).ToArray();
-            var mean = values.Average();
-            var deviation = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
-            return new StatisticSummary(named[0][i].Key, mean, deviation, values.Length);
-        })];
+        return
+        [
+            .. Enumerable
+                .Range(0, named[0].Count)
+                .Select(i =>
+                {
+                    var values = named.Select(n => n[i].Value).ToArray();
+                    var mean = values.Average();
+                    var deviation = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
+                    return new StatisticSummary(named[0][i].Key, mean, deviation, values.Length);
+                }),
+        ];
     }
 }

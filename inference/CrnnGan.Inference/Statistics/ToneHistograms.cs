@@ -18,13 +18,14 @@ public sealed record ToneHistograms(IReadOnlyList<double> PitchClassInKey, IRead
 
     public static IReadOnlyList<string> Names { get; } = ["pitch_class_in_key", "time_between_onsets", "tone_length"];
 
-    public IReadOnlyList<double> this[string name] => name switch
-    {
-        "pitch_class_in_key" => PitchClassInKey,
-        "time_between_onsets" => TimeBetweenOnsets,
-        "tone_length" => Length,
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a histogram."),
-    };
+    public IReadOnlyList<double> this[string name] =>
+        name switch
+        {
+            "pitch_class_in_key" => PitchClassInKey,
+            "time_between_onsets" => TimeBetweenOnsets,
+            "tone_length" => Length,
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a histogram."),
+        };
 
     public static ToneHistograms Of(IEnumerable<IReadOnlyList<Tone>> pieces)
     {
@@ -50,7 +51,8 @@ public sealed record ToneHistograms(IReadOnlyList<double> PitchClassInKey, IRead
 
     public static double Distance(IReadOnlyList<double> p, IReadOnlyList<double> q) => 0.5 * p.Zip(q, (a, b) => Math.Abs(a - b)).Sum();
 
-    private static int OnGrid(double quarters) => Math.Clamp((int)Math.Round(quarters * GridPerQuarter, MidpointRounding.AwayFromZero), 0, TimeBins - 1);
+    private static int OnGrid(double quarters) =>
+        Math.Clamp((int)Math.Round(quarters * GridPerQuarter, MidpointRounding.AwayFromZero), 0, TimeBins - 1);
 
     private static double[] Shares(double[] counts)
     {

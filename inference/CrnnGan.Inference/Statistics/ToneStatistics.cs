@@ -15,7 +15,13 @@ namespace CrnnGan.Inference.Statistics;
 /// <param name="UniqueTones">Number of distinct pitches.</param>
 /// <param name="IntensitySpan">Highest minus lowest velocity.</param>
 public sealed record ToneStatistics(
-    double Polyphony, double ScaleConsistency, IReadOnlyList<int> Repetitions, int ToneSpan, int UniqueTones, int IntensitySpan)
+    double Polyphony,
+    double ScaleConsistency,
+    IReadOnlyList<int> Repetitions,
+    int ToneSpan,
+    int UniqueTones,
+    int IntensitySpan
+)
 {
     public const int ShortestRepetition = 2;
     public const int LongestRepetition = 9;
@@ -27,22 +33,24 @@ public sealed record ToneStatistics(
 
     /// <summary>Names and values in a fixed order, for tables, logs and summaries.</summary>
     public IReadOnlyList<KeyValuePair<string, double>> Named() =>
-    [
-        new("polyphony", Polyphony),
-        new("scale_consistency", ScaleConsistency),
-        .. Enumerable.Range(ShortestRepetition, LongestRepetition - ShortestRepetition + 1)
-            .Select(l => new KeyValuePair<string, double>($"repetitions_{l}", RepetitionsOfLength(l))),
-        new("tone_span", ToneSpan),
-        new("unique_tones", UniqueTones),
-        new("intensity_span", IntensitySpan),
-    ];
+        [
+            new("polyphony", Polyphony),
+            new("scale_consistency", ScaleConsistency),
+            .. Enumerable
+                .Range(ShortestRepetition, LongestRepetition - ShortestRepetition + 1)
+                .Select(l => new KeyValuePair<string, double>($"repetitions_{l}", RepetitionsOfLength(l))),
+            new("tone_span", ToneSpan),
+            new("unique_tones", UniqueTones),
+            new("intensity_span", IntensitySpan),
+        ];
 
     /// <summary>The statistics of a piece; a piece without tones scores 0 on each.</summary>
     public static ToneStatistics Of(IReadOnlyList<Tone> tones)
     {
         var ordered = tones.OrderBy(t => t.Onset).ThenBy(t => t.Pitch).ToArray();
         var pitches = ordered.Select(t => t.Pitch).ToArray();
-        var repetitions = Enumerable.Range(ShortestRepetition, LongestRepetition - ShortestRepetition + 1)
+        var repetitions = Enumerable
+            .Range(ShortestRepetition, LongestRepetition - ShortestRepetition + 1)
             .Select(l => CountRepetitions(pitches, l))
             .ToArray();
         if (ordered.Length == 0)
@@ -53,7 +61,8 @@ public sealed record ToneStatistics(
             repetitions,
             pitches.Max() - pitches.Min(),
             pitches.Distinct().Count(),
-            ordered.Max(t => t.Velocity) - ordered.Min(t => t.Velocity));
+            ordered.Max(t => t.Velocity) - ordered.Min(t => t.Velocity)
+        );
     }
 
     private static double PolyphonyOf(Tone[] ordered)

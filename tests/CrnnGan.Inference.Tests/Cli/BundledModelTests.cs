@@ -20,7 +20,10 @@ public sealed class BundledModelTests : IDisposable
         foreach (var file in new[] { "song-000000.mid", "song-000001.mid" })
             Assert.NotEmpty(MidiReader.Read(Path.Combine(_folder.Path, file)).Tones);
         Assert.DoesNotContain("onnxruntime", result.Error, StringComparison.OrdinalIgnoreCase);
-        Assert.True(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("CPU", StringComparison.Ordinal)) <= 1, result.Error);
+        Assert.True(
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("CPU", StringComparison.Ordinal)) <= 1,
+            result.Error
+        );
     }
 
     [Theory]

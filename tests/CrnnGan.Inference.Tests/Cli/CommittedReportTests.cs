@@ -16,9 +16,24 @@ public sealed class CommittedReportTests : IDisposable
         string[] arguments =
         [
             "evaluate",
-            "--model", $"tone GAN={Model("crnngan.onnx")}", "--model", $"tone baseline={Model("crnngan-baseline.onnx")}",
-            "--model", $"paper GAN={Model("paper-crnngan.onnx")}", "--model", $"paper baseline={Model("paper-baseline.onnx")}",
-            "--data", Path.Combine(SharedCorpus.Folder!, "classical"), "--samples", "200", "--steps", "100", "--seed", "0", "--out", _folder.Path,
+            "--model",
+            $"tone GAN={Model("crnngan.onnx")}",
+            "--model",
+            $"tone baseline={Model("crnngan-baseline.onnx")}",
+            "--model",
+            $"paper GAN={Model("paper-crnngan.onnx")}",
+            "--model",
+            $"paper baseline={Model("paper-baseline.onnx")}",
+            "--data",
+            Path.Combine(SharedCorpus.Folder!, "classical"),
+            "--samples",
+            "200",
+            "--steps",
+            "100",
+            "--seed",
+            "0",
+            "--out",
+            _folder.Path,
         ];
         Assert.Contains("--samples 200 --steps 100 --seed 0", committed.GetProperty("command").GetString(), StringComparison.Ordinal);
 
@@ -31,8 +46,17 @@ public sealed class CommittedReportTests : IDisposable
             foreach (var statistic in source.Value.GetProperty("statistics").EnumerateObject())
             {
                 var expected = statistic.Value.GetProperty("mean").GetDouble();
-                var actual = regenerated.GetProperty("sources").GetProperty(source.Name).GetProperty("statistics").GetProperty(statistic.Name).GetProperty("mean").GetDouble();
-                Assert.True(Math.Abs(actual - expected) <= 0.01 * Math.Max(Math.Abs(expected), 1e-9) + 1e-9, $"{source.Name} {statistic.Name}: committed {expected}, regenerated {actual}");
+                var actual = regenerated
+                    .GetProperty("sources")
+                    .GetProperty(source.Name)
+                    .GetProperty("statistics")
+                    .GetProperty(statistic.Name)
+                    .GetProperty("mean")
+                    .GetDouble();
+                Assert.True(
+                    Math.Abs(actual - expected) <= 0.01 * Math.Max(Math.Abs(expected), 1e-9) + 1e-9,
+                    $"{source.Name} {statistic.Name}: committed {expected}, regenerated {actual}"
+                );
             }
         }
     }

@@ -22,12 +22,52 @@ public sealed class EvaluateCommandTests : IDisposable
     [Fact]
     public void The_report_has_the_table_the_findings_and_pictures_and_regenerates_the_same_numbers()
     {
-        var log = _folder.Write("log.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n',
-            Enumerable.Range(1, 3).Select(e => JsonSerializer.Serialize(new { epoch = e, statistics = new Dictionary<string, double> { ["polyphony"] = 0.1 * e, ["scale_consistency"] = 0.9, ["repetitions_3"] = e, ["tone_span"] = 10 + e, ["unique_tones"] = 5 + e, ["intensity_span"] = 20 } })))));
+        var log = _folder.Write(
+            "log.jsonl",
+            System.Text.Encoding.UTF8.GetBytes(
+                string.Join(
+                    '\n',
+                    Enumerable
+                        .Range(1, 3)
+                        .Select(e =>
+                            JsonSerializer.Serialize(
+                                new
+                                {
+                                    epoch = e,
+                                    statistics = new Dictionary<string, double>
+                                    {
+                                        ["polyphony"] = 0.1 * e,
+                                        ["scale_consistency"] = 0.9,
+                                        ["repetitions_3"] = e,
+                                        ["tone_span"] = 10 + e,
+                                        ["unique_tones"] = 5 + e,
+                                        ["intensity_span"] = 20,
+                                    },
+                                }
+                            )
+                        )
+                )
+            )
+        );
         string[] arguments =
         [
-            "evaluate", "--model", $"GAN={FixtureModels.OneTonePerStep}", "--model", $"baseline={FixtureModels.ThreeTonesPerStep}",
-            "--model", $"tones={FixtureModels.Tones}", "--data", Corpus, "--log", $"GAN={log}", "--samples", "6", "--steps", "40", "--seed", "4",
+            "evaluate",
+            "--model",
+            $"GAN={FixtureModels.OneTonePerStep}",
+            "--model",
+            $"baseline={FixtureModels.ThreeTonesPerStep}",
+            "--model",
+            $"tones={FixtureModels.Tones}",
+            "--data",
+            Corpus,
+            "--log",
+            $"GAN={log}",
+            "--samples",
+            "6",
+            "--steps",
+            "40",
+            "--seed",
+            "4",
         ];
 
         var first = CommandLine.Run("crnngan", [.. arguments, "--out", Path.Combine(_folder.Path, "a")]);
@@ -52,13 +92,31 @@ public sealed class EvaluateCommandTests : IDisposable
         }
         Assert.Equal(
             JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "a", "evaluation.json"))).RootElement.GetProperty("sources").GetRawText(),
-            JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "b", "evaluation.json"))).RootElement.GetProperty("sources").GetRawText());
+            JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "b", "evaluation.json"))).RootElement.GetProperty("sources").GetRawText()
+        );
     }
 
     [Fact]
     public void Validation_songs_stand_for_real_music_when_asked_so_that_the_test_songs_stay_unseen()
     {
-        var result = CommandLine.Run("crnngan", ["evaluate", "--model", $"GAN={FixtureModels.OneTonePerStep}", "--data", Corpus, "--split", "validation", "--samples", "2", "--steps", "20", "--out", Path.Combine(_folder.Path, "v")]);
+        var result = CommandLine.Run(
+            "crnngan",
+            [
+                "evaluate",
+                "--model",
+                $"GAN={FixtureModels.OneTonePerStep}",
+                "--data",
+                Corpus,
+                "--split",
+                "validation",
+                "--samples",
+                "2",
+                "--steps",
+                "20",
+                "--out",
+                Path.Combine(_folder.Path, "v"),
+            ]
+        );
 
         Assert.True(result.ExitCode == 0, result.Error);
         var report = File.ReadAllText(Path.Combine(_folder.Path, "v", "report.md"));

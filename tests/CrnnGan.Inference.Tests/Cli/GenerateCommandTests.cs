@@ -12,7 +12,8 @@ public sealed class GenerateCommandTests : IDisposable
 
     private string Out(string name) => Path.Combine(_folder.Path, name);
 
-    private static CommandResult Generate(params string[] arguments) => CommandLine.Run("crnngan", ["generate", "--model", FixtureModels.OneTonePerStep, .. arguments]);
+    private static CommandResult Generate(params string[] arguments) =>
+        CommandLine.Run("crnngan", ["generate", "--model", FixtureModels.OneTonePerStep, .. arguments]);
 
     private static Dictionary<string, string> Hashes(string folder) =>
         Directory.GetFiles(folder, "song-*").ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));

@@ -13,7 +13,13 @@ public sealed class CorpusFolder : IDisposable
             var composer = $"composer{i % 4}";
             var piece = new MidiBytes(1, 96 * (1 + i % 3))
                 .Track((0, Tempo(60 + i)))
-                .Track([.. Enumerable.Range(0, 8 + i).SelectMany(n => new[] { (n == 0 ? 0 : 0, NoteOn(1, 50 + (n * 5 + i) % 30, 60 + n)), (48, NoteOff(1, 50 + (n * 5 + i) % 30)) })])
+                .Track([
+                    .. Enumerable
+                        .Range(0, 8 + i)
+                        .SelectMany(n =>
+                            new[] { (n == 0 ? 0 : 0, NoteOn(1, 50 + (n * 5 + i) % 30, 60 + n)), (48, NoteOff(1, 50 + (n * 5 + i) % 30)) }
+                        ),
+                ])
                 .Build();
             Folder.Write($"midi/{composer}/piece{i:00}.mid", piece);
         }

@@ -59,7 +59,10 @@ public sealed class CorpusLoaderTests
     public void Hold_out_lists_name_files_relative_to_the_lists_folder()
     {
         using var corpus = new CorpusFolder(goodFiles: 12);
-        var validation = corpus.Folder.Write("validation.txt", "midi/composer0/piece00.mid\nmidi/composer1/piece01.mid\n\nmidi/composer9/gone.mid\n"u8.ToArray());
+        var validation = corpus.Folder.Write(
+            "validation.txt",
+            "midi/composer0/piece00.mid\nmidi/composer1/piece01.mid\n\nmidi/composer9/gone.mid\n"u8.ToArray()
+        );
         var test = corpus.Folder.Write("test.txt", "midi/composer2/piece02.mid\nmidi/broken/empty.mid\n"u8.ToArray());
 
         var loaded = CorpusLoader.Load(corpus.Midi, new CorpusSplit.HoldOutLists(validation, test));
@@ -90,7 +93,9 @@ public sealed class CorpusLoaderTests
         using var corpus = new CorpusFolder(goodFiles: 2);
 
         Assert.Throws<DirectoryNotFoundException>(() => CorpusLoader.Load(Path.Combine(corpus.Midi, "nowhere"), TenAndFive));
-        var error = Assert.Throws<InvalidDataException>(() => CorpusLoader.Load(corpus.Midi, new CorpusSplit.HoldOutLists("/nowhere/validation.txt", "/nowhere/test.txt")));
+        var error = Assert.Throws<InvalidDataException>(() =>
+            CorpusLoader.Load(corpus.Midi, new CorpusSplit.HoldOutLists("/nowhere/validation.txt", "/nowhere/test.txt"))
+        );
         Assert.Contains("/nowhere/validation.txt", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => CorpusLoader.Load(corpus.Midi, new CorpusSplit.Percentages(80, 30, 0)));
     }

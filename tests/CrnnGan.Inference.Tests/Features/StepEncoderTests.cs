@@ -5,16 +5,15 @@ namespace CrnnGan.Inference.Tests.Features;
 
 public sealed class StepEncoderTests
 {
-    private static readonly Tone[] Melody =
-    [
-        new(0.5, 1, 60, 80),
-        new(1.5, 0.5, 64, 90),
-        new(2, 2, 67, 100),
-    ];
+    private static readonly Tone[] Melody = [new(0.5, 1, 60, 80), new(1.5, 0.5, 64, 90), new(2, 2, 67, 100)];
 
     private static readonly Tone[] FiveNoteChordThenNote =
     [
-        new(0, 1, 48, 60), new(0, 1, 55, 61), new(0, 1, 60, 62), new(0, 1, 64, 63), new(0, 1, 67, 64),
+        new(0, 1, 48, 60),
+        new(0, 1, 55, 61),
+        new(0, 1, 60, 62),
+        new(0, 1, 64, 63),
+        new(0, 1, 67, 64),
         new(1, 0.5, 72, 70),
     ];
 
@@ -33,13 +32,7 @@ public sealed class StepEncoderTests
         var steps = StepEncoder.Encode(FiveNoteChordThenNote, StepLayout.Polyphonic3);
 
         Assert.Equal(10, StepLayout.Polyphonic3.FeaturesPerStep);
-        Assert.Equal(
-            [
-                0, 1, 48, 60, 1, 55, 61, 1, 60, 62,
-                0, 1, 64, 63, 1, 67, 64, 0, 0, 0,
-                1, 0.5f, 72, 70, 0, 0, 0, 0, 0, 0,
-            ],
-            steps.Values);
+        Assert.Equal([0, 1, 48, 60, 1, 55, 61, 1, 60, 62, 0, 1, 64, 63, 1, 67, 64, 0, 0, 0, 1, 0.5f, 72, 70, 0, 0, 0, 0, 0, 0], steps.Values);
     }
 
     [Fact]
@@ -65,14 +58,31 @@ public sealed class StepEncoderTests
     [Fact]
     public void Decoding_drops_absent_tones_rounds_pitch_and_clamps_what_midi_cannot_hold()
     {
-        var steps = new StepSequence(StepLayout.Monophonic,
-        [
-            -1f, 1, 60.4f, 80.6f,   // a negative delta counts as 0
-            0.5f, -2, 61.6f, 300,   // negative length becomes 0, velocity is capped at 127
-            0.5f, 1, 0, 80,         // pitch 0: absent
-            0.5f, 1, 62, -3,        // velocity below 0: absent
-            0.5f, 1, 200, 0.2f,     // pitch capped at 127, velocity raised to 1
-        ]);
+        var steps = new StepSequence(
+            StepLayout.Monophonic,
+            [
+                -1f,
+                1,
+                60.4f,
+                80.6f, // a negative delta counts as 0
+                0.5f,
+                -2,
+                61.6f,
+                300, // negative length becomes 0, velocity is capped at 127
+                0.5f,
+                1,
+                0,
+                80, // pitch 0: absent
+                0.5f,
+                1,
+                62,
+                -3, // velocity below 0: absent
+                0.5f,
+                1,
+                200,
+                0.2f, // pitch capped at 127, velocity raised to 1
+            ]
+        );
 
         var tones = StepEncoder.Decode(steps, program: 5);
 

@@ -7,9 +7,14 @@ public sealed class ToneVocabularyTests
 {
     private static readonly Tone[] Song =
     [
-        new(0, 1, 60, 80), new(0, 1, 64, 80), new(0, 1, 67, 80),   // a chord
-        new(1, 0.5, 62, 90), new(1.5, 0.5, 64, 90), new(2, 2, 65, 100),
-        new(4, 0.25, 67, 100), new(4.25, 0.25, 69, 100),
+        new(0, 1, 60, 80),
+        new(0, 1, 64, 80),
+        new(0, 1, 67, 80), // a chord
+        new(1, 0.5, 62, 90),
+        new(1.5, 0.5, 64, 90),
+        new(2, 2, 65, 100),
+        new(4, 0.25, 67, 100),
+        new(4.25, 0.25, 69, 100),
     ];
 
     [Fact]
@@ -18,7 +23,7 @@ public sealed class ToneVocabularyTests
         var vocabulary = ToneVocabulary.FromSongs([Song], timeBins: 3, lengthBins: 2, velocityBins: 2);
 
         Assert.Equal([0, 0.25, 0.5], vocabulary.TimeBins);
-        Assert.Equal([0.25, 1], vocabulary.LengthBins);     // 1 (3 tones), then 0.25 before 0.5 (2 each): ties go to the smaller value
+        Assert.Equal([0.25, 1], vocabulary.LengthBins); // 1 (3 tones), then 0.25 before 0.5 (2 each): ties go to the smaller value
         Assert.Equal([80, 100], vocabulary.VelocityBins);
         Assert.Equal([128, 3, 2, 2], vocabulary.Sizes);
     }

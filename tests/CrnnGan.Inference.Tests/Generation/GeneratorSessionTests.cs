@@ -26,7 +26,9 @@ public sealed class GeneratorSessionTests
     [Fact]
     public void Cuda_fails_with_a_clear_error_where_cuda_is_missing()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => GeneratorSession.Open(FixtureModels.OneTonePerStep, new GeneratorSessionOptions(ExecutionProvider.Cuda)));
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            GeneratorSession.Open(FixtureModels.OneTonePerStep, new GeneratorSessionOptions(ExecutionProvider.Cuda))
+        );
 
         Assert.Contains("CUDA execution provider is not available", error.Message, StringComparison.Ordinal);
         Assert.True(CudaPrerequisites.Missing().Count == 0 || error.Message.Contains("libcudart", StringComparison.Ordinal), error.Message);
@@ -48,7 +50,9 @@ public sealed class GeneratorSessionTests
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(FixtureModels.OneTonePerStep));
         model.MetadataProps.Remove(model.MetadataProps.Single(p => p.Key == "crnngan.hidden_size"));
 
-        var error = Assert.Throws<InvalidDataException>(() => GeneratorSession.Load(model.ToByteArray(), new GeneratorSessionOptions(ExecutionProvider.Cpu)));
+        var error = Assert.Throws<InvalidDataException>(() =>
+            GeneratorSession.Load(model.ToByteArray(), new GeneratorSessionOptions(ExecutionProvider.Cpu))
+        );
 
         Assert.Contains("crnngan.hidden_size", error.Message, StringComparison.Ordinal);
     }
@@ -66,8 +70,12 @@ public sealed class GeneratorSessionTests
                 node.Input[i] = node.Input[i] == "noise" ? "z" : node.Input[i];
         }
 
-        var version = Assert.Throws<InvalidDataException>(() => GeneratorSession.Load(newer.ToByteArray(), new GeneratorSessionOptions(ExecutionProvider.Cpu)));
-        var signature = Assert.Throws<InvalidDataException>(() => GeneratorSession.Load(renamed.ToByteArray(), new GeneratorSessionOptions(ExecutionProvider.Cpu)));
+        var version = Assert.Throws<InvalidDataException>(() =>
+            GeneratorSession.Load(newer.ToByteArray(), new GeneratorSessionOptions(ExecutionProvider.Cpu))
+        );
+        var signature = Assert.Throws<InvalidDataException>(() =>
+            GeneratorSession.Load(renamed.ToByteArray(), new GeneratorSessionOptions(ExecutionProvider.Cpu))
+        );
 
         Assert.Contains("contract version 7", version.Message, StringComparison.Ordinal);
         Assert.Contains("no input 'noise'", signature.Message, StringComparison.Ordinal);
@@ -90,7 +98,8 @@ public sealed class GeneratorSessionTests
 
         public List<string> Lines { get; } = [];
 
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 

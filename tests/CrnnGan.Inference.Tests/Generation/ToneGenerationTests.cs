@@ -26,7 +26,12 @@ public sealed class ToneGenerationTests : IDisposable
     [Fact]
     public void The_same_seed_gives_the_same_bytes_and_song_i_is_seed_plus_i()
     {
-        var request = new GenerationRequest { Count = 3, Steps = 64, Seed = 42 };
+        var request = new GenerationRequest
+        {
+            Count = 3,
+            Steps = 64,
+            Seed = 42,
+        };
 
         var first = Generator.Generate(request).Select(s => s.ToMidi(0)).ToList();
         var again = Generator.Generate(request).Select(s => s.ToMidi(0)).ToList();
@@ -45,28 +50,61 @@ public sealed class ToneGenerationTests : IDisposable
     {
         Assert.True(MusicalKey.TryParse(keyName, out var key));
 
-        var songs = Generator.Generate(new GenerationRequest { Count = 4, Steps = 100, Seed = 1, Key = key });
+        var songs = Generator.Generate(
+            new GenerationRequest
+            {
+                Count = 4,
+                Steps = 100,
+                Seed = 1,
+                Key = key,
+            }
+        );
 
         var pitches = songs.SelectMany(s => s.Song.Tones).Select(t => t.Pitch).ToList();
-        Assert.True(pitches.Count(new Scale(root, kind).Contains) >= 0.9 * pitches.Count, $"{pitches.Count(new Scale(root, kind).Contains)} of {pitches.Count} in {keyName}");
+        Assert.True(
+            pitches.Count(new Scale(root, kind).Contains) >= 0.9 * pitches.Count,
+            $"{pitches.Count(new Scale(root, kind).Contains)} of {pitches.Count} in {keyName}"
+        );
         Assert.All(songs, s => Assert.Equal(key, s.Key));
     }
 
     [Fact]
     public void Without_a_key_each_song_draws_one_from_its_own_seed()
     {
-        var songs = Generator.Generate(new GenerationRequest { Count = 12, Steps = 40, Seed = 5 });
+        var songs = Generator.Generate(
+            new GenerationRequest
+            {
+                Count = 12,
+                Steps = 40,
+                Seed = 5,
+            }
+        );
 
         Assert.All(songs, s => Assert.Equal(SongGenerator.KeyOf(s.Seed), s.Key));
         Assert.True(songs.Select(s => s.Key).Distinct().Count() > 3);
-        var alone = Generator.Generate(new GenerationRequest { Count = 1, Steps = 40, Seed = 9 })[0];
+        var alone = Generator.Generate(
+            new GenerationRequest
+            {
+                Count = 1,
+                Steps = 40,
+                Seed = 9,
+            }
+        )[0];
         Assert.Equal(songs[4].ToMidi(0), alone.ToMidi(0));
     }
 
     [Fact]
     public void Temperature_zero_always_takes_the_likeliest_class_and_lower_temperatures_use_fewer_pitches()
     {
-        GenerationRequest At(float temperature) => new() { Count = 8, Steps = 100, Seed = 3, Key = new MusicalKey(0, false), Temperature = temperature };
+        GenerationRequest At(float temperature) =>
+            new()
+            {
+                Count = 8,
+                Steps = 100,
+                Seed = 3,
+                Key = new MusicalKey(0, false),
+                Temperature = temperature,
+            };
         int Pitches(float temperature) => Generator.Generate(At(temperature)).Sum(s => s.Statistics.UniqueTones);
 
         Assert.True(Pitches(0.3f) < Pitches(1f), $"{Pitches(0.3f)} against {Pitches(1f)}");
@@ -76,13 +114,13 @@ public sealed class ToneGenerationTests : IDisposable
     [Fact]
     public void The_sampler_draws_by_the_cumulative_distribution_of_the_tempered_softmax()
     {
-        float[] logits = [0, (float)Math.Log(3)];   // probabilities 1/4 and 3/4
+        float[] logits = [0, (float)Math.Log(3)]; // probabilities 1/4 and 3/4
 
         Assert.Equal(0, ToneSampler.Draw(logits, 1, 0.2f));
         Assert.Equal(1, ToneSampler.Draw(logits, 1, 0.3f));
         Assert.Equal(1, ToneSampler.Draw(logits, 0, 0.0f));
-        Assert.Equal(0, ToneSampler.Draw(logits, 100, 0.45f));   // nearly uniform
-        Assert.Equal(0.25, ToneSampler.Cumulative(logits, 1, 1), 6);   // where a uniform number starts drawing class 1
+        Assert.Equal(0, ToneSampler.Draw(logits, 100, 0.45f)); // nearly uniform
+        Assert.Equal(0.25, ToneSampler.Cumulative(logits, 1, 1), 6); // where a uniform number starts drawing class 1
         Assert.Equal(0, ToneSampler.Cumulative(logits, 1, 0));
     }
 

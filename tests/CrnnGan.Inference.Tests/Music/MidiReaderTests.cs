@@ -22,7 +22,8 @@ public sealed class MidiReaderTests
                 new Tone(2, 2, 79, 100, 1, 0),
                 new Tone(2, 2, 84, 100, 1, 0),
             ],
-            song.Tones);
+            song.Tones
+        );
     }
 
     [Theory]
@@ -49,8 +50,7 @@ public sealed class MidiReaderTests
     [Fact]
     public void Striking_a_sounding_key_again_ends_the_first_tone_there()
     {
-        var bytes = new MidiBytes(0, 100).Track(
-            (0, NoteOn(1, 60, 64)), (100, NoteOn(1, 60, 70)), (100, NoteOff(1, 60)), (0, NoteOff(1, 60))).Build();
+        var bytes = new MidiBytes(0, 100).Track((0, NoteOn(1, 60, 64)), (100, NoteOn(1, 60, 70)), (100, NoteOff(1, 60)), (0, NoteOff(1, 60))).Build();
 
         var tones = MidiReader.Read(bytes, "x").Tones;
         Assert.Equal([new Tone(0, 1, 60, 64), new Tone(1, 1, 60, 70)], tones);
@@ -59,8 +59,7 @@ public sealed class MidiReaderTests
     [Fact]
     public void The_same_key_on_two_channels_gives_two_overlapping_tones()
     {
-        var bytes = new MidiBytes(0, 100).Track(
-            (0, NoteOn(1, 60, 64)), (50, NoteOn(2, 60, 64)), (50, NoteOff(1, 60)), (100, NoteOff(2, 60))).Build();
+        var bytes = new MidiBytes(0, 100).Track((0, NoteOn(1, 60, 64)), (50, NoteOn(2, 60, 64)), (50, NoteOff(1, 60)), (100, NoteOff(2, 60))).Build();
 
         var tones = MidiReader.Read(bytes, "x").Tones;
         Assert.Equal([new Tone(0, 1, 60, 64, 1), new Tone(0.5, 1.5, 60, 64, 2)], tones);
@@ -78,8 +77,9 @@ public sealed class MidiReaderTests
     [Fact]
     public void Zero_length_notes_and_stray_note_offs_are_dropped()
     {
-        var bytes = new MidiBytes(0, 100).Track(
-            (0, NoteOff(1, 50)), (0, NoteOn(1, 60, 64)), (0, NoteOff(1, 60)), (10, NoteOn(1, 62, 64)), (10, NoteOff(1, 62))).Build();
+        var bytes = new MidiBytes(0, 100)
+            .Track((0, NoteOff(1, 50)), (0, NoteOn(1, 60, 64)), (0, NoteOff(1, 60)), (10, NoteOn(1, 62, 64)), (10, NoteOff(1, 62)))
+            .Build();
 
         var tone = Assert.Single(MidiReader.Read(bytes, "x").Tones);
         Assert.Equal(62, tone.Pitch);
@@ -88,8 +88,9 @@ public sealed class MidiReaderTests
     [Fact]
     public void The_percussion_channel_is_left_out_unless_asked_for()
     {
-        var bytes = new MidiBytes(0, 100).Track(
-            (0, NoteOn(10, 36, 100)), (0, NoteOn(1, 60, 64)), (100, NoteOff(10, 36)), (0, NoteOff(1, 60))).Build();
+        var bytes = new MidiBytes(0, 100)
+            .Track((0, NoteOn(10, 36, 100)), (0, NoteOn(1, 60, 64)), (100, NoteOff(10, 36)), (0, NoteOff(1, 60)))
+            .Build();
 
         Assert.Equal([60], MidiReader.Read(bytes, "x").Tones.Select(t => t.Pitch));
         Assert.Equal([36, 60], MidiReader.Read(bytes, "x", new MidiReadOptions(IncludePercussion: true)).Tones.Select(t => t.Pitch));
@@ -99,8 +100,7 @@ public sealed class MidiReaderTests
     public void Running_status_is_understood()
     {
         // After the first note-on, further channel events omit the status byte.
-        var bytes = new MidiBytes(0, 100).Track(
-            (0, NoteOn(1, 60, 64)), (0, [64, 64]), (100, [60, 0]), (0, [64, 0])).Build();
+        var bytes = new MidiBytes(0, 100).Track((0, NoteOn(1, 60, 64)), (0, [64, 64]), (100, [60, 0]), (0, [64, 0])).Build();
 
         Assert.Equal([60, 64], MidiReader.Read(bytes, "x").Tones.Select(t => t.Pitch));
     }
@@ -109,10 +109,7 @@ public sealed class MidiReaderTests
     public void The_tempo_map_times_the_song_in_seconds()
     {
         // Two quarters at 120 BPM (1 s), then two at 60 BPM (2 s).
-        var bytes = new MidiBytes(1, 100)
-            .Track((0, Tempo(120)), (200, Tempo(60)))
-            .Track((0, NoteOn(1, 60, 64)), (400, NoteOff(1, 60)))
-            .Build();
+        var bytes = new MidiBytes(1, 100).Track((0, Tempo(120)), (200, Tempo(60))).Track((0, NoteOn(1, 60, 64)), (400, NoteOff(1, 60))).Build();
 
         var song = MidiReader.Read(bytes, "x");
         Assert.Equal(3.0, song.LengthInSeconds, 9);
@@ -137,16 +134,17 @@ public sealed class MidiReaderTests
         Assert.Equal(plain.Tones, wrapped.Tones);
     }
 
-    public static TheoryData<string, byte[], string> Unreadable => new()
-    {
-        { "empty", [], "empty file" },
-        { "text", "hello, this is not music"u8.ToArray(), "no MThd header" },
-        { "header only", TwoVoicePiece()[..10], "truncated MIDI header" },
-        { "SMPTE", new MidiBytes(1, 0xE728).Track((0, NoteOn(1, 60, 64))).Build(), "SMPTE time division (25 frames/s, 40 ticks/frame)" },
-        { "format 2", new MidiBytes(2, 96).Track((0, NoteOn(1, 60, 64))).Build(), "format 2" },
-        { "division 0", new MidiBytes(0, 0).Track((0, NoteOn(1, 60, 64))).Build(), "0 ticks per quarter" },
-        { "truncated track", TwoVoicePiece()[..60], "corrupt or truncated" },
-    };
+    public static TheoryData<string, byte[], string> Unreadable =>
+        new()
+        {
+            { "empty", [], "empty file" },
+            { "text", "hello, this is not music"u8.ToArray(), "no MThd header" },
+            { "header only", TwoVoicePiece()[..10], "truncated MIDI header" },
+            { "SMPTE", new MidiBytes(1, 0xE728).Track((0, NoteOn(1, 60, 64))).Build(), "SMPTE time division (25 frames/s, 40 ticks/frame)" },
+            { "format 2", new MidiBytes(2, 96).Track((0, NoteOn(1, 60, 64))).Build(), "format 2" },
+            { "division 0", new MidiBytes(0, 0).Track((0, NoteOn(1, 60, 64))).Build(), "0 ticks per quarter" },
+            { "truncated track", TwoVoicePiece()[..60], "corrupt or truncated" },
+        };
 
     [Theory]
     [MemberData(nameof(Unreadable))]

@@ -17,9 +17,19 @@ public sealed class MidiWriterTests
             .Track((0, Tempo(90)), (768, Tempo(72)))
             .Track(
                 (0, Program(1, 40)),
-                (0, NoteOn(1, 60, 64)), (0, NoteOn(1, 64, 70)), (0, NoteOn(1, 67, 75)), (0, NoteOn(1, 72, 80)),
-                (192, NoteOff(1, 60)), (0, NoteOn(1, 60, 90)), (100, NoteOff(1, 60)), (92, NoteOff(1, 64)),
-                (0, NoteOff(1, 67)), (0, NoteOff(1, 72)), (1, NoteOn(1, 61, 1)), (7, NoteOff(1, 61)))
+                (0, NoteOn(1, 60, 64)),
+                (0, NoteOn(1, 64, 70)),
+                (0, NoteOn(1, 67, 75)),
+                (0, NoteOn(1, 72, 80)),
+                (192, NoteOff(1, 60)),
+                (0, NoteOn(1, 60, 90)),
+                (100, NoteOff(1, 60)),
+                (92, NoteOff(1, 64)),
+                (0, NoteOff(1, 67)),
+                (0, NoteOff(1, 72)),
+                (1, NoteOn(1, 61, 1)),
+                (7, NoteOff(1, 61))
+            )
             .Track((0, Program(3, 0)), (5, NoteOn(3, 36, 127)), (1000, NoteOff(3, 36)))
             .Build();
 
@@ -57,8 +67,12 @@ public sealed class MidiWriterTests
         var tones = Enumerable.Range(0, 3000).Select(i => new Tone(i / 3.0, 1 / 3.0, 60 + i % 12, 80)).ToList();
         var written = MidiWriter.ToBytes(new Song("thirds", tones, TempoMap.Default), new MidiWriteOptions(TicksPerQuarter: 100));
 
-        var ticks = new MidiFile(new MemoryStream(written), strictChecking: true).Events[0]
-            .OfType<NoteOnEvent>().Where(e => e.Velocity > 0).Select(e => e.AbsoluteTime).ToList();
+        var ticks = new MidiFile(new MemoryStream(written), strictChecking: true)
+            .Events[0]
+            .OfType<NoteOnEvent>()
+            .Where(e => e.Velocity > 0)
+            .Select(e => e.AbsoluteTime)
+            .ToList();
         Assert.Equal(Enumerable.Range(0, 3000).Select(i => (long)Math.Round(i * 100 / 3.0, MidpointRounding.AwayFromZero)), ticks);
     }
 

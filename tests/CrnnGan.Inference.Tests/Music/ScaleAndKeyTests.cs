@@ -20,12 +20,12 @@ public sealed class ScaleAndKeyTests
     [Fact]
     public void A_melody_in_harmonic_minor_goes_to_A_minor_and_shifts_stay_within_a_tritone()
     {
-        int[] eMinor = [64, 66, 67, 69, 71, 72, 75, 76, 75, 71];   // E harmonic minor: D#, not D
+        int[] eMinor = [64, 66, 67, 69, 71, 72, 75, 76, 75, 71]; // E harmonic minor: D#, not D
 
         var scale = Scale.BestFit(eMinor);
 
         Assert.Equal(new Scale(4, ScaleKind.HarmonicMinor), scale);
-        Assert.Equal(5, scale.ShiftToC);   // E → A is +5, not −7
+        Assert.Equal(5, scale.ShiftToC); // E → A is +5, not −7
         Assert.All(Scale.All, s => Assert.InRange(s.ShiftToC, -6, 5));
         Assert.Equal(36, Scale.All.Count);
     }

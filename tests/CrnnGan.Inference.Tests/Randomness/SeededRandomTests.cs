@@ -24,7 +24,8 @@ public sealed class SeededRandomTests
         // Regression values of this implementation; a change here changes every seeded result of the project.
         Assert.Equal(
             [11091344671253066420UL, 13793997310169335082UL, 1900383378846508768UL],
-            [random.NextUInt64(), random.NextUInt64(), random.NextUInt64()]);
+            [random.NextUInt64(), random.NextUInt64(), random.NextUInt64()]
+        );
     }
 
     [Fact]

@@ -14,9 +14,12 @@ public sealed class ToneStatisticsTests
     {
         Tone[] tones =
         [
-            new(0, 1, 60, 80), new(0, 1, 64, 80),
+            new(0, 1, 60, 80),
+            new(0, 1, 64, 80),
             new(1, 1, 62, 80),
-            new(2, 1, 60, 80), new(2, 1, 64, 80), new(2, 1, 67, 80),
+            new(2, 1, 60, 80),
+            new(2, 1, 64, 80),
+            new(2, 1, 67, 80),
             new(3, 1, 65, 80),
         ];
 
@@ -61,8 +64,8 @@ public sealed class ToneStatisticsTests
     {
         var statistics = ToneStatistics.Of(Melody(60, 62, 64, 60, 62, 64));
 
-        Assert.Equal(2, statistics.RepetitionsOfLength(2));   // (60 62) twice, (62 64) twice
-        Assert.Equal(1, statistics.Repetitions3);              // (60 62 64) twice
+        Assert.Equal(2, statistics.RepetitionsOfLength(2)); // (60 62) twice, (62 64) twice
+        Assert.Equal(1, statistics.Repetitions3); // (60 62 64) twice
         Assert.Equal(0, statistics.RepetitionsOfLength(4));
     }
 
@@ -71,8 +74,8 @@ public sealed class ToneStatisticsTests
     {
         var statistics = ToneStatistics.Of(Melody(60, 60, 60, 60, 60));
 
-        Assert.Equal(3, statistics.RepetitionsOfLength(2));   // windows at 0..3: pairs (0,2) (0,3) (1,3)
-        Assert.Equal(0, statistics.Repetitions3);              // windows at 0, 1, 2 all overlap
+        Assert.Equal(3, statistics.RepetitionsOfLength(2)); // windows at 0..3: pairs (0,2) (0,3) (1,3)
+        Assert.Equal(0, statistics.Repetitions3); // windows at 0, 1, 2 all overlap
     }
 
     [Fact]

@@ -23,11 +23,16 @@ public sealed class AtomicFileTests : IDisposable
     {
         var path = _folder.Write("a.txt", "old"u8.ToArray());
 
-        Assert.Throws<InvalidDataException>(() => AtomicFile.Write(path, temporary =>
-        {
-            File.WriteAllText(temporary, "half");
-            throw new InvalidDataException("failed halfway");
-        }));
+        Assert.Throws<InvalidDataException>(() =>
+            AtomicFile.Write(
+                path,
+                temporary =>
+                {
+                    File.WriteAllText(temporary, "half");
+                    throw new InvalidDataException("failed halfway");
+                }
+            )
+        );
 
         Assert.Equal("old", File.ReadAllText(path));
         Assert.Equal(["a.txt"], Directory.GetFiles(_folder.Path).Select(Path.GetFileName));

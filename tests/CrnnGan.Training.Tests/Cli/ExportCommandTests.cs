@@ -14,13 +14,38 @@ public sealed class ExportCommandTests : IDisposable
         foreach (var song in SyntheticSongs.Make(8, tones: 24))
             MidiWriter.WriteFile(song, _folder.File(Path.Combine("midi", song.Name)));
         var run = Path.Combine(_folder.Path, "run");
-        var trained = CommandLine.Run("crnngan-train", "train", "--data", Path.Combine(_folder.Path, "midi"), "--out", run,
-            "--hidden", "8", "--sequence-length", "8", "--batch-size", "4", "--epochs", "2", "--pretraining-epochs", "1", "--device", "cpu");
+        var trained = CommandLine.Run(
+            "crnngan-train",
+            "train",
+            "--data",
+            Path.Combine(_folder.Path, "midi"),
+            "--out",
+            run,
+            "--hidden",
+            "8",
+            "--sequence-length",
+            "8",
+            "--batch-size",
+            "4",
+            "--epochs",
+            "2",
+            "--pretraining-epochs",
+            "1",
+            "--device",
+            "cpu"
+        );
         Assert.True(trained.ExitCode == 0, trained.Error);
         var model = Path.Combine(_folder.Path, "models", "model.onnx");
 
         var exported = CommandLine.Run("crnngan-train", "export", "--checkpoint", Path.Combine(run, "checkpoint.zip"), "--out", model);
-        var missing = CommandLine.Run("crnngan-train", "export", "--checkpoint", Path.Combine(run, "nothing.zip"), "--out", Path.Combine(_folder.Path, "other.onnx"));
+        var missing = CommandLine.Run(
+            "crnngan-train",
+            "export",
+            "--checkpoint",
+            Path.Combine(run, "nothing.zip"),
+            "--out",
+            Path.Combine(_folder.Path, "other.onnx")
+        );
 
         Assert.True(exported.ExitCode == 0, exported.Error);
         Assert.Contains("parity batch 1, 256 steps", exported.Output, StringComparison.Ordinal);

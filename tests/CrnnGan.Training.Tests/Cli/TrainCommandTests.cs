@@ -10,7 +10,22 @@ namespace CrnnGan.Training.Tests.Cli;
 public sealed class TrainCommandTests : IDisposable
 {
     private static readonly string[] Tiny =
-        ["--hidden", "12", "--sequence-length", "8", "--batch-size", "4", "--pretraining-epochs", "1", "--seed", "3", "--sample-every", "2", "--device", "cpu"];
+    [
+        "--hidden",
+        "12",
+        "--sequence-length",
+        "8",
+        "--batch-size",
+        "4",
+        "--pretraining-epochs",
+        "1",
+        "--seed",
+        "3",
+        "--sample-every",
+        "2",
+        "--device",
+        "cpu",
+    ];
 
     private readonly TemporaryFolder _folder = new();
 
@@ -25,8 +40,7 @@ public sealed class TrainCommandTests : IDisposable
     private string Out(string name) => Path.Combine(_folder.Path, name);
 
     /// <summary><see cref="Tiny"/> with one flag's value replaced.</summary>
-    private static string[] TinyWith(string flag, string value) =>
-        [.. Tiny.Select((a, i) => i > 0 && Tiny[i - 1] == flag ? value : a)];
+    private static string[] TinyWith(string flag, string value) => [.. Tiny.Select((a, i) => i > 0 && Tiny[i - 1] == flag ? value : a)];
 
     private static CommandResult Train(params string[] arguments) => CommandLine.Run("crnngan-train", ["train", .. arguments]);
 
@@ -58,7 +72,20 @@ public sealed class TrainCommandTests : IDisposable
 
         // Kill the second run as soon as two epochs are logged, wherever it is then.
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "crnngan-train.dll"), "train", "--data", Data, "--out", Out("killed"), "--epochs", "5", .. Tiny])
+        foreach (
+            var argument in (string[])
+                [
+                    Path.Combine(AppContext.BaseDirectory, "crnngan-train.dll"),
+                    "train",
+                    "--data",
+                    Data,
+                    "--out",
+                    Out("killed"),
+                    "--epochs",
+                    "5",
+                    .. Tiny,
+                ]
+        )
             start.ArgumentList.Add(argument);
         using (var process = Process.Start(start)!)
         {

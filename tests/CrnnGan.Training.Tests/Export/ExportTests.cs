@@ -52,7 +52,17 @@ public sealed class ExportTests : IDisposable
     {
         var checkpoint = TrainedCheckpoint(tonesPerStep);
         using var trainer = (Trainer)Checkpoint.Load(checkpoint, CPU);
-        var metadata = ModelMetadata.For(trainer.Settings.Model.Layout, trainer.Settings.Model.FeatureScale, trainer.Settings.Model.Noise, 24, 2, "synthetic", 4, 5, "test");
+        var metadata = ModelMetadata.For(
+            trainer.Settings.Model.Layout,
+            trainer.Settings.Model.FeatureScale,
+            trainer.Settings.Model.Noise,
+            24,
+            2,
+            "synthetic",
+            4,
+            5,
+            "test"
+        );
 
         var report = ParityCheck.Run(trainer.Generator, OnnxExporter.Export(trainer.Generator, metadata), batch, steps: 256, seed: 17);
 
@@ -148,7 +158,10 @@ public sealed class ExportTests : IDisposable
         var properties = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
         Assert.Equal(ModelMetadata.Keys.Order(), properties.Keys.Order());
         var metadata = ModelMetadata.Parse(properties);
-        Assert.Equal((3, 10, 10, 24, 2, 4, 5UL), (metadata.TonesPerStep, metadata.Features, metadata.NoiseSize, metadata.HiddenSize, metadata.Layers, metadata.Epochs, metadata.Seed));
+        Assert.Equal(
+            (3, 10, 10, 24, 2, 4, 5UL),
+            (metadata.TonesPerStep, metadata.Features, metadata.NoiseSize, metadata.HiddenSize, metadata.Layers, metadata.Epochs, metadata.Seed)
+        );
         Assert.Equal("test-version", metadata.CodeVersion);
         Assert.Equal("synthetic songs", metadata.TrainingCorpus);
         Assert.Equal([1f, 1, 1 / 128f, 1 / 128f, 1, 1 / 128f, 1 / 128f, 1, 1 / 128f, 1 / 128f], metadata.FeatureScale);
@@ -163,8 +176,19 @@ public sealed class ExportTests : IDisposable
 
         var (metadata, parity) = ModelExport.Run(checkpoint, output);
         using var session = GeneratorSession.Open(output, new GeneratorSessionOptions(ExecutionProvider.Cpu));
-        var pitches = new SongGenerator(session).Generate(new GenerationRequest { Count = 4, Steps = 64, Seed = 1 })
-            .SelectMany(s => s.Song.Tones).Select(t => t.Pitch).Order().ToList();
+        var pitches = new SongGenerator(session)
+            .Generate(
+                new GenerationRequest
+                {
+                    Count = 4,
+                    Steps = 64,
+                    Seed = 1,
+                }
+            )
+            .SelectMany(s => s.Song.Tones)
+            .Select(t => t.Pitch)
+            .Order()
+            .ToList();
 
         Assert.All(parity, p => Assert.True(p.Passed, p.ToString()));
         Assert.Equal(1 / 16f, metadata.FeatureScale[2]);

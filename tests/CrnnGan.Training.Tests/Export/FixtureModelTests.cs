@@ -34,7 +34,17 @@ public sealed class FixtureModelTests
             float[] typical = [0.25f, .. Enumerable.Repeat<float[]>([0.5f, 64 / 128f, 80 / 128f], tonesPerStep).SelectMany(t => t)];
             generator.named_parameters().Single(p => p.name == "output.bias").parameter.copy_(tensor(typical));
         }
-        var metadata = ModelMetadata.For(settings.Layout, settings.FeatureScale, settings.Noise, settings.HiddenSize, settings.Layers, "none: seeded random initialisation", 0, 20161128, "fixture");
+        var metadata = ModelMetadata.For(
+            settings.Layout,
+            settings.FeatureScale,
+            settings.Noise,
+            settings.HiddenSize,
+            settings.Layers,
+            "none: seeded random initialisation",
+            0,
+            20161128,
+            "fixture"
+        );
         var exported = OnnxExporter.Export(generator, metadata);
         var path = Path.Combine(Repository.Root, "tests", "fixtures", file);
         AssertFixture(path, exported);
@@ -54,7 +64,16 @@ public sealed class FixtureModelTests
             generator.named_parameters().Single(p => p.name == "heads.0.bias").parameter.copy_(tensor(pitch));
         }
         var s = generator.Settings;
-        var metadata = ModelMetadata.ForTones(vocabulary, s.Noise, s.HiddenSize, s.Layers, "none: seeded random initialisation", 0, 20161128, "fixture");
+        var metadata = ModelMetadata.ForTones(
+            vocabulary,
+            s.Noise,
+            s.HiddenSize,
+            s.Layers,
+            "none: seeded random initialisation",
+            0,
+            20161128,
+            "fixture"
+        );
         AssertFixture(Path.Combine(Repository.Root, "tests", "fixtures", "generator-tones.onnx"), OnnxExporter.Export(generator, metadata));
     }
 

@@ -19,7 +19,9 @@ public sealed class DiscriminatorInputDropoutTests
     public void An_input_dropout_of_zero_reads_every_input_while_training()
     {
         using var scope = NewDisposeScope();
-        var (training, evaluation) = FeaturesInTrainingAndEvaluation(new ModelSettings(HiddenSize: 8, Layers: 1, Dropout: 0.5, DiscriminatorInputDropout: 0));
+        var (training, evaluation) = FeaturesInTrainingAndEvaluation(
+            new ModelSettings(HiddenSize: 8, Layers: 1, Dropout: 0.5, DiscriminatorInputDropout: 0)
+        );
 
         Assert.True(training.allclose(evaluation, atol: 1e-6));
     }

@@ -17,7 +17,12 @@ public sealed class DiscriminatorPitchClassTests
     {
         using var scope = NewDisposeScope();
         var discriminator = new Discriminator(new ModelSettings(HiddenSize: 8, PitchDivisor: pitchDivisor, DiscriminatorPitchClass: true));
-        var steps = Steps([[60, 72, 67]], pitchDivisor);
+        var steps = Steps(
+            [
+                [60, 72, 67],
+            ],
+            pitchDivisor
+        );
 
         var inputs = discriminator.Inputs(steps);
 
@@ -35,7 +40,16 @@ public sealed class DiscriminatorPitchClassTests
         using var scope = NewDisposeScope();
         var discriminator = new Discriminator(new ModelSettings(HiddenSize: 8));
 
-        Assert.Equal([1L, 3L, 4L], discriminator.Inputs(Steps([[60, 72, 67]])).shape);
+        Assert.Equal(
+            [1L, 3L, 4L],
+            discriminator
+                .Inputs(
+                    Steps([
+                        [60, 72, 67],
+                    ])
+                )
+                .shape
+        );
     }
 
     [Fact]
@@ -43,7 +57,10 @@ public sealed class DiscriminatorPitchClassTests
     {
         using var scope = NewDisposeScope();
         var discriminator = new Discriminator(new ModelSettings(HiddenSize: 8, DiscriminatorPitchClass: true));
-        var steps = Steps([[61.5f]]).requires_grad_();
+        var steps = Steps([
+                [61.5f],
+            ])
+            .requires_grad_();
 
         // The class read-out alone: how close the pitch's class is to C.
         discriminator.Inputs(steps)[0, 0, 4].backward();
@@ -87,16 +104,27 @@ public sealed class DiscriminatorPitchClassTests
     {
         using var scope = NewDisposeScope();
         random.manual_seed(seed);
-        var discriminator = new Discriminator(new ModelSettings(HiddenSize: 16, Layers: 1, Dropout: 0, DiscriminatorPitchClass: pitchClass, DiscriminatorInputDropout: inputDropout));
+        var discriminator = new Discriminator(
+            new ModelSettings(HiddenSize: 16, Layers: 1, Dropout: 0, DiscriminatorPitchClass: pitchClass, DiscriminatorInputDropout: inputDropout)
+        );
         var optimizer = optim.Adam(discriminator.parameters(), lr: 0.02);
         var rng = new Random(seed - 4);
-        Tensor Songs(bool inKey) => Steps([.. Enumerable.Range(0, 32).Select(_ => Enumerable.Range(0, 16)
-            .Select(i => 48f + 12 * rng.Next(3) + CMajor[rng.Next(7)] + (!inKey && i % 2 == 1 ? 1 : 0)).ToArray())]);
+        Tensor Songs(bool inKey) =>
+            Steps([
+                .. Enumerable
+                    .Range(0, 32)
+                    .Select(_ =>
+                        Enumerable.Range(0, 16).Select(i => 48f + 12 * rng.Next(3) + CMajor[rng.Next(7)] + (!inKey && i % 2 == 1 ? 1 : 0)).ToArray()
+                    ),
+            ]);
 
         for (var step = 0; step < 400; step++)
         {
             using var stepScope = NewDisposeScope();
-            var logits = cat([discriminator.Logits(discriminator.Features(Songs(inKey: true))), discriminator.Logits(discriminator.Features(Songs(inKey: false)))], 0);
+            var logits = cat(
+                [discriminator.Logits(discriminator.Features(Songs(inKey: true))), discriminator.Logits(discriminator.Features(Songs(inKey: false)))],
+                0
+            );
             optimizer.zero_grad();
             nn.functional.binary_cross_entropy_with_logits(logits, cat([ones(32, 16), zeros(32, 16)], 0)).backward();
             optimizer.step();
@@ -104,7 +132,8 @@ public sealed class DiscriminatorPitchClassTests
 
         using var noGradient = no_grad();
         discriminator.eval();
-        var right = (discriminator.call(Songs(inKey: true)) > 0.5).sum().item<long>() + (discriminator.call(Songs(inKey: false)) <= 0.5).sum().item<long>();
+        var right =
+            (discriminator.call(Songs(inKey: true)) > 0.5).sum().item<long>() + (discriminator.call(Songs(inKey: false)) <= 0.5).sum().item<long>();
         return right / 64.0;
     }
 

@@ -1,7 +1,7 @@
 using CrnnGan.Training.Model;
-using Generator = CrnnGan.Training.Model.Generator;
 using TorchSharp;
 using static TorchSharp.torch;
+using Generator = CrnnGan.Training.Model.Generator;
 
 namespace CrnnGan.Training.Tests.Model;
 

@@ -23,8 +23,8 @@ public sealed class LossesTests
     public void Losses_stay_finite_where_the_naive_formula_takes_the_log_of_zero()
     {
         using var scope = NewDisposeScope();
-        var certain = full(2, 5, 200f);     // σ(200) rounds to 1 in float: log(1 − D) would be −∞
-        var hopeless = full(2, 5, -200f);   // σ(−200) rounds to 0: log D would be −∞
+        var certain = full(2, 5, 200f); // σ(200) rounds to 1 in float: log(1 − D) would be −∞
+        var hopeless = full(2, 5, -200f); // σ(−200) rounds to 0: log D would be −∞
 
         var discriminator = Losses.Discriminator(hopeless, certain).item<float>();
         var generator = Losses.Generator(hopeless, GeneratorLoss.NonSaturating).item<float>();

@@ -1,10 +1,10 @@
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
 using CrnnGan.Inference.Music;
+using CrnnGan.TestSupport;
 using CrnnGan.Training.Export;
 using CrnnGan.Training.Model;
 using CrnnGan.Training.Training;
-using CrnnGan.TestSupport;
 using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Tests.Training;
@@ -14,7 +14,17 @@ public sealed class ToneTrainerTests : IDisposable
 {
     private static readonly TrainingSettings Tiny = new()
     {
-        Model = new ModelSettings(HiddenSize: 16, Layers: 2, NoiseSize: 4, Dropout: 0.1, Family: ModelFamily.Tones, EmbeddingSize: 4, TimeBins: 4, LengthBins: 3, VelocityBins: 4),
+        Model = new ModelSettings(
+            HiddenSize: 16,
+            Layers: 2,
+            NoiseSize: 4,
+            Dropout: 0.1,
+            Family: ModelFamily.Tones,
+            EmbeddingSize: 4,
+            TimeBins: 4,
+            LengthBins: 3,
+            VelocityBins: 4
+        ),
         BatchSize = 8,
         SequenceLength = 16,
         CurriculumStep = 0,
@@ -49,7 +59,8 @@ public sealed class ToneTrainerTests : IDisposable
         var windows = new ToneWindows(Training, vocabulary, 16, keyNormalisation: true);
         var raw = new ToneWindows(Training, vocabulary, 16, keyNormalisation: false);
 
-        int[] Pitches(ToneWindows w) => [.. w.Batches(8, new Inference.Randomness.SeededRandom(3)).SelectMany(b => b.Where((_, i) => i % 4 == 0)).Select(p => (int)p)];
+        int[] Pitches(ToneWindows w) =>
+            [.. w.Batches(8, new Inference.Randomness.SeededRandom(3)).SelectMany(b => b.Where((_, i) => i % 4 == 0)).Select(p => (int)p)];
 
         Assert.All(Pitches(windows), p => Assert.True(new Scale(0, ScaleKind.Major).Contains(p), $"{p} is not in C major"));
         Assert.True(Pitches(raw).Count(p => !new Scale(0, ScaleKind.Major).Contains(p)) > 10);
@@ -63,12 +74,15 @@ public sealed class ToneTrainerTests : IDisposable
         var results = Enumerable.Range(0, 7).Select(_ => trainer.RunEpoch()).ToList();
 
         Assert.All(results.Take(6), r => Assert.Equal("pretraining", r.Phase));
-        Assert.True(results[5].Training.Pretraining < 0.8 * results[0].Training.Pretraining, string.Join(", ", results.Select(r => r.Training.Pretraining)));
+        Assert.True(
+            results[5].Training.Pretraining < 0.8 * results[0].Training.Pretraining,
+            string.Join(", ", results.Select(r => r.Training.Pretraining))
+        );
         Assert.True(results[5].Validation.Pretraining < results[0].Validation.Pretraining);
         var game = results[6];
         Assert.Equal("adversarial", game.Phase);
         Assert.True(double.IsFinite(game.Training.Discriminator!.Value) && double.IsFinite(game.Training.Generator!.Value));
-        Assert.NotNull(game.Training.Pretraining);   // the likelihood term, weighted into the generator's loss
+        Assert.NotNull(game.Training.Pretraining); // the likelihood term, weighted into the generator's loss
     }
 
     [Fact]
@@ -125,8 +139,11 @@ public sealed class ToneTrainerTests : IDisposable
         Assert.Equal(original.Vocabulary, started.Vocabulary);
         Assert.Equal(
             original.Generator.parameters().SelectMany(p => p.data<float>().ToArray()),
-            started.Generator.parameters().SelectMany(p => p.data<float>().ToArray()));
-        Assert.Throws<ArgumentException>(() => IGanTrainer.Create(Tiny with { GeneratorFrom = from, Model = Tiny.Model with { HiddenSize = 8 } }, CPU, Training));
+            started.Generator.parameters().SelectMany(p => p.data<float>().ToArray())
+        );
+        Assert.Throws<ArgumentException>(() =>
+            IGanTrainer.Create(Tiny with { GeneratorFrom = from, Model = Tiny.Model with { HiddenSize = 8 } }, CPU, Training)
+        );
     }
 
     [Fact]
@@ -151,7 +168,19 @@ public sealed class ToneTrainerTests : IDisposable
         Assert.Equal(30, song.Song.Tones.Count);
         Assert.Equal(metadata.Vocabulary, session.Metadata.Vocabulary);
         Assert.Equal(0.7f, session.Metadata.DefaultTemperature);
-        Assert.Equal(song.ToMidi(0), generator.Generate(new GenerationRequest { Steps = 30, Key = new MusicalKey(7, false), Temperature = 0.7f })[0].ToMidi(0));
+        Assert.Equal(
+            song.ToMidi(0),
+            generator
+                .Generate(
+                    new GenerationRequest
+                    {
+                        Steps = 30,
+                        Key = new MusicalKey(7, false),
+                        Temperature = 0.7f,
+                    }
+                )[0]
+                .ToMidi(0)
+        );
     }
 
     public void Dispose() => _folder.Dispose();

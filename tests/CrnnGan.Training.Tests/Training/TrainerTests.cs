@@ -1,7 +1,7 @@
 using CrnnGan.Inference.Features;
+using CrnnGan.TestSupport;
 using CrnnGan.Training.Model;
 using CrnnGan.Training.Training;
-using CrnnGan.TestSupport;
 using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Tests.Training;
@@ -32,7 +32,10 @@ public sealed class TrainerTests
         var results = Enumerable.Range(0, 8).Select(_ => trainer.RunEpoch(training, validation)).ToList();
 
         Assert.All(results, r => Assert.Equal("pretraining", r.Phase));
-        Assert.True(results[^1].Training.Pretraining < 0.7 * results[0].Training.Pretraining, string.Join(", ", results.Select(r => r.Training.Pretraining)));
+        Assert.True(
+            results[^1].Training.Pretraining < 0.7 * results[0].Training.Pretraining,
+            string.Join(", ", results.Select(r => r.Training.Pretraining))
+        );
         Assert.True(results[^1].Validation.Pretraining < results[0].Validation.Pretraining);
     }
 
@@ -59,7 +62,15 @@ public sealed class TrainerTests
     [Fact]
     public void The_generator_learns_at_the_pretraining_rate_while_pretraining_and_at_its_own_rate_after()
     {
-        var settings = Tiny with { PretrainingEpochs = 1, CurriculumStep = 0, Optimizer = OptimizerKind.Adam, PretrainingLearningRate = 0.01, GeneratorLearningRate = 1e-12, FreezeRatio = 0 };
+        var settings = Tiny with
+        {
+            PretrainingEpochs = 1,
+            CurriculumStep = 0,
+            Optimizer = OptimizerKind.Adam,
+            PretrainingLearningRate = 0.01,
+            GeneratorLearningRate = 1e-12,
+            FreezeRatio = 0,
+        };
         var (training, validation) = Data(settings.Model);
         using var trainer = new Trainer(settings, CPU);
 
@@ -71,7 +82,10 @@ public sealed class TrainerTests
 
         // Adam moves each weight by about the learning rate per step, whatever the gradient's size.
         Assert.True(LargestChange(start, pretrained) > 1e-3, $"pretraining moved the generator by {LargestChange(start, pretrained)}");
-        Assert.True(LargestChange(pretrained, adversarial) < 1e-9, $"adversarial training moved the generator by {LargestChange(pretrained, adversarial)}");
+        Assert.True(
+            LargestChange(pretrained, adversarial) < 1e-9,
+            $"adversarial training moved the generator by {LargestChange(pretrained, adversarial)}"
+        );
     }
 
     [Fact]
@@ -88,9 +102,20 @@ public sealed class TrainerTests
     public void Freezing_skips_the_generator_while_it_is_far_ahead()
     {
         // A generator that learns much faster, on the game loss itself, fools the discriminator and sits out.
-        var results = TrainAdversarially(Tiny with { GeneratorLoss = GeneratorLoss.NonSaturating, GeneratorLearningRate = 0.02, DiscriminatorLearningRate = 0.0001, FreezeRatio = 0.95 });
+        var results = TrainAdversarially(
+            Tiny with
+            {
+                GeneratorLoss = GeneratorLoss.NonSaturating,
+                GeneratorLearningRate = 0.02,
+                DiscriminatorLearningRate = 0.0001,
+                FreezeRatio = 0.95,
+            }
+        );
 
-        Assert.True(results.Sum(r => r.GeneratorUpdatesSkipped) > 0, "the generator was never frozen: " + string.Join("; ", results.Select(r => r.Training)));
+        Assert.True(
+            results.Sum(r => r.GeneratorUpdatesSkipped) > 0,
+            "the generator was never frozen: " + string.Join("; ", results.Select(r => r.Training))
+        );
         Assert.True(results.Sum(r => r.GeneratorUpdatesSkipped) < results.Sum(r => r.Batches), "the generator never trained");
     }
 
@@ -187,9 +212,9 @@ public sealed class TrainerTests
             trainer.RunEpoch(training, validation);
             trainer.RunEpoch(training, validation);
             Checkpoint.Save(trainer, path, "synthetic", "test");
-            trainer.RunEpoch(training, validation);   // lost with the "crash" below
+            trainer.RunEpoch(training, validation); // lost with the "crash" below
         }
-        manual_seed(999);                             // whatever happened to the process's random state since
+        manual_seed(999); // whatever happened to the process's random state since
         List<EpochResult> resumed;
         using (var trainer = (Trainer)Checkpoint.Load(path, CPU))
         {
@@ -197,7 +222,10 @@ public sealed class TrainerTests
             resumed = [.. Enumerable.Range(0, 2).Select(_ => trainer.RunEpoch(training, validation))];
         }
 
-        Assert.Equal(uninterrupted.Skip(2).Select(r => (r.Epoch, r.Training, r.Validation)), resumed.Select(r => (r.Epoch, r.Training, r.Validation)));
+        Assert.Equal(
+            uninterrupted.Skip(2).Select(r => (r.Epoch, r.Training, r.Validation)),
+            resumed.Select(r => (r.Epoch, r.Training, r.Validation))
+        );
         Assert.Equal(uninterrupted[^1].Statistics, resumed[^1].Statistics);
     }
 

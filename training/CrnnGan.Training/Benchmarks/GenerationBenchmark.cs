@@ -7,7 +7,13 @@ using Generator = CrnnGan.Training.Model.Generator;
 namespace CrnnGan.Training.Benchmarks;
 
 /// <summary>Throughput and latency of one path of generation: songs per second at a batch size, and per-song latency at batch 1.</summary>
-public sealed record GenerationFigures(string Path, double SongsPerSecond, double LatencyP50Milliseconds, double LatencyP99Milliseconds, double GigaflopsPerSecond);
+public sealed record GenerationFigures(
+    string Path,
+    double SongsPerSecond,
+    double LatencyP50Milliseconds,
+    double LatencyP99Milliseconds,
+    double GigaflopsPerSecond
+);
 
 /// <summary>
 /// The ONNX Runtime step loop against TorchSharp eager inference of the same generator, with the same
@@ -20,7 +26,10 @@ public static class GenerationBenchmark
     {
         var m = generator.Settings;
         var metadata = ModelMetadata.For(m.Layout, m.FeatureScale, m.Noise, m.HiddenSize, m.Layers, "benchmark", 0, 0, "benchmark");
-        using var session = GeneratorSession.Load(OnnxExporter.Export(generator, metadata), new GeneratorSessionOptions(ExecutionProvider.Cpu, threads));
+        using var session = GeneratorSession.Load(
+            OnnxExporter.Export(generator, metadata),
+            new GeneratorSessionOptions(ExecutionProvider.Cpu, threads)
+        );
         var flopsPerSong = TrainingFlops.GeneratorStep(m, 1) * steps;
 
         double OnnxSongs(int b)
@@ -56,7 +65,8 @@ public static class GenerationBenchmark
                 throughput,
                 latencies[(int)Math.Round(0.50 * (latencies.Count - 1))],
                 latencies[(int)Math.Round(0.99 * (latencies.Count - 1))],
-                throughput * flopsPerSong / 1e9);
+                throughput * flopsPerSong / 1e9
+            );
         }
     }
 }

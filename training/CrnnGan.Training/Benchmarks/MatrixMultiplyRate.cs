@@ -27,8 +27,20 @@ public static class MatrixMultiplyRate
         foreach (var name in new[] { "a", "b" })
             graph.Input.Add(Matrix(name, n));
         graph.Output.Add(Matrix("y", n));
-        graph.Node.Add(new NodeProto { OpType = "MatMul", Input = { "a", "b" }, Output = { "y" } });
-        var model = new ModelProto { IrVersion = 8, Graph = graph, OpsetImport = { new OperatorSetIdProto { Version = 17 } } };
+        graph.Node.Add(
+            new NodeProto
+            {
+                OpType = "MatMul",
+                Input = { "a", "b" },
+                Output = { "y" },
+            }
+        );
+        var model = new ModelProto
+        {
+            IrVersion = 8,
+            Graph = graph,
+            OpsetImport = { new OperatorSetIdProto { Version = 17 } },
+        };
 
         using var options = new SessionOptions { IntraOpNumThreads = threads };
         using var session = new InferenceSession(model.ToByteArray(), options);
@@ -57,16 +69,24 @@ public static class MatrixMultiplyRate
         return 2.0 * n * n * n / best / 1e9;
     }
 
-    private static ValueInfoProto Matrix(string name, int n) => new()
-    {
-        Name = name,
-        Type = new TypeProto
+    private static ValueInfoProto Matrix(string name, int n) =>
+        new()
         {
-            TensorType = new TypeProto.Types.Tensor
+            Name = name,
+            Type = new TypeProto
             {
-                ElemType = (int)TensorProto.Types.DataType.Float,
-                Shape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dimension { DimValue = n }, new TensorShapeProto.Types.Dimension { DimValue = n } } },
+                TensorType = new TypeProto.Types.Tensor
+                {
+                    ElemType = (int)TensorProto.Types.DataType.Float,
+                    Shape = new TensorShapeProto
+                    {
+                        Dim =
+                        {
+                            new TensorShapeProto.Types.Dimension { DimValue = n },
+                            new TensorShapeProto.Types.Dimension { DimValue = n },
+                        },
+                    },
+                },
             },
-        },
-    };
+        };
 }

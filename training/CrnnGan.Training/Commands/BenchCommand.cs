@@ -16,23 +16,61 @@ public static class BenchCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "Folder of MIDI files to train on.", Required = true }.AcceptExistingOnly();
         var hidden = new Option<int>("--hidden") { Description = "LSTM units (default 350, the paper's).", DefaultValueFactory = _ => 350 };
         var seed = new Option<ulong>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 0 };
-        var training = new Command("training", "One pretraining and one adversarial epoch at full window length on CPU: seconds per epoch and training FLOP rate against the matrix-multiply rate.")
+        var training = new Command(
+            "training",
+            "One pretraining and one adversarial epoch at full window length on CPU: seconds per epoch and training FLOP rate against the "
+                + "matrix-multiply rate."
+        )
         {
-            data, hidden, seed,
+            data,
+            hidden,
+            seed,
         };
         training.SetAction(parse => RunTraining(parse.GetValue(data)!.FullName, parse.GetValue(hidden), parse.GetValue(seed)));
 
-        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "A checkpoint whose generator to measure; default: a seeded, untrained generator of --hidden units." }.AcceptExistingOnly();
-        var generationHidden = new Option<int>("--hidden") { Description = "LSTM units of the untrained generator (default 350, the paper's).", DefaultValueFactory = _ => 350 };
+        var checkpoint = new Option<FileInfo>("--checkpoint")
+        {
+            Description = "A checkpoint whose generator to measure; default: a seeded, untrained generator of --hidden units.",
+        }.AcceptExistingOnly();
+        var generationHidden = new Option<int>("--hidden")
+        {
+            Description = "LSTM units of the untrained generator (default 350, the paper's).",
+            DefaultValueFactory = _ => 350,
+        };
         var batch = new Option<int>("--batch") { Description = "Songs per batch for throughput.", DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps") { Description = "Steps per song.", DefaultValueFactory = _ => 256 };
-        var runs = new Option<int>("--latency-runs") { Description = "Single-song runs for the latency percentiles.", DefaultValueFactory = _ => 100 };
-        var threads = new Option<int>("--threads") { Description = "Threads for both paths (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var generation = new Command("generation", "ONNX Runtime against TorchSharp eager on the same generator: songs/s at a batch, latency at batch 1, FLOP rate against matmul.")
+        var runs = new Option<int>("--latency-runs")
         {
-            checkpoint, generationHidden, batch, steps, runs, threads,
+            Description = "Single-song runs for the latency percentiles.",
+            DefaultValueFactory = _ => 100,
         };
-        generation.SetAction(parse => RunGeneration(parse.GetValue(checkpoint)?.FullName, parse.GetValue(generationHidden), parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(runs), parse.GetValue(threads)));
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Threads for both paths (default: one per core).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var generation = new Command(
+            "generation",
+            "ONNX Runtime against TorchSharp eager on the same generator: songs/s at a batch, latency at batch 1, FLOP rate against matmul."
+        )
+        {
+            checkpoint,
+            generationHidden,
+            batch,
+            steps,
+            runs,
+            threads,
+        };
+        generation.SetAction(parse =>
+            RunGeneration(
+                parse.GetValue(checkpoint)?.FullName,
+                parse.GetValue(generationHidden),
+                parse.GetValue(batch),
+                parse.GetValue(steps),
+                parse.GetValue(runs),
+                parse.GetValue(threads)
+            )
+        );
         return new Command("bench", "Benchmarks that print figures.") { training, generation };
     }
 
@@ -40,8 +78,12 @@ public static class BenchCommand
     {
         set_num_threads(threads);
         manual_seed(0);
-        using var trainer = checkpoint is null ? new Trainer(new TrainingSettings { Model = new ModelSettings(HiddenSize: hidden) }, CPU) : Checkpoint.Load(checkpoint, CPU) as Trainer
-            ?? throw new ArgumentException($"{checkpoint} holds a model of the tone family; the generation benchmark measures the paper's model.");
+        using var trainer = checkpoint is null
+            ? new Trainer(new TrainingSettings { Model = new ModelSettings(HiddenSize: hidden) }, CPU)
+            : Checkpoint.Load(checkpoint, CPU) as Trainer
+                ?? throw new ArgumentException(
+                    $"{checkpoint} holds a model of the tone family; the generation benchmark measures the paper's model."
+                );
         var m = trainer.Settings.Model;
         var figures = GenerationBenchmark.Run(trainer.Generator, batch, steps, latencyRuns, threads);
         var libTorch = MatrixMultiplyRate.LibTorch();
@@ -52,11 +94,23 @@ public static class BenchCommand
             .Title($"Generation: hidden {m.HiddenSize} × {m.Layers}, {m.TonesPerStep} tone(s) per step, {steps} steps, {threads} threads")
             .AddColumns("path", $"songs/s (batch {batch})", "GFLOP/s", "share of matmul", "latency p50 (batch 1)", "p99");
         foreach (var f in figures)
-            table.AddRow(f.Path, $"{f.SongsPerSecond:0.0}", $"{f.GigaflopsPerSecond:0.0}", $"{f.GigaflopsPerSecond / matmul:P0}", $"{f.LatencyP50Milliseconds:0.0} ms", $"{f.LatencyP99Milliseconds:0.0} ms");
+            table.AddRow(
+                f.Path,
+                $"{f.SongsPerSecond:0.0}",
+                $"{f.GigaflopsPerSecond:0.0}",
+                $"{f.GigaflopsPerSecond / matmul:P0}",
+                $"{f.LatencyP50Milliseconds:0.0} ms",
+                $"{f.LatencyP99Milliseconds:0.0} ms"
+            );
         AnsiConsole.Write(table);
         var (onnx, torch) = (figures[0], figures[1]);
-        AnsiConsole.MarkupLine($"matrix multiply (1024³, fp32), the faster of: LibTorch {libTorch:0.0} GFLOP/s, ONNX Runtime {onnxRuntime:0.0} GFLOP/s");
-        AnsiConsole.MarkupLine($"ONNX Runtime / TorchSharp: throughput × {onnx.SongsPerSecond / torch.SongsPerSecond:0.00}, latency p50 × {onnx.LatencyP50Milliseconds / torch.LatencyP50Milliseconds:0.00}");
+        AnsiConsole.MarkupLine(
+            $"matrix multiply (1024³, fp32), the faster of: LibTorch {libTorch:0.0} GFLOP/s, ONNX Runtime {onnxRuntime:0.0} GFLOP/s"
+        );
+        AnsiConsole.MarkupLine(
+            $"ONNX Runtime / TorchSharp: throughput × {onnx.SongsPerSecond / torch.SongsPerSecond:0.00}, latency p50 × "
+                + $"{onnx.LatencyP50Milliseconds / torch.LatencyP50Milliseconds:0.00}"
+        );
         return 0;
     }
 
@@ -76,8 +130,11 @@ public static class BenchCommand
         var folder = Directory.CreateTempSubdirectory("crnngan-bench-").FullName;
         try
         {
-            using var session = ProgressDisplay.Run("Reading MIDI", "files", task =>
-                TrainingSession.Start(data, folder, resume: false, _ => settings, CPU, ProgressDisplay.Counts(task)));
+            using var session = ProgressDisplay.Run(
+                "Reading MIDI",
+                "files",
+                task => TrainingSession.Start(data, folder, resume: false, _ => settings, CPU, ProgressDisplay.Counts(task))
+            );
             return Report(session, settings, hidden);
         }
         finally
@@ -93,25 +150,53 @@ public static class BenchCommand
         while (!session.Done)
         {
             var epoch = session.Trainer.EpochsDone;
-            results.Add(ProgressDisplay.Run($"epoch {epoch + 1} ({(settings.IsPretraining(epoch) ? "pretraining" : "adversarial")})", "songs", task =>
-                session.RunEpoch(new Progress<(int Done, int Total, LossSummary Losses)>(p =>
-                    (task.MaxValue, task.Value) = (p.Total * settings.BatchSize, p.Done * settings.BatchSize)))));
+            results.Add(
+                ProgressDisplay.Run(
+                    $"epoch {epoch + 1} ({(settings.IsPretraining(epoch) ? "pretraining" : "adversarial")})",
+                    "songs",
+                    task =>
+                        session.RunEpoch(
+                            new Progress<(int Done, int Total, LossSummary Losses)>(p =>
+                                (task.MaxValue, task.Value) = (p.Total * settings.BatchSize, p.Done * settings.BatchSize)
+                            )
+                        )
+                )
+            );
         }
         var matmulAfter = MatrixMultiplyRate.LibTorch();
         var matmul = Math.Max(matmulBefore, matmulAfter);
 
-        var table = new Table().Title($"Training benchmark: hidden {hidden}, batch {settings.BatchSize}, {settings.SequenceLength} steps, {get_num_threads()} threads, {session.Trainer.TrainingSongs} songs")
+        var table = new Table()
+            .Title(
+                $"Training benchmark: hidden {hidden}, batch {settings.BatchSize}, {settings.SequenceLength} steps, {get_num_threads()} threads, "
+                    + $"{session.Trainer.TrainingSongs} songs"
+            )
             .AddColumns("epoch", "batches", "seconds (all)", "songs/s", "s/batch", "GFLOP/s", "share of matmul");
         foreach (var r in results)
         {
-            var flops = r.Batches * (r.Phase == "pretraining"
-                ? TrainingFlops.PretrainingBatch(settings.Model, settings.BatchSize, r.SequenceLength)
-                : TrainingFlops.AdversarialBatch(settings.Model, settings.BatchSize, r.SequenceLength));
+            var flops =
+                r.Batches
+                * (
+                    r.Phase == "pretraining"
+                        ? TrainingFlops.PretrainingBatch(settings.Model, settings.BatchSize, r.SequenceLength)
+                        : TrainingFlops.AdversarialBatch(settings.Model, settings.BatchSize, r.SequenceLength)
+                );
             var rate = flops / r.TrainingSeconds / 1e9;
-            table.AddRow(r.Phase, $"{r.Batches}", $"{r.Seconds:0.0}", $"{r.SongsPerSecond:0.0}", $"{r.TrainingSeconds / r.Batches:0.000}", $"{rate:0.0}", $"{rate / matmul:P0}");
+            table.AddRow(
+                r.Phase,
+                $"{r.Batches}",
+                $"{r.Seconds:0.0}",
+                $"{r.SongsPerSecond:0.0}",
+                $"{r.TrainingSeconds / r.Batches:0.000}",
+                $"{rate:0.0}",
+                $"{rate / matmul:P0}"
+            );
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"matrix multiply (1024³, fp32, LibTorch): {matmul:0.0} GFLOP/s (before {matmulBefore:0.0}, after {matmulAfter:0.0}); peak memory {results.Max(r => r.PeakMemoryMegabytes):0} MB");
+        AnsiConsole.MarkupLine(
+            $"matrix multiply (1024³, fp32, LibTorch): {matmul:0.0} GFLOP/s (before {matmulBefore:0.0}, after {matmulAfter:0.0}); peak memory "
+                + $"{results.Max(r => r.PeakMemoryMegabytes):0} MB"
+        );
         return 0;
     }
 }

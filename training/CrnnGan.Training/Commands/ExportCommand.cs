@@ -16,18 +16,30 @@ public static class ExportCommand
             Description = "Tone models: the sampling temperature generation uses when a request names none (default 1, as trained).",
             DefaultValueFactory = _ => 1f,
         };
-        var command = new Command("export", "Export the generator to ONNX (one step with explicit state), check parity with TorchSharp, then put it in place.")
+        var command = new Command(
+            "export",
+            "Export the generator to ONNX (one step with explicit state), check parity with TorchSharp, then put it in place."
+        )
         {
-            checkpoint, output, temperature,
+            checkpoint,
+            output,
+            temperature,
         };
         command.SetAction(parse =>
         {
             if (parse.GetValue(temperature) is < 0 or > 10)
                 throw new ArgumentException($"--temperature must be between 0 and 10, not {parse.GetValue(temperature)}.");
-            var (metadata, parity) = ModelExport.Run(parse.GetValue(checkpoint)!.FullName, parse.GetValue(output)!.FullName, parse.GetValue(temperature));
+            var (metadata, parity) = ModelExport.Run(
+                parse.GetValue(checkpoint)!.FullName,
+                parse.GetValue(output)!.FullName,
+                parse.GetValue(temperature)
+            );
             foreach (var report in parity)
                 AnsiConsole.MarkupLine($"[green]parity[/] {Markup.Escape(report.ToString())}");
-            AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(parse.GetValue(output)!.FullName)}[/]: {metadata.TonesPerStep} tone(s) per step, hidden {metadata.HiddenSize} × {metadata.Layers}, {metadata.Epochs} epochs.");
+            AnsiConsole.MarkupLine(
+                $"Wrote [bold]{Markup.Escape(parse.GetValue(output)!.FullName)}[/]: {metadata.TonesPerStep} tone(s) per step, hidden "
+                    + $"{metadata.HiddenSize} × {metadata.Layers}, {metadata.Epochs} epochs."
+            );
             return 0;
         });
         return command;

@@ -13,15 +13,29 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<DirectoryInfo>("--data") { Description = "Folder of MIDI files (hold-out lists validation.txt/test.txt beside it are used when present).", Required = true }.AcceptExistingOnly();
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: checkpoint.zip, training-log.jsonl, samples/.", Required = true };
-        var settingsFile = new Option<FileInfo>("--settings") { Description = "Training settings as JSON (see README); flags override it." }.AcceptExistingOnly();
+        var data = new Option<DirectoryInfo>("--data")
+        {
+            Description = "Folder of MIDI files (hold-out lists validation.txt/test.txt beside it are used when present).",
+            Required = true,
+        }.AcceptExistingOnly();
+        var output = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Output folder: checkpoint.zip, training-log.jsonl, samples/.",
+            Required = true,
+        };
+        var settingsFile = new Option<FileInfo>("--settings")
+        {
+            Description = "Training settings as JSON (see README); flags override it.",
+        }.AcceptExistingOnly();
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint." };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         var epochs = new Option<int?>("--epochs") { Description = "Epochs in all, pretraining included (default 100)." };
         var pretrainingEpochs = new Option<int?>("--pretraining-epochs") { Description = "Epochs of generator pretraining (default 6)." };
-        var pretrainingOnly = new Option<bool?>("--pretraining-only") { Description = "Train by pretraining alone: the paper's maximum-likelihood baseline." };
+        var pretrainingOnly = new Option<bool?>("--pretraining-only")
+        {
+            Description = "Train by pretraining alone: the paper's maximum-likelihood baseline.",
+        };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of everything random (default 0)." };
         var tonesPerStep = new Option<int?>("--tones-per-step", "-k") { Description = "1 (C-RNN-GAN) or 3 (C-RNN-GAN-3)." };
         var hidden = new Option<int?>("--hidden") { Description = "LSTM units per layer (default 350)." };
@@ -29,15 +43,44 @@ public static class TrainCommand
         var batchSize = new Option<int?>("--batch-size") { Description = "Songs per batch (default 20)." };
         var sequenceLength = new Option<int?>("--sequence-length") { Description = "Steps per training window (default 100)." };
         var optimizer = new Option<OptimizerKind?>("--optimizer") { Description = "sgd (the paper's) or adam." };
-        var generatorLoss = new Option<GeneratorLoss?>("--generator-loss") { Description = "featurematching (the paper's: batch means), pairedfeaturematching (the reference's: sample against sample), minimax or nonsaturating." };
+        var generatorLoss = new Option<GeneratorLoss?>("--generator-loss")
+        {
+            Description =
+                "featurematching (the paper's: batch means), pairedfeaturematching (the reference's: sample against sample), minimax or "
+                + "nonsaturating.",
+        };
         var sampleEvery = new Option<int?>("--sample-every") { Description = "Write sample MIDI files every N epochs (default 5; 0 never)." };
-        var keepCheckpointEvery = new Option<int?>("--keep-checkpoint-every") { Description = "Keep a copy of the checkpoint every N epochs in checkpoints/ (default 0: only the latest)." };
-        var threads = new Option<int>("--threads") { Description = "LibTorch threads (default: one per core; use 1 for runs side by side).", DefaultValueFactory = _ => 0 };
+        var keepCheckpointEvery = new Option<int?>("--keep-checkpoint-every")
+        {
+            Description = "Keep a copy of the checkpoint every N epochs in checkpoints/ (default 0: only the latest).",
+        };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "LibTorch threads (default: one per core; use 1 for runs side by side).",
+            DefaultValueFactory = _ => 0,
+        };
 
         var command = new Command("train", "Train C-RNN-GAN: pretraining, then adversarial training; a checkpoint and a log line every epoch.")
         {
-            data, output, settingsFile, resume, device, epochs, pretrainingEpochs, pretrainingOnly, seed,
-            tonesPerStep, hidden, layers, batchSize, sequenceLength, optimizer, generatorLoss, sampleEvery, keepCheckpointEvery, threads,
+            data,
+            output,
+            settingsFile,
+            resume,
+            device,
+            epochs,
+            pretrainingEpochs,
+            pretrainingOnly,
+            seed,
+            tonesPerStep,
+            hidden,
+            layers,
+            batchSize,
+            sequenceLength,
+            optimizer,
+            generatorLoss,
+            sampleEvery,
+            keepCheckpointEvery,
+            threads,
         };
         command.SetAction(parse =>
         {
@@ -72,13 +115,26 @@ public static class TrainCommand
             }
 
             var torchDevice = TrainingDevice.Resolve(parse.GetValue(device)!);
-            using var session = ProgressDisplay.Run("Reading MIDI", "files", task => TrainingSession.Start(
-                parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, parse.GetValue(resume), SettingsFor, torchDevice,
-                ProgressDisplay.Counts(task)));
+            using var session = ProgressDisplay.Run(
+                "Reading MIDI",
+                "files",
+                task =>
+                    TrainingSession.Start(
+                        parse.GetValue(data)!.FullName,
+                        parse.GetValue(output)!.FullName,
+                        parse.GetValue(resume),
+                        SettingsFor,
+                        torchDevice,
+                        ProgressDisplay.Counts(task)
+                    )
+            );
             var (trainer, corpus, settings) = (session.Trainer, session.Corpus, session.Settings);
             var console = ProgressDisplay.Stderr;
+            var (training, validation, unusable) = (trainer.TrainingSongs, corpus.Validation.Count, corpus.Unusable.Count);
+            var description = $"{CorpusDescription(corpus)}; device {torchDevice.type}";
             console.MarkupLineInterpolated(
-                $"[bold]{trainer.TrainingSongs}[/] training and [bold]{corpus.Validation.Count}[/] validation songs ({corpus.Unusable.Count} files unusable); {CorpusDescription(corpus)}; device {torchDevice.type}.");
+                $"[bold]{training}[/] training and [bold]{validation}[/] validation songs ({unusable} files unusable); {description}."
+            );
             if (trainer is ToneTrainer tones)
                 console.MarkupLine(Markup.Escape(DescribeBins(tones.Vocabulary, corpus.Training)));
             if (session.Resumed)
@@ -87,13 +143,19 @@ public static class TrainCommand
             while (!session.Done)
             {
                 var epoch = trainer.EpochsDone + 1;
-                var result = ProgressDisplay.Run($"epoch {epoch}/{settings.Epochs}", "songs", task =>
-                    session.RunEpoch(new Progress<(int Done, int Total, LossSummary Losses)>(p =>
-                    {
-                        task.MaxValue = p.Total * settings.BatchSize;
-                        task.Value = p.Done * settings.BatchSize;
-                        task.Description = $"epoch {epoch}/{settings.Epochs} {Describe(p.Losses)}";
-                    })));
+                var result = ProgressDisplay.Run(
+                    $"epoch {epoch}/{settings.Epochs}",
+                    "songs",
+                    task =>
+                        session.RunEpoch(
+                            new Progress<(int Done, int Total, LossSummary Losses)>(p =>
+                            {
+                                task.MaxValue = p.Total * settings.BatchSize;
+                                task.Value = p.Done * settings.BatchSize;
+                                task.Description = $"epoch {epoch}/{settings.Epochs} {Describe(p.Losses)}";
+                            })
+                        )
+                );
                 console.MarkupLine(Markup.Escape(Summary(result)));
             }
             console.MarkupLineInterpolated($"Done: {trainer.EpochsDone} epochs in {session.Run.Folder}.");
@@ -105,8 +167,9 @@ public static class TrainCommand
     private static string DescribeBins(ToneVocabulary vocabulary, IReadOnlyList<Song> training)
     {
         var (time, length, velocity) = vocabulary.Coverage(training.Select(s => s.Tones));
-        return $"Bins: {vocabulary.TimeBins.Count} time deltas ({time:P1} of the training songs' exactly), {vocabulary.LengthBins.Count} lengths ({length:P1}), " +
-            $"{vocabulary.VelocityBins.Count} velocities ({velocity:P1}).";
+        return $"Bins: {vocabulary.TimeBins.Count} time deltas ({time:P1} of the training songs' exactly), {vocabulary.LengthBins.Count} lengths "
+            + $"({length:P1}), "
+            + $"{vocabulary.VelocityBins.Count} velocities ({velocity:P1}).";
     }
 
     private static string CorpusDescription(CrnnGan.Inference.Data.Corpus corpus) =>
@@ -116,7 +179,7 @@ public static class TrainCommand
         losses.Discriminator is { } d ? $"D {d:0.000} G {losses.Generator:0.000}" : $"pretraining {losses.Pretraining:0.0000}";
 
     private static string Summary(EpochResult r) =>
-        $"epoch {r.Epoch} {r.Phase} (length {r.SequenceLength}): train {Describe(r.Training)}, validation {Describe(r.Validation)}" +
-        (r.Phase == "adversarial" ? $", skipped D {r.DiscriminatorUpdatesSkipped} G {r.GeneratorUpdatesSkipped}" : "") +
-        $", {r.Seconds:0.0} s, {r.SongsPerSecond:0.0} songs/s, peak {r.PeakMemoryMegabytes:0} MB";
+        $"epoch {r.Epoch} {r.Phase} (length {r.SequenceLength}): train {Describe(r.Training)}, validation {Describe(r.Validation)}"
+        + (r.Phase == "adversarial" ? $", skipped D {r.DiscriminatorUpdatesSkipped} G {r.GeneratorUpdatesSkipped}" : "")
+        + $", {r.Seconds:0.0} s, {r.SongsPerSecond:0.0} songs/s, peak {r.PeakMemoryMegabytes:0} MB";
 }

@@ -23,43 +23,68 @@ public static class ModelExport
         var (metadata, onnx, parityCheck) = trainer switch
         {
             ToneTrainer tones => Export(
-                ModelMetadata.ForTones(tones.Vocabulary, m.Noise, m.HiddenSize, m.Layers, info.Data, info.EpochsDone, settings.Seed, info.CodeVersion)
-                    with { DefaultTemperature = defaultTemperature },
+                ModelMetadata.ForTones(
+                    tones.Vocabulary,
+                    m.Noise,
+                    m.HiddenSize,
+                    m.Layers,
+                    info.Data,
+                    info.EpochsDone,
+                    settings.Seed,
+                    info.CodeVersion
+                ) with
+                {
+                    DefaultTemperature = defaultTemperature,
+                },
                 metadata => OnnxExporter.Export(tones.Generator, metadata),
-                (bytes, batch, seed) => ParityCheck.Run(tones.Generator, bytes, batch, ParitySteps, seed)),
+                (bytes, batch, seed) => ParityCheck.Run(tones.Generator, bytes, batch, ParitySteps, seed)
+            ),
             Trainer paper => Export(
-                ModelMetadata.For(m.Layout, m.FeatureScale, m.Noise, m.HiddenSize, m.Layers, info.Data, info.EpochsDone, settings.Seed, info.CodeVersion),
+                ModelMetadata.For(
+                    m.Layout,
+                    m.FeatureScale,
+                    m.Noise,
+                    m.HiddenSize,
+                    m.Layers,
+                    info.Data,
+                    info.EpochsDone,
+                    settings.Seed,
+                    info.CodeVersion
+                ),
                 metadata => OnnxExporter.Export(paper.Generator, metadata),
-                (bytes, batch, seed) => ParityCheck.Run(paper.Generator, bytes, batch, ParitySteps, seed)),
+                (bytes, batch, seed) => ParityCheck.Run(paper.Generator, bytes, batch, ParitySteps, seed)
+            ),
             _ => throw new InvalidDataException($"{checkpoint} holds a model this exporter does not know."),
         };
 
         var fullOutput = Path.GetFullPath(output);
         IReadOnlyList<ParityReport> parity = [];
-        AtomicFile.Write(fullOutput, temporary =>
-        {
-            try
+        AtomicFile.Write(
+            fullOutput,
+            temporary =>
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(fullOutput)!);
-                File.WriteAllBytes(temporary, onnx);
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(fullOutput)!);
+                    File.WriteAllBytes(temporary, onnx);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new IOException($"Cannot write {fullOutput}: {e.Message}", e);
+                }
+                // Parity is checked on the bytes as written and read back, batch 1 and batch > 1.
+                var written = File.ReadAllBytes(temporary);
+                parity = [parityCheck(written, 1, settings.Seed), parityCheck(written, 8, settings.Seed + 1)];
+                if (parity.FirstOrDefault(p => !p.Passed) is { } failed)
+                    throw new InvalidDataException($"The exported graph does not compute what TorchSharp computes: {failed}.");
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new IOException($"Cannot write {fullOutput}: {e.Message}", e);
-            }
-            // Parity is checked on the bytes as written and read back, batch 1 and batch > 1.
-            var written = File.ReadAllBytes(temporary);
-            parity =
-            [
-                parityCheck(written, 1, settings.Seed),
-                parityCheck(written, 8, settings.Seed + 1),
-            ];
-            if (parity.FirstOrDefault(p => !p.Passed) is { } failed)
-                throw new InvalidDataException($"The exported graph does not compute what TorchSharp computes: {failed}.");
-        });
+        );
         return (metadata, parity);
 
         static (ModelMetadata, byte[], Func<byte[], int, ulong, ParityReport>) Export(
-            ModelMetadata metadata, Func<ModelMetadata, byte[]> export, Func<byte[], int, ulong, ParityReport> parity) => (metadata, export(metadata), parity);
+            ModelMetadata metadata,
+            Func<ModelMetadata, byte[]> export,
+            Func<byte[], int, ulong, ParityReport> parity
+        ) => (metadata, export(metadata), parity);
     }
 }

@@ -44,8 +44,20 @@ public static class OnnxExporter
         var x = nodes.Add("Concat", [ModelContract.Noise, ModelContract.Previous], Int("axis", 1));
         x = nodes.Add("Relu", [nodes.Add("Gemm", [x, "input.weight", "input.bias"], Int("transB", 1))]);
 
-        x = Lstm(graph, nodes, x, m.Layers, m.HiddenSize, layer => (
-            weights[$"lstm.{layer}.weight_ih"], weights[$"lstm.{layer}.weight_hh"], weights[$"lstm.{layer}.bias_ih"], weights[$"lstm.{layer}.bias_hh"]));
+        x = Lstm(
+            graph,
+            nodes,
+            x,
+            m.Layers,
+            m.HiddenSize,
+            layer =>
+                (
+                    weights[$"lstm.{layer}.weight_ih"],
+                    weights[$"lstm.{layer}.weight_hh"],
+                    weights[$"lstm.{layer}.bias_ih"],
+                    weights[$"lstm.{layer}.bias_hh"]
+                )
+        );
 
         // y_t = W_out · h_t + b_out
         graph.Initializer.Add(Floats("output.weight", weights["output.weight"], m.Features, m.HiddenSize));
@@ -86,10 +98,25 @@ public static class OnnxExporter
         }
         graph.Initializer.Add(Floats("input.weight", weights["input.weight"], m.HiddenSize, m.Noise + sizes.Count * m.EmbeddingSize));
         graph.Initializer.Add(Floats("input.bias", weights["input.bias"], m.HiddenSize));
-        var x = nodes.Add("Relu", [nodes.Add("Gemm", [nodes.Add("Concat", embedded, Int("axis", 1)), "input.weight", "input.bias"], Int("transB", 1))]);
+        var x = nodes.Add(
+            "Relu",
+            [nodes.Add("Gemm", [nodes.Add("Concat", embedded, Int("axis", 1)), "input.weight", "input.bias"], Int("transB", 1))]
+        );
 
-        x = Lstm(graph, nodes, x, m.Layers, m.HiddenSize, layer => (
-            weights[$"lstm.weight_ih_l{layer}"], weights[$"lstm.weight_hh_l{layer}"], weights[$"lstm.bias_ih_l{layer}"], weights[$"lstm.bias_hh_l{layer}"]));
+        x = Lstm(
+            graph,
+            nodes,
+            x,
+            m.Layers,
+            m.HiddenSize,
+            layer =>
+                (
+                    weights[$"lstm.weight_ih_l{layer}"],
+                    weights[$"lstm.weight_hh_l{layer}"],
+                    weights[$"lstm.bias_ih_l{layer}"],
+                    weights[$"lstm.bias_hh_l{layer}"]
+                )
+        );
 
         // logits_k = W_k · h_t + b_k
         for (var k = 0; k < sizes.Count; k++)
@@ -105,7 +132,14 @@ public static class OnnxExporter
     /// The LSTM layers of a step on input <paramref name="x"/>, reading h and c and writing h_out and c_out; returns
     /// the last layer's h. <paramref name="layerWeights"/> gives PyTorch's W_ih, W_hh, b_ih and b_hh of a layer.
     /// </summary>
-    private static string Lstm(GraphProto graph, NodeBuilder nodes, string x, int layers, int hiddenSize, Func<int, (float[] Wih, float[] Whh, float[] Bih, float[] Bhh)> layerWeights)
+    private static string Lstm(
+        GraphProto graph,
+        NodeBuilder nodes,
+        string x,
+        int layers,
+        int hiddenSize,
+        Func<int, (float[] Wih, float[] Whh, float[] Bih, float[] Bhh)> layerWeights
+    )
     {
         graph.Initializer.Add(Ints("axis_0", [0], 1));
         var hidden = new List<string>();
@@ -116,13 +150,20 @@ public static class OnnxExporter
             var (h, c) = (nodes.Gather(ModelContract.Hidden, layer), nodes.Gather(ModelContract.Cell, layer));
             var stacked = $"lstm.{layer}.weight";
             var bias = $"lstm.{layer}.bias";
-            graph.Initializer.Add(Floats(stacked, StackColumns(wih, whh, 4 * hiddenSize), 4 * hiddenSize, wih.Length / (4 * hiddenSize) + hiddenSize));
+            graph.Initializer.Add(
+                Floats(stacked, StackColumns(wih, whh, 4 * hiddenSize), 4 * hiddenSize, wih.Length / (4 * hiddenSize) + hiddenSize)
+            );
             graph.Initializer.Add(Floats(bias, [.. bih.Zip(bhh, (a, b) => a + b)], 4 * hiddenSize));
 
             // gates = [x, h] · [W_ih | W_hh]ᵀ + b_ih + b_hh, split into input, forget, cell and output gates.
             var gates = nodes.Add("Gemm", [nodes.Add("Concat", [x, h], Int("axis", 1)), stacked, bias], Int("transB", 1));
             var split = nodes.AddMany("Split", [gates], 4, Int("axis", 1));
-            var (i, f, g, o) = (nodes.Add("Sigmoid", [split[0]]), nodes.Add("Sigmoid", [split[1]]), nodes.Add("Tanh", [split[2]]), nodes.Add("Sigmoid", [split[3]]));
+            var (i, f, g, o) = (
+                nodes.Add("Sigmoid", [split[0]]),
+                nodes.Add("Sigmoid", [split[1]]),
+                nodes.Add("Tanh", [split[2]]),
+                nodes.Add("Sigmoid", [split[3]])
+            );
             var cNext = nodes.Add("Add", [nodes.Add("Mul", [f, c]), nodes.Add("Mul", [i, g])]);
             var hNext = nodes.Add("Mul", [o, nodes.Add("Tanh", [cNext])]);
             hidden.Add(nodes.Add("Unsqueeze", [hNext, "axis_0"]));
@@ -153,7 +194,8 @@ public static class OnnxExporter
     /// <summary>[rows × a] and [rows × b] side by side: [rows × (a + b)].</summary>
     private static float[] StackColumns(float[] left, float[] right, int rows)
     {
-        int a = left.Length / rows, b = right.Length / rows;
+        int a = left.Length / rows,
+            b = right.Length / rows;
         var stacked = new float[left.Length + right.Length];
         for (var r = 0; r < rows; r++)
         {
@@ -170,32 +212,53 @@ public static class OnnxExporter
         var shape = new TensorShapeProto();
         foreach (var dimension in dimensions)
         {
-            shape.Dim.Add(dimension is string symbol
-                ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
-                : new TensorShapeProto.Types.Dimension { DimValue = (int)dimension });
+            shape.Dim.Add(
+                dimension is string symbol
+                    ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
+                    : new TensorShapeProto.Types.Dimension { DimValue = (int)dimension }
+            );
         }
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
+            Type = new TypeProto
+            {
+                TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape },
+            },
         };
     }
 
     private static TensorProto Floats(string name, float[] values, params long[] dimensions)
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())) };
+        var tensor = new TensorProto
+        {
+            Name = name,
+            DataType = (int)TensorProto.Types.DataType.Float,
+            RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())),
+        };
         tensor.Dims.AddRange(dimensions);
         return tensor;
     }
 
     private static TensorProto Ints(string name, long[] values, params long[] dimensions)
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())) };
+        var tensor = new TensorProto
+        {
+            Name = name,
+            DataType = (int)TensorProto.Types.DataType.Int64,
+            RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())),
+        };
         tensor.Dims.AddRange(dimensions);
         return tensor;
     }
 
-    private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+    private static AttributeProto Int(string name, long value) =>
+        new()
+        {
+            Name = name,
+            Type = AttributeProto.Types.AttributeType.Int,
+            I = value,
+        };
 
     /// <summary>Adds nodes with generated output names, so that the graph above reads like the equations.</summary>
     private sealed class NodeBuilder(GraphProto graph)
@@ -211,7 +274,10 @@ public static class OnnxExporter
         public string[] AddMany(string op, IEnumerable<string> inputs, int outputs, params AttributeProto[] attributes) =>
             AddMany(op, inputs, [.. Enumerable.Range(0, outputs).Select(i => $"{op.ToLowerInvariant()}_{_count}_{i}")], attributes);
 
-        /// <summary>Entry <paramref name="index"/> of an input along <paramref name="axis"/>, that axis dropped (a layer's [batch, hidden] state, a head's column).</summary>
+        /// <summary>
+        /// Entry <paramref name="index"/> of an input along <paramref name="axis"/>, that axis dropped (a layer's [batch, hidden] state, a head's
+        /// column).
+        /// </summary>
         public string Gather(string input, int index, int axis = 0)
         {
             var name = $"index_{index}";

@@ -49,20 +49,42 @@ public static class ParityCheck
         var onnxCell = new float[m.Layers * batch * m.HiddenSize];
         for (var t = 0; t < steps; t++)
         {
-            var (torchOutput, torchState) = generator.Step(tensor(noise[t], [batch, m.Noise]), tensor(onnxPrevious, [batch, m.Features]), Unstack(onnxHidden, onnxCell, m.Layers, batch, m.HiddenSize));
-            var (output, hidden, cell) = OnnxStep(session, noise[t], onnxPrevious, onnxHidden, onnxCell, batch, m.Noise, m.Features, m.Layers, m.HiddenSize);
+            var (torchOutput, torchState) = generator.Step(
+                tensor(noise[t], [batch, m.Noise]),
+                tensor(onnxPrevious, [batch, m.Features]),
+                Unstack(onnxHidden, onnxCell, m.Layers, batch, m.HiddenSize)
+            );
+            var (output, hidden, cell) = OnnxStep(
+                session,
+                noise[t],
+                onnxPrevious,
+                onnxHidden,
+                onnxCell,
+                batch,
+                m.Noise,
+                m.Features,
+                m.Layers,
+                m.HiddenSize
+            );
             maxDifference = Math.Max(maxDifference, MaxDifference(torchOutput, output));
             for (var layer = 0; layer < m.Layers; layer++)
             {
-                maxDifference = Math.Max(maxDifference, MaxDifference(torchState[layer].H, hidden.AsSpan(layer * batch * m.HiddenSize, batch * m.HiddenSize)));
-                maxDifference = Math.Max(maxDifference, MaxDifference(torchState[layer].C, cell.AsSpan(layer * batch * m.HiddenSize, batch * m.HiddenSize)));
+                maxDifference = Math.Max(
+                    maxDifference,
+                    MaxDifference(torchState[layer].H, hidden.AsSpan(layer * batch * m.HiddenSize, batch * m.HiddenSize))
+                );
+                maxDifference = Math.Max(
+                    maxDifference,
+                    MaxDifference(torchState[layer].C, cell.AsSpan(layer * batch * m.HiddenSize, batch * m.HiddenSize))
+                );
             }
             torchOutputs.Add(torchOutput.data<float>().ToArray());
             onnxOutputs.Add(output);
             (onnxPrevious, onnxHidden, onnxCell) = (output, hidden, cell);
         }
 
-        int compared = 0, agreeing = 0;
+        int compared = 0,
+            agreeing = 0;
         string? firstDisagreement = null;
         for (var b = 0; b < batch; b++)
         {
@@ -71,7 +93,10 @@ public static class ParityCheck
             compared += Math.Max(torchTones.Count, onnxTones.Count);
             var pairs = torchTones.Zip(onnxTones).Select((p, i) => (p.First, p.Second, Index: i)).ToList();
             agreeing += pairs.Count(p => Agree(p.First, p.Second));
-            firstDisagreement ??= pairs.Where(p => !Agree(p.First, p.Second)).Select(p => $"song {b}, note {p.Index}: TorchSharp {p.First}, ONNX {p.Second}").FirstOrDefault();
+            firstDisagreement ??= pairs
+                .Where(p => !Agree(p.First, p.Second))
+                .Select(p => $"song {b}, note {p.Index}: TorchSharp {p.First}, ONNX {p.Second}")
+                .FirstOrDefault();
         }
         return new ParityReport(batch, steps, maxDifference, compared, agreeing, firstDisagreement);
     }
@@ -99,7 +124,9 @@ public static class ParityCheck
         var onnxPrevious = Enumerable.Range(0, batch * heads).Select(i => (long)sizes[i % heads]).ToArray();
         var torchDraws = new long[batch * heads];
         var maxDifference = 0.0;
-        int compared = 0, agreeing = 0, ties = 0;
+        int compared = 0,
+            agreeing = 0,
+            ties = 0;
         string? firstDisagreement = null;
         for (var t = 0; t < steps; t++)
         {
@@ -110,8 +137,10 @@ public static class ParityCheck
             random.Fill(uniforms);
 
             var (logits, state) = generator.Step(
-                tensor(noise, [batch, m.Noise]), tensor(onnxPrevious, [batch, heads]),
-                (tensor(onnxState.Hidden, [m.Layers, batch, m.HiddenSize]), tensor(onnxState.Cell, [m.Layers, batch, m.HiddenSize])));
+                tensor(noise, [batch, m.Noise]),
+                tensor(onnxPrevious, [batch, heads]),
+                (tensor(onnxState.Hidden, [m.Layers, batch, m.HiddenSize]), tensor(onnxState.Cell, [m.Layers, batch, m.HiddenSize]))
+            );
             var torchLogits = logits.Select(l => l.data<float>().ToArray()).ToArray();
             var (onnxLogits, hidden, cell) = OnnxToneStep(session, noise, onnxPrevious, onnxState, batch, m, sizes);
             onnxState = (hidden, cell);
@@ -126,7 +155,10 @@ public static class ParityCheck
                 {
                     var u = uniforms[b * heads + k];
                     var torchLogitsOfSong = torchLogits[k].AsSpan(b * sizes[k], sizes[k]);
-                    var (torchDraw, onnxDraw) = (ToneSampler.Draw(torchLogitsOfSong, 1f, u), ToneSampler.Draw(onnxLogits[k].AsSpan(b * sizes[k], sizes[k]), 1f, u));
+                    var (torchDraw, onnxDraw) = (
+                        ToneSampler.Draw(torchLogitsOfSong, 1f, u),
+                        ToneSampler.Draw(onnxLogits[k].AsSpan(b * sizes[k], sizes[k]), 1f, u)
+                    );
                     (torchDraws[b * heads + k], onnxPrevious[b * heads + k]) = (torchDraw, onnxDraw);
                     if (torchDraw == onnxDraw)
                         continue;
@@ -141,16 +173,24 @@ public static class ParityCheck
                 compared++;
                 agreeing += same && !tie ? 1 : 0;
                 ties += same && tie ? 1 : 0;
-                firstDisagreement ??= same ? null
-                    : $"song {b}, tone {t}: TorchSharp [{string.Join(", ", torchDraws.AsSpan(b * heads, heads).ToArray())}], " +
-                      $"ONNX [{string.Join(", ", onnxPrevious.AsSpan(b * heads, heads).ToArray())}]";
+                firstDisagreement ??= same
+                    ? null
+                    : $"song {b}, tone {t}: TorchSharp [{string.Join(", ", torchDraws.AsSpan(b * heads, heads).ToArray())}], "
+                        + $"ONNX [{string.Join(", ", onnxPrevious.AsSpan(b * heads, heads).ToArray())}]";
             }
         }
         return new ParityReport(batch, steps, maxDifference, compared, agreeing, firstDisagreement, RequiredNoteAgreement: 1, BoundaryTies: ties);
     }
 
     private static (float[][] Logits, float[] Hidden, float[] Cell) OnnxToneStep(
-        InferenceSession session, float[] noise, long[] previous, (float[] Hidden, float[] Cell) state, int batch, ModelSettings m, IReadOnlyList<int> sizes)
+        InferenceSession session,
+        float[] noise,
+        long[] previous,
+        (float[] Hidden, float[] Cell) state,
+        int batch,
+        ModelSettings m,
+        IReadOnlyList<int> sizes
+    )
     {
         using var noiseValue = OrtValue.CreateTensorValueFromMemory(noise, [batch, m.Noise]);
         using var previousValue = OrtValue.CreateTensorValueFromMemory(previous, [batch, sizes.Count]);
@@ -161,13 +201,24 @@ public static class ParityCheck
             runOptions,
             [ModelContract.Noise, ModelContract.PreviousTone, ModelContract.Hidden, ModelContract.Cell],
             [noiseValue, previousValue, hiddenValue, cellValue],
-            [.. ToneVocabulary.Heads.Select(ModelContract.Logits), ModelContract.HiddenOut, ModelContract.CellOut]);
+            [.. ToneVocabulary.Heads.Select(ModelContract.Logits), ModelContract.HiddenOut, ModelContract.CellOut]
+        );
         var logits = Enumerable.Range(0, sizes.Count).Select(k => results[k].GetTensorDataAsSpan<float>().ToArray()).ToArray();
         return (logits, results[sizes.Count].GetTensorDataAsSpan<float>().ToArray(), results[sizes.Count + 1].GetTensorDataAsSpan<float>().ToArray());
     }
 
     private static (float[] Output, float[] Hidden, float[] Cell) OnnxStep(
-        InferenceSession session, float[] noise, float[] previous, float[] hidden, float[] cell, int batch, int noiseSize, int features, int layers, int hiddenSize)
+        InferenceSession session,
+        float[] noise,
+        float[] previous,
+        float[] hidden,
+        float[] cell,
+        int batch,
+        int noiseSize,
+        int features,
+        int layers,
+        int hiddenSize
+    )
     {
         using var noiseValue = OrtValue.CreateTensorValueFromMemory(noise, [batch, noiseSize]);
         using var previousValue = OrtValue.CreateTensorValueFromMemory(previous, [batch, features]);
@@ -178,14 +229,26 @@ public static class ParityCheck
             runOptions,
             [ModelContract.Noise, ModelContract.Previous, ModelContract.Hidden, ModelContract.Cell],
             [noiseValue, previousValue, hiddenValue, cellValue],
-            [ModelContract.Output, ModelContract.HiddenOut, ModelContract.CellOut]);
-        return (results[0].GetTensorDataAsSpan<float>().ToArray(), results[1].GetTensorDataAsSpan<float>().ToArray(), results[2].GetTensorDataAsSpan<float>().ToArray());
+            [ModelContract.Output, ModelContract.HiddenOut, ModelContract.CellOut]
+        );
+        return (
+            results[0].GetTensorDataAsSpan<float>().ToArray(),
+            results[1].GetTensorDataAsSpan<float>().ToArray(),
+            results[2].GetTensorDataAsSpan<float>().ToArray()
+        );
     }
 
     private static (Tensor H, Tensor C)[] Unstack(float[] hidden, float[] cell, int layers, int batch, int size) =>
-        [.. Enumerable.Range(0, layers).Select(l => (
-            tensor(hidden[(l * batch * size)..((l + 1) * batch * size)], [batch, size]),
-            tensor(cell[(l * batch * size)..((l + 1) * batch * size)], [batch, size])))];
+        [
+            .. Enumerable
+                .Range(0, layers)
+                .Select(l =>
+                    (
+                        tensor(hidden[(l * batch * size)..((l + 1) * batch * size)], [batch, size]),
+                        tensor(cell[(l * batch * size)..((l + 1) * batch * size)], [batch, size])
+                    )
+                ),
+        ];
 
     /// <summary>
     /// The largest difference, relative to the value where it exceeds 1: float32 rounds in proportion to
@@ -210,9 +273,7 @@ public static class ParityCheck
     }
 
     private static bool Agree(Tone a, Tone b) =>
-        a.Pitch == b.Pitch
-        && Math.Abs(Ticks(a.Onset) - Ticks(b.Onset)) <= 1
-        && Math.Abs(Ticks(a.Duration) - Ticks(b.Duration)) <= 1;
+        a.Pitch == b.Pitch && Math.Abs(Ticks(a.Onset) - Ticks(b.Onset)) <= 1 && Math.Abs(Ticks(a.Duration) - Ticks(b.Duration)) <= 1;
 
     /// <summary>Whole ticks, so that "within one tick" is not lost to floating-point error.</summary>
     private static long Ticks(double quarters) => (long)Math.Round(quarters * TicksPerQuarter, MidpointRounding.AwayFromZero);

@@ -12,8 +12,15 @@ namespace CrnnGan.Training.Export;
 /// apart in <see cref="BoundaryTies"/> and not as a disagreement.
 /// </remarks>
 public sealed record ParityReport(
-    int Batch, int Steps, double MaxStepDifference, int NotesCompared, int NotesAgreeing, string? FirstDisagreement = null,
-    double RequiredNoteAgreement = 0.99, int BoundaryTies = 0)
+    int Batch,
+    int Steps,
+    double MaxStepDifference,
+    int NotesCompared,
+    int NotesAgreeing,
+    string? FirstDisagreement = null,
+    double RequiredNoteAgreement = 0.99,
+    int BoundaryTies = 0
+)
 {
     public const double StepTolerance = 1e-5;
 
@@ -25,8 +32,8 @@ public sealed record ParityReport(
     public bool Passed => MaxStepDifference <= StepTolerance && NoteAgreement >= RequiredNoteAgreement;
 
     public override string ToString() =>
-        $"batch {Batch}, {Steps} steps: largest step difference {MaxStepDifference:0.0e+0} (limit {StepTolerance:0e+0}); " +
-        $"{NotesAgreeing} of {NotesCompared} decoded notes agree ({NoteAgreement:P2}, need {RequiredNoteAgreement:P0})" +
-        (BoundaryTies == 0 ? "" : $"; {BoundaryTies} draw(s) within {TieTolerance:0e+0} of a class boundary, a tie either side may take") +
-        (FirstDisagreement is null ? "" : $"; first difference: {FirstDisagreement}");
+        $"batch {Batch}, {Steps} steps: largest step difference {MaxStepDifference:0.0e+0} (limit {StepTolerance:0e+0}); "
+        + $"{NotesAgreeing} of {NotesCompared} decoded notes agree ({NoteAgreement:P2}, need {RequiredNoteAgreement:P0})"
+        + (BoundaryTies == 0 ? "" : $"; {BoundaryTies} draw(s) within {TieTolerance:0e+0} of a class boundary, a tie either side may take")
+        + (FirstDisagreement is null ? "" : $"; first difference: {FirstDisagreement}");
 }

@@ -33,7 +33,8 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor>
     private readonly LSTM backwardStack;
     private readonly Linear score;
 
-    public Discriminator(ModelSettings settings) : base("discriminator")
+    public Discriminator(ModelSettings settings)
+        : base("discriminator")
     {
         Settings = settings;
         inputDropout = nn.Dropout(settings.DiscriminatorInputDropout ?? settings.Dropout);
@@ -59,7 +60,8 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor>
     {
         if (!Settings.DiscriminatorPitchClass)
             return steps;
-        var angles = Enumerable.Range(0, Settings.TonesPerStep)
+        var angles = Enumerable
+            .Range(0, Settings.TonesPerStep)
             .Select(tone => steps[.., .., StepLayout.PitchIndex(tone)] * (2 * Math.PI * Settings.PitchDivisor / 12))
             .ToArray();
         return cat([steps, .. angles.SelectMany(a => new[] { a.cos(), a.sin() }).Select(c => c.unsqueeze(-1))], dim: 2);

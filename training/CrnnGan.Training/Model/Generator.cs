@@ -22,7 +22,8 @@ public sealed class Generator : nn.Module<Tensor, Tensor, Tensor>
     private readonly Dropout dropout;
     private readonly Linear output;
 
-    public Generator(ModelSettings settings) : base("generator")
+    public Generator(ModelSettings settings)
+        : base("generator")
     {
         Settings = settings;
         input = nn.Linear(settings.Noise + settings.Features, settings.HiddenSize);
@@ -83,5 +84,9 @@ public sealed class Generator : nn.Module<Tensor, Tensor, Tensor>
     }
 
     public (Tensor H, Tensor C)[] ZeroState(long batch, Device device) =>
-        [.. Enumerable.Range(0, lstm.Count).Select(_ => (zeros(batch, Settings.HiddenSize, device: device), zeros(batch, Settings.HiddenSize, device: device)))];
+        [
+            .. Enumerable
+                .Range(0, lstm.Count)
+                .Select(_ => (zeros(batch, Settings.HiddenSize, device: device), zeros(batch, Settings.HiddenSize, device: device))),
+        ];
 }

@@ -29,9 +29,20 @@ public enum ModelFamily
 /// <param name="LengthBins">The tone family: classes of tone length, chosen from the corpus.</param>
 /// <param name="VelocityBins">The tone family: classes of velocity, chosen from the corpus.</param>
 public sealed record ModelSettings(
-    int TonesPerStep = 1, int HiddenSize = 350, int Layers = 2, int NoiseSize = 0, double Dropout = 0.5,
-    int PitchDivisor = FeatureScaling.DefaultPitchDivisor, bool DiscriminatorPitchClass = false, double? DiscriminatorInputDropout = null,
-    ModelFamily Family = ModelFamily.Continuous, int EmbeddingSize = 32, int TimeBins = 48, int LengthBins = 64, int VelocityBins = 16)
+    int TonesPerStep = 1,
+    int HiddenSize = 350,
+    int Layers = 2,
+    int NoiseSize = 0,
+    double Dropout = 0.5,
+    int PitchDivisor = FeatureScaling.DefaultPitchDivisor,
+    bool DiscriminatorPitchClass = false,
+    double? DiscriminatorInputDropout = null,
+    ModelFamily Family = ModelFamily.Continuous,
+    int EmbeddingSize = 32,
+    int TimeBins = 48,
+    int LengthBins = 64,
+    int VelocityBins = 16
+)
 {
     [JsonIgnore]
     public StepLayout Layout => new(TonesPerStep);
@@ -47,7 +58,9 @@ public sealed record ModelSettings(
     [JsonIgnore]
     public float[] FeatureScale => FeatureScaling.Factors(Layout, PitchDivisor);
 
-    /// <summary>What the discriminator reads per step: the step's features, and two more per tone with <see cref="DiscriminatorPitchClass"/>.</summary>
+    /// <summary>
+    /// What the discriminator reads per step: the step's features, and two more per tone with <see cref="DiscriminatorPitchClass"/>.
+    /// </summary>
     [JsonIgnore]
     public int DiscriminatorInputs => Features + (DiscriminatorPitchClass ? 2 * TonesPerStep : 0);
 }

@@ -23,7 +23,8 @@ public sealed class ToneDiscriminator : nn.Module<Tensor, Tensor>
     private readonly LSTM backwardStack;
     private readonly Linear score;
 
-    public ToneDiscriminator(ModelSettings settings, IReadOnlyList<int> headSizes) : base("tone_discriminator")
+    public ToneDiscriminator(ModelSettings settings, IReadOnlyList<int> headSizes)
+        : base("tone_discriminator")
     {
         HeadSizes = headSizes;
         embedding = nn.Linear(headSizes.Sum(), settings.HiddenSize);

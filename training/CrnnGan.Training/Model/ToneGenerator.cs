@@ -24,7 +24,8 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor[]>
     private readonly Dropout dropout;
     private readonly ModuleList<Linear> heads;
 
-    public ToneGenerator(ModelSettings settings, IReadOnlyList<int> headSizes) : base("tone_generator")
+    public ToneGenerator(ModelSettings settings, IReadOnlyList<int> headSizes)
+        : base("tone_generator")
     {
         Settings = settings;
         HeadSizes = headSizes;

@@ -26,19 +26,39 @@ public static class Checkpoint
 
     public static void Save(IGanTrainer trainer, string path, string data, string codeVersion)
     {
-        AtomicFile.Write(path, temporary =>
-        {
-            using var zip = ZipFile.Open(temporary, ZipArchiveMode.Create);
-            Write(zip, "settings.json", s => JsonSerializer.Serialize(s, trainer.Settings, TrainingSettings.Json));
-            Write(zip, "info.json", s => JsonSerializer.Serialize(s, new CheckpointInfo(trainer.EpochsDone, trainer.DataRandom.State, data, codeVersion), TrainingSettings.Json));
-            if (trainer is ToneTrainer tones)
-                Write(zip, VocabularyEntry, s => JsonSerializer.Serialize(s, tones.Vocabulary, TrainingSettings.Json));
-            Write(zip, "generator.bin", s => trainer.Generator.save(s));
-            Write(zip, "discriminator.bin", s => trainer.Discriminator.save(s));
-            Write(zip, "generator_optimizer.bin", s => trainer.GeneratorOptimizer.save_state_dict(new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true)));
-            Write(zip, "discriminator_optimizer.bin", s => trainer.DiscriminatorOptimizer.save_state_dict(new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true)));
-            Write(zip, "torch_random.bin", s => s.Write(get_rng_state().data<byte>().ToArray()));
-        });
+        AtomicFile.Write(
+            path,
+            temporary =>
+            {
+                using var zip = ZipFile.Open(temporary, ZipArchiveMode.Create);
+                Write(zip, "settings.json", s => JsonSerializer.Serialize(s, trainer.Settings, TrainingSettings.Json));
+                Write(
+                    zip,
+                    "info.json",
+                    s =>
+                        JsonSerializer.Serialize(
+                            s,
+                            new CheckpointInfo(trainer.EpochsDone, trainer.DataRandom.State, data, codeVersion),
+                            TrainingSettings.Json
+                        )
+                );
+                if (trainer is ToneTrainer tones)
+                    Write(zip, VocabularyEntry, s => JsonSerializer.Serialize(s, tones.Vocabulary, TrainingSettings.Json));
+                Write(zip, "generator.bin", s => trainer.Generator.save(s));
+                Write(zip, "discriminator.bin", s => trainer.Discriminator.save(s));
+                Write(
+                    zip,
+                    "generator_optimizer.bin",
+                    s => trainer.GeneratorOptimizer.save_state_dict(new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true))
+                );
+                Write(
+                    zip,
+                    "discriminator_optimizer.bin",
+                    s => trainer.DiscriminatorOptimizer.save_state_dict(new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true))
+                );
+                Write(zip, "torch_random.bin", s => s.Write(get_rng_state().data<byte>().ToArray()));
+            }
+        );
     }
 
     /// <summary>The settings a checkpoint was trained with, read without loading its weights.</summary>
@@ -52,36 +72,65 @@ public static class Checkpoint
     /// A trainer in the state the checkpoint saved, ready to run its next epoch; with <paramref name="resumeAs"/>,
     /// under those settings, which <see cref="TrainingSession"/> has checked against the saved ones.
     /// </summary>
-    public static IGanTrainer Load(string path, Device device, TrainingSettings? resumeAs = null) => Open(path, zip =>
-    {
-        var settings = resumeAs ?? Read(zip, "settings.json", s => JsonSerializer.Deserialize<TrainingSettings>(s, TrainingSettings.Json)!);
-        var info = Read(zip, "info.json", s => JsonSerializer.Deserialize<CheckpointInfo>(s, TrainingSettings.Json)!);
-        IGanTrainer trainer = settings.Model.Family == ModelFamily.Tones
-            ? new ToneTrainer(settings, Read(zip, VocabularyEntry, s => JsonSerializer.Deserialize<ToneVocabulary>(s, TrainingSettings.Json)!), device)
-            : new Trainer(settings, device);
-        try
-        {
-            Read(zip, "generator.bin", s => trainer.Generator.load(s, strict: true));
-            Read(zip, "discriminator.bin", s => trainer.Discriminator.load(s, strict: true));
-            Read(zip, "generator_optimizer.bin", s => { trainer.GeneratorOptimizer.load_state_dict(new BinaryReader(s)); return 0; });
-            Read(zip, "discriminator_optimizer.bin", s => { trainer.DiscriminatorOptimizer.load_state_dict(new BinaryReader(s)); return 0; });
-            var torchRandom = Read(zip, "torch_random.bin", s =>
+    public static IGanTrainer Load(string path, Device device, TrainingSettings? resumeAs = null) =>
+        Open(
+            path,
+            zip =>
             {
-                using var bytes = new MemoryStream();
-                s.CopyTo(bytes);
-                return bytes.ToArray();
-            });
-            set_rng_state(tensor(torchRandom, ScalarType.Byte));
-            trainer.DataRandom = new SeededRandom(info.DataRandomState);
-            trainer.EpochsDone = info.EpochsDone;
-            return trainer;
-        }
-        catch
-        {
-            trainer.Dispose();
-            throw;
-        }
-    });
+                var settings = resumeAs ?? Read(zip, "settings.json", s => JsonSerializer.Deserialize<TrainingSettings>(s, TrainingSettings.Json)!);
+                var info = Read(zip, "info.json", s => JsonSerializer.Deserialize<CheckpointInfo>(s, TrainingSettings.Json)!);
+                IGanTrainer trainer =
+                    settings.Model.Family == ModelFamily.Tones
+                        ? new ToneTrainer(
+                            settings,
+                            Read(zip, VocabularyEntry, s => JsonSerializer.Deserialize<ToneVocabulary>(s, TrainingSettings.Json)!),
+                            device
+                        )
+                        : new Trainer(settings, device);
+                try
+                {
+                    Read(zip, "generator.bin", s => trainer.Generator.load(s, strict: true));
+                    Read(zip, "discriminator.bin", s => trainer.Discriminator.load(s, strict: true));
+                    Read(
+                        zip,
+                        "generator_optimizer.bin",
+                        s =>
+                        {
+                            trainer.GeneratorOptimizer.load_state_dict(new BinaryReader(s));
+                            return 0;
+                        }
+                    );
+                    Read(
+                        zip,
+                        "discriminator_optimizer.bin",
+                        s =>
+                        {
+                            trainer.DiscriminatorOptimizer.load_state_dict(new BinaryReader(s));
+                            return 0;
+                        }
+                    );
+                    var torchRandom = Read(
+                        zip,
+                        "torch_random.bin",
+                        s =>
+                        {
+                            using var bytes = new MemoryStream();
+                            s.CopyTo(bytes);
+                            return bytes.ToArray();
+                        }
+                    );
+                    set_rng_state(tensor(torchRandom, ScalarType.Byte));
+                    trainer.DataRandom = new SeededRandom(info.DataRandomState);
+                    trainer.EpochsDone = info.EpochsDone;
+                    return trainer;
+                }
+                catch
+                {
+                    trainer.Dispose();
+                    throw;
+                }
+            }
+        );
 
     private static T Open<T>(string path, Func<ZipArchive, T> read)
     {

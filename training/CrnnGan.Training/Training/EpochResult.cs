@@ -28,4 +28,5 @@ public sealed record EpochResult(
     double TrainingSeconds,
     double SongsPerSecond,
     double PeakMemoryMegabytes,
-    IReadOnlyDictionary<string, double> Statistics);
+    IReadOnlyDictionary<string, double> Statistics
+);

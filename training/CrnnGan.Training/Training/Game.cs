@@ -21,7 +21,12 @@ public static class Game
     /// generated songs as the generator's gradient flows through them (the same tensor when nothing learns).
     /// </summary>
     public static GameLoss Losses(
-        Func<Tensor, Tensor> logits, Tensor realFeatures, Tensor generatedForDiscriminator, Tensor generatedFeatures, GeneratorLoss loss)
+        Func<Tensor, Tensor> logits,
+        Tensor realFeatures,
+        Tensor generatedForDiscriminator,
+        Tensor generatedFeatures,
+        GeneratorLoss loss
+    )
     {
         var generatedLogits = logits(generatedFeatures);
         var featureMatching = loss switch
@@ -34,7 +39,8 @@ public static class Game
             Training.Losses.Discriminator(logits(realFeatures), logits(generatedForDiscriminator)),
             (-Training.Losses.LogD(generatedLogits)).mean(),
             featureMatching,
-            featureMatching ?? Training.Losses.Generator(generatedLogits, loss));
+            featureMatching ?? Training.Losses.Generator(generatedLogits, loss)
+        );
     }
 
     /// <summary>
@@ -46,10 +52,16 @@ public static class Game
     /// its own and is not compared.
     /// </summary>
     public static (bool DiscriminatorUpdated, bool GeneratorUpdated) Update(
-        GameLoss game, TrainingSettings settings, nn.Module generator, OptimizerHelper generatorOptimizer,
-        nn.Module discriminator, OptimizerHelper discriminatorOptimizer)
+        GameLoss game,
+        TrainingSettings settings,
+        nn.Module generator,
+        OptimizerHelper generatorOptimizer,
+        nn.Module discriminator,
+        OptimizerHelper discriminatorOptimizer
+    )
     {
-        double d = game.Discriminator.item<float>(), g = game.Generator.item<float>();
+        double d = game.Discriminator.item<float>(),
+            g = game.Generator.item<float>();
         var updateDiscriminator = !(d / 2 < settings.FreezeRatio * g);
         var updateGenerator = !(g < settings.FreezeRatio * d / 2);
 
@@ -73,11 +85,12 @@ public static class Game
         return (updateDiscriminator, updateGenerator);
     }
 
-    public static OptimizerHelper Optimizer(TrainingSettings settings, IEnumerable<Parameter> parameters, double learningRate) => settings.Optimizer switch
-    {
-        OptimizerKind.Adam => optim.Adam(parameters, learningRate, weight_decay: settings.L2),
-        _ => optim.SGD(parameters, learningRate, weight_decay: settings.L2),
-    };
+    public static OptimizerHelper Optimizer(TrainingSettings settings, IEnumerable<Parameter> parameters, double learningRate) =>
+        settings.Optimizer switch
+        {
+            OptimizerKind.Adam => optim.Adam(parameters, learningRate, weight_decay: settings.L2),
+            _ => optim.SGD(parameters, learningRate, weight_decay: settings.L2),
+        };
 
     /// <summary>The process's peak resident memory so far (native tensors included).</summary>
     public static double PeakMemoryMegabytes()

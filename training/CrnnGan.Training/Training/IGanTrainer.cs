@@ -55,7 +55,8 @@ public interface IGanTrainer : IDisposable
             var bins = ToneVocabulary.FromSongs(training.Select(s => s.Tones), m.TimeBins, m.LengthBins, m.VelocityBins);
             return new ToneTrainer(settings, bins, device);
         }
-        using var from = Checkpoint.Load(settings.GeneratorFrom, device) as ToneTrainer
+        using var from =
+            Checkpoint.Load(settings.GeneratorFrom, device) as ToneTrainer
             ?? throw new ArgumentException($"generator_from: {settings.GeneratorFrom} is not a checkpoint of the tone family.");
         if (from.Settings.Model != settings.Model)
             throw new ArgumentException($"generator_from: {settings.GeneratorFrom} has other model settings ({from.Settings.Model}).");

@@ -10,24 +10,22 @@ namespace CrnnGan.Training.Training;
 public static class Losses
 {
     /// <summary>log D(x) per sequence, from logits [batch, steps].</summary>
-    public static Tensor LogD(Tensor logits) =>
-        nn.functional.logsigmoid(logits).logsumexp(1) - Math.Log(logits.shape[1]);
+    public static Tensor LogD(Tensor logits) => nn.functional.logsigmoid(logits).logsumexp(1) - Math.Log(logits.shape[1]);
 
     /// <summary>log(1 − D(x)) per sequence, from logits [batch, steps].</summary>
-    public static Tensor LogOneMinusD(Tensor logits) =>
-        nn.functional.logsigmoid(-logits).logsumexp(1) - Math.Log(logits.shape[1]);
+    public static Tensor LogOneMinusD(Tensor logits) => nn.functional.logsigmoid(-logits).logsumexp(1) - Math.Log(logits.shape[1]);
 
     /// <summary>L_D = mean(−log D(x) − log(1 − D(G(z)))).</summary>
-    public static Tensor Discriminator(Tensor realLogits, Tensor generatedLogits) =>
-        (-LogD(realLogits) - LogOneMinusD(generatedLogits)).mean();
+    public static Tensor Discriminator(Tensor realLogits, Tensor generatedLogits) => (-LogD(realLogits) - LogOneMinusD(generatedLogits)).mean();
 
     /// <summary>The generator's loss against the discriminator: minimax or non-saturating.</summary>
-    public static Tensor Generator(Tensor generatedLogits, GeneratorLoss loss) => loss switch
-    {
-        GeneratorLoss.Minimax => LogOneMinusD(generatedLogits).mean(),
-        GeneratorLoss.NonSaturating => (-LogD(generatedLogits)).mean(),
-        _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Feature matching is computed from features, not logits."),
-    };
+    public static Tensor Generator(Tensor generatedLogits, GeneratorLoss loss) =>
+        loss switch
+        {
+            GeneratorLoss.Minimax => LogOneMinusD(generatedLogits).mean(),
+            GeneratorLoss.NonSaturating => (-LogD(generatedLogits)).mean(),
+            _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Feature matching is computed from features, not logits."),
+        };
 
     /// <summary>
     /// Feature matching as in Salimans et al. (2016): the mean squared difference between the batch means of

@@ -1,7 +1,7 @@
 using CrnnGan.Inference.Features;
-using CrnnGan.Training.Model;
 using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Randomness;
+using CrnnGan.Training.Model;
 using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Training;
@@ -20,12 +20,15 @@ public sealed class SongWindows
     {
         var (layout, scale) = (model.Layout, model.FeatureScale);
         _features = layout.FeaturesPerStep;
-        _songs = [.. songs.Select(song =>
-        {
-            var values = StepEncoder.Encode(song.Tones, layout).Values;
-            FeatureScaling.Normalise(values, scale);
-            return values;
-        })];
+        _songs =
+        [
+            .. songs.Select(song =>
+            {
+                var values = StepEncoder.Encode(song.Tones, layout).Values;
+                FeatureScaling.Normalise(values, scale);
+                return values;
+            }),
+        ];
     }
 
     public int Count => _songs.Length;

@@ -62,9 +62,11 @@ public sealed class ToneTrainer : IGanTrainer
 
     public int TrainingSongs => _data?.Training.Count ?? 0;
 
-    public void UseData(IReadOnlyList<Song> training, IReadOnlyList<Song> validation) => _data = (
-        new ToneWindows(training, Vocabulary, Settings.SequenceLength, Settings.KeyNormalisation),
-        new ToneWindows(validation, Vocabulary, Settings.SequenceLength, Settings.KeyNormalisation));
+    public void UseData(IReadOnlyList<Song> training, IReadOnlyList<Song> validation) =>
+        _data = (
+            new ToneWindows(training, Vocabulary, Settings.SequenceLength, Settings.KeyNormalisation),
+            new ToneWindows(validation, Vocabulary, Settings.SequenceLength, Settings.KeyNormalisation)
+        );
 
     public EpochResult RunEpoch(IProgress<(int Done, int Total, LossSummary Losses)>? progress = null)
     {
@@ -75,7 +77,8 @@ public sealed class ToneTrainer : IGanTrainer
         var batches = training.BatchesPerEpoch(Settings.BatchSize);
         if (batches == 0)
             throw new InvalidOperationException(
-                $"{training.Count} training songs of {Settings.SequenceLength} tones or more do not fill one batch of {Settings.BatchSize}.");
+                $"{training.Count} training songs of {Settings.SequenceLength} tones or more do not fill one batch of {Settings.BatchSize}."
+            );
         foreach (var group in GeneratorOptimizer.ParamGroups)
             group.LearningRate = Settings.GeneratorLearningRateAt(epoch);
 
@@ -83,7 +86,8 @@ public sealed class ToneTrainer : IGanTrainer
         Generator.train(pretraining || Settings.GeneratorDropoutInGame);
         Discriminator.train();
         var losses = new LossAverage();
-        int discriminatorSkipped = 0, generatorSkipped = 0;
+        int discriminatorSkipped = 0,
+            generatorSkipped = 0;
         foreach (var values in training.Batches(Settings.BatchSize, DataRandom))
         {
             using var scope = NewDisposeScope();
@@ -104,13 +108,25 @@ public sealed class ToneTrainer : IGanTrainer
 
         var trainingSeconds = clock.Elapsed.TotalSeconds;
         var validationLosses = Validate(validation, pretraining);
-        var statistics = StatisticSummary.Of([.. Sample(Settings.StatisticsSamples, Settings.Seed ^ ValidationStream).Select(ToneStatistics.Of)])
+        var statistics = StatisticSummary
+            .Of([.. Sample(Settings.StatisticsSamples, Settings.Seed ^ ValidationStream).Select(ToneStatistics.Of)])
             .ToDictionary(s => s.Name, s => s.Mean);
         EpochsDone++;
         return new EpochResult(
-            EpochsDone, pretraining ? "pretraining" : "adversarial", Settings.SequenceLength, losses.Count, losses.Mean, validationLosses,
-            discriminatorSkipped, generatorSkipped, clock.Elapsed.TotalSeconds, trainingSeconds,
-            losses.Count * Settings.BatchSize / trainingSeconds, Game.PeakMemoryMegabytes(), statistics);
+            EpochsDone,
+            pretraining ? "pretraining" : "adversarial",
+            Settings.SequenceLength,
+            losses.Count,
+            losses.Mean,
+            validationLosses,
+            discriminatorSkipped,
+            generatorSkipped,
+            clock.Elapsed.TotalSeconds,
+            trainingSeconds,
+            losses.Count * Settings.BatchSize / trainingSeconds,
+            Game.PeakMemoryMegabytes(),
+            statistics
+        );
     }
 
     /// <summary>
@@ -122,8 +138,7 @@ public sealed class ToneTrainer : IGanTrainer
         var (batch, steps) = (real.shape[0], real.shape[1]);
         var previous = cat([Generator.StartTone(batch, Device).unsqueeze(1), real.narrow(1, 0, steps - 1)], dim: 1);
         var logits = Generator.call(rand([batch, steps, Settings.Model.Noise], generator: source, device: Device), previous);
-        return stack([.. logits.Select((l, k) =>
-            nn.functional.cross_entropy(l.reshape(-1, l.shape[2]), real[.., .., k].reshape(-1)))]).mean();
+        return stack([.. logits.Select((l, k) => nn.functional.cross_entropy(l.reshape(-1, l.shape[2]), real[.., .., k].reshape(-1)))]).mean();
     }
 
     private double PretrainingStep(Tensor real)
@@ -146,7 +161,12 @@ public sealed class ToneTrainer : IGanTrainer
         var both = Discriminator.Features(cat([Discriminator.OneHot(real), generated.detach()], 0));
         var realFeatures = both.narrow(0, 0, batch);
         var game = Game.Losses(
-            Discriminator.Logits, realFeatures, both.narrow(0, batch, batch), Discriminator.Features(generated), Settings.GeneratorLoss);
+            Discriminator.Logits,
+            realFeatures,
+            both.narrow(0, batch, batch),
+            Discriminator.Features(generated),
+            Settings.GeneratorLoss
+        );
         double? likelihood = null;
         if (Settings.LikelihoodWeight > 0)
         {
@@ -155,7 +175,13 @@ public sealed class ToneTrainer : IGanTrainer
             game = game with { Minimised = game.Minimised + Settings.LikelihoodWeight * nll };
         }
         var (updateDiscriminator, updateGenerator) = Game.Update(
-            game, Settings, Generator, GeneratorOptimizer, Discriminator, DiscriminatorOptimizer);
+            game,
+            Settings,
+            Generator,
+            GeneratorOptimizer,
+            Discriminator,
+            DiscriminatorOptimizer
+        );
         return (game.Summary(likelihood), updateDiscriminator, updateGenerator);
     }
 

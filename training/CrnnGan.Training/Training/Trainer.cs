@@ -86,7 +86,8 @@ public sealed class Trainer : IGanTrainer
         Generator.train(pretraining || Settings.GeneratorDropoutInGame);
         Discriminator.train();
         var losses = new LossAverage();
-        int discriminatorSkipped = 0, generatorSkipped = 0;
+        int discriminatorSkipped = 0,
+            generatorSkipped = 0;
         foreach (var values in training.Batches(Settings.BatchSize, length, DataRandom))
         {
             using var scope = NewDisposeScope();
@@ -122,7 +123,8 @@ public sealed class Trainer : IGanTrainer
             trainingSeconds,
             losses.Count * Settings.BatchSize / trainingSeconds,
             Game.PeakMemoryMegabytes(),
-            statistics);
+            statistics
+        );
     }
 
     /// <summary>Teacher forcing: the generator predicts each real step from the real step before it.</summary>
@@ -152,7 +154,13 @@ public sealed class Trainer : IGanTrainer
         var game = GameLosses(realFeatures, both.narrow(0, batch, batch), Discriminator.Features(generated));
 
         var (updateDiscriminator, updateGenerator) = Game.Update(
-            game, Settings, Generator, GeneratorOptimizer, Discriminator, DiscriminatorOptimizer);
+            game,
+            Settings,
+            Generator,
+            GeneratorOptimizer,
+            Discriminator,
+            DiscriminatorOptimizer
+        );
         return (game.Summary(pretraining: null), updateDiscriminator, updateGenerator);
     }
 
@@ -212,13 +220,16 @@ public sealed class Trainer : IGanTrainer
     }
 
     private Dictionary<string, double> SampleStatistics() =>
-        StatisticSummary.Of([.. Sample(Settings.StatisticsSamples, Settings.Seed ^ ValidationStream).Select(ToneStatistics.Of)])
+        StatisticSummary
+            .Of([.. Sample(Settings.StatisticsSamples, Settings.Seed ^ ValidationStream).Select(ToneStatistics.Of)])
             .ToDictionary(s => s.Name, s => s.Mean);
 
     /// <summary>z ~ U[0,1) for every step, and the uniform random "previous output" before the first step.</summary>
     private (Tensor Noise, Tensor First) Noise(long batch, long steps, torch.Generator? source = null) =>
-        (rand([batch, steps, Settings.Model.Noise], generator: source, device: Device),
-         rand([batch, Settings.Model.Features], generator: source, device: Device));
+        (
+            rand([batch, steps, Settings.Model.Noise], generator: source, device: Device),
+            rand([batch, Settings.Model.Features], generator: source, device: Device)
+        );
 
     public void Dispose()
     {

@@ -13,8 +13,7 @@ public sealed class TrainingLog(string path)
 
     public string Path { get; } = path;
 
-    public void Append(EpochResult result) =>
-        File.AppendAllText(Path, JsonSerializer.Serialize(result, TrainingSettings.Compact) + "\n");
+    public void Append(EpochResult result) => File.AppendAllText(Path, JsonSerializer.Serialize(result, TrainingSettings.Compact) + "\n");
 
     public IReadOnlyList<EpochResult> Read() =>
         !File.Exists(Path)

@@ -6,8 +6,8 @@ namespace CrnnGan.Training.Training;
 
 /// <summary>
 /// A training run in an output folder: checkpoint.zip (the latest epoch, replaced atomically),
-/// training-log.jsonl (one line per epoch), samples/epoch-NNNN/*.mid and, when asked, checkpoints/epoch-NNNN.zip. It refuses to start over an existing
-/// run unless asked to resume it, so nothing is overwritten by mistake.
+/// training-log.jsonl (one line per epoch), samples/epoch-NNNN/*.mid and, when asked, checkpoints/epoch-NNNN.zip.
+/// It refuses to start over an existing run unless asked to resume it, so nothing is overwritten by mistake.
 /// </summary>
 public sealed class TrainingRun
 {
@@ -43,7 +43,9 @@ public sealed class TrainingRun
         if (resume && !exists)
             throw new ArgumentException($"There is nothing to resume: {run.Folder} holds no {Checkpoint.FileName}.");
         if (!resume && exists)
-            throw new ArgumentException($"{run.Folder} already holds a training run ({Checkpoint.FileName}); pass --resume to continue it, or choose another output folder.");
+            throw new ArgumentException(
+                $"{run.Folder} already holds a training run ({Checkpoint.FileName}); pass --resume to continue it, or choose another output folder."
+            );
         return run;
     }
 
@@ -81,7 +83,10 @@ public sealed class TrainingRun
         if (corpus.FilesFound == 0)
             throw new InvalidDataException($"The data folder {corpus.Root} holds no MIDI files (.mid, .midi, .kar, .rmi).");
         if (corpus.Training.Count == 0)
-            throw new InvalidDataException($"No usable MIDI file for training in {corpus.Root}: {corpus.Unusable.Count} of {corpus.FilesFound} files are unusable (first: {(corpus.Unusable.Count > 0 ? corpus.Unusable[0].Reason : "none")}).");
+            throw new InvalidDataException(
+                $"No usable MIDI file for training in {corpus.Root}: {corpus.Unusable.Count} of {corpus.FilesFound} files are unusable (first: "
+                    + $"{(corpus.Unusable.Count > 0 ? corpus.Unusable[0].Reason : "none")})."
+            );
         if (corpus.Training.Count < batchSize)
             throw new InvalidDataException($"{corpus.Training.Count} training songs in {corpus.Root} do not fill one batch of {batchSize}.");
         return corpus;

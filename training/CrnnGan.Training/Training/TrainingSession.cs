@@ -52,8 +52,13 @@ public sealed class TrainingSession : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The settings are not valid, or a resume would change the run; the message says which.</exception>
     public static TrainingSession Start(
-        string data, string folder, bool resume, Func<TrainingSettings?, TrainingSettings> settingsFor, Device device,
-        IProgress<(int Done, int Total)>? reading = null)
+        string data,
+        string folder,
+        bool resume,
+        Func<TrainingSettings?, TrainingSettings> settingsFor,
+        Device device,
+        IProgress<(int Done, int Total)>? reading = null
+    )
     {
         var run = TrainingRun.Prepare(folder, resume);
         var saved = resume ? Checkpoint.ReadSettings(run.CheckpointPath) : null;
@@ -62,9 +67,10 @@ public sealed class TrainingSession : IDisposable
             throw new ArgumentException($"The training settings are not valid: {string.Join("; ", problems)}.");
         if (saved is not null && !saved.CanBeResumedAs(settings))
             throw new ArgumentException(
-                $"The checkpoint in {run.Folder} was trained with other settings: {string.Join("; ", saved.DifferencesFrom(settings))}. " +
-                "A resumed run may change only how long it trains, how it samples and which checkpoints it keeps; " +
-                "train in another folder to change the rest.");
+                $"The checkpoint in {run.Folder} was trained with other settings: {string.Join("; ", saved.DifferencesFrom(settings))}. "
+                    + "A resumed run may change only how long it trains, how it samples and which checkpoints it keeps; "
+                    + "train in another folder to change the rest."
+            );
 
         var corpus = TrainingRun.LoadCorpus(data, settings.Seed, settings.BatchSize, reading);
         var trainer = saved is null ? IGanTrainer.Create(settings, device, corpus.Training) : Checkpoint.Load(run.CheckpointPath, device, settings);
@@ -79,8 +85,9 @@ public sealed class TrainingSession : IDisposable
                 var other => other.Describe(),
             };
             var folderName = Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar));
-            var description = $"{folderName}: {corpus.Training.Count} training songs, " +
-                $"{corpus.Validation.Count} validation, {corpus.Test.Count} test ({split})";
+            var description =
+                $"{folderName}: {corpus.Training.Count} training songs, "
+                + $"{corpus.Validation.Count} validation, {corpus.Test.Count} test ({split})";
             return new TrainingSession(run, trainer, corpus, saved is not null, description);
         }
         catch

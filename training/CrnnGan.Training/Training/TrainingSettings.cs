@@ -47,7 +47,11 @@ public sealed record TrainingSettings
     };
 
     /// <summary>The same conventions on one line, for JSON-lines logs.</summary>
-    public static readonly JsonSerializerOptions Compact = new(Json) { WriteIndented = false, UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
+    public static readonly JsonSerializerOptions Compact = new(Json)
+    {
+        WriteIndented = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
 
     public ModelSettings Model { get; init; } = new();
 
@@ -65,7 +69,10 @@ public sealed record TrainingSettings
     /// <summary>Steps per training window.</summary>
     public int SequenceLength { get; init; } = 100;
 
-    /// <summary>Window length grows by this many steps each epoch, from this many, up to <see cref="SequenceLength"/>; 0 trains on full windows from the start.</summary>
+    /// <summary>
+    /// Window length grows by this many steps each epoch, from this many, up to <see cref="SequenceLength"/>; 0 trains on full windows from the
+    /// start.
+    /// </summary>
     public int CurriculumStep { get; init; } = 4;
 
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
@@ -145,14 +152,15 @@ public sealed record TrainingSettings
 
     public int SamplesWritten { get; init; } = 4;
 
-    /// <summary>Keep a copy of the checkpoint every this many epochs in checkpoints/, to choose an epoch afterwards; 0 keeps only the latest.</summary>
+    /// <summary>
+    /// Keep a copy of the checkpoint every this many epochs in checkpoints/, to choose an epoch afterwards; 0 keeps only the latest.
+    /// </summary>
     public int KeepCheckpointEvery { get; init; }
 
     public ulong Seed { get; init; }
 
     /// <summary>Window length in a given (0-based) epoch.</summary>
-    public int SequenceLengthAt(int epoch) =>
-        CurriculumStep <= 0 ? SequenceLength : Math.Min(SequenceLength, (epoch + 1) * CurriculumStep);
+    public int SequenceLengthAt(int epoch) => CurriculumStep <= 0 ? SequenceLength : Math.Min(SequenceLength, (epoch + 1) * CurriculumStep);
 
     public bool IsPretraining(int epoch) => PretrainingOnly || epoch < PretrainingEpochs;
 
@@ -176,10 +184,23 @@ public sealed record TrainingSettings
     /// <summary>The settings that differ from <paramref name="next"/> beyond epochs, sampling and checkpoints kept, as "name: old → new".</summary>
     public IReadOnlyList<string> DifferencesFrom(TrainingSettings next)
     {
-        var comparable = next with { Epochs = Epochs, SampleEvery = SampleEvery, SamplesWritten = SamplesWritten, StatisticsSamples = StatisticsSamples, KeepCheckpointEvery = KeepCheckpointEvery };
+        var comparable = next with
+        {
+            Epochs = Epochs,
+            SampleEvery = SampleEvery,
+            SamplesWritten = SamplesWritten,
+            StatisticsSamples = StatisticsSamples,
+            KeepCheckpointEvery = KeepCheckpointEvery,
+        };
         var mine = JsonSerializer.SerializeToElement(this, Json);
         var theirs = JsonSerializer.SerializeToElement(comparable, Json);
-        return [.. Flatten(mine, "").Zip(Flatten(theirs, "")).Where(p => p.First.Value != p.Second.Value).Select(p => $"{p.First.Name}: {p.First.Value} → {p.Second.Value}")];
+        return
+        [
+            .. Flatten(mine, "")
+                .Zip(Flatten(theirs, ""))
+                .Where(p => p.First.Value != p.Second.Value)
+                .Select(p => $"{p.First.Name}: {p.First.Value} → {p.Second.Value}"),
+        ];
 
         static IEnumerable<(string Name, string Value)> Flatten(JsonElement element, string prefix) =>
             element.ValueKind == JsonValueKind.Object
@@ -203,7 +224,10 @@ public sealed record TrainingSettings
         Require(Model.NoiseSize >= 0, $"noise_size must be 0 (as wide as a step) or more, not {Model.NoiseSize}");
         Require(FeatureScaling.IsPitchDivisor(Model.PitchDivisor), $"pitch_divisor must be a power of two from 1 to 128, not {Model.PitchDivisor}");
         Require(Model.Dropout is >= 0 and < 1, $"dropout must be in [0, 1), not {Model.Dropout}");
-        Require(Model.DiscriminatorInputDropout is null or (>= 0 and < 1), $"discriminator_input_dropout must be in [0, 1), not {Model.DiscriminatorInputDropout}");
+        Require(
+            Model.DiscriminatorInputDropout is null or (>= 0 and < 1),
+            $"discriminator_input_dropout must be in [0, 1), not {Model.DiscriminatorInputDropout}"
+        );
         Require(Epochs >= 1, $"epochs must be at least 1, not {Epochs}");
         Require(PretrainingEpochs >= 0, $"pretraining_epochs must be 0 or more, not {PretrainingEpochs}");
         Require(BatchSize >= 1, $"batch_size must be at least 1, not {BatchSize}");
@@ -223,8 +247,10 @@ public sealed record TrainingSettings
         Require(Model.LengthBins >= 1, $"length_bins must be at least 1, not {Model.LengthBins}");
         Require(Model.VelocityBins >= 1, $"velocity_bins must be at least 1, not {Model.VelocityBins}");
         Require(LikelihoodWeight >= 0, $"likelihood_weight must be 0 or more, not {LikelihoodWeight}");
-        Require(GumbelTemperatureStart > 0 && GumbelTemperatureEnd > 0,
-            $"gumbel_temperature_start and _end must be above 0, not {GumbelTemperatureStart} and {GumbelTemperatureEnd}");
+        Require(
+            GumbelTemperatureStart > 0 && GumbelTemperatureEnd > 0,
+            $"gumbel_temperature_start and _end must be above 0, not {GumbelTemperatureStart} and {GumbelTemperatureEnd}"
+        );
         Require(KeepCheckpointEvery >= 0, $"keep_checkpoint_every must be 0 or more, not {KeepCheckpointEvery}");
         return problems;
     }
