@@ -7,7 +7,7 @@ namespace CrnnGan.Functions.Tests;
 public sealed class FunctionsMetadataTests
 {
     [Fact]
-    public void The_build_declares_the_three_functions_with_their_routes_methods_and_keys()
+    public void The_build_declares_the_four_functions_with_their_routes_methods_and_keys()
     {
         using var metadata = JsonDocument.Parse(File.ReadAllText(FunctionsBuildFile("functions.metadata")));
 
@@ -18,10 +18,11 @@ public sealed class FunctionsMetadataTests
                 f => f.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger")
             );
 
-        Assert.Equal(["generate", "health", "model"], functions.Keys.Order());
+        Assert.Equal(["generate", "health", "model", "page"], functions.Keys.Order());
         Assert.Equal(("generate", "Function", "get,post"), Describe(functions["generate"]));
         Assert.Equal(("model", "Function", "get"), Describe(functions["model"]));
         Assert.Equal(("health", "Anonymous", "get"), Describe(functions["health"]));
+        Assert.Equal(("play/{file?}", "Anonymous", "get"), Describe(functions["page"]));
     }
 
     [Fact]

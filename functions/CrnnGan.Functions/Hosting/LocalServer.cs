@@ -36,7 +36,7 @@ public static partial class LocalServer
         var port = portIndex >= 0 && portIndex + 1 < args.Length && int.TryParse(args[portIndex + 1], out var p) ? p : 7071;
         var rest = args.Where((a, i) => a != Flag && i != portIndex && i != portIndex + 1).ToArray();
         await using var app = await StartAsync(new Dictionary<string, string?>(), port, rest);
-        app.Logger.LocalServing($"http://127.0.0.1:{port}/{RoutePrefix}");
+        app.Logger.LocalServing($"http://127.0.0.1:{port}/{RoutePrefix}", $"http://127.0.0.1:{port}/{RoutePrefix}/play/");
         await app.WaitForShutdownAsync();
     }
 
@@ -66,12 +66,20 @@ public static partial class LocalServer
         );
         app.MapGet($"/{RoutePrefix}/model", (HttpContext context, ModelFunction function) => Execute(context, function.Run(context.Request)));
         app.MapGet($"/{RoutePrefix}/health", (HttpContext context, HealthFunction function) => Execute(context, function.Run(context.Request)));
+        app.MapGet(
+            $"/{RoutePrefix}/play/{{file?}}",
+            (HttpContext context, string? file) => Execute(context, PageFunction.Run(context.Request, file))
+        );
+        app.MapGet("/", (HttpContext context) => Results.Redirect($"/{RoutePrefix}/play/{context.Request.QueryString}"));
         await app.StartAsync();
         return app;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Serving the API on {Address} (function keys are not checked here). Ctrl+C stops.")]
-    private static partial void LocalServing(this ILogger logger, string address);
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Serving the API on {Address} and the page on {Page} (function keys are not checked here). Ctrl+C stops."
+    )]
+    private static partial void LocalServing(this ILogger logger, string address, string page);
 
     private static Task Execute(HttpContext context, IActionResult result) =>
         result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));

@@ -9,7 +9,7 @@ public sealed partial class GeneratorSession
     /// Runs a tone model's step loop (contract version 2) for <paramref name="batch"/> songs and returns their tones
     /// as class indices, [batch, primer tones + <paramref name="steps"/>, heads]. Song i draws from seeds[i] alone:
     /// at each step its noise (spread around 0.5 by <paramref name="noiseScale"/>), then one uniform number per head,
-    /// with which <see cref="ToneSampler"/> draws that head's class at <paramref name="temperature"/>. A primer,
+    /// with which <see cref="ToneSampler.DrawTone"/> draws the tone at <paramref name="temperature"/>. A primer,
     /// [primer tones, heads], is fed back in place of the draws of its steps and stands in the result as given.
     /// </summary>
     public int[] RunTones(int batch, int steps, ReadOnlySpan<ulong> seeds, float temperature, float noiseScale, int[]? primer)
@@ -40,6 +40,9 @@ public sealed partial class GeneratorSession
             previous[i] = sizes[i % heads];
         var logits = sizes.Select(size => new float[batch * size]).ToArray();
         var zeros = new float[layers * batch * h];
+        var uniforms = new float[heads];
+        var zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
+        ReadOnlySpan<float> Of(int head, int song) => logits[head].AsSpan(song * sizes[head], sizes[head]);
 
         using var noiseValue = OrtValue.CreateTensorValueFromMemory(noise, [batch, n]);
         using var previousValue = OrtValue.CreateTensorValueFromMemory(previous, [batch, heads]);
@@ -68,13 +71,24 @@ public sealed partial class GeneratorSession
                 for (var i = 0; i < batch; i++)
                 {
                     for (var k = 0; k < heads; k++)
-                    {
-                        var drawn = ToneSampler.Draw(logits[k].AsSpan(i * sizes[k], sizes[k]), temperature, randoms[i].NextSingle());
-                        if (t < primerSteps)
-                            drawn = primer![t * heads + k];
-                        previous[i * heads + k] = drawn;
-                        result[(i * total + t) * heads + k] = drawn;
-                    }
+                        uniforms[k] = randoms[i].NextSingle();
+                    var tone = result.AsSpan((i * total + t) * heads, heads);
+                    if (t < primerSteps)
+                        primer.AsSpan(t * heads, heads).CopyTo(tone);
+                    else
+                        ToneSampler.DrawTone(
+                            Of(ToneVocabulary.PitchHead, i),
+                            Of(ToneVocabulary.TimeHead, i),
+                            Of(ToneVocabulary.LengthHead, i),
+                            Of(ToneVocabulary.VelocityHead, i),
+                            temperature,
+                            uniforms,
+                            t == 0 ? -1 : (int)previous[i * heads + ToneVocabulary.PitchHead],
+                            zeroTime,
+                            tone
+                        );
+                    for (var k = 0; k < heads; k++)
+                        previous[i * heads + k] = tone[k];
                 }
             }
         }

@@ -1,3 +1,5 @@
+using CrnnGan.Inference.Features;
+
 namespace CrnnGan.Inference.Generation;
 
 /// <summary>
@@ -30,6 +32,40 @@ public static class ToneSampler
                 return i;
         }
         return max;
+    }
+
+    /// <summary>
+    /// Draws one tone, a uniform number per head in <paramref name="uniforms"/>, keeping the order of the training
+    /// data's chords: simultaneous tones are encoded from the lowest up, so a tone that starts with the previous one
+    /// (the time class <paramref name="zeroTime"/>) lies above <paramref name="previousPitch"/>. The model's heads are
+    /// drawn apart and would otherwise repeat or undercut a chord's tones (15% of tones repeated one at 0.9).
+    /// </summary>
+    public static void DrawTone(
+        ReadOnlySpan<float> pitch,
+        ReadOnlySpan<float> time,
+        ReadOnlySpan<float> length,
+        ReadOnlySpan<float> velocity,
+        float temperature,
+        ReadOnlySpan<float> uniforms,
+        int previousPitch,
+        int zeroTime,
+        Span<int> drawn
+    )
+    {
+        var timeClass = Draw(time, temperature, uniforms[ToneVocabulary.TimeHead]);
+        var lowest = timeClass == zeroTime && previousPitch >= 0 ? previousPitch + 1 : 0;
+        if (lowest >= pitch.Length)
+        {
+            // Nothing lies above the previous tone: this one starts later, by the most likely other time.
+            Span<float> others = stackalloc float[time.Length];
+            time.CopyTo(others);
+            others[zeroTime] = float.NegativeInfinity;
+            (timeClass, lowest) = (Draw(others, temperature, uniforms[ToneVocabulary.TimeHead]), 0);
+        }
+        drawn[ToneVocabulary.PitchHead] = lowest + Draw(pitch[lowest..], temperature, uniforms[ToneVocabulary.PitchHead]);
+        drawn[ToneVocabulary.TimeHead] = timeClass;
+        drawn[ToneVocabulary.LengthHead] = Draw(length, temperature, uniforms[ToneVocabulary.LengthHead]);
+        drawn[ToneVocabulary.VelocityHead] = Draw(velocity, temperature, uniforms[ToneVocabulary.VelocityHead]);
     }
 
     /// <summary>The probability of the classes before <paramref name="index"/>: where a uniform number starts drawing it.</summary>

@@ -94,7 +94,7 @@ public sealed class ToneGenerationTests : IDisposable
     }
 
     [Fact]
-    public void Temperature_zero_always_takes_the_likeliest_class_and_lower_temperatures_use_fewer_pitches()
+    public void Temperature_zero_gives_the_same_bytes_every_time_and_lower_temperatures_draw_fewer_classes()
     {
         GenerationRequest At(float temperature) =>
             new()
@@ -105,10 +105,51 @@ public sealed class ToneGenerationTests : IDisposable
                 Key = new MusicalKey(0, false),
                 Temperature = temperature,
             };
-        int Pitches(float temperature) => Generator.Generate(At(temperature)).Sum(s => s.Statistics.UniqueTones);
+        float[] logits = [.. Enumerable.Range(0, 32).Select(i => -0.1f * i)];
+        int Classes(float temperature) => Enumerable.Range(0, 200).Select(u => ToneSampler.Draw(logits, temperature, u / 200f)).Distinct().Count();
 
-        Assert.True(Pitches(0.3f) < Pitches(1f), $"{Pitches(0.3f)} against {Pitches(1f)}");
+        Assert.True(Classes(0.3f) < Classes(1f), $"{Classes(0.3f)} against {Classes(1f)}");
+        Assert.Equal(1, Classes(0));
         Assert.Equal(Generator.Generate(At(0)).Select(s => s.ToMidi(0)), Generator.Generate(At(0)).Select(s => s.ToMidi(0)));
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.9f)]
+    [InlineData(1.5f)]
+    public void Tones_that_start_together_ascend_in_pitch_as_the_training_chords_do_and_never_repeat_one(float temperature)
+    {
+        var songs = Generator.Generate(
+            new GenerationRequest
+            {
+                Count = 16,
+                Steps = 100,
+                Seed = 9,
+                Temperature = temperature,
+            }
+        );
+
+        var chords = songs.SelectMany(s => s.Song.Tones.GroupBy(t => (s.Index, t.Onset))).Where(c => c.Count() > 1).ToList();
+        Assert.NotEmpty(chords);
+        Assert.All(chords, c => Assert.Equal(c.Select(t => t.Pitch).Distinct().Count(), c.Count()));
+    }
+
+    [Fact]
+    public void A_tone_at_time_zero_is_drawn_above_the_previous_one_and_above_the_top_it_starts_later()
+    {
+        float[] pitch = [.. Enumerable.Range(0, 128).Select(p => p == 60 ? 10f : 0f)];
+        float[] time = [10, 0, 0]; // bin 0 is the zero time, and by far the likeliest
+        float[] one = [0];
+        var drawn = new int[4];
+
+        ToneSampler.DrawTone(pitch, time, one, one, 0, [0.5f, 0.5f, 0.5f, 0.5f], previousPitch: 64, zeroTime: 0, drawn);
+        Assert.Equal((65, 0), (drawn[0], drawn[1]));
+        ToneSampler.DrawTone(pitch, time, one, one, 0, [0.5f, 0.5f, 0.5f, 0.5f], previousPitch: 50, zeroTime: 0, drawn);
+        Assert.Equal((60, 0), (drawn[0], drawn[1]));
+        ToneSampler.DrawTone(pitch, time, one, one, 0, [0.5f, 0.5f, 0.5f, 0.5f], previousPitch: 127, zeroTime: 0, drawn);
+        Assert.Equal((60, 1), (drawn[0], drawn[1]));
+        ToneSampler.DrawTone(pitch, time, one, one, 0, [0.5f, 0.5f, 0.5f, 0.5f], previousPitch: -1, zeroTime: 0, drawn);
+        Assert.Equal((60, 0), (drawn[0], drawn[1]));
     }
 
     [Fact]

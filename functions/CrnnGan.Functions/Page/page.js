@@ -1,0 +1,196 @@
+// The app's page: the fields go to /api/generate (format=json); the song comes back as notes, statistics and the
+// MIDI file, drawn as a piano roll and played with Web Audio. No framework and no samples: oscillators suffice.
+const api = new URL('../', location.href);
+const functionKey = new URLSearchParams(location.search).get('code');
+const fields = ['seed', 'steps', 'tempo', 'program', 'noiseScale', 'temperature', 'key'];
+const keys = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
+const $ = id => document.getElementById(id);
+const svg = 'http://www.w3.org/2000/svg';
+
+// The browser tests (and anyone curious, in the console) read the page's state here.
+const state = { song: null, seed: null, audio: null, playback: null, metrics: {} };
+window.crnngan = state;
+
+function headers(extra = {}) {
+  return functionKey ? { ...extra, 'x-functions-key': functionKey } : extra;
+}
+
+async function loadModel() {
+  for (const minor of [false, true])
+    for (const tonic of keys)
+      $('key').add(new Option(`${tonic} ${minor ? 'minor' : 'major'}`, tonic + (minor ? 'm' : '')));
+  const response = await fetch(new URL('model', api), { headers: headers() });
+  if (!response.ok) {
+    await showProblems(response);
+    return;
+  }
+  const { metadata, provider, limits } = await response.json();
+  $('model-name').textContent = `${metadata.isToneModel ? 'the tone-family model' : "the paper's model"} on the ${provider.toUpperCase()}`;
+  for (const field of document.querySelectorAll('.tone-only')) field.hidden = !metadata.isToneModel;
+  $('steps').max = limits.maxSteps;
+  $('steps').value = limits.defaultSteps;
+  if (metadata.defaultTemperature != null) $('temperature').placeholder = `model's default (${metadata.defaultTemperature})`;
+}
+
+// Seeds are 64-bit: they travel as the digits typed, never through a JavaScript number.
+function requestBody() {
+  const values = { format: 'json' };
+  let seed = '';
+  for (const name of fields) {
+    const input = $(name);
+    const text = input.value.trim();
+    if (text === '' || input.closest('[hidden]')) continue;
+    if (name === 'seed' && /^\d+$/.test(text)) seed = `"seed":${text},`;
+    else values[name] = name === 'key' || !Number.isFinite(Number(text)) ? text : Number(text);
+  }
+  return '{' + seed + JSON.stringify(values).slice(1);
+}
+
+function clearProblems() {
+  for (const problem of document.querySelectorAll('.problem')) problem.textContent = '';
+  for (const name of fields) $(name).removeAttribute('aria-invalid');
+}
+
+async function showProblems(response) {
+  const type = response.headers.get('Content-Type') ?? '';
+  const problem = type.includes('json') ? await response.json() : { detail: await response.text() };
+  const errors = Object.entries(problem.errors ?? {});
+  let first = null;
+  for (const [name, messages] of errors) {
+    if (!fields.includes(name)) continue;
+    $(`${name}-problem`).textContent = messages.join(' ');
+    $(name).setAttribute('aria-invalid', 'true');
+    first ??= $(name);
+  }
+  if (first) first.focus();
+  else $('form-problem').textContent = problem.detail ?? problem.title ?? `The server answered ${response.status}.`;
+}
+
+async function generate(event) {
+  event.preventDefault();
+  clearProblems();
+  stop();
+  $('generate').disabled = true;
+  $('generate').textContent = 'Generating…';
+  try {
+    const response = await fetch(new URL('generate', api), {
+      method: 'POST',
+      headers: headers({ 'Content-Type': 'application/json' }),
+      body: requestBody(),
+    });
+    if (!response.ok) await showProblems(response);
+    else show((await response.json()).songs[0], response.headers.get('X-Crnngan-Seed'));
+  } catch (error) {
+    $('form-problem').textContent = `The request failed: ${error.message}`;
+  } finally {
+    $('generate').disabled = false;
+    $('generate').textContent = 'Generate';
+  }
+}
+
+function show({ song, midiBase64 }, seed) {
+  state.song = song;
+  state.seed = seed;
+  $('song').hidden = false;
+  $('song-seed').textContent = seed;
+  const key = song.key ? `, in ${song.key}` : '';
+  $('song-summary').textContent = `${song.notes.length} notes, ${song.lengthSeconds.toFixed(1)} s at ${song.bpm} bpm${key}. ` +
+    `Seed ${seed} makes this song again with the same fields.`;
+  drawRoll(song);
+  showStatistics(song.statistics);
+
+  const midi = Uint8Array.from(atob(midiBase64), c => c.charCodeAt(0));
+  const download = $('download');
+  if (download.href) URL.revokeObjectURL(download.href);
+  download.href = URL.createObjectURL(new Blob([midi], { type: 'audio/midi' }));
+  download.download = `crnngan-${seed}.mid`;
+  download.setAttribute('aria-disabled', 'false');
+  $('play').disabled = false;
+}
+
+function element(name, attributes) {
+  const node = document.createElementNS(svg, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  return node;
+}
+
+function drawRoll(song) {
+  const roll = $('roll');
+  roll.replaceChildren();
+  const pitches = song.notes.map(n => n.pitch);
+  const low = Math.min(...pitches, 60) - 2;
+  const high = Math.max(...pitches, 72) + 2;
+  const end = Math.max(song.lengthSeconds, ...song.notes.map(n => n.onsetSeconds + n.durationSeconds), 1);
+  roll.setAttribute('viewBox', `0 0 ${end} ${high - low}`);
+  for (let c = Math.ceil(low / 12) * 12; c <= high; c += 12)
+    roll.append(element('line', { class: 'c-line', x1: 0, x2: end, y1: high - c, y2: high - c, 'vector-effect': 'non-scaling-stroke' }));
+  for (const note of song.notes)
+    roll.append(element('rect', {
+      class: 'note', x: note.onsetSeconds, y: high - note.pitch - 1, width: Math.max(note.durationSeconds, end / 2000), height: 1,
+      'data-pitch': note.pitch,
+    }));
+  roll.append(element('line', { id: 'cursor', x1: 0, x2: 0, y1: 0, y2: high - low }));
+  state.rollEnd = end;
+}
+
+function showStatistics(statistics) {
+  const body = $('statistics').tBodies[0];
+  body.replaceChildren();
+  for (const [name, value] of Object.entries(statistics)) {
+    const row = body.insertRow();
+    row.insertCell().textContent = name.replaceAll('_', ' ');
+    row.insertCell().textContent = Number.isInteger(value) ? value : value.toFixed(3);
+  }
+}
+
+// A plucked tone per note: a triangle wave, a fast attack and a decay, all through one compressor so chords don't clip.
+async function play() {
+  const clicked = performance.now();
+  const audio = (state.audio ??= new AudioContext());
+  await audio.resume();
+  const output = audio.createGain();
+  output.connect(audio.createDynamicsCompressor()).connect(audio.destination);
+  const start = audio.currentTime + 0.05;
+  for (const note of state.song.notes) {
+    const at = start + note.onsetSeconds;
+    const length = Math.max(note.durationSeconds, 0.05);
+    const oscillator = audio.createOscillator();
+    oscillator.type = 'triangle';
+    oscillator.frequency.value = 440 * 2 ** ((note.pitch - 69) / 12);
+    const envelope = audio.createGain();
+    envelope.gain.setValueAtTime(0, at);
+    envelope.gain.linearRampToValueAtTime(0.25 * note.velocity / 127, at + 0.008);
+    envelope.gain.setTargetAtTime(0, at + 0.008, Math.min(length, 1.5) / 2);
+    envelope.gain.setTargetAtTime(0, at + length, 0.03);
+    oscillator.connect(envelope).connect(output);
+    oscillator.start(at);
+    oscillator.stop(at + length + 0.2);
+  }
+  const first = Math.min(...state.song.notes.map(n => n.onsetSeconds));
+  state.metrics.clickToFirstNoteMs = performance.now() - clicked + (start + first - audio.currentTime) * 1000;
+  state.playback = { output, start };
+  $('play').textContent = 'Stop';
+  $('play').setAttribute('aria-pressed', 'true');
+  requestAnimationFrame(moveCursor);
+}
+
+function moveCursor() {
+  if (!state.playback) return;
+  const position = state.audio.currentTime - state.playback.start;
+  $('cursor')?.setAttribute('x1', Math.max(position, 0));
+  $('cursor')?.setAttribute('x2', Math.max(position, 0));
+  if (position > state.rollEnd + 0.3) stop();
+  else requestAnimationFrame(moveCursor);
+}
+
+function stop() {
+  if (!state.playback) return;
+  state.playback.output.disconnect();
+  state.playback = null;
+  $('play').textContent = 'Play';
+  $('play').setAttribute('aria-pressed', 'false');
+}
+
+$('song-form').addEventListener('submit', generate);
+$('play').addEventListener('click', () => (state.playback ? stop() : play()));
+state.ready = loadModel();

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CrnnGan.Inference.Music;
+using CrnnGan.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+
+namespace CrnnGan.Functions.Tests.Page;
+
+/// <summary>The app's page in a real browser, against the app serving the bundled model over real HTTP.</summary>
+public sealed class PageTests : IAsyncLifetime
+{
+    private WebApplication? _app;
+    private HttpClient _client = new();
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    private static string BundledModel => Path.Combine(Repository.Root, "models", "crnngan.onnx");
+
+    public async ValueTask InitializeAsync()
+    {
+        (_app, _client) = await FunctionsServer.StartAsync(FunctionsServer.Settings(BundledModel));
+        (_playwright, _browser) = await Browser.LaunchAsync();
+    }
+
+    private async Task<IPage> OpenAsync(int width = 1100)
+    {
+        var page = await _browser!.NewPageAsync(
+            new()
+            {
+                ViewportSize = new() { Width = width, Height = 900 },
+            }
+        );
+        await page.GotoAsync(new Uri(_client.BaseAddress!, "/").ToString());
+        await page.WaitForFunctionAsync("() => window.crnngan && window.crnngan.ready && document.getElementById('key').options.length > 1");
+        await page.WaitForFunctionAsync("async () => { await window.crnngan.ready; return true; }");
+        return page;
+    }
+
+    private static async Task GenerateAsync(IPage page, string seed, int steps)
+    {
+        await page.FillAsync("#seed", seed);
+        await page.FillAsync("#steps", steps.ToString(CultureInfo.InvariantCulture));
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#generate"), r => r.Url.EndsWith("/api/generate", StringComparison.Ordinal));
+        await page.WaitForSelectorAsync("#song:not([hidden])");
+    }
+
+    private static async Task<int[]> PitchesDrawnAsync(IPage page) =>
+        await page.EvalOnSelectorAllAsync<int[]>("#roll .note", "rects => rects.map(r => Number(r.dataset.pitch))");
+
+    [Fact]
+    public async Task Generate_sends_one_request_and_the_piano_roll_draws_every_note_the_api_returns()
+    {
+        var page = await OpenAsync();
+        var requests = 0;
+        page.Request += (_, r) => requests += r.Url.Contains("/api/generate", StringComparison.Ordinal) ? 1 : 0;
+
+        await GenerateAsync(page, "42", 96);
+
+        using var response = await _client.PostAsJsonAsync(
+            "/api/generate",
+            new
+            {
+                seed = 42,
+                steps = 96,
+                format = "json",
+            }
+        );
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var song = document.RootElement.GetProperty("songs")[0].GetProperty("song");
+        var expected = song.GetProperty("notes").EnumerateArray().Select(n => n.GetProperty("pitch").GetInt32()).ToArray();
+        Assert.Equal(1, requests);
+        Assert.True(expected.Length > 50, $"{expected.Length} notes");
+        Assert.Equal(expected, await PitchesDrawnAsync(page));
+        Assert.Equal("42", await page.TextContentAsync("#song-seed"));
+        Assert.Contains($"in {song.GetProperty("key").GetString()}", await page.TextContentAsync("#song-summary"), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#statistics tbody tr").CountAsync() >= 6);
+
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "page.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Play_starts_the_web_audio_clock_and_moves_the_cursor_and_stop_stops_it()
+    {
+        var page = await OpenAsync();
+        await GenerateAsync(page, "3", 64);
+
+        await page.ClickAsync("#play");
+        await page.WaitForFunctionAsync("() => window.crnngan.playback && window.crnngan.audio.state === 'running'");
+        var first = await CursorAsync(page);
+        await page.WaitForTimeoutAsync(400);
+        var later = await CursorAsync(page);
+        var clickToFirstNote = await page.EvaluateAsync<double>("() => window.crnngan.metrics.clickToFirstNoteMs");
+        await page.ClickAsync("#play");
+
+        Assert.True(later > first, $"the cursor stood at {first} s, then {later} s");
+        Assert.Equal("false", await page.GetAttributeAsync("#play", "aria-pressed"));
+        Assert.True(clickToFirstNote > 0, $"{clickToFirstNote} ms");
+        var figure = $"page: click on Play to the first scheduled note {clickToFirstNote:0} ms (headless Chromium, this machine)";
+        TestContext.Current.TestOutputHelper?.WriteLine(figure);
+        await File.WriteAllTextAsync(Path.Combine(Browser.ArtifactsFolder, "page-figures.txt"), figure + Environment.NewLine);
+    }
+
+    private static async Task<double> CursorAsync(IPage page) =>
+        double.Parse((await page.GetAttributeAsync("#cursor", "x1"))!, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task The_download_is_a_midi_file_the_projects_reader_accepts_with_the_songs_notes()
+    {
+        var page = await OpenAsync();
+        await GenerateAsync(page, "11", 80);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download"));
+        var path = Path.Combine(Browser.ArtifactsFolder, download.SuggestedFilename);
+        await download.SaveAsAsync(path);
+
+        var midi = await _client.GetByteArrayAsync("/api/generate?seed=11&steps=80&format=midi");
+        Assert.Equal("crnngan-11.mid", download.SuggestedFilename);
+        Assert.Equal(midi, await File.ReadAllBytesAsync(path));
+        // The reader joins a tone with a later one of the same pitch that starts before it ends, as MIDI players hear them.
+        var drawn = await PitchesDrawnAsync(page);
+        var read = MidiReader.Read(path).Tones;
+        Assert.InRange(read.Count, 0.9 * drawn.Length, drawn.Length);
+        Assert.Equal(drawn.Distinct().Order(), read.Select(t => t.Pitch).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task A_refused_value_shows_the_apis_problem_next_to_its_field_and_draws_nothing()
+    {
+        var page = await OpenAsync();
+        await page.FillAsync("#steps", "0");
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.ClickAsync("#generate"),
+            r => r.Url.EndsWith("/api/generate", StringComparison.Ordinal)
+        );
+
+        var problem = JsonDocument.Parse(await response.TextAsync()).RootElement.GetProperty("errors").GetProperty("steps")[0].GetString()!;
+        await page.WaitForFunctionAsync("() => document.getElementById('steps-problem').textContent.length > 0");
+        Assert.Equal(400, response.Status);
+        Assert.Equal(problem, await page.TextContentAsync("#steps-problem"));
+        Assert.Equal("true", await page.GetAttributeAsync("#steps", "aria-invalid"));
+        Assert.Equal("steps", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        Assert.True(await page.IsHiddenAsync("#song"));
+    }
+
+    [Fact]
+    public async Task The_same_seed_twice_gives_the_same_notes_and_another_seed_other_notes()
+    {
+        var page = await OpenAsync();
+        const string notes = "() => JSON.stringify(window.crnngan.song.notes)";
+        await GenerateAsync(page, "18446744073709551615", 64);
+        var first = await page.EvaluateAsync<string>(notes);
+        var shownSeed = await page.TextContentAsync("#song-seed");
+        await GenerateAsync(page, "18446744073709551615", 64);
+        var again = await page.EvaluateAsync<string>(notes);
+        await GenerateAsync(page, "8", 64);
+        var other = await page.EvaluateAsync<string>(notes);
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        Assert.Equal("18446744073709551615", shownSeed);
+    }
+
+    [Fact]
+    public async Task On_a_phone_wide_screen_nothing_scrolls_sideways_and_the_controls_work_from_the_keyboard()
+    {
+        var page = await OpenAsync(width: 360);
+        await page.FillAsync("#seed", "5");
+        await page.FocusAsync("#steps");
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("48");
+        var request = await page.RunAndWaitForRequestAsync(
+            () => page.Keyboard.PressAsync("Enter"),
+            r => r.Url.EndsWith("/api/generate", StringComparison.Ordinal)
+        );
+        await page.WaitForSelectorAsync("#song:not([hidden])");
+        await page.FocusAsync("#play");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("() => window.crnngan.playback !== null");
+
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        using var body = JsonDocument.Parse(request.PostData!);
+        Assert.Equal(48, body.RootElement.GetProperty("steps").GetInt32());
+        Assert.Equal(5ul, body.RootElement.GetProperty("seed").GetUInt64());
+        foreach (var id in new[] { "seed", "steps", "tempo", "program", "noiseScale", "temperature", "key" })
+            Assert.Equal(1, await page.Locator($"label[for='{id}']").CountAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+            await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        _client.Dispose();
+        if (_app is not null)
+            await _app.DisposeAsync();
+    }
+}
