@@ -141,7 +141,9 @@ public sealed record ModelMetadata(
             [Prefix + "velocity_bins"] = bins[2],
             [Prefix + "key_normalisation"] = KeyNormalisation,
             [Prefix + "start_tone"] = "each head's index equal to its size (one past its classes)",
-            [Prefix + "sampling"] = "each head's class drawn from softmax(logits / temperature), temperature 1 as trained",
+            [Prefix + "sampling"] =
+                "pitch and time drawn from softmax(logits / temperature), length and velocity at 1 as trained; "
+                + "a tone at time 0 never strikes a key its chord holds: its pitch is drawn from the other keys",
             [Prefix + "default_temperature"] = DefaultTemperature.ToString("R", CultureInfo.InvariantCulture),
             [Prefix + "noise_size"] = Text(NoiseSize),
             [Prefix + "noise_distribution"] = NoiseDistribution,

@@ -35,10 +35,11 @@ public static class ToneSampler
     }
 
     /// <summary>
-    /// Draws one tone, a uniform number per head in <paramref name="uniforms"/>, keeping the order of the training
-    /// data's chords: simultaneous tones are encoded from the lowest up, so a tone that starts with the previous one
-    /// (the time class <paramref name="zeroTime"/>) lies above <paramref name="previousPitch"/>. The model's heads are
-    /// drawn apart and would otherwise repeat or undercut a chord's tones (15% of tones repeated one at 0.9).
+    /// Draws one tone, a uniform number per head in <paramref name="uniforms"/>. The heads are drawn apart, so a
+    /// tone that starts with the previous one (the time class <paramref name="zeroTime"/>) could strike a key its
+    /// chord already holds (15% of tones did, at 0.9), which MIDI cannot hold: its pitch is drawn from the others.
+    /// The temperature shapes pitch and time, the melody and the rhythm; lengths and velocities are drawn as
+    /// trained (temperature 1), since sharpening them only crowds the commonest length.
     /// </summary>
     public static void DrawTone(
         ReadOnlySpan<float> pitch,
@@ -47,25 +48,25 @@ public static class ToneSampler
         ReadOnlySpan<float> velocity,
         float temperature,
         ReadOnlySpan<float> uniforms,
-        int previousPitch,
+        ReadOnlySpan<int> chord,
         int zeroTime,
         Span<int> drawn
     )
     {
         var timeClass = Draw(time, temperature, uniforms[ToneVocabulary.TimeHead]);
-        var lowest = timeClass == zeroTime && previousPitch >= 0 ? previousPitch + 1 : 0;
-        if (lowest >= pitch.Length)
+        var pitchClass = Draw(pitch, temperature, uniforms[ToneVocabulary.PitchHead]);
+        if (timeClass == zeroTime && chord.Contains(pitchClass) && chord.Length < pitch.Length)
         {
-            // Nothing lies above the previous tone: this one starts later, by the most likely other time.
-            Span<float> others = stackalloc float[time.Length];
-            time.CopyTo(others);
-            others[zeroTime] = float.NegativeInfinity;
-            (timeClass, lowest) = (Draw(others, temperature, uniforms[ToneVocabulary.TimeHead]), 0);
+            Span<float> others = stackalloc float[pitch.Length];
+            pitch.CopyTo(others);
+            foreach (var struck in chord)
+                others[struck] = float.NegativeInfinity;
+            pitchClass = Draw(others, temperature, uniforms[ToneVocabulary.PitchHead]);
         }
-        drawn[ToneVocabulary.PitchHead] = lowest + Draw(pitch[lowest..], temperature, uniforms[ToneVocabulary.PitchHead]);
+        drawn[ToneVocabulary.PitchHead] = pitchClass;
         drawn[ToneVocabulary.TimeHead] = timeClass;
-        drawn[ToneVocabulary.LengthHead] = Draw(length, temperature, uniforms[ToneVocabulary.LengthHead]);
-        drawn[ToneVocabulary.VelocityHead] = Draw(velocity, temperature, uniforms[ToneVocabulary.VelocityHead]);
+        drawn[ToneVocabulary.LengthHead] = Draw(length, 1, uniforms[ToneVocabulary.LengthHead]);
+        drawn[ToneVocabulary.VelocityHead] = Draw(velocity, 1, uniforms[ToneVocabulary.VelocityHead]);
     }
 
     /// <summary>The probability of the classes before <paramref name="index"/>: where a uniform number starts drawing it.</summary>
