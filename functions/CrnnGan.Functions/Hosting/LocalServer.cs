@@ -1,4 +1,5 @@
 using System.Net;
+using CrnnGan.Functions.Datasets;
 using CrnnGan.Functions.Functions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -34,10 +35,24 @@ public static partial class LocalServer
     {
         var portIndex = Array.IndexOf(args, "--port");
         var port = portIndex >= 0 && portIndex + 1 < args.Length && int.TryParse(args[portIndex + 1], out var p) ? p : 7071;
-        var rest = args.Where((a, i) => a != Flag && i != portIndex && i != portIndex + 1).ToArray();
+        var workersIndex = Array.IndexOf(args, "--workers");
+        var workers = workersIndex >= 0 && workersIndex + 1 < args.Length && int.TryParse(args[workersIndex + 1], out var w) ? w : 1;
+        int[] taken = [portIndex, portIndex + 1, workersIndex, workersIndex + 1];
+        var rest = args.Where((a, i) => a != Flag && !taken.Contains(i)).ToArray();
         await using var app = await StartAsync(new Dictionary<string, string?>(), port, rest);
         app.Logger.LocalServing($"http://127.0.0.1:{port}/{RoutePrefix}", $"http://127.0.0.1:{port}/{RoutePrefix}/play/");
+        // Without the Functions host, this process drains the dataset queue itself, as --workers instances would.
+        var storage = app.Services.GetRequiredService<DatasetStorage>();
+        var drained =
+            storage.Store is null || workers < 1
+                ? Task.CompletedTask
+                : app.Services.GetRequiredService<QueueDrainer>().RunAsync(workers, app.Lifetime.ApplicationStopping);
+        if (storage.Store is null)
+            app.Logger.NoDatasets(storage.Problem!);
+        else
+            app.Logger.Draining(DatasetOptions.Queue, workers);
         await app.WaitForShutdownAsync();
+        await drained;
     }
 
     /// <summary>Starts a server on 127.0.0.1 (port 0: any free port; see the app's Urls) with the given app settings.</summary>
@@ -49,7 +64,11 @@ public static partial class LocalServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddMusicGeneration(builder.Configuration);
         builder.Services.AddMvcCore();
-        builder.Services.AddTransient<GenerateFunction>().AddTransient<ModelFunction>().AddTransient<HealthFunction>();
+        builder
+            .Services.AddTransient<GenerateFunction>()
+            .AddTransient<ModelFunction>()
+            .AddTransient<HealthFunction>()
+            .AddTransient<DatasetFunctions>();
 
         var app = builder.Build();
         app.Use(
@@ -70,6 +89,16 @@ public static partial class LocalServer
             $"/{RoutePrefix}/play/{{file?}}",
             (HttpContext context, string? file) => Execute(context, PageFunction.Run(context.Request, file))
         );
+        app.MapPost(
+            $"/{RoutePrefix}/datasets",
+            async (HttpContext context, DatasetFunctions functions) =>
+                await Execute(context, await functions.Submit(context.Request, context.RequestAborted))
+        );
+        app.MapGet(
+            $"/{RoutePrefix}/datasets/{{job}}",
+            async (HttpContext context, DatasetFunctions functions, string job) =>
+                await Execute(context, await functions.Status(context.Request, job, context.RequestAborted))
+        );
         app.MapGet("/", (HttpContext context) => Results.Redirect($"/{RoutePrefix}/play/{context.Request.QueryString}"));
         await app.StartAsync();
         return app;
@@ -80,6 +109,12 @@ public static partial class LocalServer
         Message = "Serving the API on {Address} and the page on {Page} (function keys are not checked here). Ctrl+C stops."
     )]
     private static partial void LocalServing(this ILogger logger, string address, string page);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Datasets are off: {Problem}")]
+    private static partial void NoDatasets(this ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining the queue {Queue} with {Workers} worker(s).")]
+    private static partial void Draining(this ILogger logger, string queue, int workers);
 
     private static Task Execute(HttpContext context, IActionResult result) =>
         result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));

@@ -1,3 +1,4 @@
+using CrnnGan.Functions.Datasets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,18 @@ public static class ServiceRegistration
         services.AddSingleton<IValidateOptions<GenerationOptions>, GenerationOptionsValidator>();
         services.AddSingleton<ModelHost>();
         services.AddHostedService<ModelWarmup>();
+        services.AddOptions<DatasetOptions>().Bind(configuration.GetSection(DatasetOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatasetOptions>, DatasetOptionsValidator>();
+        services.AddSingleton<DatasetStorage>();
+        services.AddSingleton<DatasetWorker>();
+        services.AddSingleton<QueueDrainer>();
         return services;
+    }
+
+    private sealed class DatasetOptionsValidator : IValidateOptions<DatasetOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DatasetOptions options) =>
+            options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 
     private sealed class GenerationOptionsValidator : IValidateOptions<GenerationOptions>

@@ -11,7 +11,7 @@ public enum SongFormat
 
 /// <summary>
 /// What a caller asked of the generate endpoint, after validation; a missing seed has been drawn. A missing key
-/// (tone models) is drawn per song from its seed.
+/// (tone models) is drawn per song from its seed. <see cref="Name"/> names a dataset job.
 /// </summary>
 public sealed record GenerateParameters(
     ulong Seed,
@@ -23,5 +23,6 @@ public sealed record GenerateParameters(
     float NoiseScale,
     float? Temperature,
     MusicalKey? Key,
-    SongFormat Format
+    SongFormat Format,
+    string? Name = null
 );

@@ -16,12 +16,29 @@ namespace CrnnGan.Functions.Requests;
 /// </summary>
 public static class GenerateRequestParser
 {
-    private static readonly string[] Fields = ["seed", "steps", "count", "tempo", "program", "noiseScale", "temperature", "key", "format"];
+    private static readonly string[] SongFields = ["seed", "steps", "count", "tempo", "program", "noiseScale", "temperature", "key", "format"];
+
+    /// <summary>What one endpoint takes beyond the shared fields: its count limit, formats and extra fields.</summary>
+    public sealed record Rules(IReadOnlyList<string> Fields, int MaxCount, IReadOnlyList<SongFormat> Formats, string LargerJobs, bool Datasets)
+    {
+        public static Rules ForGenerate(GenerationOptions options) =>
+            new(SongFields, options.MaxCount, [SongFormat.Midi, SongFormat.Json, SongFormat.Zip], "use POST /api/datasets", Datasets: false);
+
+        public static Rules ForDatasets(int maxCount) =>
+            new([.. SongFields, "name"], maxCount, [SongFormat.Midi, SongFormat.Json], "split the dataset into several jobs", Datasets: true);
+    }
+
+    public static Task<(GenerateParameters? Parameters, ObjectResult? Problem)> ParseAsync(
+        HttpRequest request,
+        GenerationOptions options,
+        ModelMetadata model
+    ) => ParseAsync(request, options, model, Rules.ForGenerate(options));
 
     public static async Task<(GenerateParameters? Parameters, ObjectResult? Problem)> ParseAsync(
         HttpRequest request,
         GenerationOptions options,
-        ModelMetadata model
+        ModelMetadata model,
+        Rules rules
     )
     {
         Dictionary<string, JsonElement> values;
@@ -39,7 +56,7 @@ public static class GenerateRequestParser
                 return (null, Problems.BadRequest(repeated.Key, $"'{repeated.Key}' is given {repeated.Value.Count} times; give it once."));
             values = request.Query.ToDictionary(q => q.Key, q => JsonSerializer.SerializeToElement(q.Value.ToString()));
         }
-        return Validate(values, options, model, fromQuery: !HttpMethods.IsPost(request.Method));
+        return Validate(values, options, model, rules, fromQuery: !HttpMethods.IsPost(request.Method));
     }
 
     private static async Task<(Dictionary<string, JsonElement>?, ObjectResult?)> ReadBodyAsync(HttpRequest request, int limit)
@@ -90,12 +107,13 @@ public static class GenerateRequestParser
         Dictionary<string, JsonElement> values,
         GenerationOptions options,
         ModelMetadata model,
+        Rules rules,
         bool fromQuery
     )
     {
         var errors = new Dictionary<string, string[]>();
-        foreach (var unknown in values.Keys.Where(k => !Fields.Contains(k, StringComparer.Ordinal)))
-            errors[unknown] = [$"Unknown field '{unknown}'. Known fields: {string.Join(", ", Fields)}."];
+        foreach (var unknown in values.Keys.Where(k => !rules.Fields.Contains(k, StringComparer.Ordinal)))
+            errors[unknown] = [$"Unknown field '{unknown}'. Known fields: {string.Join(", ", rules.Fields)}."];
 
         T? Read<T>(string field, Func<JsonElement, T?> number, Func<string, T?> text, string kind)
             where T : struct
@@ -166,23 +184,25 @@ public static class GenerateRequestParser
         if (values.TryGetValue("format", out var formatElement))
         {
             var text = formatElement.ValueKind == JsonValueKind.String ? formatElement.GetString() : null;
-            format = text switch
-            {
-                "midi" => SongFormat.Midi,
-                "json" => SongFormat.Json,
-                "zip" => SongFormat.Zip,
-                _ => null,
-            };
+            var names = rules.Formats.Select(f => f.ToString().ToLowerInvariant()).ToList();
+            format = text is not null && names.Contains(text) ? Enum.Parse<SongFormat>(text, ignoreCase: true) : null;
             if (format is null)
-                errors["format"] = ["'format' must be one of midi, json, zip."];
+                errors["format"] = [$"'format' must be one of {string.Join(", ", names)}."];
+        }
+        string? name = null;
+        if (values.TryGetValue("name", out var nameElement))
+        {
+            name = nameElement.ValueKind == JsonValueKind.String ? nameElement.GetString() : null;
+            if (name is not { Length: >= 1 and <= 100 } || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '_' or '.'))
+                errors["name"] = ["'name' must be 1 to 100 letters, digits, spaces, '-', '_' or '.'."];
         }
 
-        var batchHint = "For larger jobs use batch generation (crnngan generate).";
+        var batchHint = $"For larger jobs {rules.LargerJobs}, or use batch generation (crnngan generate).";
         if (steps is { } s && s > options.MaxSteps)
             errors["steps"] = [$"'steps' is {s}, over this service's limit of {options.MaxSteps}. {batchHint}"];
-        if (count is { } c && c > options.MaxCount)
-            errors["count"] = [$"'count' is {c}, over this service's limit of {options.MaxCount}. {batchHint}"];
-        if (format == SongFormat.Midi && count is > 1)
+        if (count is { } c && c > rules.MaxCount)
+            errors["count"] = [$"'count' is {c}, over this service's limit of {rules.MaxCount}. {batchHint}"];
+        if (!rules.Datasets && format == SongFormat.Midi && count is > 1)
         {
             // An explicit midi is one file; without a format, several songs come as a zip.
             var message = $"'format' midi is one song, but 'count' asks for {count}: ask for format zip (MIDI files) or json, or for count 1.";
@@ -200,7 +220,8 @@ public static class GenerateRequestParser
             noiseScale ?? 1f,
             temperature,
             key,
-            format ?? (count is > 1 ? SongFormat.Zip : SongFormat.Midi)
+            format ?? (count is > 1 && !rules.Datasets ? SongFormat.Zip : SongFormat.Midi),
+            name
         );
         if (errors.Count == 0)
         {

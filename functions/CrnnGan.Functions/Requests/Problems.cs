@@ -22,6 +22,18 @@ public static class Problems
     public static ObjectResult BadRequest(string field, string message) =>
         BadRequest(new Dictionary<string, string[]> { [field] = [message] }, message);
 
+    /// <summary>404: nothing by that name.</summary>
+    public static ObjectResult NotFound(string detail) =>
+        Result(
+            new ProblemDetails
+            {
+                Status = 404,
+                Title = "Not found.",
+                Detail = detail,
+                Type = "https://datatracker.ietf.org/doc/html/rfc9110#section-15.5.5",
+            }
+        );
+
     /// <summary>503: the instance has no model to generate with.</summary>
     public static ObjectResult Unavailable(string detail) =>
         Result(

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using CrnnGan.Cli.Datasets;
+using CrnnGan.Inference.Datasets;
 using CrnnGan.Inference.Generation;
 using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Statistics;
@@ -162,24 +163,8 @@ public static class GenerateCommand
                                 return;
                             foreach (var song in generator.GenerateBatch(request, batch).Where(s => !folder.IsDone(s.Index)))
                             {
-                                var file = $"song-{song.Index:000000}.{(formatName == "json" ? "json" : "mid")}";
-                                var bytes =
-                                    formatName == "json"
-                                        ? JsonSerializer.SerializeToUtf8Bytes(SongDocument.Of(song, request.Program), DatasetFolder.Json)
-                                        : song.ToMidi(request.Program);
-                                folder.Add(
-                                    new ManifestEntry(
-                                        file,
-                                        song.Index,
-                                        song.Seed,
-                                        song.Song.Tones.Count,
-                                        song.Song.LengthInSeconds,
-                                        settings,
-                                        SongDocument.StatisticsOf(song.Statistics),
-                                        song.Key?.ToString()
-                                    ),
-                                    bytes
-                                );
+                                var file = DatasetSong.Of(song, settings, (s, extension) => $"song-{s.Index:000000}.{extension}");
+                                folder.Add(file.Entry, file.Bytes);
                                 task.Increment(1);
                             }
                         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CrnnGan.Inference.Datasets;
 using CrnnGan.Inference.Storage;
 
 namespace CrnnGan.Cli.Datasets;
@@ -12,7 +13,7 @@ public sealed class DatasetFolder
 {
     public const string ManifestName = "manifest.jsonl";
 
-    public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static JsonSerializerOptions Json => DatasetSong.Json;
 
     private readonly Lock _manifestLock = new();
     private readonly Dictionary<int, ManifestEntry> _done;

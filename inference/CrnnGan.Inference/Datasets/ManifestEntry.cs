@@ -1,4 +1,4 @@
-namespace CrnnGan.Cli.Datasets;
+namespace CrnnGan.Inference.Datasets;
 
 /// <summary>The settings that make a dataset: two runs with equal settings make equal files.</summary>
 public sealed record DatasetSettings(
