@@ -7,5 +7,6 @@ var root = new RootCommand("C-RNN-GAN (Mogren 2016): continuous recurrent networ
     GenerateCommand.Create(),
     EvaluateCommand.Create(),
     CorpusCommand.Create(),
+    DatasetCommand.Create(),
 };
 return CommandRunner.Run(root, args);

@@ -12,7 +12,16 @@ public static class CommandRunner
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or MidiReadException)
+        catch (Exception e)
+            when (e
+                    is IOException
+                        or UnauthorizedAccessException
+                        or InvalidDataException
+                        or ArgumentException
+                        or MidiReadException
+                        or HttpRequestException
+                        or InvalidOperationException
+            )
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

@@ -16,6 +16,12 @@ public static class ProgressDisplay
 
     /// <summary>Runs <paramref name="work"/> with one progress task, whose total the work sets once it knows it.</summary>
     public static T Run<T>(string description, string unit, Func<ProgressTask, T> work) =>
+        Bar(unit).Start(context => work(context.AddTask(description)));
+
+    public static Task RunAsync(string description, string unit, Func<ProgressTask, Task> work) =>
+        Bar(unit).StartAsync(context => work(context.AddTask(description)));
+
+    private static Progress Bar(string unit) =>
         Stderr
             .Progress()
             .AutoClear(false)
@@ -27,8 +33,7 @@ public static class ProgressDisplay
                 new RateColumn(unit),
                 new ElapsedTimeColumn(),
                 new RemainingTimeColumn()
-            )
-            .Start(context => work(context.AddTask(description)));
+            );
 
     private sealed class CountProgress(ProgressTask task) : IProgress<(int Done, int Total)>
     {

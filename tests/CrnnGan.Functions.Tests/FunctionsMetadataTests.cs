@@ -15,14 +15,53 @@ public sealed class FunctionsMetadataTests
             .RootElement.EnumerateArray()
             .ToDictionary(
                 f => f.GetProperty("name").GetString()!,
-                f => f.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger")
-            );
+                f => f.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger"))
+            )
+            .Where(f => f.Value.GetProperty("type").GetString() == "httpTrigger")
+            .ToDictionary();
 
-        Assert.Equal(["generate", "health", "model", "page"], functions.Keys.Order());
+        Assert.Equal(["dataset-status", "generate", "health", "model", "page", "submit-dataset"], functions.Keys.Order());
+        Assert.Equal(("datasets", "Function", "post"), Describe(functions["submit-dataset"]));
+        Assert.Equal(("datasets/{job}", "Function", "get"), Describe(functions["dataset-status"]));
         Assert.Equal(("generate", "Function", "get,post"), Describe(functions["generate"]));
         Assert.Equal(("model", "Function", "get"), Describe(functions["model"]));
         Assert.Equal(("health", "Anonymous", "get"), Describe(functions["health"]));
         Assert.Equal(("play/{file?}", "Anonymous", "get"), Describe(functions["page"]));
+    }
+
+    [Fact]
+    public void The_build_declares_the_queue_triggers_of_dataset_batches_and_their_poison_queue_on_the_storage_connection()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(FunctionsBuildFile("functions.metadata")));
+
+        var queues = metadata
+            .RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray().Select(b => (Name: f.GetProperty("name").GetString(), Binding: b)))
+            .Where(f => f.Binding.GetProperty("type").GetString() == "queueTrigger")
+            .Select(f => (f.Name, f.Binding.GetProperty("queueName").GetString(), f.Binding.GetProperty("connection").GetString()))
+            .Order();
+
+        Assert.Equal(
+            [("dataset-batch", "dataset-batches", "AzureWebJobsStorage"), ("dataset-poison", "dataset-batches-poison", "AzureWebJobsStorage")],
+            queues
+        );
+    }
+
+    [Fact]
+    public void Host_json_takes_one_cpu_bound_batch_at_a_time_per_instance_and_retries_five_times()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(FunctionsBuildFile("host.json")));
+        var queues = host.RootElement.GetProperty("extensions").GetProperty("queues");
+
+        Assert.Equal(
+            (1, 0, 5),
+            (
+                queues.GetProperty("batchSize").GetInt32(),
+                queues.GetProperty("newBatchThreshold").GetInt32(),
+                queues.GetProperty("maxDequeueCount").GetInt32()
+            )
+        );
+        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
     }
 
     [Fact]

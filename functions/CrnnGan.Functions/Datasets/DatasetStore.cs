@@ -268,6 +268,3 @@ public sealed class DatasetStore
     // Block ids of one blob must all be as long.
     private static string BlockId(int batch) => Convert.ToBase64String(Encoding.ASCII.GetBytes($"batch-{batch:D8}"));
 }
-
-/// <summary>A batch whose message went to the poison queue, and why.</summary>
-public sealed record BatchFailure(int Batch, string Reason);

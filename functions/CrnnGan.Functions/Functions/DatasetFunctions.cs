@@ -129,21 +129,3 @@ public sealed class DatasetFunctions(ModelHost model, DatasetStorage storage, Da
         CancellationToken cancellation
     ) => worker.RecordPoisonAsync(message, cancellation);
 }
-
-public sealed record BatchCounts(int Total, int Done, int Failed);
-
-/// <summary>GET /api/datasets/{job}: songs written counts whole batches (a batch's songs count once its manifest lines are staged).</summary>
-public sealed record DatasetStatus(
-    string Id,
-    string? Name,
-    string State,
-    int Count,
-    BatchCounts Batches,
-    int SongsWritten,
-    IReadOnlyList<BatchFailure> Failed,
-    DateTimeOffset CreatedUtc,
-    DateTimeOffset? CompletedUtc,
-    Uri? Manifest,
-    Uri? Songs,
-    DatasetSettings Settings
-);

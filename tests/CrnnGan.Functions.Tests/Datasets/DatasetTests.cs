@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CrnnGan.Cli.Datasets;
 using CrnnGan.Functions.Datasets;
 using CrnnGan.Functions.Functions;
 using CrnnGan.Functions.Hosting;
@@ -136,6 +137,41 @@ public sealed class DatasetTests : IAsyncLifetime
         Assert.True(double.Parse(song.Metadata["scale_consistency"], System.Globalization.CultureInfo.InvariantCulture) > 0);
         var listed = new BlobContainerClient(status.Songs!).GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{job}/song-", default);
         Assert.Equal(count, await listed.CountAsync());
+    }
+
+    [Fact]
+    public async Task The_cli_client_submits_refuses_to_download_a_running_job_then_downloads_and_resumes_checking_every_song()
+    {
+        using var folder = new TemporaryFolder();
+        var client = new DatasetClient(_client);
+        var fields = new Dictionary<string, object>
+        {
+            ["count"] = 100,
+            ["seed"] = 77,
+            ["steps"] = 24,
+        };
+        var job = await client.SubmitAsync(fields, default);
+        var progress = new Progress<(int, int)>();
+
+        var early = await Assert.ThrowsAsync<InvalidOperationException>(() => client.DownloadAsync(job, folder.Path, progress, default));
+        Assert.Contains("0 of 2 batches done", early.Message, StringComparison.Ordinal);
+
+        await DrainAsync(Drainer(), 2);
+        Assert.Equal(100, await client.DownloadAsync(job, folder.Path, progress, default));
+        Assert.Equal(0, await client.DownloadAsync(job, folder.Path, progress, default));
+        File.Delete(Path.Combine(folder.Path, "song-80.mid"));
+        await File.WriteAllBytesAsync(Path.Combine(folder.Path, "song-81.mid"), [1, 2, 3]);
+        Assert.Equal(2, await client.DownloadAsync(job, folder.Path, progress, default));
+
+        var expected = Expected(100, 77);
+        Assert.Equal(expected.Keys.Append(DatasetFolder.ManifestName).Order(), Directory.GetFiles(folder.Path).Select(Path.GetFileName).Order());
+        foreach (var (name, bytes) in expected)
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(folder.Path, name)));
+        Assert.Equal(100, File.ReadAllLines(Path.Combine(folder.Path, DatasetFolder.ManifestName)).Length);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            client.SubmitAsync(new Dictionary<string, object> { ["count"] = 0 }, default)
+        );
+        Assert.Contains("count", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

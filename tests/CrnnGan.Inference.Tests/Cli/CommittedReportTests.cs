@@ -17,9 +17,9 @@ public sealed class CommittedReportTests : IDisposable
         [
             "evaluate",
             "--model",
-            $"tone GAN={Model("crnngan.onnx")}",
+            $"tone GAN={Model("crnngan-gan.onnx")}",
             "--model",
-            $"tone baseline={Model("crnngan-baseline.onnx")}",
+            $"tone baseline={Model("crnngan.onnx")}",
             "--model",
             $"paper GAN={Model("paper-crnngan.onnx")}",
             "--model",
