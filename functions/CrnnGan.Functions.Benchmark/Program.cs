@@ -17,6 +17,7 @@ var root = new RootCommand("Benchmark the Functions app's code over real HTTP on
     concurrency,
     steps,
 };
+root.Subcommands.Add(DatasetBenchmark.Create(model, steps));
 root.SetAction(
     async (parse, cancellation) =>
     {
