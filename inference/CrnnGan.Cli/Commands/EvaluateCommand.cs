@@ -98,7 +98,7 @@ public static class EvaluateCommand
                 );
             var real = new MusicSource(
                 "real music",
-                [.. holdOut.Select(song => WindowedStatistics.SeededWindowTones(song, StepLayout.Monophonic, length, seedValue))]
+                [.. holdOut.Select(song => Doublings.Merge(WindowedStatistics.SeededWindowTones(song, StepLayout.Monophonic, length, seedValue)))]
             );
             var modelSources = sources.ToList();
             sources.Add(real);

@@ -27,12 +27,12 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
     public IReadOnlyList<int> Sizes => [Pitches, TimeBins.Count, LengthBins.Count, VelocityBins.Count];
 
     /// <summary>
-    /// Tones (in onset order, simultaneous ones by ascending pitch) as [tones × 4] class indices; the first
-    /// tone's time is its onset.
+    /// Tones (in onset order, simultaneous ones by ascending pitch, doublings merged) as [tones × 4] class indices;
+    /// the first tone's time is its onset.
     /// </summary>
     public int[] Encode(IReadOnlyList<Tone> tones)
     {
-        var ordered = tones.OrderBy(t => t.Onset).ThenBy(t => t.Pitch).ToList();
+        var ordered = Doublings.Merge(tones);
         var indices = new int[ordered.Count * Heads.Count];
         var previousOnset = 0.0;
         for (var i = 0; i < ordered.Count; i++)

@@ -41,8 +41,6 @@ public sealed partial class GeneratorSession
         var logits = sizes.Select(size => new float[batch * size]).ToArray();
         var zeros = new float[layers * batch * h];
         var uniforms = new float[heads];
-        var chords = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
-        var zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
         ReadOnlySpan<float> Of(int head, int song) => logits[head].AsSpan(song * sizes[head], sizes[head]);
 
         using var noiseValue = OrtValue.CreateTensorValueFromMemory(noise, [batch, n]);
@@ -84,13 +82,8 @@ public sealed partial class GeneratorSession
                             Of(ToneVocabulary.VelocityHead, i),
                             temperature,
                             uniforms,
-                            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(chords[i]),
-                            zeroTime,
                             tone
                         );
-                    if (tone[ToneVocabulary.TimeHead] != zeroTime || t == 0)
-                        chords[i].Clear();
-                    chords[i].Add(tone[ToneVocabulary.PitchHead]);
                     for (var k = 0; k < heads; k++)
                         previous[i * heads + k] = tone[k];
                 }

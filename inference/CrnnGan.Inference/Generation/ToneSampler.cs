@@ -35,11 +35,9 @@ public static class ToneSampler
     }
 
     /// <summary>
-    /// Draws one tone, a uniform number per head in <paramref name="uniforms"/>. The heads are drawn apart, so a
-    /// tone that starts with the previous one (the time class <paramref name="zeroTime"/>) could strike a key its
-    /// chord already holds (15% of tones did, at 0.9), which MIDI cannot hold: its pitch is drawn from the others.
-    /// The temperature shapes pitch and time, the melody and the rhythm; lengths and velocities are drawn as
-    /// trained (temperature 1), since sharpening them only crowds the commonest length.
+    /// Draws one tone, a uniform number per head in <paramref name="uniforms"/>. The temperature shapes pitch and
+    /// time, the melody and the rhythm; lengths and velocities are drawn as trained (temperature 1), since sharpening
+    /// them only crowds the commonest length.
     /// </summary>
     public static void DrawTone(
         ReadOnlySpan<float> pitch,
@@ -48,23 +46,11 @@ public static class ToneSampler
         ReadOnlySpan<float> velocity,
         float temperature,
         ReadOnlySpan<float> uniforms,
-        ReadOnlySpan<int> chord,
-        int zeroTime,
         Span<int> drawn
     )
     {
-        var timeClass = Draw(time, temperature, uniforms[ToneVocabulary.TimeHead]);
-        var pitchClass = Draw(pitch, temperature, uniforms[ToneVocabulary.PitchHead]);
-        if (timeClass == zeroTime && chord.Contains(pitchClass) && chord.Length < pitch.Length)
-        {
-            Span<float> others = stackalloc float[pitch.Length];
-            pitch.CopyTo(others);
-            foreach (var struck in chord)
-                others[struck] = float.NegativeInfinity;
-            pitchClass = Draw(others, temperature, uniforms[ToneVocabulary.PitchHead]);
-        }
-        drawn[ToneVocabulary.PitchHead] = pitchClass;
-        drawn[ToneVocabulary.TimeHead] = timeClass;
+        drawn[ToneVocabulary.PitchHead] = Draw(pitch, temperature, uniforms[ToneVocabulary.PitchHead]);
+        drawn[ToneVocabulary.TimeHead] = Draw(time, temperature, uniforms[ToneVocabulary.TimeHead]);
         drawn[ToneVocabulary.LengthHead] = Draw(length, 1, uniforms[ToneVocabulary.LengthHead]);
         drawn[ToneVocabulary.VelocityHead] = Draw(velocity, 1, uniforms[ToneVocabulary.VelocityHead]);
     }

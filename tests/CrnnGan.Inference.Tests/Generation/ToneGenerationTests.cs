@@ -114,7 +114,6 @@ public sealed class ToneGenerationTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0f)]
     [InlineData(0.9f)]
     [InlineData(1.5f)]
     public void Tones_that_start_together_never_strike_the_same_key(float temperature)
@@ -135,44 +134,16 @@ public sealed class ToneGenerationTests : IDisposable
     }
 
     [Fact]
-    public void A_tone_at_time_zero_draws_its_pitch_from_the_keys_its_chord_does_not_hold()
-    {
-        float[] pitch =
-        [
-            .. Enumerable
-                .Range(0, 128)
-                .Select(p =>
-                    p == 60 ? 10f
-                    : p == 64 ? 9f
-                    : 0f
-                ),
-        ];
-        float[] time = [10, 0, 0]; // class 0 is the zero time, and by far the likeliest
-        float[] one = [0];
-        float[] half = [0.5f, 0.5f, 0.5f, 0.5f];
-        var drawn = new int[4];
-
-        ToneSampler.DrawTone(pitch, time, one, one, 0, half, [], zeroTime: 0, drawn);
-        Assert.Equal((60, 0), (drawn[0], drawn[1]));
-        ToneSampler.DrawTone(pitch, time, one, one, 0, half, [48, 60], zeroTime: 0, drawn);
-        Assert.Equal((64, 0), (drawn[0], drawn[1]));
-        ToneSampler.DrawTone(pitch, time, one, one, 0, half, [64], zeroTime: 0, drawn);
-        Assert.Equal((60, 0), (drawn[0], drawn[1]));
-        ToneSampler.DrawTone(pitch, [0, 10, 0], one, one, 0, half, [60], zeroTime: 0, drawn);
-        Assert.Equal((60, 1), (drawn[0], drawn[1])); // a later onset starts a new chord
-    }
-
-    [Fact]
     public void The_temperature_shapes_pitch_and_time_while_lengths_and_velocities_are_drawn_as_trained()
     {
         float[] flat = [0, 0, 0, 0];
         float[] peaked = [2, 0, 0, 0];
         var drawn = new int[4];
 
-        ToneSampler.DrawTone(peaked, peaked, peaked, peaked, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], [], zeroTime: -1, drawn);
+        ToneSampler.DrawTone(peaked, peaked, peaked, peaked, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], drawn);
         Assert.Equal([0, 0, ToneSampler.Draw(peaked, 1, 0.9f), ToneSampler.Draw(peaked, 1, 0.9f)], drawn);
         Assert.NotEqual(0, ToneSampler.Draw(peaked, 1, 0.9f));
-        ToneSampler.DrawTone(flat, flat, flat, flat, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], [], zeroTime: -1, drawn);
+        ToneSampler.DrawTone(flat, flat, flat, flat, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], drawn);
         Assert.Equal([3, 3, 3, 3], drawn);
     }
 
