@@ -149,6 +149,22 @@ public sealed class DatasetStore
         await Manifest(job).StageBlockAsync(BlockId(batch), content, cancellationToken: cancellation);
     }
 
+    /// <summary>Marks that a batch of the job was just done: the blob's time is the status's "updated".</summary>
+    public async Task TouchAsync(string job, CancellationToken cancellation) =>
+        await _container.GetBlobClient($"{job}/updated").UploadAsync(BinaryData.Empty, overwrite: true, cancellation);
+
+    public async Task<DateTimeOffset?> UpdatedAsync(string job, CancellationToken cancellation)
+    {
+        try
+        {
+            return (await _container.GetBlobClient($"{job}/updated").GetPropertiesAsync(cancellationToken: cancellation)).Value.LastModified;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
     /// <summary>How many batches are done, and whether the manifest is written (then all are).</summary>
     public async Task<(int Done, bool Complete)> ProgressAsync(string job, CancellationToken cancellation)
     {

@@ -86,6 +86,7 @@ public sealed partial class DatasetWorker(ModelHost model, DatasetStorage storag
             entries.Add(song.Entry);
         }
         await Store.StageBatchAsync(id, batch, entries, cancellation);
+        await Store.TouchAsync(id, cancellation);
         LogBatchDone(logger, id, batch, entries.Count);
 
         // A small job's last batch writes the manifest; a large one's first status read after completion does,

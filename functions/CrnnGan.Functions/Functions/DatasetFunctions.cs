@@ -97,6 +97,7 @@ public sealed class DatasetFunctions(ModelHost model, DatasetStorage storage, Da
                 complete ? record.Count : Math.Min(done * record.BatchSize, record.Count),
                 failures,
                 record.CreatedUtc,
+                await store.UpdatedAsync(job, cancellation),
                 complete ? await store.CompletedAsync(job, cancellation) : null,
                 links.Manifest,
                 links.Container,

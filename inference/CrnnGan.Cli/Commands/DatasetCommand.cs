@@ -113,6 +113,7 @@ public static class DatasetCommand
                 table.AddRow("songs written", $"{status.SongsWritten} of {status.Count}");
                 table.AddRow("batches", $"{status.Batches.Done} done, {status.Batches.Failed} failed, of {status.Batches.Total}");
                 table.AddRow("created", $"{status.CreatedUtc:u}");
+                table.AddRow("last batch done", status.UpdatedUtc is { } updated ? $"{updated:u}" : "-");
                 table.AddRow("completed", status.CompletedUtc is { } done ? $"{done:u}" : "-");
                 foreach (var failure in status.Failed)
                     table.AddRow($"batch {failure.Batch}", Markup.Escape(failure.Reason));

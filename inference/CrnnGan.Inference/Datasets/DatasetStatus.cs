@@ -7,7 +7,8 @@ public sealed record BatchFailure(int Batch, string Reason);
 
 /// <summary>
 /// What GET /api/datasets/{job} answers: State is running, failed (every batch done or failed, some failed) or
-/// complete; SongsWritten counts whole batches; Manifest and Songs are read-only links, once complete.
+/// complete; SongsWritten counts whole batches; UpdatedUtc is when a batch was last done; Manifest and Songs are
+/// read-only links, once complete.
 /// </summary>
 public sealed record DatasetStatus(
     string Id,
@@ -18,6 +19,7 @@ public sealed record DatasetStatus(
     int SongsWritten,
     IReadOnlyList<BatchFailure> Failed,
     DateTimeOffset CreatedUtc,
+    DateTimeOffset? UpdatedUtc,
     DateTimeOffset? CompletedUtc,
     Uri? Manifest,
     Uri? Songs,

@@ -132,6 +132,7 @@ public sealed class DatasetTests : IAsyncLifetime
         var status = await StatusAsync(job);
         Assert.Equal(((count + 63) / 64, (count + 63) / 64), (status.Batches.Total, status.Batches.Done));
         Assert.Equal("test set", status.Name);
+        Assert.True(status.CreatedUtc <= status.UpdatedUtc && status.UpdatedUtc <= status.CompletedUtc, $"{status}");
         var song = (await SongBlobsAsync(job))["song-1000.mid"];
         Assert.Equal("1000", song.Metadata["seed"]);
         Assert.True(double.Parse(song.Metadata["scale_consistency"], System.Globalization.CultureInfo.InvariantCulture) > 0);
