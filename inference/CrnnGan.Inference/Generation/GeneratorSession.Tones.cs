@@ -41,6 +41,8 @@ public sealed partial class GeneratorSession
         var logits = sizes.Select(size => new float[batch * size]).ToArray();
         var zeros = new float[layers * batch * h];
         var uniforms = new float[heads];
+        var zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
+        var chords = Enumerable.Range(0, batch).Select(_ => new HashSet<int>()).ToArray();
         ReadOnlySpan<float> Of(int head, int song) => logits[head].AsSpan(song * sizes[head], sizes[head]);
 
         using var noiseValue = OrtValue.CreateTensorValueFromMemory(noise, [batch, n]);
@@ -82,8 +84,12 @@ public sealed partial class GeneratorSession
                             Of(ToneVocabulary.VelocityHead, i),
                             temperature,
                             uniforms,
+                            chords[i].Count >= ToneSampler.MaxChord ? zeroTime : -1,
                             tone
                         );
+                    if (tone[ToneVocabulary.TimeHead] != zeroTime)
+                        chords[i].Clear();
+                    chords[i].Add(tone[ToneVocabulary.PitchHead]);
                     for (var k = 0; k < heads; k++)
                         previous[i * heads + k] = tone[k];
                 }

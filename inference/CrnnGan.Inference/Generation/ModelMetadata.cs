@@ -143,7 +143,8 @@ public sealed record ModelMetadata(
             [Prefix + "start_tone"] = "each head's index equal to its size (one past its classes)",
             [Prefix + "sampling"] =
                 "pitch and time drawn from softmax(logits / temperature), length and velocity at 1 as trained; "
-                + "a tone that strikes a key already struck at its onset is left out, as one instrument plays it once",
+                + "a tone that strikes a key already struck at its onset is left out, as one instrument plays it once; "
+                + "once a chord holds 10 keys, the next tone starts later",
             [Prefix + "default_temperature"] = DefaultTemperature.ToString("R", CultureInfo.InvariantCulture),
             [Prefix + "noise_size"] = Text(NoiseSize),
             [Prefix + "noise_distribution"] = NoiseDistribution,

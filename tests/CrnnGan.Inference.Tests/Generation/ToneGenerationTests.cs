@@ -134,16 +134,39 @@ public sealed class ToneGenerationTests : IDisposable
     }
 
     [Fact]
+    public void A_chord_of_ten_keys_closes_the_zero_time_so_the_next_tone_starts_later()
+    {
+        float[] time = [10, 0, 0]; // class 0, the zero time, by far the likeliest
+        float[] one = [0];
+        var drawn = new int[4];
+
+        ToneSampler.DrawTone(one, time, one, one, 0, [0.5f, 0.5f, 0.5f, 0.5f], closedTime: -1, drawn);
+        Assert.Equal(0, drawn[1]);
+        ToneSampler.DrawTone(one, time, one, one, 0, [0.5f, 0.5f, 0.5f, 0.5f], closedTime: 0, drawn);
+        Assert.NotEqual(0, drawn[1]);
+        var songs = Generator.Generate(
+            new GenerationRequest
+            {
+                Count = 16,
+                Steps = 200,
+                Seed = 2,
+                Temperature = 0.3f,
+            }
+        );
+        Assert.All(songs, s => Assert.True(s.Song.Tones.GroupBy(t => t.Onset).Max(c => c.Count()) <= ToneSampler.MaxChord));
+    }
+
+    [Fact]
     public void The_temperature_shapes_pitch_and_time_while_lengths_and_velocities_are_drawn_as_trained()
     {
         float[] flat = [0, 0, 0, 0];
         float[] peaked = [2, 0, 0, 0];
         var drawn = new int[4];
 
-        ToneSampler.DrawTone(peaked, peaked, peaked, peaked, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], drawn);
+        ToneSampler.DrawTone(peaked, peaked, peaked, peaked, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
         Assert.Equal([0, 0, ToneSampler.Draw(peaked, 1, 0.9f), ToneSampler.Draw(peaked, 1, 0.9f)], drawn);
         Assert.NotEqual(0, ToneSampler.Draw(peaked, 1, 0.9f));
-        ToneSampler.DrawTone(flat, flat, flat, flat, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], drawn);
+        ToneSampler.DrawTone(flat, flat, flat, flat, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
         Assert.Equal([3, 3, 3, 3], drawn);
     }
 
