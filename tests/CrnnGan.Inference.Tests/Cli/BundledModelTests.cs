@@ -28,7 +28,7 @@ public sealed class BundledModelTests : IDisposable
 
     [Theory]
     [InlineData("crnngan.onnx", true)]
-    [InlineData("crnngan-gan.onnx", true)]
+    [InlineData("crnngan-baseline.onnx", true)]
     [InlineData("paper-crnngan.onnx", false)]
     [InlineData("paper-baseline.onnx", false)]
     public void The_bundled_models_are_paper_size_generators_of_their_family(string name, bool tones)

@@ -17,9 +17,9 @@ public sealed class CommittedReportTests : IDisposable
         [
             "evaluate",
             "--model",
-            $"tone GAN={Model("crnngan-gan.onnx")}",
+            $"tone GAN={Model("crnngan.onnx")}",
             "--model",
-            $"tone baseline={Model("crnngan.onnx")}",
+            $"tone baseline={Model("crnngan-baseline.onnx")}",
             "--model",
             $"paper GAN={Model("paper-crnngan.onnx")}",
             "--model",
