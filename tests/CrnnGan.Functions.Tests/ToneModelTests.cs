@@ -16,6 +16,22 @@ public sealed class ToneModelTests : IAsyncLifetime
     public async ValueTask InitializeAsync() => (_app, _client) = await FunctionsServer.StartAsync(FunctionsServer.Settings(FixtureModels.Tones));
 
     [Fact]
+    public async Task A_duration_sets_how_long_the_songs_last_instead_of_the_steps()
+    {
+        using var response = await _client.GetAsync("/api/generate?seed=8&duration=7.5&format=json&count=2");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(7.5, document.RootElement.GetProperty("duration").GetDouble());
+        foreach (var song in document.RootElement.GetProperty("songs").EnumerateArray().Select(s => s.GetProperty("song")))
+        {
+            var notes = song.GetProperty("notes").EnumerateArray().ToList();
+            Assert.InRange(notes.Max(n => n.GetProperty("onsetSeconds").GetDouble()), 6, 7.5);
+            Assert.True(notes.Count > 5);
+        }
+    }
+
+    [Fact]
     public async Task A_key_places_the_song_there_and_the_json_says_which_key()
     {
         using var response = await _client.PostAsJsonAsync(

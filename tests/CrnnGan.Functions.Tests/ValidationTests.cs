@@ -33,6 +33,11 @@ public sealed class ValidationTests(FunctionsServer server) : IClassFixture<Func
             { "temperature=warm", "temperature", "'temperature' must be a number" },
             { "format=midi&count=3", "format", "'format' midi is one song, but 'count' asks for 3" },
             { "format=midi&count=3", "count", "'format' midi is one song, but 'count' asks for 3" },
+            { "duration=long", "duration", "'duration' must be a number of seconds" },
+            { "duration=0", "duration", "duration must be above 0" },
+            { "duration=4000", "duration", "over this service's limit of 600 s" },
+            { "steps=10&duration=5", "steps", "Give 'steps' or 'duration' (seconds), not both" },
+            { "steps=10&duration=5", "duration", "Give 'steps' or 'duration' (seconds), not both" },
         };
 
     [Theory]

@@ -17,6 +17,7 @@ public sealed record DatasetJob(string Id, string? Name, int Count, int BatchSiz
         {
             Count = Count,
             Steps = Settings.Steps,
+            DurationSeconds = Settings.DurationSeconds,
             Seed = Settings.Seed,
             Bpm = Settings.Bpm,
             Program = Settings.Program,

@@ -35,7 +35,7 @@ public sealed class DatasetFunctions(ModelHost model, DatasetStorage storage, Da
             Path.GetFileName(model.Options.ResolvedModelPath),
             p.Format == SongFormat.Json ? "json" : "midi",
             p.Steps,
-            null,
+            p.Duration,
             p.Tempo ?? metadata.DefaultTempoBpm,
             p.Program,
             p.NoiseScale,

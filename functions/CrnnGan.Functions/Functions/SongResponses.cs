@@ -37,6 +37,7 @@ public static class SongResponses
             parameters.Seed,
             parameters.SeedDrawn,
             parameters.Steps,
+            parameters.Duration,
             parameters.Count,
             Songs = songs.Select(s => new
             {

@@ -24,6 +24,9 @@ public sealed class GenerationOptions
 
     public int MaxCount { get; set; } = 16;
 
+    /// <summary>The longest song one request may ask for by duration (seconds), instead of by steps.</summary>
+    public double MaxDurationSeconds { get; set; } = 600;
+
     public int MaxBodyBytes { get; set; } = 4096;
 
     public string ResolvedModelPath => Path.IsPathRooted(ModelPath) ? ModelPath : Path.Combine(AppContext.BaseDirectory, ModelPath);
@@ -38,6 +41,8 @@ public sealed class GenerationOptions
             yield return $"Generation:MaxSteps must be between 1 and {GenerationRequest.MaxSteps}, not {MaxSteps}";
         if (DefaultSteps < 1 || DefaultSteps > MaxSteps)
             yield return $"Generation:DefaultSteps must be between 1 and MaxSteps ({MaxSteps}), not {DefaultSteps}";
+        if (MaxDurationSeconds is < 1 or > GenerationRequest.MaxDurationSeconds)
+            yield return $"Generation:MaxDurationSeconds must be between 1 and {GenerationRequest.MaxDurationSeconds}, not {MaxDurationSeconds}";
         if (MaxCount is < 1 or > 1000)
             yield return $"Generation:MaxCount must be between 1 and 1000, not {MaxCount}";
         if (MaxBodyBytes is < 64 or > 1_048_576)

@@ -2,7 +2,7 @@
 // MIDI file, drawn as a piano roll and played with Web Audio. No framework and no samples: oscillators suffice.
 const api = new URL('../', location.href);
 const functionKey = new URLSearchParams(location.search).get('code');
-const fields = ['seed', 'steps', 'tempo', 'program', 'noiseScale', 'temperature', 'key'];
+const fields = ['seed', 'steps', 'duration', 'tempo', 'program', 'noiseScale', 'temperature', 'key'];
 const keys = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
 const $ = id => document.getElementById(id);
 const svg = 'http://www.w3.org/2000/svg';
@@ -40,6 +40,7 @@ function requestBody() {
     const input = $(name);
     const text = input.value.trim();
     if (text === '' || input.closest('[hidden]')) continue;
+    if (name === 'steps' && $('duration').value.trim() !== '') continue; // a duration sets the length instead
     if (name === 'seed' && /^\d+$/.test(text)) seed = `"seed":${text},`;
     else values[name] = name === 'key' || !Number.isFinite(Number(text)) ? text : Number(text);
   }

@@ -11,7 +11,8 @@ public enum SongFormat
 
 /// <summary>
 /// What a caller asked of the generate endpoint, after validation; a missing seed has been drawn. A missing key
-/// (tone models) is drawn per song from its seed. <see cref="Name"/> names a dataset job.
+/// (tone models) is drawn per song from its seed. <see cref="Name"/> names a dataset job; <see cref="Duration"/>
+/// (seconds), when given, sets the songs' length instead of <see cref="Steps"/>.
 /// </summary>
 public sealed record GenerateParameters(
     ulong Seed,
@@ -24,5 +25,6 @@ public sealed record GenerateParameters(
     float? Temperature,
     MusicalKey? Key,
     SongFormat Format,
-    string? Name = null
+    string? Name = null,
+    double? Duration = null
 );

@@ -16,7 +16,19 @@ namespace CrnnGan.Functions.Requests;
 /// </summary>
 public static class GenerateRequestParser
 {
-    private static readonly string[] SongFields = ["seed", "steps", "count", "tempo", "program", "noiseScale", "temperature", "key", "format"];
+    private static readonly string[] SongFields =
+    [
+        "seed",
+        "steps",
+        "duration",
+        "count",
+        "tempo",
+        "program",
+        "noiseScale",
+        "temperature",
+        "key",
+        "format",
+    ];
 
     /// <summary>What one endpoint takes beyond the shared fields: its count limit, formats and extra fields.</summary>
     public sealed record Rules(IReadOnlyList<string> Fields, int MaxCount, IReadOnlyList<SongFormat> Formats, string LargerJobs, bool Datasets)
@@ -141,6 +153,12 @@ public static class GenerateRequestParser
             s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null,
             "a whole number"
         );
+        var duration = Read(
+            "duration",
+            e => e.TryGetDouble(out var v) ? v : (double?)null,
+            s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null,
+            "a number of seconds"
+        );
         var count = Read(
             "count",
             e => e.TryGetInt32(out var v) ? v : (int?)null,
@@ -200,6 +218,14 @@ public static class GenerateRequestParser
         var batchHint = $"For larger jobs {rules.LargerJobs}, or use batch generation (crnngan generate).";
         if (steps is { } s && s > options.MaxSteps)
             errors["steps"] = [$"'steps' is {s}, over this service's limit of {options.MaxSteps}. {batchHint}"];
+        if (duration is { } d && d > options.MaxDurationSeconds)
+            errors["duration"] = [$"'duration' is {d} s, over this service's limit of {options.MaxDurationSeconds} s. {batchHint}"];
+        if (steps is not null && duration is not null)
+        {
+            const string message = "Give 'steps' or 'duration' (seconds), not both: each sets the songs' length.";
+            foreach (var field in new[] { "steps", "duration" })
+                errors[field] = [.. errors.GetValueOrDefault(field) ?? [], message];
+        }
         if (count is { } c && c > rules.MaxCount)
             errors["count"] = [$"'count' is {c}, over this service's limit of {rules.MaxCount}. {batchHint}"];
         if (!rules.Datasets && format == SongFormat.Midi && count is > 1)
@@ -221,7 +247,8 @@ public static class GenerateRequestParser
             temperature,
             key,
             format ?? (count is > 1 && !rules.Datasets ? SongFormat.Zip : SongFormat.Midi),
-            name
+            name,
+            duration
         );
         if (errors.Count == 0)
         {
@@ -236,6 +263,7 @@ public static class GenerateRequestParser
         {
             Count = p.Count,
             Steps = p.Steps,
+            DurationSeconds = p.Duration,
             Seed = p.Seed,
             Bpm = p.Tempo,
             Program = p.Program,

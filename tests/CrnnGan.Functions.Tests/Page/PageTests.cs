@@ -145,6 +145,25 @@ public sealed class PageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_length_in_seconds_replaces_the_steps_in_the_request_and_sets_how_long_the_song_lasts()
+    {
+        var page = await OpenAsync();
+        await page.FillAsync("#seed", "21");
+        await page.FillAsync("#duration", "6");
+        var request = await page.RunAndWaitForRequestAsync(
+            () => page.ClickAsync("#generate"),
+            r => r.Url.EndsWith("/api/generate", StringComparison.Ordinal)
+        );
+        await page.WaitForSelectorAsync("#song:not([hidden])");
+
+        using var body = JsonDocument.Parse(request.PostData!);
+        Assert.Equal(6, body.RootElement.GetProperty("duration").GetDouble());
+        Assert.False(body.RootElement.TryGetProperty("steps", out _));
+        var lastOnset = await page.EvaluateAsync<double>("() => Math.max(...window.crnngan.song.notes.map(n => n.onsetSeconds))");
+        Assert.InRange(lastOnset, 4.5, 6);
+    }
+
+    [Fact]
     public async Task The_same_seed_twice_gives_the_same_notes_and_another_seed_other_notes()
     {
         var page = await OpenAsync();
@@ -183,7 +202,7 @@ public sealed class PageTests : IAsyncLifetime
         using var body = JsonDocument.Parse(request.PostData!);
         Assert.Equal(48, body.RootElement.GetProperty("steps").GetInt32());
         Assert.Equal(5ul, body.RootElement.GetProperty("seed").GetUInt64());
-        foreach (var id in new[] { "seed", "steps", "tempo", "program", "noiseScale", "temperature", "key" })
+        foreach (var id in new[] { "seed", "steps", "duration", "tempo", "program", "noiseScale", "temperature", "key" })
             Assert.Equal(1, await page.Locator($"label[for='{id}']").CountAsync());
     }
 
