@@ -1,6 +1,5 @@
 using CrnnGan.Inference.Datasets;
 using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Music;
 
 namespace CrnnGan.Functions.Datasets;
 
@@ -12,20 +11,7 @@ public sealed record DatasetJob(string Id, string? Name, int Count, int BatchSiz
     /// <summary>Songs in batch <paramref name="batch"/>: the last may be short.</summary>
     public int SongsIn(int batch) => Math.Min(BatchSize, Count - batch * BatchSize);
 
-    public GenerationRequest Request =>
-        new()
-        {
-            Count = Count,
-            Steps = Settings.Steps,
-            DurationSeconds = Settings.DurationSeconds,
-            Seed = Settings.Seed,
-            Bpm = Settings.Bpm,
-            Program = Settings.Program,
-            NoiseScale = Settings.NoiseScale,
-            Temperature = Settings.Temperature,
-            Key = Settings.Key is { } key && MusicalKey.TryParse(key, out var parsed) ? parsed : null,
-            BatchSize = BatchSize,
-        };
+    public GenerationRequest Request => Settings.Request(Count);
 
     public static string FileOf(GeneratedSong song, string extension) => $"song-{song.Seed}.{extension}";
 }

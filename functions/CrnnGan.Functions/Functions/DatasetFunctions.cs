@@ -30,22 +30,10 @@ public sealed class DatasetFunctions(ModelHost model, DatasetStorage storage, Da
             return problem;
 
         var p = parameters!;
-        var metadata = session.Metadata;
-        var settings = new DatasetSettings(
-            Path.GetFileName(model.Options.ResolvedModelPath),
-            p.Format == SongFormat.Json ? "json" : "midi",
-            p.Steps,
-            p.Duration,
-            p.Tempo ?? metadata.DefaultTempoBpm,
-            p.Program,
-            p.NoiseScale,
-            null,
-            storage.Options.BatchSize,
-            p.Seed,
-            metadata.IsToneModel ? p.Temperature ?? metadata.DefaultTemperature : null,
-            p.Key?.ToString()
-        );
-        var job = new DatasetJob(Guid.NewGuid().ToString("N"), p.Name, p.Count, storage.Options.BatchSize, settings, DateTimeOffset.UtcNow);
+        var generation = GenerateRequestParser.ToRequest(p) with { BatchSize = storage.Options.BatchSize };
+        var format = p.Format == SongFormat.Json ? "json" : "midi";
+        var settings = DatasetSettings.Of(generation, session.Metadata, Path.GetFileName(model.Options.ResolvedModelPath), format);
+        var job = new DatasetJob(Guid.NewGuid().ToString("N"), p.Name, p.Count, settings.BatchSize, settings, DateTimeOffset.UtcNow);
         await store.CreateJobAsync(job, cancellation);
         // A handful of messages whatever the size: each fans out into batches on the workers.
         for (var first = 0; first < job.Batches; first += storage.Options.FanOut)

@@ -80,7 +80,7 @@ public sealed partial class QueueDrainer(DatasetStorage storage, DatasetWorker w
                     Interlocked.Increment(ref busy[0]);
                 try
                 {
-                    await RunAsync(handler, message, stop);
+                    await ProcessAsync(handler, message, stop);
                 }
                 finally
                 {
@@ -102,7 +102,7 @@ public sealed partial class QueueDrainer(DatasetStorage storage, DatasetWorker w
 
     private async Task<QueueMessage?> TakeAsync(QueueClient queue, CancellationToken stop) => (await queue.ReceiveMessageAsync(Lease, stop)).Value;
 
-    private async Task RunAsync(Func<string, CancellationToken, Task> handler, QueueMessage message, CancellationToken stop)
+    private async Task ProcessAsync(Func<string, CancellationToken, Task> handler, QueueMessage message, CancellationToken stop)
     {
         try
         {

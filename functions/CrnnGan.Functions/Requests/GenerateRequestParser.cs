@@ -141,54 +141,38 @@ public static class GenerateRequestParser
             return value;
         }
 
-        var seed = Read(
+        int? Int(string field) =>
+            Read<int>(
+                field,
+                e => e.TryGetInt32(out var v) ? v : null,
+                s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null,
+                "a whole number"
+            );
+        double? Double(string field, string kind) =>
+            Read<double>(
+                field,
+                e => e.TryGetDouble(out var v) ? v : null,
+                s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null,
+                kind
+            );
+        float? Single(string field) =>
+            Read<float>(
+                field,
+                e => e.TryGetSingle(out var v) ? v : null,
+                s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null,
+                "a number"
+            );
+
+        var seed = Read<ulong>(
             "seed",
-            e => e.TryGetUInt64(out var v) ? v : (ulong?)null,
+            e => e.TryGetUInt64(out var v) ? v : null,
             s => ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null,
             "a whole number from 0 to 18446744073709551615"
         );
-        var steps = Read(
-            "steps",
-            e => e.TryGetInt32(out var v) ? v : (int?)null,
-            s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null,
-            "a whole number"
-        );
-        var duration = Read(
-            "duration",
-            e => e.TryGetDouble(out var v) ? v : (double?)null,
-            s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null,
-            "a number of seconds"
-        );
-        var count = Read(
-            "count",
-            e => e.TryGetInt32(out var v) ? v : (int?)null,
-            s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null,
-            "a whole number"
-        );
-        var tempo = Read(
-            "tempo",
-            e => e.TryGetDouble(out var v) ? v : (double?)null,
-            s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null,
-            "a number of beats per minute"
-        );
-        var program = Read(
-            "program",
-            e => e.TryGetInt32(out var v) ? v : (int?)null,
-            s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null,
-            "a whole number"
-        );
-        var noiseScale = Read(
-            "noiseScale",
-            e => e.TryGetSingle(out var v) ? v : (float?)null,
-            s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null,
-            "a number"
-        );
-        var temperature = Read(
-            "temperature",
-            e => e.TryGetSingle(out var v) ? v : (float?)null,
-            s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null,
-            "a number"
-        );
+        var (steps, count, program) = (Int("steps"), Int("count"), Int("program"));
+        var duration = Double("duration", "a number of seconds");
+        var tempo = Double("tempo", "a number of beats per minute");
+        var (noiseScale, temperature) = (Single("noiseScale"), Single("temperature"));
         MusicalKey? key = null;
         if (values.TryGetValue("key", out var keyElement))
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using CrnnGan.Cli.Datasets;
 using CrnnGan.Inference.Datasets;
 using CrnnGan.Inference.Generation;
@@ -121,22 +120,8 @@ public static class GenerateCommand
                 new GeneratorSessionOptions(parse.GetValue(provider), parse.GetValue(threads)),
                 new StderrLogger()
             );
-            var bpm = request.Bpm ?? session.Metadata.DefaultTempoBpm;
             var formatName = parse.GetValue(format)!;
-            var settings = new DatasetSettings(
-                modelPath,
-                formatName,
-                request.Steps,
-                request.DurationSeconds,
-                bpm,
-                request.Program,
-                request.NoiseScale,
-                primerPath,
-                request.BatchSize,
-                request.Seed,
-                session.Metadata.IsToneModel ? request.Temperature ?? session.Metadata.DefaultTemperature : null,
-                request.Key?.ToString()
-            );
+            var settings = DatasetSettings.Of(request, session.Metadata, modelPath, formatName, primerPath);
             var folder = DatasetFolder.Open(parse.GetValue(output)!.FullName, settings);
             var generator = new SongGenerator(session);
 

@@ -1,3 +1,6 @@
+using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Music;
+
 namespace CrnnGan.Inference.Datasets;
 
 /// <summary>The settings that make a dataset: two runs with equal settings make equal files.</summary>
@@ -14,7 +17,41 @@ public sealed record DatasetSettings(
     ulong Seed,
     float? Temperature = null,
     string? Key = null
-);
+)
+{
+    /// <summary>The settings of <paramref name="request"/> with the model's defaults resolved, so that they alone remake the songs.</summary>
+    public static DatasetSettings Of(GenerationRequest request, ModelMetadata model, string modelName, string format, string? primer = null) =>
+        new(
+            modelName,
+            format,
+            request.Steps,
+            request.DurationSeconds,
+            request.Bpm ?? model.DefaultTempoBpm,
+            request.Program,
+            request.NoiseScale,
+            primer,
+            request.BatchSize,
+            request.Seed,
+            model.IsToneModel ? request.Temperature ?? model.DefaultTemperature : null,
+            request.Key?.ToString()
+        );
+
+    /// <summary>The request that makes <paramref name="count"/> songs with these settings (a primer is the caller's to read).</summary>
+    public GenerationRequest Request(int count) =>
+        new()
+        {
+            Count = count,
+            Steps = Steps,
+            DurationSeconds = DurationSeconds,
+            Seed = Seed,
+            Bpm = Bpm,
+            Program = Program,
+            NoiseScale = NoiseScale,
+            Temperature = Temperature,
+            Key = Key is { } key && MusicalKey.TryParse(key, out var parsed) ? parsed : null,
+            BatchSize = BatchSize,
+        };
+}
 
 /// <summary>One line of manifest.jsonl: a file of the dataset, the seed that makes it, its settings and statistics.</summary>
 /// <param name="Key">The key the song was placed in (models of the tone family).</param>

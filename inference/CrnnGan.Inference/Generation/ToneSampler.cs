@@ -56,11 +56,15 @@ public static class ToneSampler
     )
     {
         drawn[ToneVocabulary.PitchHead] = Draw(pitch, temperature, uniforms[ToneVocabulary.PitchHead]);
-        Span<float> open = stackalloc float[time.Length];
-        time.CopyTo(open);
-        if (closedTime >= 0 && open.Length > 1)
+        if (closedTime >= 0 && time.Length > 1)
+        {
+            Span<float> open = stackalloc float[time.Length];
+            time.CopyTo(open);
             open[closedTime] = float.NegativeInfinity;
-        drawn[ToneVocabulary.TimeHead] = Draw(open, temperature, uniforms[ToneVocabulary.TimeHead]);
+            drawn[ToneVocabulary.TimeHead] = Draw(open, temperature, uniforms[ToneVocabulary.TimeHead]);
+        }
+        else
+            drawn[ToneVocabulary.TimeHead] = Draw(time, temperature, uniforms[ToneVocabulary.TimeHead]);
         drawn[ToneVocabulary.LengthHead] = Draw(length, 1, uniforms[ToneVocabulary.LengthHead]);
         drawn[ToneVocabulary.VelocityHead] = Draw(velocity, 1, uniforms[ToneVocabulary.VelocityHead]);
     }
