@@ -104,7 +104,7 @@ public sealed class DatasetStore
         try
         {
             var content = await _container.GetBlobClient($"{id}/job.json").DownloadContentAsync(cancellation);
-            return content.Value.Content.ToObjectFromJson<DatasetJob>(Json);
+            return content.Value.Content.ToObjectFromJson<DatasetJob>(Json)! with { CreatedUtc = content.Value.Details.LastModified };
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

@@ -33,7 +33,7 @@ public sealed class DatasetFunctions(ModelHost model, DatasetStorage storage, Da
         var generation = GenerateRequestParser.ToRequest(p) with { BatchSize = storage.Options.BatchSize };
         var format = p.Format == SongFormat.Json ? "json" : "midi";
         var settings = DatasetSettings.Of(generation, session.Metadata, Path.GetFileName(model.Options.ResolvedModelPath), format);
-        var job = new DatasetJob(Guid.NewGuid().ToString("N"), p.Name, p.Count, settings.BatchSize, settings, DateTimeOffset.UtcNow);
+        var job = new DatasetJob(Guid.NewGuid().ToString("N"), p.Name, p.Count, settings.BatchSize, settings);
         await store.CreateJobAsync(job, cancellation);
         // A handful of messages whatever the size: each fans out into batches on the workers.
         for (var first = 0; first < job.Batches; first += storage.Options.FanOut)
