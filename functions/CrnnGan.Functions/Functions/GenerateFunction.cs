@@ -18,7 +18,7 @@ public sealed class GenerateFunction(ModelHost model)
         var (parameters, problem) = await GenerateRequestParser.ParseAsync(request, model.Options, session.Metadata);
         if (problem is not null)
             return problem;
-        var songs = new SongGenerator(session).Generate(GenerateRequestParser.ToRequest(parameters!));
+        var songs = await model.Generator.GenerateAsync(GenerateRequestParser.ToRequest(parameters!), request.HttpContext.RequestAborted);
         return SongResponses.Of(request.HttpContext.Response, parameters!, songs);
     }
 }

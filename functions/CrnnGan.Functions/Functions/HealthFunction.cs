@@ -18,6 +18,7 @@ public sealed class HealthFunction(ModelHost model)
                     Status = "ready",
                     Provider = session.Provider.ToString().ToLowerInvariant(),
                     session.ProviderReason,
+                    model.Batching,
                     session.Metadata.TonesPerStep,
                     session.Metadata.Epochs,
                 },

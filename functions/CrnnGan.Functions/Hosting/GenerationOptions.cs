@@ -18,6 +18,15 @@ public sealed class GenerationOptions
     /// <summary>ONNX Runtime threads per step; 0 lets it choose.</summary>
     public int Threads { get; set; }
 
+    /// <summary>
+    /// How long an idle instance waits for more requests before it starts a batch; requests that arrive while one runs
+    /// join it at its next step. 0 turns batching off: each request runs its own batch.
+    /// </summary>
+    public double BatchWindowMilliseconds { get; set; } = 2;
+
+    /// <summary>The most songs one shared batch steps at once.</summary>
+    public int MaxBatch { get; set; } = 64;
+
     public int DefaultSteps { get; set; } = GenerationRequest.DefaultSteps;
 
     public int MaxSteps { get; set; } = 2048;
@@ -37,6 +46,10 @@ public sealed class GenerationOptions
             yield return "Generation:ModelPath must name the exported model";
         if (Threads < 0)
             yield return $"Generation:Threads must be 0 or more, not {Threads}";
+        if (BatchWindowMilliseconds is < 0 or > 1000)
+            yield return $"Generation:BatchWindowMilliseconds must be between 0 and 1000, not {BatchWindowMilliseconds}";
+        if (MaxBatch is < 1 or > 1024)
+            yield return $"Generation:MaxBatch must be between 1 and 1024, not {MaxBatch}";
         if (MaxSteps is < 1 or > GenerationRequest.MaxSteps)
             yield return $"Generation:MaxSteps must be between 1 and {GenerationRequest.MaxSteps}, not {MaxSteps}";
         if (DefaultSteps < 1 || DefaultSteps > MaxSteps)

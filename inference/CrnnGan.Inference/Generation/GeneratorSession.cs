@@ -1,3 +1,4 @@
+using CrnnGan.Inference.Generation.Steps;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
@@ -184,103 +185,62 @@ public sealed partial class GeneratorSession : IDisposable
     /// </summary>
     public float[] Run(int batch, int steps, ReadOnlySpan<ulong> seeds, float noiseScale, float[]? primer)
     {
-        if (Metadata.IsToneModel)
-            throw new InvalidOperationException("Run needs the paper's continuous model (contract version 1); use RunTones for the tone family.");
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(steps);
         if (seeds.Length != batch)
             throw new ArgumentException($"{seeds.Length} seeds for {batch} songs.", nameof(seeds));
-        var (f, n, layers, h) = (Metadata.Features, Metadata.NoiseSize, Metadata.Layers, Metadata.HiddenSize);
-        if (primer is not null && primer.Length % f != 0)
-            throw new ArgumentException($"A primer of {primer.Length} values is not whole steps of {f} features.", nameof(primer));
-        var primerSteps = primer is null ? 0 : primer.Length / f;
-        var total = primerSteps + steps;
-        var result = new float[batch * total * f];
+        var rows = new ContinuousRow[batch];
+        for (var i = 0; i < rows.Length; i++)
+            rows[i] = ContinuousRow(seeds[i], steps, noiseScale, primer);
+        RunRows(rows);
+        return [.. rows.SelectMany(r => r.Result)];
+    }
 
-        var randoms = new Randomness.SeededRandom[batch];
-        for (var i = 0; i < batch; i++)
-            randoms[i] = new Randomness.SeededRandom(seeds[i]);
+    /// <summary>A song of the paper's model, its arguments checked as <see cref="Run"/> documents them.</summary>
+    internal ContinuousRow ContinuousRow(ulong seed, int steps, float noiseScale, float[]? primer)
+    {
+        if (Metadata.IsToneModel)
+            throw new InvalidOperationException("Run needs the paper's continuous model (contract version 1); use RunTones for the tone family.");
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        if (primer is not null && primer.Length % Metadata.Features != 0)
+            throw new ArgumentException($"A primer of {primer.Length} values is not whole steps of {Metadata.Features} features.", nameof(primer));
+        return new ContinuousRow(seed, steps, noiseScale, primer, Metadata.Features);
+    }
 
-        long[] stepShape = [batch, f],
-            noiseShape = [batch, n],
-            stateShape = [layers, batch, h];
-        var noise = new float[batch * n];
-        float[] outputA = new float[batch * f],
-            outputB = new float[batch * f],
-            first = new float[batch * f];
-        for (var i = 0; i < batch; i++)
-            randoms[i].Fill(first.AsSpan(i * f, f));
-        var zeros = new float[layers * batch * h];
-
-        using var noiseValue = OrtValue.CreateTensorValueFromMemory(noise, noiseShape);
-        using var firstValue = OrtValue.CreateTensorValueFromMemory(first, stepShape);
-        using var outputAValue = OrtValue.CreateTensorValueFromMemory(outputA, stepShape);
-        using var outputBValue = OrtValue.CreateTensorValueFromMemory(outputB, stepShape);
-        using var zeroHidden = OrtValue.CreateTensorValueFromMemory(zeros, stateShape);
-        using var zeroCell = OrtValue.CreateTensorValueFromMemory((float[])zeros.Clone(), stateShape);
+    /// <summary>
+    /// Runs rows of one length as one batch. Three bindings, made once: the first step reads zero state; then steps
+    /// alternate between writing state B from A and A from B, so that no step binds or allocates anything.
+    /// </summary>
+    private void RunRows(SongRow[] rows)
+    {
+        var (batch, layers, h) = (rows.Length, Metadata.Layers, Metadata.HiddenSize);
+        long[] stateShape = [layers, batch, h];
+        var buffers = new StepBuffers(Metadata, batch);
+        using var zeroHidden = OrtValue.CreateTensorValueFromMemory(new float[layers * batch * h], stateShape);
+        using var zeroCell = OrtValue.CreateTensorValueFromMemory(new float[layers * batch * h], stateShape);
         using var state = new StateBuffers(_session, _stateMemory, stateShape);
-
-        // Three bindings, made once: the first step reads zero state and the random start; then steps
-        // alternate between writing A from B and B from A, so that no step binds or allocates anything.
-        using var start = Bind(noiseValue, firstValue, zeroHidden, zeroCell, outputAValue, state.HiddenA, state.CellA);
-        using var odd = Bind(noiseValue, outputAValue, state.HiddenA, state.CellA, outputBValue, state.HiddenB, state.CellB);
-        using var even = Bind(noiseValue, outputBValue, state.HiddenB, state.CellB, outputAValue, state.HiddenA, state.CellA);
+        using var start = buffers.Bind(_session, batch, zeroHidden, zeroCell, state.HiddenA, state.CellA);
+        using var odd = buffers.Bind(_session, batch, state.HiddenA, state.CellA, state.HiddenB, state.CellB);
+        using var even = buffers.Bind(_session, batch, state.HiddenB, state.CellB, state.HiddenA, state.CellA);
         using var runOptions = new RunOptions();
-
-        for (var t = 0; t < total; t++)
+        for (var t = 0; t < rows[0].Steps; t++)
         {
             for (var i = 0; i < batch; i++)
-                FillNoise(randoms[i], noise.AsSpan(i * n, n), noiseScale);
+                rows[i].Prepare(buffers, i);
             _session.RunWithBinding(
                 runOptions,
-                t == 0 ? start
+                (
+                    t == 0 ? start
                     : t % 2 == 1 ? odd
                     : even
+                ).Binding
             );
-
-            var output = t % 2 == 0 ? outputA : outputB;
             for (var i = 0; i < batch; i++)
-            {
-                var step = output.AsSpan(i * f, f);
-                if (t < primerSteps)
-                    primer.AsSpan(t * f, f).CopyTo(step);
-                step.CopyTo(result.AsSpan((i * total + t) * f, f));
-            }
-        }
-        return result;
-    }
-
-    /// <summary>One step's noise: uniform on [0, 1), spread around 0.5 by <paramref name="scale"/>.</summary>
-    private static void FillNoise(Randomness.SeededRandom random, Span<float> noise, float scale)
-    {
-        random.Fill(noise);
-        if (scale != 1f)
-        {
-            foreach (ref var value in noise)
-                value = 0.5f + scale * (value - 0.5f);
+                rows[i].Take(buffers, i);
         }
     }
 
-    private OrtIoBinding Bind(
-        OrtValue noise,
-        OrtValue previous,
-        OrtValue hidden,
-        OrtValue cell,
-        OrtValue output,
-        OrtValue hiddenOut,
-        OrtValue cellOut
-    )
-    {
-        var binding = _session.CreateIoBinding();
-        binding.BindInput(ModelContract.Noise, noise);
-        binding.BindInput(ModelContract.Previous, previous);
-        binding.BindInput(ModelContract.Hidden, hidden);
-        binding.BindInput(ModelContract.Cell, cell);
-        binding.BindOutput(ModelContract.Output, output);
-        binding.BindOutput(ModelContract.HiddenOut, hiddenOut);
-        binding.BindOutput(ModelContract.CellOut, cellOut);
-        return binding;
-    }
+    /// <summary>The ONNX Runtime session, for <see cref="StepScheduler"/>'s own step loop.</summary>
+    internal InferenceSession Onnx => _session;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Generating {Model} on the CPU ({Reason}).")]
     private static partial void LogCpuChosen(ILogger logger, string model, string reason);

@@ -4,8 +4,11 @@ using CrnnGan.Inference.Statistics;
 
 namespace CrnnGan.Inference.Generation;
 
-/// <summary>Turns requests into songs: runs a <see cref="GeneratorSession"/> batch by batch and decodes its steps into tones.</summary>
-public sealed class SongGenerator(GeneratorSession session)
+/// <summary>
+/// Turns requests into songs: runs a <see cref="GeneratorSession"/> batch by batch and decodes its steps into tones.
+/// Given a <see cref="StepScheduler"/>, the songs share the scheduler's batch with other callers' (the same bytes).
+/// </summary>
+public sealed class SongGenerator(GeneratorSession session, StepScheduler? scheduler = null)
 {
     public GeneratorSession Session { get; } = session;
 
@@ -13,12 +16,23 @@ public sealed class SongGenerator(GeneratorSession session)
     public IReadOnlyList<GeneratedSong> Generate(GenerationRequest request) =>
         [.. Enumerable.Range(0, Batches(request.Validate(Session.Metadata))).SelectMany(b => GenerateBatch(request, b))];
 
+    /// <inheritdoc cref="Generate"/>
+    public async Task<IReadOnlyList<GeneratedSong>> GenerateAsync(GenerationRequest request, CancellationToken cancellation)
+    {
+        var batches = Enumerable.Range(0, Batches(request.Validate(Session.Metadata)));
+        return [.. (await Task.WhenAll(batches.Select(b => GenerateBatchAsync(request, b, cancellation)))).SelectMany(songs => songs)];
+    }
+
     public static int Batches(GenerationRequest request) => (request.Count + request.BatchSize - 1) / request.BatchSize;
 
     /// <summary>
     /// The songs of batch <paramref name="batch"/> (songs batch × size onwards): batches can be made in any order, or in parallel.
     /// </summary>
-    public IReadOnlyList<GeneratedSong> GenerateBatch(GenerationRequest request, int batch)
+    public IReadOnlyList<GeneratedSong> GenerateBatch(GenerationRequest request, int batch) =>
+        GenerateBatchAsync(request, batch, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="GenerateBatch"/>
+    public async Task<IReadOnlyList<GeneratedSong>> GenerateBatchAsync(GenerationRequest request, int batch, CancellationToken cancellation)
     {
         request.Validate(Session.Metadata);
         var first = batch * request.BatchSize;
@@ -26,8 +40,10 @@ public sealed class SongGenerator(GeneratorSession session)
         if (count <= 0)
             throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The request has {Batches(request)} batches.");
         // A last, short batch still runs full size (the extra songs are dropped), so that a song's bytes depend on
-        // its seed and the batch size alone, never on how many songs the request asks for.
-        var seeds = Enumerable.Range(first, request.BatchSize).Select(i => unchecked(request.Seed + (ulong)i)).ToArray();
+        // its seed and the batch size alone, never on how many songs the request asks for. The scheduler's rows do
+        // not depend on the batch at all (on the CPU, where it runs), so it runs only the songs asked for.
+        var size = scheduler is null ? request.BatchSize : count;
+        var seeds = Enumerable.Range(first, size).Select(i => unchecked(request.Seed + (ulong)i)).ToArray();
         var bpm = request.Bpm ?? Session.Metadata.DefaultTempoBpm;
         var tempo = TempoMap.Constant(bpm);
         var vocabulary = Session.Metadata.Vocabulary;
@@ -38,7 +54,11 @@ public sealed class SongGenerator(GeneratorSession session)
         var steps = request.DurationSeconds is null ? request.Steps : GenerationRequest.DefaultSteps;
         while (true)
         {
-            var songs = (vocabulary is null ? ContinuousSongs(request, seeds, steps) : ToneSongs(request, vocabulary, seeds, keys, steps))[..count];
+            var songs = (
+                vocabulary is null
+                    ? await ContinuousSongsAsync(request, seeds, steps, cancellation)
+                    : await ToneSongsAsync(request, vocabulary, seeds, keys, steps, cancellation)
+            )[..count];
             if (request.DurationSeconds is not { } seconds)
                 return Finish(songs, first, seeds, keys, tempo);
             var quarters = seconds * bpm / 60;
@@ -53,21 +73,35 @@ public sealed class SongGenerator(GeneratorSession session)
     /// <summary>The key a song is placed in when the request names none: drawn from the song's seed alone.</summary>
     public static MusicalKey KeyOf(ulong seed) => MusicalKey.Random(new Randomness.SeededRandom(seed ^ KeyStream));
 
-    private List<IReadOnlyList<Tone>> ContinuousSongs(GenerationRequest request, ulong[] seeds, int steps) =>
-        StepEncoder.DecodeModelSteps(
-            Session.Run(seeds.Length, steps, seeds, request.NoiseScale, Primer(request.Primer)),
-            seeds.Length,
-            Session.Metadata.Layout,
-            Session.Metadata.FeatureScale,
-            request.Program
-        );
+    private async Task<List<IReadOnlyList<Tone>>> ContinuousSongsAsync(
+        GenerationRequest request,
+        ulong[] seeds,
+        int steps,
+        CancellationToken cancellation
+    )
+    {
+        var primer = Primer(request.Primer);
+        var values = scheduler is null
+            ? Session.Run(seeds.Length, steps, seeds, request.NoiseScale, primer)
+            : await scheduler.RunAsync(steps, seeds, request.NoiseScale, primer, cancellation);
+        return StepEncoder.DecodeModelSteps(values, seeds.Length, Session.Metadata.Layout, Session.Metadata.FeatureScale, request.Program);
+    }
 
     /// <summary>The tone model's songs, each moved from C major / A minor into its key.</summary>
-    private List<IReadOnlyList<Tone>> ToneSongs(GenerationRequest request, ToneVocabulary vocabulary, ulong[] seeds, MusicalKey?[] keys, int steps)
+    private async Task<List<IReadOnlyList<Tone>>> ToneSongsAsync(
+        GenerationRequest request,
+        ToneVocabulary vocabulary,
+        ulong[] seeds,
+        MusicalKey?[] keys,
+        int steps,
+        CancellationToken cancellation
+    )
     {
         var primer = request.Primer is { Count: > 0 } tones ? InC(vocabulary.Encode(tones)) : null;
         var temperature = request.Temperature ?? Session.Metadata.DefaultTemperature;
-        var indices = Session.RunTones(seeds.Length, steps, seeds, temperature, request.NoiseScale, primer);
+        var indices = scheduler is null
+            ? Session.RunTones(seeds.Length, steps, seeds, temperature, request.NoiseScale, primer)
+            : await scheduler.RunTonesAsync(steps, seeds, temperature, request.NoiseScale, primer, cancellation);
         var width = indices.Length / seeds.Length;
         return
         [

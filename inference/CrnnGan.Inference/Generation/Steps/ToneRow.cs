@@ -1,0 +1,65 @@
+using CrnnGan.Inference.Features;
+
+namespace CrnnGan.Inference.Generation.Steps;
+
+/// <summary>
+/// A song of the tone family (contract version 2): its tones as class indices, [steps, heads]. After each step the
+/// row draws one uniform number per head and, with them, its tone by <see cref="ToneSampler.DrawTone"/>.
+/// </summary>
+internal sealed class ToneRow : SongRow
+{
+    private readonly IReadOnlyList<int> _sizes;
+    private readonly int[]? _primer;
+    private readonly float _temperature;
+    private readonly int _zeroTime;
+    private readonly long[] _previous;
+    private readonly float[] _uniforms;
+    private readonly HashSet<int> _chord = [];
+
+    /// <summary>The first previous tone is the start tone: each head's index equal to its size.</summary>
+    public ToneRow(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, ToneVocabulary vocabulary)
+        : base(seed, (primer?.Length ?? 0) / vocabulary.Sizes.Count + steps, noiseScale)
+    {
+        _sizes = vocabulary.Sizes;
+        _primer = primer;
+        _temperature = temperature;
+        _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
+        _previous = [.. _sizes.Select(size => (long)size)];
+        _uniforms = new float[_sizes.Count];
+        Result = new int[Steps * _sizes.Count];
+    }
+
+    public int[] Result { get; }
+
+    protected override void WritePrevious(StepBuffers buffers, int slot) =>
+        _previous.CopyTo(buffers.PreviousTone.AsSpan(slot * _previous.Length, _previous.Length));
+
+    public override void Take(StepBuffers buffers, int slot)
+    {
+        var heads = _sizes.Count;
+        for (var k = 0; k < heads; k++)
+            _uniforms[k] = Random.NextSingle();
+        var tone = Result.AsSpan(Step * heads, heads);
+        if (_primer is not null && (Step + 1) * heads <= _primer.Length)
+            _primer.AsSpan(Step * heads, heads).CopyTo(tone);
+        else
+            ToneSampler.DrawTone(
+                Logits(ToneVocabulary.PitchHead),
+                Logits(ToneVocabulary.TimeHead),
+                Logits(ToneVocabulary.LengthHead),
+                Logits(ToneVocabulary.VelocityHead),
+                _temperature,
+                _uniforms,
+                _chord.Count >= ToneSampler.MaxChord ? _zeroTime : -1,
+                tone
+            );
+        if (tone[ToneVocabulary.TimeHead] != _zeroTime)
+            _chord.Clear();
+        _chord.Add(tone[ToneVocabulary.PitchHead]);
+        for (var k = 0; k < heads; k++)
+            _previous[k] = tone[k];
+        Step++;
+
+        ReadOnlySpan<float> Logits(int head) => buffers.Outputs[head].AsSpan(slot * _sizes[head], _sizes[head]);
+    }
+}
