@@ -1,16 +1,20 @@
 using System.CommandLine;
 using System.Diagnostics;
 using CrnnGan.Functions.Hosting;
+using CrnnGan.Inference.Generation;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 var model = new Option<FileInfo>("--model") { Description = "The exported generator to serve.", Required = true }.AcceptExistingOnly();
-var requests = new Option<int>("--requests") { Description = "Sequential requests for the latency percentiles.", DefaultValueFactory = _ => 100 };
-var concurrency = new Option<int>("--concurrency") { Description = "Clients at once for the throughput.", DefaultValueFactory = _ => 8 };
+var requests = new Option<int>("--requests") { Description = "Requests for each latency and throughput figure.", DefaultValueFactory = _ => 200 };
+var concurrency = new Option<int>("--concurrency") { Description = "Clients at once for the throughput.", DefaultValueFactory = _ => 32 };
 var steps = new Option<int>("--steps") { Description = "Steps per song.", DefaultValueFactory = _ => 256 };
-var root = new RootCommand("Benchmark the Functions app's code over real HTTP on 127.0.0.1: start-up, latency, throughput.")
+var root = new RootCommand(
+    "Benchmark the Functions app's code over real HTTP on 127.0.0.1, batched and unbatched, beside the library's own batch of 64."
+)
 {
     model,
     requests,
@@ -18,58 +22,118 @@ var root = new RootCommand("Benchmark the Functions app's code over real HTTP on
     steps,
 };
 root.Subcommands.Add(DatasetBenchmark.Create(model, steps));
+root.Subcommands.Add(StartupBenchmark.Create(model));
 root.SetAction(
     async (parse, cancellation) =>
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Generation:ModelPath"] = parse.GetValue(model)!.FullName,
-            ["Generation:ExecutionProvider"] = "Auto",
-        };
-        var path = $"/api/generate?steps={parse.GetValue(steps)}&seed=";
+        var (total, clients, length) = (parse.GetValue(requests), parse.GetValue(concurrency), parse.GetValue(steps));
+        var settings = new Dictionary<string, string?> { ["Generation:ModelPath"] = parse.GetValue(model)!.FullName };
+        var path = $"/api/generate?steps={length}&seed=";
 
-        // Start-up: from building the host (model load and warm-up included) to the first generated song.
+        // Start-up in this process: from building the host (model load and warm-up included) to the first song.
         var clock = Stopwatch.StartNew();
-        await using var app = await LocalServer.StartAsync(settings);
+        var (batched, client) = await ServeAsync(settings);
         var ready = clock.Elapsed;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var client = new HttpClient { BaseAddress = new Uri(address) };
         (await client.GetAsync(path + "0", cancellation)).EnsureSuccessStatusCode();
         var firstSong = clock.Elapsed;
 
-        var latencies = new List<double>();
-        for (var i = 0; i < parse.GetValue(requests); i++)
+        // The library alone, in batches of 64, with the app's own session: what serving could reach.
+        var generator = new SongGenerator(batched.Services.GetRequiredService<ModelHost>().Session!);
+        double LibraryRate(int batch)
         {
-            var request = Stopwatch.StartNew();
-            (await client.GetAsync(path + i, cancellation)).EnsureSuccessStatusCode();
-            latencies.Add(request.Elapsed.TotalMilliseconds);
+            var library = Stopwatch.StartNew();
+            return generator
+                    .Generate(
+                        new GenerationRequest
+                        {
+                            Count = 4 * 64,
+                            Steps = length,
+                            BatchSize = batch,
+                        }
+                    )
+                    .Count / library.Elapsed.TotalSeconds;
         }
-        latencies.Sort();
+        var (libraryRate, library32) = (LibraryRate(64), LibraryRate(clients));
 
-        var total = parse.GetValue(requests);
-        var next = -1;
-        var throughputClock = Stopwatch.StartNew();
-        await Task.WhenAll(
-            Enumerable
-                .Range(0, parse.GetValue(concurrency))
-                .Select(async _ =>
-                {
-                    while (Interlocked.Increment(ref next) < total)
-                        (await client.GetAsync(path + next, cancellation)).EnsureSuccessStatusCode();
-                })
-        );
-        var throughput = total / throughputClock.Elapsed.TotalSeconds;
+        var scheduler = batched.Services.GetRequiredService<ModelHost>().Scheduler!;
+        var (unbatched, unbatchedClient) = await ServeAsync(new(settings) { ["Generation:BatchWindowMilliseconds"] = "0" });
+        await using var _ = batched;
+        await using var __ = unbatched;
+        using var ___ = client;
+        using var ____ = unbatchedClient;
+
+        // Both apps warm alike, then one client's requests alternate between them, so that neither gains from
+        // the other's warming (tiered compilation, caches); then each serves the clients at once, one after the other.
+        for (var i = 0; i < 20; i++)
+        {
+            (await client.GetAsync(path + i, cancellation)).EnsureSuccessStatusCode();
+            (await unbatchedClient.GetAsync(path + i, cancellation)).EnsureSuccessStatusCode();
+        }
+        var (latencies, unbatchedLatencies) = (new List<double>(), new List<double>());
+        for (var i = 0; i < total; i++)
+        {
+            latencies.Add(await LatencyAsync(client, i));
+            unbatchedLatencies.Add(await LatencyAsync(unbatchedClient, i));
+        }
+        var (steps0, rows0) = (scheduler.Steps, scheduler.RowSteps);
+        var throughput = await ThroughputAsync(client);
+        var meanBatch = (double)(scheduler.RowSteps - rows0) / (scheduler.Steps - steps0);
+        var unbatchedThroughput = await ThroughputAsync(unbatchedClient);
+        var (p50, unbatchedP50) = (Percentile(latencies, 0.5), Percentile(unbatchedLatencies, 0.5));
 
         var table = new Table()
-            .Title($"Functions app over HTTP, one {parse.GetValue(steps)}-step song per request, {Environment.ProcessorCount} cores")
-            .AddColumns("measure", "value");
-        table.AddRow("host built, model loaded and warmed up", $"{ready.TotalMilliseconds:0} ms");
-        table.AddRow("first song served", $"{firstSong.TotalMilliseconds:0} ms");
-        table.AddRow($"latency p50 ({total} sequential requests)", $"{latencies[latencies.Count / 2]:0.0} ms");
-        table.AddRow("latency p99", $"{latencies[(int)Math.Round(0.99 * (latencies.Count - 1))]:0.0} ms");
-        table.AddRow($"throughput ({parse.GetValue(concurrency)} clients)", $"{throughput:0.0} songs/s");
+            .Title($"Functions app over HTTP, one {length}-step song per request, {Environment.ProcessorCount} cores, {total} requests a figure")
+            .AddColumns("measure", "batched (default)", "unbatched (window 0)", "ratio");
+        table.AddRow("library alone, batches of 64", $"{libraryRate:0.0} songs/s", "", "");
+        table.AddRow($"library alone, batches of {clients}", $"{library32:0.0} songs/s", "", $"{library32 / libraryRate:0.00}× batches of 64");
+        table.AddRow(
+            $"throughput, {clients} clients",
+            $"{throughput:0.0} songs/s",
+            $"{unbatchedThroughput:0.0} songs/s",
+            $"batched {throughput / libraryRate:0.00}× the library's"
+        );
+        table.AddRow("latency p50, 1 client", $"{p50:0.0} ms", $"{unbatchedP50:0.0} ms", $"batched {p50 / unbatchedP50:0.00}× unbatched");
+        table.AddRow("latency p99, 1 client", $"{Percentile(latencies, 0.99):0.0} ms", $"{Percentile(unbatchedLatencies, 0.99):0.0} ms", "");
+        table.AddRow($"mean batch, {clients} clients", $"{meanBatch:0.0} songs", "1 request", "");
+        table.AddRow("in process: host built, model loaded and warmed up", $"{ready.TotalMilliseconds:0} ms", "", "");
+        table.AddRow("in process: first song served", $"{firstSong.TotalMilliseconds:0} ms", "", "");
+        // Redirected output (a log, CI) gets the whole table rather than the 80 columns Spectre assumes there.
+        if (Console.IsOutputRedirected)
+            AnsiConsole.Profile.Width = 160;
         AnsiConsole.Write(table);
         return 0;
+
+        async Task<double> LatencyAsync(HttpClient http, int seed)
+        {
+            var request = Stopwatch.StartNew();
+            (await http.GetAsync(path + seed, cancellation)).EnsureSuccessStatusCode();
+            return request.Elapsed.TotalMilliseconds;
+        }
+
+        async Task<double> ThroughputAsync(HttpClient http)
+        {
+            var next = -1;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(
+                Enumerable
+                    .Range(0, clients)
+                    .Select(async _ =>
+                    {
+                        while (Interlocked.Increment(ref next) < total)
+                            (await http.GetAsync(path + next, cancellation)).EnsureSuccessStatusCode();
+                    })
+            );
+            return total / clock.Elapsed.TotalSeconds;
+        }
     }
 );
 return await root.Parse(args).InvokeAsync();
+
+static double Percentile(List<double> values, double q) => values.Order().ElementAt((int)Math.Round(q * (values.Count - 1)));
+
+static async Task<(WebApplication App, HttpClient Client)> ServeAsync(Dictionary<string, string?> settings)
+{
+    var app = await LocalServer.StartAsync(settings);
+    var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    return (app, new HttpClient { BaseAddress = new Uri(address) });
+}

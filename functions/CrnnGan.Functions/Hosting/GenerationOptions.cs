@@ -22,7 +22,7 @@ public sealed class GenerationOptions
     /// How long an idle instance waits for more requests before it starts a batch; requests that arrive while one runs
     /// join it at its next step. 0 turns batching off: each request runs its own batch.
     /// </summary>
-    public double BatchWindowMilliseconds { get; set; } = 2;
+    public double BatchWindowMilliseconds { get; set; } = 1;
 
     /// <summary>The most songs one shared batch steps at once.</summary>
     public int MaxBatch { get; set; } = 64;

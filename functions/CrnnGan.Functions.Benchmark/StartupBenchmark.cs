@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Spectre.Console;
+
+/// <summary>
+/// `startup`: the app as a new process (its --local mode, as from the published folder) from process start to the
+/// first song served, several times; the median is what a request after a scale-out waits for, less the platform's part.
+/// </summary>
+internal static class StartupBenchmark
+{
+    public static Command Create(Option<FileInfo> model)
+    {
+        var app = new Option<FileInfo>("--app")
+        {
+            Description = "The app's CrnnGan.Functions.dll, built or published (e.g. publish/cpu/CrnnGan.Functions.dll).",
+            Required = true,
+        }.AcceptExistingOnly();
+        var runs = new Option<int>("--runs") { Description = "Process starts.", DefaultValueFactory = _ => 5 };
+        var command = new Command("startup", "Process start to the first song served, for the app run as its own process.") { model, app, runs };
+        command.SetAction(
+            async (parse, cancellation) =>
+            {
+                var times = new List<double>();
+                for (var run = 0; run < parse.GetValue(runs); run++)
+                    times.Add(await FirstSongAsync(parse.GetValue(app)!, parse.GetValue(model)!, cancellation));
+                var sorted = times.Order().ToList();
+                var table = new Table()
+                    .Title($"The app as a process, {Environment.ProcessorCount} cores: process start to the first 256-step song served")
+                    .AddColumns("runs", "median", "min", "max");
+                table.AddRow($"{times.Count}", $"{sorted[sorted.Count / 2]:0} ms", $"{sorted[0]:0} ms", $"{sorted[^1]:0} ms");
+                AnsiConsole.Write(table);
+                return 0;
+            }
+        );
+        return command;
+    }
+
+    private static async Task<double> FirstSongAsync(FileInfo app, FileInfo model, CancellationToken cancellation)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { app.FullName, "--local", "--port", $"{port}", $"--Generation:ModelPath={model.FullName}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            while (true)
+            {
+                if (process.HasExited)
+                    throw new InvalidOperationException($"The app exited with code {process.ExitCode} before it served a song.");
+                try
+                {
+                    using var response = await client.GetAsync("/api/generate?steps=256&seed=0", cancellation);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                        return clock.Elapsed.TotalMilliseconds;
+                }
+                catch (HttpRequestException) { }
+                await Task.Delay(2, cancellation);
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(cancellation);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
