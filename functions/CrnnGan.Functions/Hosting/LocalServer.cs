@@ -58,7 +58,15 @@ public static partial class LocalServer
     /// <summary>Starts a server on 127.0.0.1 (port 0: any free port; see the app's Urls) with the given app settings.</summary>
     public static async Task<WebApplication> StartAsync(IReadOnlyDictionary<string, string?> settings, int port = 0, string[]? args = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        // The app's folder is its content root, as in Azure, whatever folder it is started from; and its configuration is
+        // read once: watching files for changes would walk the content root (from a repository, thousands of folders).
+        var builder = WebApplication.CreateSlimBuilder(
+            new WebApplicationOptions
+            {
+                Args = ["--hostBuilder:reloadConfigOnChange=false", .. args ?? []],
+                ContentRootPath = AppContext.BaseDirectory,
+            }
+        );
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

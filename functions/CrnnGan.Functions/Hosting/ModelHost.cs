@@ -58,6 +58,13 @@ public sealed partial class ModelHost : IDisposable
                 options.BatchWindowMilliseconds > 0 && session.Provider == ExecutionProvider.Cpu
                     ? new StepScheduler(session, TimeSpan.FromMilliseconds(options.BatchWindowMilliseconds), options.MaxBatch)
                     : null;
+            // A short song along the whole path (steps, sampling, decoding, statistics, MIDI) compiles what the
+            // first request needs while the server starts, rather than while that request waits.
+            new SongGenerator(session, scheduler)
+                .GenerateAsync(new GenerationRequest { Steps = 8 }, default)
+                .GetAwaiter()
+                .GetResult()[0]
+                .ToMidi(0);
             return (session, scheduler, null);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
