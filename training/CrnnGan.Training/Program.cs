@@ -6,6 +6,7 @@ var root = new RootCommand("crnngan-train: train C-RNN-GAN (Mogren 2016) on MIDI
 {
     TrainCommand.Create(),
     ExportCommand.Create(),
+    QuantizeCommand.Create(),
     BenchCommand.Create(),
 };
 return CommandRunner.Run(root, args);

@@ -24,10 +24,14 @@ public sealed record ModelMetadata(
     ulong Seed,
     string CodeVersion,
     ToneVocabulary? Vocabulary = null,
-    float DefaultTemperature = 1f
+    float DefaultTemperature = 1f,
+    string Weights = ModelMetadata.Fp32
 )
 {
     public const string Prefix = "crnngan.";
+
+    /// <summary>The exporter's weights: 32-bit floats, as trained. A quantized model names its own in crnngan.weights.</summary>
+    public const string Fp32 = "fp32";
     public const string UniformNoise = "uniform[0,1)";
 
     /// <summary>What the tone family's training did to keys, and so what the host does to place a song in one.</summary>
@@ -109,6 +113,8 @@ public sealed record ModelMetadata(
         properties[Prefix + "epochs"] = Text(Epochs);
         properties[Prefix + "seed"] = Seed.ToString(CultureInfo.InvariantCulture);
         properties[Prefix + "code_version"] = CodeVersion;
+        if (Weights != Fp32)
+            properties[Prefix + "weights"] = Weights;
         return properties;
     }
 
@@ -216,6 +222,7 @@ public sealed record ModelMetadata(
             {
                 DefaultTempoBpm = bpm,
                 DefaultTemperature = temperature,
+                Weights = properties.GetValueOrDefault(Prefix + "weights", Fp32),
             };
         }
 
@@ -249,7 +256,8 @@ public sealed record ModelMetadata(
             Get("training_corpus"),
             Int("epochs", 0),
             seed,
-            Get("code_version")
+            Get("code_version"),
+            Weights: properties.GetValueOrDefault(Prefix + "weights", Fp32)
         );
     }
 

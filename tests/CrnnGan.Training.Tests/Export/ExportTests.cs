@@ -140,7 +140,7 @@ public sealed class ExportTests : IDisposable
         var checkpoint = TrainedCheckpoint(3);
         var output = Path.Combine(_folder.Path, "model.onnx");
 
-        var (_, parity) = ModelExport.Run(checkpoint, output);
+        var (_, parity, _) = ModelExport.Run(checkpoint, output);
 
         Assert.All(parity, p => Assert.True(p.Passed, p.ToString()));
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(output));
@@ -174,7 +174,7 @@ public sealed class ExportTests : IDisposable
         var checkpoint = TrainedCheckpoint(1, pitchDivisor: 16);
         var output = Path.Combine(_folder.Path, "model.onnx");
 
-        var (metadata, parity) = ModelExport.Run(checkpoint, output);
+        var (metadata, parity, _) = ModelExport.Run(checkpoint, output);
         using var session = GeneratorSession.Open(output, new GeneratorSessionOptions(ExecutionProvider.Cpu));
         var pitches = new SongGenerator(session)
             .Generate(

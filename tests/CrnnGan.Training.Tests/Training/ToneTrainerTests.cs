@@ -157,11 +157,13 @@ public sealed class ToneTrainerTests : IDisposable
         }
         var output = _folder.File("tones.onnx");
 
-        var (metadata, parity) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f);
+        var (metadata, parity, quantized) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f);
 
         Assert.Equal([1, 8], parity.Select(p => p.Batch));
         Assert.All(parity, p => Assert.True(p.Passed && p.NotesAgreeing == p.NotesCompared && p.Steps == 256, p.ToString()));
         Assert.Equal(ModelContract.ToneVersion, metadata.ContractVersion);
+        Assert.Null(quantized);
+        Assert.Equal(ModelMetadata.Fp32, metadata.Weights);
         using var session = GeneratorSession.Open(output, new GeneratorSessionOptions(ExecutionProvider.Cpu));
         var generator = new SongGenerator(session);
         var song = generator.Generate(new GenerationRequest { Steps = 30, Key = new MusicalKey(7, false) })[0];
@@ -181,6 +183,27 @@ public sealed class ToneTrainerTests : IDisposable
                 )[0]
                 .ToMidi(0)
         );
+    }
+
+    [Fact]
+    public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library()
+    {
+        var checkpoint = _folder.File("run.zip");
+        using (var trainer = NewTrainer(Tiny))
+        {
+            trainer.RunEpoch();
+            Checkpoint.Save(trainer, checkpoint, "synthetic", "test");
+        }
+        var int8 = _folder.File("int8.onnx");
+
+        var (metadata, _, quantized) = ModelExport.Run(checkpoint, int8, quantize: true);
+
+        Assert.True(quantized is { Passed: true, Steps: 256 }, quantized?.ToString());
+        Assert.Equal(Int8Quantizer.Weights, metadata.Weights);
+        using var session = GeneratorSession.Open(int8, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        Assert.Equal(Int8Quantizer.Weights, session.Metadata.Weights);
+        var request = new GenerationRequest { Steps = 40, Seed = 3 };
+        Assert.Equal(new SongGenerator(session).Generate(request)[0].ToMidi(0), new SongGenerator(session).Generate(request)[0].ToMidi(0));
     }
 
     public void Dispose() => _folder.Dispose();

@@ -16,6 +16,11 @@ public static class ExportCommand
             Description = "Tone models: the sampling temperature generation uses when a request names none (default 1, as trained).",
             DefaultValueFactory = _ => 1f,
         };
+        var quantize = new Option<string>("--quantize")
+        {
+            Description = "Tone models: int8 writes the model with int8 weights, checked against the fp32 export (none: fp32).",
+            DefaultValueFactory = _ => "none",
+        }.AcceptOnlyFromAmong("none", "int8");
         var command = new Command(
             "export",
             "Export the generator to ONNX (one step with explicit state), check parity with TorchSharp, then put it in place."
@@ -24,18 +29,20 @@ public static class ExportCommand
             checkpoint,
             output,
             temperature,
+            quantize,
         };
         command.SetAction(parse =>
         {
             if (parse.GetValue(temperature) is < 0 or > 10)
                 throw new ArgumentException($"--temperature must be between 0 and 10, not {parse.GetValue(temperature)}.");
-            var (metadata, parity) = ModelExport.Run(
+            var (metadata, parity, quantized) = ModelExport.Run(
                 parse.GetValue(checkpoint)!.FullName,
                 parse.GetValue(output)!.FullName,
-                parse.GetValue(temperature)
+                parse.GetValue(temperature),
+                quantize: parse.GetValue(quantize) == "int8"
             );
-            foreach (var report in parity)
-                AnsiConsole.MarkupLine($"[green]parity[/] {Markup.Escape(report.ToString())}");
+            foreach (var report in parity.Select(p => p.ToString()).Append(quantized?.ToString()).OfType<string>())
+                AnsiConsole.MarkupLine($"[green]parity[/] {Markup.Escape(report)}");
             AnsiConsole.MarkupLine(
                 $"Wrote [bold]{Markup.Escape(parse.GetValue(output)!.FullName)}[/]: {metadata.TonesPerStep} tone(s) per step, hidden "
                     + $"{metadata.HiddenSize} × {metadata.Layers}, {metadata.Epochs} epochs."

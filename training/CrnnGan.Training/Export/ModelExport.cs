@@ -14,7 +14,13 @@ public static class ModelExport
     public const int ParitySteps = 256;
 
     /// <param name="defaultTemperature">The tone family: the sampling temperature a consumer uses when a request names none.</param>
-    public static (ModelMetadata Metadata, IReadOnlyList<ParityReport> Parity) Run(string checkpoint, string output, float defaultTemperature = 1f)
+    /// <param name="quantize">The tone family: write the model with int8 weights (<see cref="Int8Quantizer"/>), once both parities pass.</param>
+    public static (ModelMetadata Metadata, IReadOnlyList<ParityReport> Parity, QuantizedParity? Quantized) Run(
+        string checkpoint,
+        string output,
+        float defaultTemperature = 1f,
+        bool quantize = false
+    )
     {
         var info = Checkpoint.ReadInfo(checkpoint);
         using var trainer = Checkpoint.Load(checkpoint, CPU);
@@ -59,6 +65,7 @@ public static class ModelExport
 
         var fullOutput = Path.GetFullPath(output);
         IReadOnlyList<ParityReport> parity = [];
+        QuantizedParity? quantized = null;
         AtomicFile.Write(
             fullOutput,
             temporary =>
@@ -77,9 +84,15 @@ public static class ModelExport
                 parity = [parityCheck(written, 1, settings.Seed), parityCheck(written, 8, settings.Seed + 1)];
                 if (parity.FirstOrDefault(p => !p.Passed) is { } failed)
                     throw new InvalidDataException($"The exported graph does not compute what TorchSharp computes: {failed}.");
+                if (quantize)
+                {
+                    (var model, quantized) = Int8Quantizer.QuantizeChecked(written, settings.Seed);
+                    File.WriteAllBytes(temporary, model);
+                    metadata = metadata with { Weights = Int8Quantizer.Weights };
+                }
             }
         );
-        return (metadata, parity);
+        return (metadata, parity, quantized);
 
         static (ModelMetadata, byte[], Func<byte[], int, ulong, ParityReport>) Export(
             ModelMetadata metadata,

@@ -142,7 +142,7 @@ public static class ParityCheck
                 (tensor(onnxState.Hidden, [m.Layers, batch, m.HiddenSize]), tensor(onnxState.Cell, [m.Layers, batch, m.HiddenSize]))
             );
             var torchLogits = logits.Select(l => l.data<float>().ToArray()).ToArray();
-            var (onnxLogits, hidden, cell) = OnnxToneStep(session, noise, onnxPrevious, onnxState, batch, m, sizes);
+            var (onnxLogits, hidden, cell) = OnnxToneStep(session, noise, onnxPrevious, onnxState, batch, (m.Noise, m.Layers, m.HiddenSize), sizes);
             onnxState = (hidden, cell);
 
             for (var k = 0; k < heads; k++)
@@ -182,13 +182,14 @@ public static class ParityCheck
         return new ParityReport(batch, steps, maxDifference, compared, agreeing, firstDisagreement, RequiredNoteAgreement: 1, BoundaryTies: ties);
     }
 
-    private static (float[][] Logits, float[] Hidden, float[] Cell) OnnxToneStep(
+    /// <summary>One step of an exported tone model in ONNX Runtime: each head's logits and the new state.</summary>
+    internal static (float[][] Logits, float[] Hidden, float[] Cell) OnnxToneStep(
         InferenceSession session,
         float[] noise,
         long[] previous,
         (float[] Hidden, float[] Cell) state,
         int batch,
-        ModelSettings m,
+        (int Noise, int Layers, int HiddenSize) m,
         IReadOnlyList<int> sizes
     )
     {

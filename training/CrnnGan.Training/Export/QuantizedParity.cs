@@ -1,0 +1,97 @@
+using CrnnGan.Inference.Features;
+using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Randomness;
+using Microsoft.ML.OnnxRuntime;
+using ModelMetadata = CrnnGan.Inference.Generation.ModelMetadata;
+
+namespace CrnnGan.Training.Export;
+
+/// <summary>
+/// How far an int8 tone model's distributions lie from its fp32 model's: both run in ONNX Runtime from the same noise,
+/// fed the same tones (drawn from the fp32 model's heads at temperature 1), each with its own state; at every step, the
+/// total variation between the two softmax distributions of each head, over the batch's songs.
+/// </summary>
+public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVariation, double MaxTotalVariation)
+{
+    /// <summary>What a host samples from may move this far on average; the draws it makes then follow closely.</summary>
+    public const double Tolerance = 0.02;
+
+    public bool Passed => MeanTotalVariation <= Tolerance;
+
+    public static QuantizedParity Run(byte[] fp32, byte[] quantizedModel, int batch, int steps, ulong seed)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var reference = new InferenceSession(fp32, options);
+        using var quantized = new InferenceSession(quantizedModel, options);
+        var metadata = ModelMetadata.Parse(reference.ModelMetadata.CustomMetadataMap);
+        var sizes = metadata.Vocabulary?.Sizes ?? throw new InvalidDataException("int8 parity is measured for tone models (contract version 2).");
+        var m = (metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
+        var random = new SeededRandom(seed);
+        var previous = new long[batch * sizes.Count];
+        for (var i = 0; i < previous.Length; i++)
+            previous[i] = sizes[i % sizes.Count];
+        var zeros = new float[metadata.Layers * batch * metadata.HiddenSize];
+        var (referenceState, quantizedState) = ((zeros, zeros), (zeros, zeros));
+        var uniforms = new float[sizes.Count];
+        var drawn = new int[sizes.Count];
+        double sum = 0,
+            max = 0;
+        for (var t = 0; t < steps; t++)
+        {
+            var noise = new float[batch * metadata.NoiseSize];
+            random.Fill(noise);
+            var (expected, h, c) = ParityCheck.OnnxToneStep(reference, noise, previous, referenceState, batch, m, sizes);
+            var (actual, qh, qc) = ParityCheck.OnnxToneStep(quantized, noise, previous, quantizedState, batch, m, sizes);
+            (referenceState, quantizedState) = ((h, c), (qh, qc));
+            for (var b = 0; b < batch; b++)
+            {
+                for (var k = 0; k < sizes.Count; k++)
+                {
+                    var distance = TotalVariation(expected[k].AsSpan(b * sizes[k], sizes[k]), actual[k].AsSpan(b * sizes[k], sizes[k]));
+                    (sum, max) = (sum + distance, Math.Max(max, distance));
+                }
+                random.Fill(uniforms);
+                ToneSampler.DrawTone(
+                    Head(ToneVocabulary.PitchHead),
+                    Head(ToneVocabulary.TimeHead),
+                    Head(ToneVocabulary.LengthHead),
+                    Head(ToneVocabulary.VelocityHead),
+                    1f,
+                    uniforms,
+                    -1,
+                    drawn
+                );
+                for (var k = 0; k < sizes.Count; k++)
+                    previous[b * sizes.Count + k] = drawn[k];
+
+                ReadOnlySpan<float> Head(int k) => expected[k].AsSpan(b * sizes[k], sizes[k]);
+            }
+        }
+        return new QuantizedParity(batch, steps, sum / (steps * batch * sizes.Count), max);
+    }
+
+    private static double TotalVariation(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var (p, q) = (Softmax(a), Softmax(b));
+        var distance = 0.0;
+        for (var i = 0; i < p.Length; i++)
+            distance += Math.Abs(p[i] - q[i]);
+        return distance / 2;
+    }
+
+    private static double[] Softmax(ReadOnlySpan<float> logits)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var logit in logits)
+            max = Math.Max(max, logit);
+        var values = new double[logits.Length];
+        for (var i = 0; i < logits.Length; i++)
+            values[i] = Math.Exp(logits[i] - max);
+        var total = values.Sum();
+        return [.. values.Select(v => v / total)];
+    }
+
+    public override string ToString() =>
+        $"batch {Batch}, {Steps} steps: the int8 model's head distributions lie {MeanTotalVariation:0.0000} from the fp32 model's on average "
+        + $"(total variation; limit {Tolerance}), {MaxTotalVariation:0.000} at most";
+}
