@@ -12,6 +12,11 @@ var model = new Option<FileInfo>("--model") { Description = "The exported genera
 var requests = new Option<int>("--requests") { Description = "Requests for each latency and throughput figure.", DefaultValueFactory = _ => 200 };
 var concurrency = new Option<int>("--concurrency") { Description = "Clients at once for the throughput.", DefaultValueFactory = _ => 32 };
 var steps = new Option<int>("--steps") { Description = "Steps per song.", DefaultValueFactory = _ => 256 };
+var int8 = new Option<FileInfo>("--int8")
+{
+    Description = "The same model with int8 weights: single songs timed beside the model's.",
+}.AcceptExistingOnly();
+var app = new Option<FileInfo>("--app") { Description = "The app's published CrnnGan.Functions.dll: process starts timed too." }.AcceptExistingOnly();
 var root = new RootCommand(
     "Benchmark the Functions app's code over real HTTP on 127.0.0.1, batched and unbatched, beside the library's own batch of 64."
 )
@@ -20,6 +25,8 @@ var root = new RootCommand(
     requests,
     concurrency,
     steps,
+    int8,
+    app,
 };
 root.Subcommands.Add(DatasetBenchmark.Create(model, steps));
 root.Subcommands.Add(StartupBenchmark.Create(model));
@@ -56,6 +63,7 @@ root.SetAction(
         var (libraryRate, library32) = (LibraryRate(64), LibraryRate(clients));
 
         var scheduler = batched.Services.GetRequiredService<ModelHost>().Scheduler!;
+        (double Fp32, double Int8) library8 = default;
         var (unbatched, unbatchedClient) = await ServeAsync(new(settings) { ["Generation:BatchWindowMilliseconds"] = "0" });
         await using var _ = batched;
         await using var __ = unbatched;
@@ -81,6 +89,37 @@ root.SetAction(
         var unbatchedThroughput = await ThroughputAsync(unbatchedClient);
         var (p50, unbatchedP50) = (Percentile(latencies, 0.5), Percentile(unbatchedLatencies, 0.5));
 
+        // int8 weights against the model's own, one song at a time, alternating, after both are warm.
+        double? int8Ratio = null;
+        if (parse.GetValue(int8) is { } quantized)
+        {
+            using var fp32Session = GeneratorSession.Open(parse.GetValue(model)!.FullName, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+            using var int8Session = GeneratorSession.Open(quantized.FullName, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+            var (fp32Times, int8Times) = (new List<double>(), new List<double>());
+            for (var i = -5; i < total / 2; i++)
+            {
+                foreach (var (session, times) in new[] { (fp32Session, fp32Times), (int8Session, int8Times) })
+                {
+                    var song = Stopwatch.StartNew();
+                    new SongGenerator(session).Generate(
+                        new GenerationRequest
+                        {
+                            Steps = length,
+                            Seed = (ulong)(i + 5),
+                            BatchSize = 1,
+                        }
+                    );
+                    if (i >= 0)
+                        times.Add(song.Elapsed.TotalMilliseconds);
+                }
+            }
+            int8Ratio = Percentile(int8Times, 0.5) / Percentile(fp32Times, 0.5);
+            library8 = (Percentile(fp32Times, 0.5), Percentile(int8Times, 0.5));
+        }
+        double? starts = parse.GetValue(app) is { } published
+            ? await StartupBenchmark.MedianAsync(published, parse.GetValue(model)!, 5, cancellation)
+            : null;
+
         var table = new Table()
             .Title($"Functions app over HTTP, one {length}-step song per request, {Environment.ProcessorCount} cores, {total} requests a figure")
             .AddColumns("measure", "batched (default)", "unbatched (window 0)", "ratio");
@@ -95,6 +134,15 @@ root.SetAction(
         table.AddRow("latency p50, 1 client", $"{p50:0.0} ms", $"{unbatchedP50:0.0} ms", $"batched {p50 / unbatchedP50:0.00}× unbatched");
         table.AddRow("latency p99, 1 client", $"{Percentile(latencies, 0.99):0.0} ms", $"{Percentile(unbatchedLatencies, 0.99):0.0} ms", "");
         table.AddRow($"mean batch, {clients} clients", $"{meanBatch:0.0} songs", "1 request", "");
+        if (int8Ratio is { } ratio)
+            table.AddRow(
+                "library, one song at a time (batch 1), p50",
+                $"fp32 {library8.Fp32:0.0} ms",
+                $"int8 {library8.Int8:0.0} ms",
+                $"int8 {ratio:0.00}× fp32"
+            );
+        if (starts is { } median)
+            table.AddRow("new process: start to first song served, median of 5", $"{median:0} ms", "", "");
         table.AddRow("in process: host built, model loaded and warmed up", $"{ready.TotalMilliseconds:0} ms", "", "");
         table.AddRow("in process: first song served", $"{firstSong.TotalMilliseconds:0} ms", "", "");
         // Redirected output (a log, CI) gets the whole table rather than the 80 columns Spectre assumes there.

@@ -19,6 +19,8 @@ public sealed class CommittedReportTests : IDisposable
             "--model",
             $"tone GAN={Model("crnngan.onnx")}",
             "--model",
+            $"tone GAN int8={Model("crnngan-int8.onnx")}",
+            "--model",
             $"tone baseline={Model("crnngan-baseline.onnx")}",
             "--model",
             $"paper GAN={Model("paper-crnngan.onnx")}",
