@@ -63,12 +63,11 @@ root.SetAction(
         var (libraryRate, library32) = (LibraryRate(64), LibraryRate(clients));
 
         var scheduler = batched.Services.GetRequiredService<ModelHost>().Scheduler!;
-        (double Fp32, double Int8) library8 = default;
         var (unbatched, unbatchedClient) = await ServeAsync(new(settings) { ["Generation:BatchWindowMilliseconds"] = "0" });
-        await using var _ = batched;
-        await using var __ = unbatched;
-        using var ___ = client;
-        using var ____ = unbatchedClient;
+        await using var batchedApp = batched;
+        await using var unbatchedApp = unbatched;
+        using var batchedClient = client;
+        using var unbatchedHttp = unbatchedClient;
 
         // Both apps warm alike, then one client's requests alternate between them, so that neither gains from
         // the other's warming (tiered compilation, caches); then each serves the clients at once, one after the other.
@@ -90,7 +89,7 @@ root.SetAction(
         var (p50, unbatchedP50) = (Percentile(latencies, 0.5), Percentile(unbatchedLatencies, 0.5));
 
         // int8 weights against the model's own, one song at a time, alternating, after both are warm.
-        double? int8Ratio = null;
+        (double Fp32, double Int8)? single = null;
         if (parse.GetValue(int8) is { } quantized)
         {
             using var fp32Session = GeneratorSession.Open(parse.GetValue(model)!.FullName, new GeneratorSessionOptions(ExecutionProvider.Cpu));
@@ -113,8 +112,7 @@ root.SetAction(
                         times.Add(song.Elapsed.TotalMilliseconds);
                 }
             }
-            int8Ratio = Percentile(int8Times, 0.5) / Percentile(fp32Times, 0.5);
-            library8 = (Percentile(fp32Times, 0.5), Percentile(int8Times, 0.5));
+            single = (Percentile(fp32Times, 0.5), Percentile(int8Times, 0.5));
         }
         double? starts = parse.GetValue(app) is { } published
             ? await StartupBenchmark.MedianAsync(published, parse.GetValue(model)!, 5, cancellation)
@@ -134,12 +132,12 @@ root.SetAction(
         table.AddRow("latency p50, 1 client", $"{p50:0.0} ms", $"{unbatchedP50:0.0} ms", $"batched {p50 / unbatchedP50:0.00}× unbatched");
         table.AddRow("latency p99, 1 client", $"{Percentile(latencies, 0.99):0.0} ms", $"{Percentile(unbatchedLatencies, 0.99):0.0} ms", "");
         table.AddRow($"mean batch, {clients} clients", $"{meanBatch:0.0} songs", "1 request", "");
-        if (int8Ratio is { } ratio)
+        if (single is { } p)
             table.AddRow(
                 "library, one song at a time (batch 1), p50",
-                $"fp32 {library8.Fp32:0.0} ms",
-                $"int8 {library8.Int8:0.0} ms",
-                $"int8 {ratio:0.00}× fp32"
+                $"fp32 {p.Fp32:0.0} ms",
+                $"int8 {p.Int8:0.0} ms",
+                $"int8 {p.Int8 / p.Fp32:0.00}× fp32"
             );
         if (starts is { } median)
             table.AddRow("new process: start to first song served, median of 5", $"{median:0} ms", "", "");

@@ -184,6 +184,7 @@ public sealed record ModelMetadata(
             );
 
         string Get(string key) => properties[Prefix + key];
+        var weights = properties.GetValueOrDefault(Prefix + "weights", Fp32);
         int Int(string key, int min) =>
             int.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
                 ? v
@@ -222,7 +223,7 @@ public sealed record ModelMetadata(
             {
                 DefaultTempoBpm = bpm,
                 DefaultTemperature = temperature,
-                Weights = properties.GetValueOrDefault(Prefix + "weights", Fp32),
+                Weights = weights,
             };
         }
 
@@ -257,7 +258,7 @@ public sealed record ModelMetadata(
             Int("epochs", 0),
             seed,
             Get("code_version"),
-            Weights: properties.GetValueOrDefault(Prefix + "weights", Fp32)
+            Weights: weights
         );
     }
 

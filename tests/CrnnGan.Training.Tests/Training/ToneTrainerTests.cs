@@ -149,12 +149,7 @@ public sealed class ToneTrainerTests : IDisposable
     [Fact]
     public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library()
     {
-        var checkpoint = _folder.File("run.zip");
-        using (var trainer = NewTrainer(Tiny))
-        {
-            trainer.RunEpoch();
-            Checkpoint.Save(trainer, checkpoint, "synthetic", "test");
-        }
+        var checkpoint = TrainedCheckpoint();
         var output = _folder.File("tones.onnx");
 
         var (metadata, parity, quantized) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f);
@@ -188,12 +183,7 @@ public sealed class ToneTrainerTests : IDisposable
     [Fact]
     public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library()
     {
-        var checkpoint = _folder.File("run.zip");
-        using (var trainer = NewTrainer(Tiny))
-        {
-            trainer.RunEpoch();
-            Checkpoint.Save(trainer, checkpoint, "synthetic", "test");
-        }
+        var checkpoint = TrainedCheckpoint();
         var int8 = _folder.File("int8.onnx");
 
         var (metadata, _, quantized) = ModelExport.Run(checkpoint, int8, quantize: true);
@@ -204,6 +194,16 @@ public sealed class ToneTrainerTests : IDisposable
         Assert.Equal(Int8Quantizer.Weights, session.Metadata.Weights);
         var request = new GenerationRequest { Steps = 40, Seed = 3 };
         Assert.Equal(new SongGenerator(session).Generate(request)[0].ToMidi(0), new SongGenerator(session).Generate(request)[0].ToMidi(0));
+    }
+
+    /// <summary>A tiny tone model after one epoch, saved as a checkpoint to export.</summary>
+    private string TrainedCheckpoint()
+    {
+        var checkpoint = _folder.File("run.zip");
+        using var trainer = NewTrainer(Tiny);
+        trainer.RunEpoch();
+        Checkpoint.Save(trainer, checkpoint, "synthetic", "test");
+        return checkpoint;
     }
 
     public void Dispose() => _folder.Dispose();

@@ -85,6 +85,9 @@ public static class Int8Quantizer
                 add.Input.AddRange([fromX, fromH]);
                 add.Output.Add(node.Output[0]);
                 graph.Node.Insert(at + 2, add);
+                // The concatenation fed only this product: left in, it would still run at every step.
+                if (!graph.Node.Any(n => n.Input.Contains(concat.Output[0])))
+                    graph.Node.Remove(concat);
             }
             else
                 graph.Node.Insert(at, Product(graph, weight.Name, w, rows, columns, node.Input[0], node.Input[2], node.Output[0]));
