@@ -7,6 +7,7 @@ var root = new RootCommand("crnngan-train: train C-RNN-GAN (Mogren 2016) on MIDI
     TrainCommand.Create(),
     ExportCommand.Create(),
     QuantizeCommand.Create(),
+    SamplingCommand.Create(),
     BenchCommand.Create(),
 };
 return CommandRunner.Run(root, args);

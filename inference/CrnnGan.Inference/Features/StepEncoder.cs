@@ -78,7 +78,9 @@ public static class StepEncoder
 
     /// <summary>
     /// The tones of <paramref name="songs"/> songs that a model generated together, their steps one song after
-    /// another in model units (musical × <paramref name="featureScale"/>). The values become musical units in place.
+    /// another in model units (musical × <paramref name="featureScale"/>). The values become musical units in place. Each
+    /// song's doublings are merged and a key struck again is released first (<see cref="Restrikes"/>), so that it is
+    /// what its MIDI file holds.
     /// </summary>
     public static List<IReadOnlyList<Tone>> DecodeModelSteps(
         float[] modelSteps,
@@ -90,7 +92,13 @@ public static class StepEncoder
     {
         FeatureScaling.Denormalise(modelSteps, featureScale);
         var width = modelSteps.Length / songs;
-        return [.. Enumerable.Range(0, songs).Select(i => Decode(new StepSequence(layout, modelSteps[(i * width)..((i + 1) * width)]), program))];
+        return
+        [
+            .. Enumerable
+                .Range(0, songs)
+                .Select(i => Restrikes.Release(Decode(new StepSequence(layout, modelSteps[(i * width)..((i + 1) * width)]), program)))
+                .Cast<IReadOnlyList<Tone>>(),
+        ];
     }
 
     private static double OnGrid(double quarters) => Math.Round(quarters * TicksPerQuarter, MidpointRounding.AwayFromZero) / TicksPerQuarter;

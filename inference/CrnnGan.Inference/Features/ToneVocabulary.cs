@@ -49,24 +49,21 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
 
     /// <summary>
     /// [tones × 4] class indices → tones, onsets accumulating the time bins, pitches moved by <paramref name="transpose"/>.
-    /// A tone that would sound a key already struck at its onset (where folding into MIDI's range meets another) is left
-    /// out: MIDI cannot hold it, and a reader would merge the two.
+    /// Each key sounds once at a time (<see cref="Restrikes"/>): tones that strike the same key at once (where folding
+    /// into MIDI's range meets another) are one, and a key struck again while it sounds is released first, so that the
+    /// tones are what a MIDI file of them holds.
     /// </summary>
     public List<Tone> Decode(ReadOnlySpan<int> indices, int transpose = 0, int program = 0, int channel = 1)
     {
         var tones = new List<Tone>(indices.Length / Heads.Count);
-        var struck = new HashSet<(double, int)>();
         var onset = 0.0;
         for (var i = 0; i + Heads.Count <= indices.Length; i += Heads.Count)
         {
             onset += TimeBins[indices[i + TimeHead]];
             var pitch = Fold(indices[i + PitchHead] + transpose);
-            if (!struck.Add((onset, pitch)))
-                continue;
             tones.Add(new Tone(onset, LengthBins[indices[i + LengthHead]], pitch, VelocityBins[indices[i + VelocityHead]], channel, program));
         }
-        tones.Sort((a, b) => (a.Onset, a.Pitch).CompareTo((b.Onset, b.Pitch)));
-        return tones;
+        return Restrikes.Release(tones);
     }
 
     /// <summary>

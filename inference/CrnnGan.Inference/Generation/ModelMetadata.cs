@@ -25,7 +25,8 @@ public sealed record ModelMetadata(
     string CodeVersion,
     ToneVocabulary? Vocabulary = null,
     float DefaultTemperature = 1f,
-    string Weights = ModelMetadata.Fp32
+    string Weights = ModelMetadata.Fp32,
+    float LengthTemperature = 1f
 )
 {
     public const string Prefix = "crnngan.";
@@ -135,7 +136,7 @@ public sealed record ModelMetadata(
     private Dictionary<string, string> ToneProperties(ToneVocabulary vocabulary)
     {
         var bins = vocabulary.ToText();
-        return new Dictionary<string, string>
+        var properties = new Dictionary<string, string>
         {
             [Prefix + "contract_version"] = Text(ContractVersion),
             [Prefix + "heads"] = string.Join(',', FeatureNames),
@@ -148,13 +149,16 @@ public sealed record ModelMetadata(
             [Prefix + "key_normalisation"] = KeyNormalisation,
             [Prefix + "start_tone"] = "each head's index equal to its size (one past its classes)",
             [Prefix + "sampling"] =
-                "pitch and time drawn from softmax(logits / temperature), length and velocity at 1 as trained; "
-                + "a tone that strikes a key already struck at its onset is left out, as one instrument plays it once; "
-                + "once a chord holds 10 keys, the next tone starts later",
+                "pitch and time drawn from softmax(logits / temperature), length from softmax(logits / length_temperature) "
+                + "(1 when absent), velocity at 1 as trained; tones that strike a key at once are one, as one instrument "
+                + "plays it once, and a key struck again is released first; once a chord holds 10 keys, the next tone starts later",
             [Prefix + "default_temperature"] = DefaultTemperature.ToString("R", CultureInfo.InvariantCulture),
             [Prefix + "noise_size"] = Text(NoiseSize),
             [Prefix + "noise_distribution"] = NoiseDistribution,
         };
+        if (LengthTemperature != 1f)
+            properties[Prefix + "length_temperature"] = LengthTemperature.ToString("R", CultureInfo.InvariantCulture);
+        return properties;
     }
 
     /// <summary>Every key <see cref="ToProperties"/> writes for the paper's model; a model without one of them is refused.</summary>
@@ -210,6 +214,14 @@ public sealed record ModelMetadata(
                 throw new InvalidDataException(
                     $"The model's metadata {Prefix}default_temperature = '{Get("default_temperature")}' is not a temperature from 0 to 10."
                 );
+            var lengthText = properties.GetValueOrDefault(Prefix + "length_temperature", "1");
+            if (
+                !float.TryParse(lengthText, NumberStyles.Float, CultureInfo.InvariantCulture, out var lengthTemperature)
+                || !(lengthTemperature is > 0 and <= 10)
+            )
+                throw new InvalidDataException(
+                    $"The model's metadata {Prefix}length_temperature = '{lengthText}' is not a temperature above 0 and at most 10."
+                );
             return ForTones(
                 vocabulary,
                 Int("noise_size", 1),
@@ -224,6 +236,7 @@ public sealed record ModelMetadata(
                 DefaultTempoBpm = bpm,
                 DefaultTemperature = temperature,
                 Weights = weights,
+                LengthTemperature = lengthTemperature,
             };
         }
 

@@ -39,10 +39,10 @@ public static class ToneSampler
 
     /// <summary>
     /// Draws one tone, a uniform number per head in <paramref name="uniforms"/>. The temperature shapes pitch and
-    /// time, the melody and the rhythm; lengths and velocities are drawn as trained (temperature 1), since sharpening
-    /// them only crowds the commonest length. <paramref name="closedTime"/> (the time class 0 once a chord holds
-    /// <see cref="MaxChord"/> keys; −1: none) is not drawn: the model, which counts a chord's keys poorly, would
-    /// otherwise pile up chords no player could play.
+    /// time, the melody and the rhythm; lengths are drawn at the model's own <paramref name="lengthTemperature"/>
+    /// (sharpening them only crowds the commonest length) and velocities as trained (temperature 1).
+    /// <paramref name="closedTime"/> (the time class 0 once a chord holds <see cref="MaxChord"/> keys; −1: none) is not
+    /// drawn: the model, which counts a chord's keys poorly, would otherwise pile up chords no player could play.
     /// </summary>
     public static void DrawTone(
         ReadOnlySpan<float> pitch,
@@ -50,6 +50,7 @@ public static class ToneSampler
         ReadOnlySpan<float> length,
         ReadOnlySpan<float> velocity,
         float temperature,
+        float lengthTemperature,
         ReadOnlySpan<float> uniforms,
         int closedTime,
         Span<int> drawn
@@ -65,7 +66,7 @@ public static class ToneSampler
         }
         else
             drawn[ToneVocabulary.TimeHead] = Draw(time, temperature, uniforms[ToneVocabulary.TimeHead]);
-        drawn[ToneVocabulary.LengthHead] = Draw(length, 1, uniforms[ToneVocabulary.LengthHead]);
+        drawn[ToneVocabulary.LengthHead] = Draw(length, lengthTemperature, uniforms[ToneVocabulary.LengthHead]);
         drawn[ToneVocabulary.VelocityHead] = Draw(velocity, 1, uniforms[ToneVocabulary.VelocityHead]);
     }
 

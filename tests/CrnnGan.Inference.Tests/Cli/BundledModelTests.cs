@@ -1,3 +1,4 @@
+using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
 using CrnnGan.Inference.Music;
 using CrnnGan.TestSupport;
@@ -37,6 +38,33 @@ public sealed class BundledModelTests : IDisposable
         Assert.Equal((1, 350, 2), (session.Metadata.TonesPerStep, session.Metadata.HiddenSize, session.Metadata.Layers));
         Assert.Equal(tones, session.Metadata.IsToneModel);
         Assert.True(new FileInfo(Path.Combine(Repository.Root, "models", name)).Length <= 10 * 1024 * 1024);
+    }
+
+    [Theory]
+    [InlineData("crnngan.onnx")]
+    [InlineData("paper-crnngan.onnx")]
+    public void A_songs_midi_file_holds_the_tones_that_were_generated(string name)
+    {
+        using var session = GeneratorSession.Open(Path.Combine(Repository.Root, "models", name), new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        var songs = new SongGenerator(session).Generate(
+            new GenerationRequest
+            {
+                Count = 16,
+                Steps = 200,
+                Seed = 5,
+            }
+        );
+
+        foreach (var song in songs)
+        {
+            var read = MidiReader.Read(song.ToMidi(0), song.Song.Name).Tones;
+            Assert.Equal(song.Song.Tones.Select(Ticks), read.Select(Ticks));
+        }
+
+        // A file holds whole ticks, and a tone at least one.
+        static (long, long, int, int) Ticks(Tone t) => (Tick(t.Onset), Math.Max(1, Tick(t.End) - Tick(t.Onset)), t.Pitch, t.Velocity);
+
+        static long Tick(double quarters) => (long)Math.Round(quarters * StepEncoder.TicksPerQuarter, MidpointRounding.AwayFromZero);
     }
 
     public void Dispose() => _folder.Dispose();

@@ -140,9 +140,9 @@ public sealed class ToneGenerationTests : IDisposable
         float[] one = [0];
         var drawn = new int[4];
 
-        ToneSampler.DrawTone(one, time, one, one, 0, [0.5f, 0.5f, 0.5f, 0.5f], closedTime: -1, drawn);
+        ToneSampler.DrawTone(one, time, one, one, 0, 1, [0.5f, 0.5f, 0.5f, 0.5f], closedTime: -1, drawn);
         Assert.Equal(0, drawn[1]);
-        ToneSampler.DrawTone(one, time, one, one, 0, [0.5f, 0.5f, 0.5f, 0.5f], closedTime: 0, drawn);
+        ToneSampler.DrawTone(one, time, one, one, 0, 1, [0.5f, 0.5f, 0.5f, 0.5f], closedTime: 0, drawn);
         Assert.NotEqual(0, drawn[1]);
         var songs = Generator.Generate(
             new GenerationRequest
@@ -157,16 +157,19 @@ public sealed class ToneGenerationTests : IDisposable
     }
 
     [Fact]
-    public void The_temperature_shapes_pitch_and_time_while_lengths_and_velocities_are_drawn_as_trained()
+    public void The_temperature_shapes_pitch_and_time_lengths_take_their_own_and_velocities_are_drawn_as_trained()
     {
         float[] flat = [0, 0, 0, 0];
         float[] peaked = [2, 0, 0, 0];
         var drawn = new int[4];
+        var asTrained = ToneSampler.Draw(peaked, 1, 0.9f);
 
-        ToneSampler.DrawTone(peaked, peaked, peaked, peaked, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
-        Assert.Equal([0, 0, ToneSampler.Draw(peaked, 1, 0.9f), ToneSampler.Draw(peaked, 1, 0.9f)], drawn);
-        Assert.NotEqual(0, ToneSampler.Draw(peaked, 1, 0.9f));
-        ToneSampler.DrawTone(flat, flat, flat, flat, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
+        ToneSampler.DrawTone(peaked, peaked, peaked, peaked, 0.01f, 1, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
+        Assert.Equal([0, 0, asTrained, asTrained], drawn);
+        Assert.NotEqual(0, asTrained);
+        ToneSampler.DrawTone(peaked, peaked, peaked, peaked, 1, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
+        Assert.Equal([asTrained, asTrained, 0, asTrained], drawn);
+        ToneSampler.DrawTone(flat, flat, flat, flat, 0.01f, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
         Assert.Equal([3, 3, 3, 3], drawn);
     }
 

@@ -16,6 +16,11 @@ public static class ExportCommand
             Description = "Tone models: the sampling temperature generation uses when a request names none (default 1, as trained).",
             DefaultValueFactory = _ => 1f,
         };
+        var lengthTemperature = new Option<float>("--length-temperature")
+        {
+            Description = "Tone models: the temperature of the length head (default 1, as trained).",
+            DefaultValueFactory = _ => 1f,
+        };
         var quantize = new Option<string>("--quantize")
         {
             Description = "Tone models: int8 writes the model with int8 weights, checked against the fp32 export (none: fp32).",
@@ -29,16 +34,20 @@ public static class ExportCommand
             checkpoint,
             output,
             temperature,
+            lengthTemperature,
             quantize,
         };
         command.SetAction(parse =>
         {
             if (parse.GetValue(temperature) is < 0 or > 10)
                 throw new ArgumentException($"--temperature must be between 0 and 10, not {parse.GetValue(temperature)}.");
+            if (parse.GetValue(lengthTemperature) is <= 0 or > 10)
+                throw new ArgumentException($"--length-temperature must be above 0 and at most 10, not {parse.GetValue(lengthTemperature)}.");
             var (metadata, parity, quantized) = ModelExport.Run(
                 parse.GetValue(checkpoint)!.FullName,
                 parse.GetValue(output)!.FullName,
                 parse.GetValue(temperature),
+                parse.GetValue(lengthTemperature),
                 quantize: parse.GetValue(quantize) == "int8"
             );
             foreach (var report in parity.Select(p => p.ToString()).Append(quantized?.ToString()).OfType<string>())

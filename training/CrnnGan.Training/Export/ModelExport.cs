@@ -14,11 +14,13 @@ public static class ModelExport
     public const int ParitySteps = 256;
 
     /// <param name="defaultTemperature">The tone family: the sampling temperature a consumer uses when a request names none.</param>
+    /// <param name="lengthTemperature">The tone family: the length head's sampling temperature.</param>
     /// <param name="quantize">The tone family: write the model with int8 weights (<see cref="Int8Quantizer"/>), once both parities pass.</param>
     public static (ModelMetadata Metadata, IReadOnlyList<ParityReport> Parity, QuantizedParity? Quantized) Run(
         string checkpoint,
         string output,
         float defaultTemperature = 1f,
+        float lengthTemperature = 1f,
         bool quantize = false
     )
     {
@@ -41,6 +43,7 @@ public static class ModelExport
                 ) with
                 {
                     DefaultTemperature = defaultTemperature,
+                    LengthTemperature = lengthTemperature,
                 },
                 metadata => OnnxExporter.Export(tones.Generator, metadata),
                 (bytes, batch, seed) => ParityCheck.Run(tones.Generator, bytes, batch, ParitySteps, seed)

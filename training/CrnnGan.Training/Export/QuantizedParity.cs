@@ -57,6 +57,7 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
                     Head(ToneVocabulary.LengthHead),
                     Head(ToneVocabulary.VelocityHead),
                     1f,
+                    1f,
                     uniforms,
                     -1,
                     drawn

@@ -11,18 +11,20 @@ internal sealed class ToneRow : SongRow
     private readonly IReadOnlyList<int> _sizes;
     private readonly int[]? _primer;
     private readonly float _temperature;
+    private readonly float _lengthTemperature;
     private readonly int _zeroTime;
     private readonly long[] _previous;
     private readonly float[] _uniforms;
     private readonly HashSet<int> _chord = [];
 
     /// <summary>The first previous tone is the start tone: each head's index equal to its size.</summary>
-    public ToneRow(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, ToneVocabulary vocabulary)
+    public ToneRow(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, ToneVocabulary vocabulary, float lengthTemperature)
         : base(seed, (primer?.Length ?? 0) / vocabulary.Sizes.Count + steps, noiseScale)
     {
         _sizes = vocabulary.Sizes;
         _primer = primer;
         _temperature = temperature;
+        _lengthTemperature = lengthTemperature;
         _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
         _previous = [.. _sizes.Select(size => (long)size)];
         _uniforms = new float[_sizes.Count];
@@ -49,6 +51,7 @@ internal sealed class ToneRow : SongRow
                 Logits(ToneVocabulary.LengthHead),
                 Logits(ToneVocabulary.VelocityHead),
                 _temperature,
+                _lengthTemperature,
                 _uniforms,
                 _chord.Count >= ToneSampler.MaxChord ? _zeroTime : -1,
                 tone

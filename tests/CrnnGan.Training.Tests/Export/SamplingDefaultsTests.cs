@@ -1,0 +1,62 @@
+using CrnnGan.Inference.Generation;
+using CrnnGan.TestSupport;
+using CrnnGan.Training.Export;
+using Onnx;
+
+namespace CrnnGan.Training.Tests.Export;
+
+/// <summary>`crnngan-train sampling`: other sampling defaults in an exported tone model's metadata, its weights untouched.</summary>
+public sealed class SamplingDefaultsTests : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+
+    private static byte[] Model(string file) => File.ReadAllBytes(Path.Combine(Repository.Root, "models", file));
+
+    [Fact]
+    public void A_length_temperature_goes_into_the_metadata_shapes_the_lengths_and_leaves_the_graph_as_it_was()
+    {
+        var model = Model("crnngan.onnx");
+
+        var tuned = SamplingDefaults.Apply(model, temperature: null, lengthTemperature: 3f);
+
+        Assert.Equal(ModelProto.Parser.ParseFrom(model).Graph, ModelProto.Parser.ParseFrom(tuned).Graph);
+        using var plain = GeneratorSession.Load(model, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        using var hot = GeneratorSession.Load(tuned, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        Assert.Equal((1f, 3f), (plain.Metadata.LengthTemperature, hot.Metadata.LengthTemperature));
+        Assert.Equal(plain.Metadata.DefaultTemperature, hot.Metadata.DefaultTemperature);
+        var request = new GenerationRequest { Count = 8, Steps = 100 };
+        Assert.True(Lengths(hot, request) > Lengths(plain, request) + 3, $"{Lengths(hot, request)} against {Lengths(plain, request)}");
+
+        static int Lengths(GeneratorSession session, GenerationRequest request) =>
+            new SongGenerator(session).Generate(request).SelectMany(s => s.Song.Tones).Select(t => t.Duration).Distinct().Count();
+    }
+
+    [Fact]
+    public void The_command_writes_the_model_and_refuses_the_papers_model_and_a_temperature_out_of_range()
+    {
+        var output = Path.Combine(_folder.Path, "tuned.onnx");
+
+        var written = CommandLine.Run(
+            "crnngan-train",
+            "sampling",
+            "--model",
+            Path.Combine(Repository.Root, "models", "crnngan.onnx"),
+            "--out",
+            output,
+            "--temperature",
+            "0.9",
+            "--length-temperature",
+            "1.1"
+        );
+        var paper = Assert.Throws<InvalidDataException>(() => SamplingDefaults.Apply(Model("paper-crnngan.onnx"), 1f, 1f));
+        var zero = Assert.Throws<InvalidDataException>(() => SamplingDefaults.Apply(Model("crnngan.onnx"), null, 0f));
+
+        Assert.True(written.ExitCode == 0, written.Error);
+        using var session = GeneratorSession.Open(output, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        Assert.Equal((0.9f, 1.1f), (session.Metadata.DefaultTemperature, session.Metadata.LengthTemperature));
+        Assert.Contains("tone family", paper.Message, StringComparison.Ordinal);
+        Assert.Contains("length temperature", zero.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}

@@ -1,0 +1,35 @@
+using CrnnGan.Inference.Generation;
+using Google.Protobuf;
+using Onnx;
+
+namespace CrnnGan.Training.Export;
+
+/// <summary>
+/// An exported tone model with other sampling defaults in its metadata (the temperature of pitch and time, the length
+/// head's own temperature) and its graph and weights untouched: a calibration after training, as `export` would
+/// have written it from the checkpoint.
+/// </summary>
+public static class SamplingDefaults
+{
+    /// <exception cref="InvalidDataException">Not a tone model this exporter wrote, or a temperature out of range.</exception>
+    public static byte[] Apply(byte[] onnx, float? temperature, float? lengthTemperature)
+    {
+        if (temperature is < 0 or > 10)
+            throw new InvalidDataException($"A temperature is between 0 and 10, not {temperature}.");
+        if (lengthTemperature is <= 0 or > 10)
+            throw new InvalidDataException($"A length temperature is above 0 and at most 10, not {lengthTemperature}.");
+        var model = ModelProto.Parser.ParseFrom(onnx);
+        var metadata = ModelMetadata.Parse(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value));
+        if (!metadata.IsToneModel)
+            throw new InvalidDataException("Sampling temperatures are for the tone family; the paper's model draws no classes.");
+        var tuned = metadata with
+        {
+            DefaultTemperature = temperature ?? metadata.DefaultTemperature,
+            LengthTemperature = lengthTemperature ?? metadata.LengthTemperature,
+        };
+        model.MetadataProps.Clear();
+        foreach (var (key, value) in tuned.ToProperties())
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return model.ToByteArray();
+    }
+}
