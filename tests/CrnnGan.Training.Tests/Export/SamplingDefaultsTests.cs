@@ -17,7 +17,7 @@ public sealed class SamplingDefaultsTests : IDisposable
     {
         var model = Model("crnngan.onnx");
 
-        var tuned = SamplingDefaults.Apply(model, temperature: null, lengthTemperature: 3f);
+        var (tuned, _) = SamplingDefaults.Apply(model, temperature: null, lengthTemperature: 3f);
 
         Assert.Equal(ModelProto.Parser.ParseFrom(model).Graph, ModelProto.Parser.ParseFrom(tuned).Graph);
         using var plain = GeneratorSession.Load(model, new GeneratorSessionOptions(ExecutionProvider.Cpu));

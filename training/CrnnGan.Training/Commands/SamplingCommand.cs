@@ -1,5 +1,4 @@
 using System.CommandLine;
-using CrnnGan.Inference.Generation;
 using CrnnGan.Inference.Storage;
 using CrnnGan.Training.Export;
 using Spectre.Console;
@@ -28,13 +27,12 @@ public static class SamplingCommand
         command.SetAction(parse =>
         {
             var target = parse.GetValue(output)!.FullName;
-            var bytes = SamplingDefaults.Apply(
+            var (bytes, metadata) = SamplingDefaults.Apply(
                 File.ReadAllBytes(parse.GetValue(model)!.FullName),
                 parse.GetValue(temperature),
                 parse.GetValue(lengthTemperature)
             );
             AtomicFile.WriteAllBytes(target, bytes);
-            var metadata = ModelMetadata.Parse(Onnx.ModelProto.Parser.ParseFrom(bytes).MetadataProps.ToDictionary(p => p.Key, p => p.Value));
             AnsiConsole.MarkupLine(
                 $"Wrote [bold]{Markup.Escape(target)}[/]: temperature {metadata.DefaultTemperature}, length temperature {metadata.LengthTemperature}."
             );

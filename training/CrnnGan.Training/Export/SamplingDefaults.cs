@@ -12,7 +12,7 @@ namespace CrnnGan.Training.Export;
 public static class SamplingDefaults
 {
     /// <exception cref="InvalidDataException">Not a tone model this exporter wrote, or a temperature out of range.</exception>
-    public static byte[] Apply(byte[] onnx, float? temperature, float? lengthTemperature)
+    public static (byte[] Model, ModelMetadata Metadata) Apply(byte[] onnx, float? temperature, float? lengthTemperature)
     {
         if (temperature is < 0 or > 10)
             throw new InvalidDataException($"A temperature is between 0 and 10, not {temperature}.");
@@ -30,6 +30,6 @@ public static class SamplingDefaults
         model.MetadataProps.Clear();
         foreach (var (key, value) in tuned.ToProperties())
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-        return model.ToByteArray();
+        return (model.ToByteArray(), tuned);
     }
 }
