@@ -26,7 +26,8 @@ public sealed record ModelMetadata(
     ToneVocabulary? Vocabulary = null,
     float DefaultTemperature = 1f,
     string Weights = ModelMetadata.Fp32,
-    float LengthTemperature = 1f
+    float LengthTemperature = 1f,
+    IReadOnlyList<float>? LengthBias = null
 )
 {
     public const string Prefix = "crnngan.";
@@ -149,8 +150,8 @@ public sealed record ModelMetadata(
             [Prefix + "key_normalisation"] = KeyNormalisation,
             [Prefix + "start_tone"] = "each head's index equal to its size (one past its classes)",
             [Prefix + "sampling"] =
-                "pitch and time drawn from softmax(logits / temperature), length from softmax(logits / length_temperature) "
-                + "(1 when absent), velocity at 1 as trained; tones that strike a key at once are one, as one instrument "
+                "pitch and time drawn from softmax(logits / temperature), length from softmax((logits + length_bias) / "
+                + "length_temperature) (a bias of 0 and a temperature of 1 when absent), velocity at 1 as trained; tones that strike a key at once are one, as one instrument "
                 + "plays it once, and a key struck again is released first; once a chord holds 10 keys, the next tone starts later",
             [Prefix + "default_temperature"] = DefaultTemperature.ToString("R", CultureInfo.InvariantCulture),
             [Prefix + "noise_size"] = Text(NoiseSize),
@@ -158,6 +159,8 @@ public sealed record ModelMetadata(
         };
         if (LengthTemperature != 1f)
             properties[Prefix + "length_temperature"] = LengthTemperature.ToString("R", CultureInfo.InvariantCulture);
+        if (LengthBias is { } bias)
+            properties[Prefix + "length_bias"] = string.Join(',', bias.Select(b => b.ToString("R", CultureInfo.InvariantCulture)));
         return properties;
     }
 
@@ -222,6 +225,9 @@ public sealed record ModelMetadata(
                 throw new InvalidDataException(
                     $"The model's metadata {Prefix}length_temperature = '{lengthText}' is not a temperature above 0 and at most 10."
                 );
+            var lengthBias = properties.TryGetValue(Prefix + "length_bias", out var biasText)
+                ? ParseLengthBias(biasText, vocabulary.LengthBins.Count)
+                : null;
             return ForTones(
                 vocabulary,
                 Int("noise_size", 1),
@@ -237,6 +243,7 @@ public sealed record ModelMetadata(
                 DefaultTemperature = temperature,
                 Weights = weights,
                 LengthTemperature = lengthTemperature,
+                LengthBias = lengthBias,
             };
         }
 
@@ -273,6 +280,20 @@ public sealed record ModelMetadata(
             Get("code_version"),
             Weights: weights
         );
+    }
+
+    private static float[] ParseLengthBias(string text, int lengthBins)
+    {
+        var values = text.Split(',')
+            .Select(s =>
+                float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var b) && float.IsFinite(b)
+                    ? b
+                    : throw new InvalidDataException($"The model's metadata {Prefix}length_bias holds '{s}', not a finite number.")
+            )
+            .ToArray();
+        return values.Length == lengthBins
+            ? values
+            : throw new InvalidDataException($"The model gives {values.Length} length biases for {lengthBins} length bins.");
     }
 
     private static string UnitOf(string feature) =>

@@ -1,11 +1,17 @@
 using System.CommandLine;
+using CrnnGan.Inference.Data;
+using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Storage;
+using CrnnGan.Terminal;
 using CrnnGan.Training.Export;
 using Spectre.Console;
 
 namespace CrnnGan.Training.Commands;
 
-/// <summary>`crnngan-train sampling`: an exported tone model with other sampling defaults, its weights untouched.</summary>
+/// <summary>
+/// `crnngan-train sampling`: an exported tone model with other sampling defaults, its weights untouched; with
+/// --calibrate-lengths, a length bias fitted to a corpus's training songs (<see cref="LengthCalibration"/>).
+/// </summary>
 public static class SamplingCommand
 {
     public static Command Create()
@@ -17,12 +23,20 @@ public static class SamplingCommand
         {
             Description = "Temperature of the length head (default: the model's; 1 as trained).",
         };
-        var command = new Command("sampling", "Set an exported tone model's default sampling temperatures; its graph and weights stay as they are.")
+        var calibrate = new Option<DirectoryInfo>("--calibrate-lengths")
+        {
+            Description = "Fit a length bias so that the model's songs hold each length as often as this corpus's training songs do.",
+        }.AcceptExistingOnly();
+        var command = new Command(
+            "sampling",
+            "Set an exported tone model's default sampling temperatures and length bias; its graph and weights stay as they are."
+        )
         {
             model,
             output,
             temperature,
             lengthTemperature,
+            calibrate,
         };
         command.SetAction(parse =>
         {
@@ -32,9 +46,32 @@ public static class SamplingCommand
                 parse.GetValue(temperature),
                 parse.GetValue(lengthTemperature)
             );
+            if (parse.GetValue(calibrate) is { } corpus)
+            {
+                var songs = ProgressDisplay.Run(
+                    "Reading MIDI",
+                    "files",
+                    task =>
+                        CorpusLoader.Load(
+                            corpus.FullName,
+                            CorpusSplit.Default(corpus.FullName, metadata.Seed),
+                            progress: ProgressDisplay.Counts(task)
+                        )
+                );
+                var fit = ProgressDisplay.Run(
+                    "Calibrating lengths",
+                    "rounds",
+                    task => LengthCalibration.Fit(bytes, songs.Training.Select(s => s.Tones), ProgressDisplay.Counts(task))
+                );
+                (bytes, metadata) = SamplingDefaults.Apply(bytes, null, null, fit.Bias);
+                AnsiConsole.MarkupLine(
+                    $"Lengths of the model's songs against the training songs' (total variation), round by round: {string.Join(" → ", fit.Distances.Select(d => d.ToString("0.000")))}."
+                );
+            }
             AtomicFile.WriteAllBytes(target, bytes);
             AnsiConsole.MarkupLine(
-                $"Wrote [bold]{Markup.Escape(target)}[/]: temperature {metadata.DefaultTemperature}, length temperature {metadata.LengthTemperature}."
+                $"Wrote [bold]{Markup.Escape(target)}[/]: temperature {metadata.DefaultTemperature}, length temperature {metadata.LengthTemperature}"
+                    + (metadata.LengthBias is null ? "." : ", a length bias.")
             );
             return 0;
         });

@@ -6,13 +6,18 @@ namespace CrnnGan.Training.Export;
 
 /// <summary>
 /// An exported tone model with other sampling defaults in its metadata (the temperature of pitch and time, the length
-/// head's own temperature) and its graph and weights untouched: a calibration after training, as `export` would
+/// head's own temperature and bias) and its graph and weights untouched: a calibration after training, as `export` would
 /// have written it from the checkpoint.
 /// </summary>
 public static class SamplingDefaults
 {
     /// <exception cref="InvalidDataException">Not a tone model this exporter wrote, or a temperature out of range.</exception>
-    public static (byte[] Model, ModelMetadata Metadata) Apply(byte[] onnx, float? temperature, float? lengthTemperature)
+    public static (byte[] Model, ModelMetadata Metadata) Apply(
+        byte[] onnx,
+        float? temperature,
+        float? lengthTemperature,
+        IReadOnlyList<float>? lengthBias = null
+    )
     {
         if (temperature is < 0 or > 10)
             throw new InvalidDataException($"A temperature is between 0 and 10, not {temperature}.");
@@ -26,7 +31,10 @@ public static class SamplingDefaults
         {
             DefaultTemperature = temperature ?? metadata.DefaultTemperature,
             LengthTemperature = lengthTemperature ?? metadata.LengthTemperature,
+            LengthBias = lengthBias ?? metadata.LengthBias,
         };
+        if (tuned.LengthBias is { } bias && bias.Count != tuned.Vocabulary!.LengthBins.Count)
+            throw new InvalidDataException($"{bias.Count} length biases for {tuned.Vocabulary.LengthBins.Count} length bins.");
         model.MetadataProps.Clear();
         foreach (var (key, value) in tuned.ToProperties())
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });

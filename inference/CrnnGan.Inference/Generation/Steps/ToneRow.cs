@@ -12,19 +12,23 @@ internal sealed class ToneRow : SongRow
     private readonly int[]? _primer;
     private readonly float _temperature;
     private readonly float _lengthTemperature;
+    private readonly IReadOnlyList<float>? _lengthBias;
+    private readonly float[] _length;
     private readonly int _zeroTime;
     private readonly long[] _previous;
     private readonly float[] _uniforms;
     private readonly HashSet<int> _chord = [];
 
     /// <summary>The first previous tone is the start tone: each head's index equal to its size.</summary>
-    public ToneRow(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, ToneVocabulary vocabulary, float lengthTemperature)
+    public ToneRow(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, ToneVocabulary vocabulary, ModelMetadata model)
         : base(seed, (primer?.Length ?? 0) / vocabulary.Sizes.Count + steps, noiseScale)
     {
         _sizes = vocabulary.Sizes;
         _primer = primer;
         _temperature = temperature;
-        _lengthTemperature = lengthTemperature;
+        _lengthTemperature = model.LengthTemperature;
+        _lengthBias = model.LengthBias;
+        _length = new float[vocabulary.LengthBins.Count];
         _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
         _previous = [.. _sizes.Select(size => (long)size)];
         _uniforms = new float[_sizes.Count];
@@ -48,7 +52,7 @@ internal sealed class ToneRow : SongRow
             ToneSampler.DrawTone(
                 Logits(ToneVocabulary.PitchHead),
                 Logits(ToneVocabulary.TimeHead),
-                Logits(ToneVocabulary.LengthHead),
+                LengthLogits(Logits(ToneVocabulary.LengthHead)),
                 Logits(ToneVocabulary.VelocityHead),
                 _temperature,
                 _lengthTemperature,
@@ -64,5 +68,15 @@ internal sealed class ToneRow : SongRow
         Step++;
 
         ReadOnlySpan<float> Logits(int head) => buffers.Outputs[head].AsSpan(slot * _sizes[head], _sizes[head]);
+    }
+
+    /// <summary>The length head's logits with the model's length bias added, when it has one.</summary>
+    private ReadOnlySpan<float> LengthLogits(ReadOnlySpan<float> logits)
+    {
+        if (_lengthBias is null)
+            return logits;
+        for (var i = 0; i < _length.Length; i++)
+            _length[i] = logits[i] + _lengthBias[i];
+        return _length;
     }
 }
