@@ -199,6 +199,24 @@ public sealed class ToneGenerationTests : IDisposable
     }
 
     [Fact]
+    public void A_length_bias_is_read_as_one_finite_number_per_length_bin()
+    {
+        var bins = _session.Metadata.Vocabulary!.LengthBins.Count;
+        float[] bias = [.. Enumerable.Range(0, bins).Select(i => i * 0.25f - 1)];
+        var properties = (_session.Metadata with { LengthBias = bias }).ToProperties().ToDictionary();
+
+        Assert.Equal(bias, ModelMetadata.Parse(properties).LengthBias);
+        Assert.Null(_session.Metadata.LengthBias);
+        properties[ModelMetadata.Prefix + "length_bias"] = "0,1";
+        Assert.Contains(
+            $"2 length biases for {bins} length bins",
+            Assert.Throws<InvalidDataException>(() => ModelMetadata.Parse(properties)).Message
+        );
+        properties[ModelMetadata.Prefix + "length_bias"] = string.Join(',', Enumerable.Repeat("NaN", bins));
+        Assert.Contains("'NaN', not a finite number", Assert.Throws<InvalidDataException>(() => ModelMetadata.Parse(properties)).Message);
+    }
+
+    [Fact]
     public void Key_and_temperature_are_refused_for_the_papers_model_naming_the_fields()
     {
         using var paper = GeneratorSession.Open(FixtureModels.OneTonePerStep, new GeneratorSessionOptions(ExecutionProvider.Cpu));
