@@ -40,6 +40,7 @@ root.SetAction(
         // Start-up in this process: from building the host (model load and warm-up included) to the first song.
         var clock = Stopwatch.StartNew();
         var (batched, client) = await ServeAsync(settings);
+        await batched.Services.GetRequiredService<ModelHost>().Loaded;
         var ready = clock.Elapsed;
         (await client.GetAsync(path + "0", cancellation)).EnsureSuccessStatusCode();
         var firstSong = clock.Elapsed;

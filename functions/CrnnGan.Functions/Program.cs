@@ -9,7 +9,7 @@ if (args.Contains(LocalServer.Flag))
 }
 
 var builder = FunctionsApplication.CreateBuilder(args);
+builder.Services.AddMusicGeneration(builder.Configuration);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<NoSniffMiddleware>();
-builder.Services.AddMusicGeneration(builder.Configuration);
 builder.Build().Run();

@@ -68,9 +68,9 @@ public static partial class LocalServer
             }
         );
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddMusicGeneration(builder.Configuration);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddMusicGeneration(builder.Configuration);
         builder.Services.AddMvcCore();
         builder
             .Services.AddTransient<GenerateFunction>()
@@ -86,28 +86,20 @@ public static partial class LocalServer
                 return next(context);
             }
         );
-        app.MapMethods(
-            $"/{RoutePrefix}/generate",
-            [HttpMethods.Get, HttpMethods.Post],
-            async (HttpContext context, GenerateFunction function) => await Execute(context, await function.Run(context.Request))
-        );
-        app.MapGet($"/{RoutePrefix}/model", (HttpContext context, ModelFunction function) => Execute(context, function.Run(context.Request)));
-        app.MapGet($"/{RoutePrefix}/health", (HttpContext context, HealthFunction function) => Execute(context, function.Run(context.Request)));
+        app.MapMethods($"/{RoutePrefix}/generate", [HttpMethods.Get, HttpMethods.Post], Run<GenerateFunction>((f, c) => f.Run(c.Request)));
+        app.MapGet($"/{RoutePrefix}/model", Run<ModelFunction>((f, c) => Task.FromResult(f.Run(c.Request))));
+        app.MapGet($"/{RoutePrefix}/health", Run<HealthFunction>((f, c) => Task.FromResult(f.Run(c.Request))));
+        app.MapGet($"/{RoutePrefix}/play/{{file?}}", context => Execute(context, PageFunction.Run(context.Request, RouteValue(context, "file"))));
+        app.MapPost($"/{RoutePrefix}/datasets", Run<DatasetFunctions>((f, c) => f.Submit(c.Request, c.RequestAborted)));
+        app.MapGet($"/{RoutePrefix}/datasets/{{job}}", Run<DatasetFunctions>((f, c) => f.Status(c.Request, RouteValue(c, "job")!, c.RequestAborted)));
         app.MapGet(
-            $"/{RoutePrefix}/play/{{file?}}",
-            (HttpContext context, string? file) => Execute(context, PageFunction.Run(context.Request, file))
+            "/",
+            context =>
+            {
+                context.Response.Redirect($"/{RoutePrefix}/play/{context.Request.QueryString}");
+                return Task.CompletedTask;
+            }
         );
-        app.MapPost(
-            $"/{RoutePrefix}/datasets",
-            async (HttpContext context, DatasetFunctions functions) =>
-                await Execute(context, await functions.Submit(context.Request, context.RequestAborted))
-        );
-        app.MapGet(
-            $"/{RoutePrefix}/datasets/{{job}}",
-            async (HttpContext context, DatasetFunctions functions, string job) =>
-                await Execute(context, await functions.Status(context.Request, job, context.RequestAborted))
-        );
-        app.MapGet("/", (HttpContext context) => Results.Redirect($"/{RoutePrefix}/play/{context.Request.QueryString}"));
         await app.StartAsync();
         return app;
     }
@@ -123,6 +115,16 @@ public static partial class LocalServer
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Draining the queue {Queue} with {Workers} worker(s).")]
     private static partial void Draining(this ILogger logger, string queue, int workers);
+
+    /// <summary>
+    /// A function as a plain request delegate. Minimal APIs' parameter binding would compile an expression tree for
+    /// every route on the first request, which a cold start waits for.
+    /// </summary>
+    private static RequestDelegate Run<TFunction>(Func<TFunction, HttpContext, Task<IActionResult>> function)
+        where TFunction : notnull =>
+        async context => await Execute(context, await function(context.RequestServices.GetRequiredService<TFunction>(), context));
+
+    private static string? RouteValue(HttpContext context, string name) => context.Request.RouteValues[name] as string;
 
     private static Task Execute(HttpContext context, IActionResult result) =>
         result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));

@@ -1,33 +1,53 @@
 using CrnnGan.Inference.Generation;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
 
 namespace CrnnGan.Functions.Hosting;
 
 /// <summary>
 /// The one generator session of this instance, shared by all requests, and the scheduler through which concurrent
-/// requests share its batches. It is loaded and warmed up when the app starts; if that fails, the app still answers,
-/// with the reason, so that health checks can say why.
+/// requests share its batches. It loads and warms up on a thread of its own from the moment it is made, so that a
+/// cold start builds the host meanwhile; a request that comes earlier waits for it. If loading fails, the app still
+/// answers, with the reason, so that health checks can say why.
 /// </summary>
-public sealed partial class ModelHost : IDisposable
+public sealed class ModelHost : IDisposable
 {
-    private readonly Lazy<(GeneratorSession? Session, StepScheduler? Scheduler, string? Error)> _model;
+    private readonly Task<(GeneratorSession? Session, StepScheduler? Scheduler, string? Error)> _load;
 
-    public ModelHost(IOptions<GenerationOptions> options, ILogger<ModelHost> logger)
+    public ModelHost(GenerationOptions options)
     {
-        Options = options.Value;
-        _model = new Lazy<(GeneratorSession?, StepScheduler?, string?)>(() => Load(Options, logger));
+        Options = options;
+        _load = Task.Run(() => Load(options));
+    }
+
+    /// <summary>
+    /// A model host loading from the app settings' "Generation" section now, before the host is built; null when the
+    /// section cannot be bound or has problems, which the options' validation names when the app starts.
+    /// </summary>
+    public static ModelHost? StartLoading(IConfiguration configuration)
+    {
+        try
+        {
+            var options = configuration.GetSection(GenerationOptions.Section).Get<GenerationOptions>() ?? new GenerationOptions();
+            return options.Problems().Any() ? null : new ModelHost(options);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     public GenerationOptions Options { get; }
 
-    public GeneratorSession? Session => _model.Value.Session;
+    /// <summary>Completes once the model is loaded and warmed up, or has failed to load.</summary>
+    public Task Loaded => _load;
+
+    public GeneratorSession? Session => Model.Session;
 
     /// <summary>
     /// Null when batching is off: by configuration, or on CUDA, whose kernels may depend on the batch's size, so
     /// that a song made in a shared batch could differ from the same seed's song made alone.
     /// </summary>
-    public StepScheduler? Scheduler => _model.Value.Scheduler;
+    public StepScheduler? Scheduler => Model.Scheduler;
 
     /// <summary>Songs for requests: through the scheduler where batching is on.</summary>
     public SongGenerator Generator => new(Session ?? throw new InvalidOperationException(Error ?? "The model is not loaded."), Scheduler);
@@ -39,21 +59,16 @@ public sealed partial class ModelHost : IDisposable
         : "off on CUDA, whose kernels may depend on the batch's size";
 
     /// <summary>Why the model could not be loaded, or null.</summary>
-    public string? Error => _model.Value.Error;
+    public string? Error => Model.Error;
 
-    public void Load() => _ = _model.Value;
+    private (GeneratorSession? Session, StepScheduler? Scheduler, string? Error) Model => _load.GetAwaiter().GetResult();
 
-    private static (GeneratorSession?, StepScheduler?, string?) Load(GenerationOptions options, ILogger logger)
+    private static (GeneratorSession?, StepScheduler?, string?) Load(GenerationOptions options)
     {
         var path = options.ResolvedModelPath;
         try
         {
-            var session = GeneratorSession.Open(
-                path,
-                new GeneratorSessionOptions(options.ExecutionProvider, options.Threads, AllowSpinning: false),
-                logger
-            );
-            LogLoaded(logger, path, session.Provider);
+            var session = GeneratorSession.Open(path, new GeneratorSessionOptions(options.ExecutionProvider, options.Threads, AllowSpinning: false));
             var scheduler =
                 options.BatchWindowMilliseconds > 0 && session.Provider == ExecutionProvider.Cpu
                     ? new StepScheduler(session, TimeSpan.FromMilliseconds(options.BatchWindowMilliseconds), options.MaxBatch)
@@ -69,22 +84,14 @@ public sealed partial class ModelHost : IDisposable
         }
         catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
         {
-            LogFailed(logger, path, e.Message);
             return (null, null, $"The model {path} could not be loaded: {e.Message}");
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded and warmed up {Model} on {Provider}.")]
-    private static partial void LogLoaded(ILogger logger, string model, ExecutionProvider provider);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not load {Model}: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string model, string reason);
-
     public void Dispose()
     {
-        if (!_model.IsValueCreated)
-            return;
-        _model.Value.Scheduler?.Dispose();
-        _model.Value.Session?.Dispose();
+        var (session, scheduler, _) = Model;
+        scheduler?.Dispose();
+        session?.Dispose();
     }
 }

@@ -1,18 +1,33 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CrnnGan.Functions.Hosting;
 
 /// <summary>
-/// Loads and warms up the model while the app starts, not on the first request: on a thread of its own, so that the
-/// server starts listening meanwhile (a request that comes before the model is ready waits for it).
+/// Says in the app's log how the model's load and warm-up went (<see cref="ModelHost"/> runs them on a thread of its
+/// own from the moment it is made), without holding up the app's start.
 /// </summary>
-public sealed class ModelWarmup(ModelHost model) : IHostedService
+public sealed partial class ModelWarmup(ModelHost model, ILogger<ModelHost> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = Task.Run(model.Load, CancellationToken.None);
+        _ = model.Loaded.ContinueWith(_ => Report(), TaskScheduler.Default);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Report()
+    {
+        if (model.Session is { } session)
+            LogLoaded(logger, model.Options.ResolvedModelPath, session.Provider, session.ProviderReason);
+        else
+            LogFailed(logger, model.Error!);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded and warmed up {Model} on {Provider} ({Reason}).")]
+    private static partial void LogLoaded(ILogger logger, string model, Inference.Generation.ExecutionProvider provider, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
 }

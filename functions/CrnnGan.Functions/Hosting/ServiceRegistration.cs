@@ -7,12 +7,17 @@ namespace CrnnGan.Functions.Hosting;
 
 public static class ServiceRegistration
 {
-    /// <summary>The generation endpoints' services: options from configuration, one shared model, its warm-up at start.</summary>
+    /// <summary>
+    /// The generation endpoints' services: options from configuration, one shared model, which starts loading here,
+    /// on a thread of its own, while the host is built and started (a cold start's longest part).
+    /// </summary>
     public static IServiceCollection AddMusicGeneration(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GenerationOptions>().Bind(configuration.GetSection(GenerationOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GenerationOptions>, GenerationOptionsValidator>();
-        services.AddSingleton<ModelHost>();
+        var model = ModelHost.StartLoading(configuration);
+        // A factory, not an instance, so that the container disposes of the model with the app.
+        services.AddSingleton(provider => model ?? new ModelHost(provider.GetRequiredService<IOptions<GenerationOptions>>().Value));
         services.AddHostedService<ModelWarmup>();
         services.AddOptions<DatasetOptions>().Bind(configuration.GetSection(DatasetOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatasetOptions>, DatasetOptionsValidator>();
