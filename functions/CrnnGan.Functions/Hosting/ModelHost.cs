@@ -66,10 +66,12 @@ public sealed class ModelHost : IDisposable
     private static (GeneratorSession?, StepScheduler?, string?) Load(GenerationOptions options)
     {
         var path = options.ResolvedModelPath;
+        GeneratorSession? session = null;
+        StepScheduler? scheduler = null;
         try
         {
-            var session = GeneratorSession.Open(path, new GeneratorSessionOptions(options.ExecutionProvider, options.Threads, AllowSpinning: false));
-            var scheduler =
+            session = GeneratorSession.Open(path, new GeneratorSessionOptions(options.ExecutionProvider, options.Threads, AllowSpinning: false));
+            scheduler =
                 options.BatchWindowMilliseconds > 0 && session.Provider == ExecutionProvider.Cpu
                     ? new StepScheduler(session, TimeSpan.FromMilliseconds(options.BatchWindowMilliseconds), options.MaxBatch)
                     : null;
@@ -84,6 +86,8 @@ public sealed class ModelHost : IDisposable
         }
         catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
         {
+            scheduler?.Dispose();
+            session?.Dispose();
             return (null, null, $"The model {path} could not be loaded: {e.Message}");
         }
     }

@@ -18,7 +18,7 @@ public static class ServiceRegistration
         var model = ModelHost.StartLoading(configuration);
         // A factory, not an instance, so that the container disposes of the model with the app.
         services.AddSingleton(provider => model ?? new ModelHost(provider.GetRequiredService<IOptions<GenerationOptions>>().Value));
-        services.AddHostedService<ModelWarmup>();
+        services.AddHostedService<ModelLoadReport>();
         services.AddOptions<DatasetOptions>().Bind(configuration.GetSection(DatasetOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatasetOptions>, DatasetOptionsValidator>();
         services.AddSingleton<DatasetStorage>();

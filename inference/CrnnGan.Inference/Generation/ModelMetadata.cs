@@ -47,6 +47,18 @@ public sealed record ModelMetadata(
 
     public int Features => FeatureNames.Count;
 
+    /// <summary>
+    /// What is wrong with a tone model's sampling defaults, or null: a temperature from 0 to 10 (0 takes the likeliest
+    /// class), a length temperature above 0 and at most 10, a length bias of one finite number per length bin.
+    /// </summary>
+    public string? SamplingProblem() =>
+        DefaultTemperature is not (>= 0 and <= 10) ? $"A temperature is from 0 to 10, not {DefaultTemperature}."
+        : LengthTemperature is not (> 0 and <= 10) ? $"A length temperature is above 0 and at most 10, not {LengthTemperature}."
+        : LengthBias is { } bias && bias.Count != Vocabulary?.LengthBins.Count
+            ? $"{bias.Count} length biases for {Vocabulary?.LengthBins.Count ?? 0} length bins."
+        : LengthBias?.Any(b => !float.IsFinite(b)) == true ? "A length bias is a finite number."
+        : null;
+
     /// <summary>Metadata for a generator of the given layout, normalisation (<see cref="FeatureScaling.Factors"/>) and sizes.</summary>
     public static ModelMetadata For(
         StepLayout layout,
@@ -151,8 +163,9 @@ public sealed record ModelMetadata(
             [Prefix + "start_tone"] = "each head's index equal to its size (one past its classes)",
             [Prefix + "sampling"] =
                 "pitch and time drawn from softmax(logits / temperature), length from softmax((logits + length_bias) / "
-                + "length_temperature) (a bias of 0 and a temperature of 1 when absent), velocity at 1 as trained; tones that strike a key at once are one, as one instrument "
-                + "plays it once, and a key struck again is released first; once a chord holds 10 keys, the next tone starts later",
+                + "length_temperature) (a bias of 0 and a temperature of 1 when absent), velocity at 1 as trained; "
+                + "tones that strike a key at once are one, as one instrument plays it once, and a key struck again is "
+                + "released first; once a chord holds 10 keys, the next tone starts later",
             [Prefix + "default_temperature"] = DefaultTemperature.ToString("R", CultureInfo.InvariantCulture),
             [Prefix + "noise_size"] = Text(NoiseSize),
             [Prefix + "noise_distribution"] = NoiseDistribution,
@@ -210,25 +223,13 @@ public sealed record ModelMetadata(
             var vocabulary = ToneVocabulary.Parse(Get("time_delta_bins"), Get("length_bins"), Get("velocity_bins"));
             if (Get("head_sizes") != string.Join(',', vocabulary.Sizes.Select(Text)))
                 throw new InvalidDataException($"The model's head sizes ({Get("head_sizes")}) do not match its bins.");
-            if (
-                !float.TryParse(Get("default_temperature"), NumberStyles.Float, CultureInfo.InvariantCulture, out var temperature)
-                || !(temperature is >= 0 and <= 10)
-            )
-                throw new InvalidDataException(
-                    $"The model's metadata {Prefix}default_temperature = '{Get("default_temperature")}' is not a temperature from 0 to 10."
-                );
+            if (!float.TryParse(Get("default_temperature"), NumberStyles.Float, CultureInfo.InvariantCulture, out var temperature))
+                throw new InvalidDataException($"The model's metadata {Prefix}default_temperature = '{Get("default_temperature")}' is not a number.");
             var lengthText = properties.GetValueOrDefault(Prefix + "length_temperature", "1");
-            if (
-                !float.TryParse(lengthText, NumberStyles.Float, CultureInfo.InvariantCulture, out var lengthTemperature)
-                || !(lengthTemperature is > 0 and <= 10)
-            )
-                throw new InvalidDataException(
-                    $"The model's metadata {Prefix}length_temperature = '{lengthText}' is not a temperature above 0 and at most 10."
-                );
-            var lengthBias = properties.TryGetValue(Prefix + "length_bias", out var biasText)
-                ? ParseLengthBias(biasText, vocabulary.LengthBins.Count)
-                : null;
-            return ForTones(
+            if (!float.TryParse(lengthText, NumberStyles.Float, CultureInfo.InvariantCulture, out var lengthTemperature))
+                throw new InvalidDataException($"The model's metadata {Prefix}length_temperature = '{lengthText}' is not a number.");
+            var lengthBias = properties.TryGetValue(Prefix + "length_bias", out var biasText) ? ParseLengthBias(biasText) : null;
+            var model = ForTones(
                 vocabulary,
                 Int("noise_size", 1),
                 Int("hidden_size", 1),
@@ -245,6 +246,7 @@ public sealed record ModelMetadata(
                 LengthTemperature = lengthTemperature,
                 LengthBias = lengthBias,
             };
+            return model.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : model;
         }
 
         var tones = Int("tones_per_step", 1);
@@ -282,19 +284,15 @@ public sealed record ModelMetadata(
         );
     }
 
-    private static float[] ParseLengthBias(string text, int lengthBins)
-    {
-        var values = text.Split(',')
-            .Select(s =>
-                float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var b) && float.IsFinite(b)
-                    ? b
-                    : throw new InvalidDataException($"The model's metadata {Prefix}length_bias holds '{s}', not a finite number.")
-            )
-            .ToArray();
-        return values.Length == lengthBins
-            ? values
-            : throw new InvalidDataException($"The model gives {values.Length} length biases for {lengthBins} length bins.");
-    }
+    private static float[] ParseLengthBias(string text) =>
+        [
+            .. text.Split(',')
+                .Select(s =>
+                    float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
+                        ? b
+                        : throw new InvalidDataException($"The model's metadata {Prefix}length_bias holds '{s}', not a number.")
+                ),
+        ];
 
     private static string UnitOf(string feature) =>
         feature switch

@@ -213,7 +213,7 @@ public sealed class ToneGenerationTests : IDisposable
             Assert.Throws<InvalidDataException>(() => ModelMetadata.Parse(properties)).Message
         );
         properties[ModelMetadata.Prefix + "length_bias"] = string.Join(',', Enumerable.Repeat("NaN", bins));
-        Assert.Contains("'NaN', not a finite number", Assert.Throws<InvalidDataException>(() => ModelMetadata.Parse(properties)).Message);
+        Assert.Contains("A length bias is a finite number", Assert.Throws<InvalidDataException>(() => ModelMetadata.Parse(properties)).Message);
     }
 
     [Fact]

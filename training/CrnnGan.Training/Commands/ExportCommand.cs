@@ -39,10 +39,6 @@ public static class ExportCommand
         };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(temperature) is < 0 or > 10)
-                throw new ArgumentException($"--temperature must be between 0 and 10, not {parse.GetValue(temperature)}.");
-            if (parse.GetValue(lengthTemperature) is <= 0 or > 10)
-                throw new ArgumentException($"--length-temperature must be above 0 and at most 10, not {parse.GetValue(lengthTemperature)}.");
             var (metadata, parity, quantized) = ModelExport.Run(
                 parse.GetValue(checkpoint)!.FullName,
                 parse.GetValue(output)!.FullName,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using CrnnGan.Inference.Data;
 using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Storage;
@@ -64,9 +65,8 @@ public static class SamplingCommand
                     task => LengthCalibration.Fit(bytes, songs.Training.Select(s => s.Tones), ProgressDisplay.Counts(task))
                 );
                 (bytes, metadata) = SamplingDefaults.Apply(bytes, null, null, fit.Bias);
-                AnsiConsole.MarkupLine(
-                    $"Lengths of the model's songs against the training songs' (total variation), round by round: {string.Join(" → ", fit.Distances.Select(d => d.ToString("0.000")))}."
-                );
+                var rounds = string.Join(" → ", fit.Distances.Select(d => d.ToString("0.000", CultureInfo.InvariantCulture)));
+                AnsiConsole.MarkupLine($"Lengths of the model's songs against the training songs' (total variation), round by round: {rounds}.");
             }
             AtomicFile.WriteAllBytes(target, bytes);
             AnsiConsole.MarkupLine(

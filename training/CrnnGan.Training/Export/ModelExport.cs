@@ -101,6 +101,6 @@ public static class ModelExport
             ModelMetadata metadata,
             Func<ModelMetadata, byte[]> export,
             Func<byte[], int, ulong, ParityReport> parity
-        ) => (metadata, export(metadata), parity);
+        ) => metadata.SamplingProblem() is { } problem ? throw new ArgumentException(problem) : (metadata, export(metadata), parity);
     }
 }

@@ -19,10 +19,6 @@ public static class SamplingDefaults
         IReadOnlyList<float>? lengthBias = null
     )
     {
-        if (temperature is < 0 or > 10)
-            throw new InvalidDataException($"A temperature is between 0 and 10, not {temperature}.");
-        if (lengthTemperature is <= 0 or > 10)
-            throw new InvalidDataException($"A length temperature is above 0 and at most 10, not {lengthTemperature}.");
         var model = ModelProto.Parser.ParseFrom(onnx);
         var metadata = ModelMetadata.Parse(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value));
         if (!metadata.IsToneModel)
@@ -33,8 +29,8 @@ public static class SamplingDefaults
             LengthTemperature = lengthTemperature ?? metadata.LengthTemperature,
             LengthBias = lengthBias ?? metadata.LengthBias,
         };
-        if (tuned.LengthBias is { } bias && bias.Count != tuned.Vocabulary!.LengthBins.Count)
-            throw new InvalidDataException($"{bias.Count} length biases for {tuned.Vocabulary.LengthBins.Count} length bins.");
+        if (tuned.SamplingProblem() is { } problem)
+            throw new InvalidDataException(problem);
         model.MetadataProps.Clear();
         foreach (var (key, value) in tuned.ToProperties())
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });

@@ -7,7 +7,7 @@ namespace CrnnGan.Functions.Hosting;
 /// Says in the app's log how the model's load and warm-up went (<see cref="ModelHost"/> runs them on a thread of its
 /// own from the moment it is made), without holding up the app's start.
 /// </summary>
-public sealed partial class ModelWarmup(ModelHost model, ILogger<ModelHost> logger) : IHostedService
+public sealed partial class ModelLoadReport(ModelHost model, ILogger<ModelHost> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
