@@ -5,6 +5,7 @@ using CrnnGan.TestSupport;
 using CrnnGan.Training.Export;
 using CrnnGan.Training.Model;
 using CrnnGan.Training.Training;
+using Onnx;
 using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Tests.Training;
@@ -143,6 +144,31 @@ public sealed class ToneTrainerTests : IDisposable
         );
         Assert.Throws<ArgumentException>(() =>
             IGanTrainer.Create(Tiny with { GeneratorFrom = from, Model = Tiny.Model with { HiddenSize = 8 } }, CPU, Training)
+        );
+    }
+
+    [Fact]
+    public void A_run_can_start_its_game_from_an_exported_model_whose_checkpoint_is_gone()
+    {
+        var exported = _folder.File("pretrained.onnx");
+        using (var pretrained = NewTrainer(Tiny with { PretrainingOnly = true }))
+        {
+            pretrained.RunEpoch();
+            var checkpoint = _folder.File("pretrained.zip");
+            Checkpoint.Save(pretrained, checkpoint, "synthetic", "test");
+            ModelExport.Run(checkpoint, exported);
+        }
+        var onnx = File.ReadAllBytes(exported);
+
+        using var started = NewTrainer(Tiny with { PretrainingEpochs = 0, GeneratorFrom = exported });
+        var game = started.RunEpoch();
+
+        Assert.Equal(OnnxImport.Metadata(onnx).Vocabulary, started.Vocabulary);
+        Assert.True(game.Training.Discriminator is { } d && double.IsFinite(d), $"{game.Training}");
+        using var fresh = NewTrainer(Tiny with { PretrainingEpochs = 0, GeneratorFrom = exported });
+        Assert.Equal(
+            ModelProto.Parser.ParseFrom(onnx).Graph,
+            ModelProto.Parser.ParseFrom(OnnxExporter.Export(fresh.Generator, OnnxImport.Metadata(onnx))).Graph
         );
     }
 

@@ -1,6 +1,7 @@
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Randomness;
+using CrnnGan.Training.Export;
 using CrnnGan.Training.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -43,7 +44,7 @@ public interface IGanTrainer : IDisposable
 
     /// <summary>
     /// A fresh trainer for the settings' model family. The tone family chooses its bins from <paramref name="training"/>,
-    /// or takes bins and generator from <see cref="TrainingSettings.GeneratorFrom"/>.
+    /// or takes bins and generator from <see cref="TrainingSettings.GeneratorFrom"/>: a checkpoint, or an exported model.
     /// </summary>
     static IGanTrainer Create(TrainingSettings settings, Device device, IReadOnlyList<Song> training)
     {
@@ -54,6 +55,13 @@ public interface IGanTrainer : IDisposable
             var m = settings.Model;
             var bins = ToneVocabulary.FromSongs(training.Select(s => s.Tones), m.TimeBins, m.LengthBins, m.VelocityBins);
             return new ToneTrainer(settings, bins, device);
+        }
+        if (Path.GetExtension(settings.GeneratorFrom).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            var onnx = File.ReadAllBytes(settings.GeneratorFrom);
+            var imported = new ToneTrainer(settings, OnnxImport.Metadata(onnx).Vocabulary!, device);
+            OnnxImport.LoadWeights(onnx, imported.Generator);
+            return imported;
         }
         using var from =
             Checkpoint.Load(settings.GeneratorFrom, device) as ToneTrainer

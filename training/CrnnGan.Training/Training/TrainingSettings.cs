@@ -133,8 +133,8 @@ public sealed record TrainingSettings
     public bool StraightThrough { get; init; }
 
     /// <summary>
-    /// The tone family: a checkpoint whose generator (and bins) this run starts from, so that the adversarial game
-    /// can start from a maximum-likelihood run's epoch; null starts from random weights.
+    /// The tone family: a checkpoint, or an exported fp32 model (.onnx), whose generator (and bins) this run starts
+    /// from, so that the adversarial game can start from a maximum-likelihood run's epoch; null starts from random weights.
     /// </summary>
     public string? GeneratorFrom { get; init; }
 

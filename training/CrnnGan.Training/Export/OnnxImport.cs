@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using CrnnGan.Inference.Generation;
+using CrnnGan.Training.Model;
+using Onnx;
+using static TorchSharp.torch;
+
+namespace CrnnGan.Training.Export;
+
+/// <summary>
+/// An exported tone model's weights back into a <see cref="ToneGenerator"/>, the inverse of
+/// <see cref="OnnxExporter"/>, so that a run can start from a model whose checkpoint is gone. Each LSTM layer's
+/// stacked [W_ih | W_hh] is split again; its one bias (b_ih + b_hh) becomes b_ih, with b_hh 0, which computes the
+/// same. Exporting the imported generator gives the same graph and weights.
+/// </summary>
+public static class OnnxImport
+{
+    /// <summary>The model's metadata: a tone model with fp32 weights.</summary>
+    /// <exception cref="InvalidDataException">Not a tone model this exporter wrote, or its weights are not fp32.</exception>
+    public static ModelMetadata Metadata(byte[] onnx)
+    {
+        var metadata = ModelMetadata.Parse(ModelProto.Parser.ParseFrom(onnx).MetadataProps.ToDictionary(p => p.Key, p => p.Value));
+        if (!metadata.IsToneModel)
+            throw new InvalidDataException("Only a tone model's weights can be imported; the paper's model has its checkpoints.");
+        if (metadata.Weights != ModelMetadata.Fp32)
+            throw new InvalidDataException($"The model's weights are {metadata.Weights}; import needs the fp32 model it was made from.");
+        return metadata;
+    }
+
+    /// <summary>Copies the model's weights into <paramref name="generator"/>, whose settings must give every weight its shape.</summary>
+    /// <exception cref="InvalidDataException">A weight is missing or of another shape; the message names it.</exception>
+    public static void LoadWeights(byte[] onnx, ToneGenerator generator)
+    {
+        Metadata(onnx);
+        var initializers = ModelProto.Parser.ParseFrom(onnx).Graph.Initializer.ToDictionary(t => t.Name);
+        var hidden = generator.Settings.HiddenSize;
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in generator.state_dict())
+        {
+            var values = name switch
+            {
+                _ when name.StartsWith("lstm.weight_ih_l", StringComparison.Ordinal) => Columns(Floats(Lstm(name), "weight"), 4 * hidden, 0, ^hidden),
+                _ when name.StartsWith("lstm.weight_hh_l", StringComparison.Ordinal) => Columns(
+                    Floats(Lstm(name), "weight"),
+                    4 * hidden,
+                    ^hidden,
+                    ^0
+                ),
+                _ when name.StartsWith("lstm.bias_ih_l", StringComparison.Ordinal) => Floats(Lstm(name), "bias"),
+                _ when name.StartsWith("lstm.bias_hh_l", StringComparison.Ordinal) => new float[4 * hidden],
+                _ => Floats(name, null),
+            };
+            if (values.LongLength != parameter.numel())
+                throw new InvalidDataException(
+                    $"The model's {name} holds {values.Length} weights where the settings' generator has {parameter.numel()}: other model settings."
+                );
+            parameter.copy_(tensor(values).reshape(parameter.shape));
+        }
+
+        // The layer's index from PyTorch's name (e.g. lstm.weight_ih_l1 → lstm.1).
+        static string Lstm(string name) => $"lstm.{name[(name.LastIndexOf('l') + 1)..]}";
+
+        float[] Floats(string name, string? part)
+        {
+            var key = part is null ? name : $"{name}.{part}";
+            return initializers.TryGetValue(key, out var t) && t.DataType == (int)TensorProto.Types.DataType.Float
+                ? MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray()
+                : throw new InvalidDataException($"The model has no fp32 weight {key}: it was not written by crnngan-train export.");
+        }
+    }
+
+    /// <summary>Columns <paramref name="from"/> to <paramref name="to"/> of a [rows × columns] matrix.</summary>
+    private static float[] Columns(float[] matrix, int rows, Index from, Index to)
+    {
+        var columns = matrix.Length / rows;
+        var (start, end) = (from.GetOffset(columns), to.GetOffset(columns));
+        var result = new float[rows * (end - start)];
+        for (var r = 0; r < rows; r++)
+            matrix.AsSpan(r * columns + start, end - start).CopyTo(result.AsSpan(r * (end - start)));
+        return result;
+    }
+}
