@@ -1,3 +1,4 @@
+using CrnnGan.Inference.Generation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +27,7 @@ public sealed partial class ModelLoadReport(ModelHost model, ILogger<ModelHost> 
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded and warmed up {Model} on {Provider} ({Reason}).")]
-    private static partial void LogLoaded(ILogger logger, string model, Inference.Generation.ExecutionProvider provider, string reason);
+    private static partial void LogLoaded(ILogger logger, string model, ExecutionProvider provider, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
