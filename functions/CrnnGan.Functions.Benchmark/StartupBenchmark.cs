@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using CrnnGan.Functions.Hosting;
 using Spectre.Console;
 
 /// <summary>
@@ -88,7 +89,7 @@ internal static class StartupBenchmark
 
         void Listening(string? line)
         {
-            if (line?.Contains("Serving the API", StringComparison.Ordinal) == true)
+            if (line?.Contains(LocalServer.ListeningLine, StringComparison.Ordinal) == true)
                 listening.TrySetResult();
         }
     }

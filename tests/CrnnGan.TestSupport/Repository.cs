@@ -8,6 +8,15 @@ public static class Repository
     public static string Root =>
         RootOrNull ?? throw new DirectoryNotFoundException("The repository root (CrnnGanPipeline.sln) is not above the test assembly.");
 
+    /// <summary>A bundled model's path: models/<paramref name="file"/>.</summary>
+    public static string Model(string file) => Path.Combine(Root, "models", file);
+
+    /// <summary>A bundled model's bytes.</summary>
+    public static byte[] ModelBytes(string file) => File.ReadAllBytes(Model(file));
+
+    /// <summary>A test fixture's path in the repository: tests/fixtures/<paramref name="file"/>.</summary>
+    public static string Fixture(string file) => Path.Combine(Root, "tests", "fixtures", file);
+
     private static string? Find()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)

@@ -24,6 +24,9 @@ public static partial class LocalServer
 {
     public const string RoutePrefix = "api";
 
+    /// <summary>How the log line that says the server listens begins (the startup benchmark waits for it).</summary>
+    public const string ListeningLine = "Serving the API";
+
     /// <summary>The command-line flag that serves the app this way instead of under the Functions host.</summary>
     public const string Flag = "--local";
 
@@ -106,7 +109,7 @@ public static partial class LocalServer
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "Serving the API on {Address} and the page on {Page} (function keys are not checked here). Ctrl+C stops."
+        Message = ListeningLine + " on {Address} and the page on {Page} (function keys are not checked here). Ctrl+C stops."
     )]
     private static partial void LocalServing(this ILogger logger, string address, string page);
 

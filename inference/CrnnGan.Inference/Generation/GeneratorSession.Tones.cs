@@ -32,6 +32,6 @@ public sealed partial class GeneratorSession
         var sizes = vocabulary.Sizes;
         if (primer is not null && (primer.Length % sizes.Count != 0 || primer.Where((c, i) => c < 0 || c >= sizes[i % sizes.Count]).Any()))
             throw new ArgumentException($"A primer is whole tones of {sizes.Count} class indices, each within its head's classes.", nameof(primer));
-        return new ToneRow(seed, steps, temperature, noiseScale, primer, vocabulary, Metadata);
+        return new ToneRow(seed, steps, temperature, noiseScale, primer, Metadata);
     }
 }

@@ -16,7 +16,7 @@ public sealed class PageTests : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    private static string BundledModel => Path.Combine(Repository.Root, "models", "crnngan.onnx");
+    private static string BundledModel => Repository.Model("crnngan.onnx");
 
     public async ValueTask InitializeAsync()
     {

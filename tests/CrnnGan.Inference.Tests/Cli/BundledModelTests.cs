@@ -13,7 +13,7 @@ public sealed class BundledModelTests : IDisposable
     [Fact]
     public void Generate_without_a_model_uses_the_bundled_one_and_writes_playable_midi()
     {
-        Assert.True(File.Exists(Path.Combine(Repository.Root, "models", "crnngan.onnx")), "models/crnngan.onnx is missing from the repository.");
+        Assert.True(File.Exists(Repository.Model("crnngan.onnx")), "models/crnngan.onnx is missing from the repository.");
 
         var result = CommandLine.Run("crnngan", "generate", "--count", "2", "--out", _folder.Path);
 
@@ -34,10 +34,10 @@ public sealed class BundledModelTests : IDisposable
     [InlineData("paper-baseline.onnx", false)]
     public void The_bundled_models_are_paper_size_generators_of_their_family(string name, bool tones)
     {
-        using var session = GeneratorSession.Open(Path.Combine(Repository.Root, "models", name), new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        using var session = GeneratorSession.Open(Repository.Model(name), new GeneratorSessionOptions(ExecutionProvider.Cpu));
         Assert.Equal((1, 350, 2), (session.Metadata.TonesPerStep, session.Metadata.HiddenSize, session.Metadata.Layers));
         Assert.Equal(tones, session.Metadata.IsToneModel);
-        Assert.True(new FileInfo(Path.Combine(Repository.Root, "models", name)).Length <= 10 * 1024 * 1024);
+        Assert.True(new FileInfo(Repository.Model(name)).Length <= 10 * 1024 * 1024);
     }
 
     [Theory]
@@ -45,7 +45,7 @@ public sealed class BundledModelTests : IDisposable
     [InlineData("paper-crnngan.onnx")]
     public void A_songs_midi_file_holds_the_tones_that_were_generated(string name)
     {
-        using var session = GeneratorSession.Open(Path.Combine(Repository.Root, "models", name), new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        using var session = GeneratorSession.Open(Repository.Model(name), new GeneratorSessionOptions(ExecutionProvider.Cpu));
         var songs = new SongGenerator(session).Generate(
             new GenerationRequest
             {

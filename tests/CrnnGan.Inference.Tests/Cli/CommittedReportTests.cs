@@ -63,7 +63,7 @@ public sealed class CommittedReportTests : IDisposable
         }
     }
 
-    private static string Model(string file) => Path.Combine(Repository.Root, "models", file);
+    private static string Model(string file) => Repository.Model(file);
 
     public void Dispose() => _folder.Dispose();
 }

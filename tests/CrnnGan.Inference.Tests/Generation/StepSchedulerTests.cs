@@ -9,7 +9,7 @@ public sealed class StepSchedulerTests
 {
     public static TheoryData<string> Models => [FixtureModels.Tones, FixtureModels.OneTonePerStep, FixtureModels.ThreeTonesPerStep, Bundled];
 
-    private static string Bundled => Path.Combine(Repository.Root, "models", "crnngan.onnx");
+    private static string Bundled => Repository.Model("crnngan.onnx");
 
     private static GeneratorSession Open(string model) => GeneratorSession.Open(model, new GeneratorSessionOptions(ExecutionProvider.Cpu));
 

@@ -46,7 +46,7 @@ public sealed class FixtureModelTests
             "fixture"
         );
         var exported = OnnxExporter.Export(generator, metadata);
-        var path = Path.Combine(Repository.Root, "tests", "fixtures", file);
+        var path = Repository.Fixture(file);
         AssertFixture(path, exported);
     }
 
@@ -74,7 +74,7 @@ public sealed class FixtureModelTests
             20161128,
             "fixture"
         );
-        AssertFixture(Path.Combine(Repository.Root, "tests", "fixtures", "generator-tones.onnx"), OnnxExporter.Export(generator, metadata));
+        AssertFixture(Repository.Fixture("generator-tones.onnx"), OnnxExporter.Export(generator, metadata));
     }
 
     /// <summary>

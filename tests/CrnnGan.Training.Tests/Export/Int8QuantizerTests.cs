@@ -7,18 +7,16 @@ namespace CrnnGan.Training.Tests.Export;
 /// <summary>int8 weights for the bundled tone model: the parity check that .ci/run runs, and what it refuses.</summary>
 public sealed class Int8QuantizerTests
 {
-    private static byte[] Model(string file) => File.ReadAllBytes(Path.Combine(Repository.Root, "models", file));
-
     [Fact]
     public void The_bundled_model_in_int8_keeps_its_distributions_within_tolerance_in_under_a_third_of_the_bytes()
     {
-        var fp32 = Model("crnngan.onnx");
+        var fp32 = Repository.ModelBytes("crnngan.onnx");
 
         var (int8, parity) = Int8Quantizer.QuantizeChecked(fp32, seed: 0);
 
         Assert.True(parity.Passed, parity.ToString());
         Assert.True(int8.Length < fp32.Length / 3, $"{int8.Length} bytes against {fp32.Length}");
-        Assert.Equal(Model("crnngan-int8.onnx"), int8);
+        Assert.Equal(Repository.ModelBytes("crnngan-int8.onnx"), int8);
         using var session = GeneratorSession.Load(int8, new GeneratorSessionOptions(ExecutionProvider.Cpu));
         Assert.Equal(Int8Quantizer.Weights, session.Metadata.Weights);
     }
@@ -26,7 +24,13 @@ public sealed class Int8QuantizerTests
     [Fact]
     public void An_int8_model_of_other_weights_fails_the_parity_check()
     {
-        var parity = QuantizedParity.Run(Model("crnngan.onnx"), Int8Quantizer.Quantize(Model("crnngan-baseline.onnx")), 8, 256, 0);
+        var parity = QuantizedParity.Run(
+            Repository.ModelBytes("crnngan.onnx"),
+            Int8Quantizer.Quantize(Repository.ModelBytes("crnngan-baseline.onnx")),
+            8,
+            256,
+            0
+        );
 
         Assert.False(parity.Passed, parity.ToString());
     }
@@ -34,8 +38,8 @@ public sealed class Int8QuantizerTests
     [Fact]
     public void The_papers_model_and_a_model_already_in_int8_are_refused()
     {
-        var paper = Assert.Throws<InvalidDataException>(() => Int8Quantizer.Quantize(Model("paper-crnngan.onnx")));
-        var twice = Assert.Throws<InvalidDataException>(() => Int8Quantizer.Quantize(Model("crnngan-int8.onnx")));
+        var paper = Assert.Throws<InvalidDataException>(() => Int8Quantizer.Quantize(Repository.ModelBytes("paper-crnngan.onnx")));
+        var twice = Assert.Throws<InvalidDataException>(() => Int8Quantizer.Quantize(Repository.ModelBytes("crnngan-int8.onnx")));
 
         Assert.Contains("tone family", paper.Message, StringComparison.Ordinal);
         Assert.Contains("already", twice.Message, StringComparison.Ordinal);

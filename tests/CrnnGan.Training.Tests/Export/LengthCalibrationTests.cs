@@ -9,7 +9,7 @@ namespace CrnnGan.Training.Tests.Export;
 /// <summary>A length bias in a tone model's metadata, and its calibration to a corpus's lengths.</summary>
 public sealed class LengthCalibrationTests
 {
-    private static readonly byte[] Model = File.ReadAllBytes(Path.Combine(Repository.Root, "tests", "fixtures", "generator-tones.onnx"));
+    private static readonly byte[] Model = File.ReadAllBytes(Repository.Fixture("generator-tones.onnx"));
 
     private static readonly GeneratorSessionOptions Cpu = new(ExecutionProvider.Cpu);
 

@@ -8,12 +8,10 @@ namespace CrnnGan.Training.Tests.Export;
 /// <summary>An exported tone model's weights back into a generator, so that training can start from a model.</summary>
 public sealed class OnnxImportTests
 {
-    private static byte[] Model(string file) => File.ReadAllBytes(Path.Combine(Repository.Root, "models", file));
-
     [Fact]
     public void The_bundled_baseline_imported_and_exported_again_is_the_same_graph_with_the_same_weights()
     {
-        var onnx = Model("crnngan-baseline.onnx");
+        var onnx = Repository.ModelBytes("crnngan-baseline.onnx");
         var metadata = OnnxImport.Metadata(onnx);
         var settings = new ModelSettings(HiddenSize: 350, Layers: 2, NoiseSize: 4, Dropout: 0.1, Family: ModelFamily.Tones);
         using var generator = new ToneGenerator(settings, metadata.Vocabulary!.Sizes);
@@ -26,15 +24,15 @@ public sealed class OnnxImportTests
     [Fact]
     public void Other_model_settings_an_int8_model_and_the_papers_model_are_refused_by_name()
     {
-        var onnx = Model("crnngan-baseline.onnx");
+        var onnx = Repository.ModelBytes("crnngan-baseline.onnx");
         using var wider = new ToneGenerator(
             new ModelSettings(HiddenSize: 360, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones),
             OnnxImport.Metadata(onnx).Vocabulary!.Sizes
         );
 
         var shape = Assert.Throws<InvalidDataException>(() => OnnxImport.LoadWeights(onnx, wider));
-        var int8 = Assert.Throws<InvalidDataException>(() => OnnxImport.Metadata(Model("crnngan-int8.onnx")));
-        var paper = Assert.Throws<InvalidDataException>(() => OnnxImport.Metadata(Model("paper-crnngan.onnx")));
+        var int8 = Assert.Throws<InvalidDataException>(() => OnnxImport.Metadata(Repository.ModelBytes("crnngan-int8.onnx")));
+        var paper = Assert.Throws<InvalidDataException>(() => OnnxImport.Metadata(Repository.ModelBytes("paper-crnngan.onnx")));
 
         Assert.Contains("other model settings", shape.Message, StringComparison.Ordinal);
         Assert.Contains("fp32", int8.Message, StringComparison.Ordinal);

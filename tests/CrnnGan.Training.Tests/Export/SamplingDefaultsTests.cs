@@ -10,12 +10,10 @@ public sealed class SamplingDefaultsTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new();
 
-    private static byte[] Model(string file) => File.ReadAllBytes(Path.Combine(Repository.Root, "models", file));
-
     [Fact]
     public void A_length_temperature_goes_into_the_metadata_shapes_the_lengths_and_leaves_the_graph_as_it_was()
     {
-        var model = Model("crnngan.onnx");
+        var model = Repository.ModelBytes("crnngan.onnx");
 
         var (tuned, _) = SamplingDefaults.Apply(model, temperature: null, lengthTemperature: 3f);
 
@@ -40,7 +38,7 @@ public sealed class SamplingDefaultsTests : IDisposable
             "crnngan-train",
             "sampling",
             "--model",
-            Path.Combine(Repository.Root, "models", "crnngan.onnx"),
+            Repository.Model("crnngan.onnx"),
             "--out",
             output,
             "--temperature",
@@ -48,8 +46,8 @@ public sealed class SamplingDefaultsTests : IDisposable
             "--length-temperature",
             "1.1"
         );
-        var paper = Assert.Throws<InvalidDataException>(() => SamplingDefaults.Apply(Model("paper-crnngan.onnx"), 1f, 1f));
-        var zero = Assert.Throws<InvalidDataException>(() => SamplingDefaults.Apply(Model("crnngan.onnx"), null, 0f));
+        var paper = Assert.Throws<InvalidDataException>(() => SamplingDefaults.Apply(Repository.ModelBytes("paper-crnngan.onnx"), 1f, 1f));
+        var zero = Assert.Throws<InvalidDataException>(() => SamplingDefaults.Apply(Repository.ModelBytes("crnngan.onnx"), null, 0f));
 
         Assert.True(written.ExitCode == 0, written.Error);
         using var session = GeneratorSession.Open(output, new GeneratorSessionOptions(ExecutionProvider.Cpu));

@@ -16,9 +16,11 @@ public static class OnnxImport
 {
     /// <summary>The model's metadata: a tone model with fp32 weights.</summary>
     /// <exception cref="InvalidDataException">Not a tone model this exporter wrote, or its weights are not fp32.</exception>
-    public static ModelMetadata Metadata(byte[] onnx)
+    public static ModelMetadata Metadata(byte[] onnx) => Metadata(ModelProto.Parser.ParseFrom(onnx));
+
+    private static ModelMetadata Metadata(ModelProto model)
     {
-        var metadata = ModelMetadata.Parse(ModelProto.Parser.ParseFrom(onnx).MetadataProps.ToDictionary(p => p.Key, p => p.Value));
+        var metadata = ModelMetadata.Parse(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value));
         if (!metadata.IsToneModel)
             throw new InvalidDataException("Only a tone model's weights can be imported; the paper's model has its checkpoints.");
         if (metadata.Weights != ModelMetadata.Fp32)
@@ -30,8 +32,9 @@ public static class OnnxImport
     /// <exception cref="InvalidDataException">A weight is missing or of another shape; the message names it.</exception>
     public static void LoadWeights(byte[] onnx, ToneGenerator generator)
     {
-        Metadata(onnx);
-        var initializers = ModelProto.Parser.ParseFrom(onnx).Graph.Initializer.ToDictionary(t => t.Name);
+        var model = ModelProto.Parser.ParseFrom(onnx);
+        Metadata(model);
+        var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
         var hidden = generator.Settings.HiddenSize;
         using var noGrad = no_grad();
         foreach (var (name, parameter) in generator.state_dict())

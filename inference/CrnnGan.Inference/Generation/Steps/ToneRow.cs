@@ -20,15 +20,16 @@ internal sealed class ToneRow : SongRow
     private readonly HashSet<int> _chord = [];
 
     /// <summary>The first previous tone is the start tone: each head's index equal to its size.</summary>
-    public ToneRow(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, ToneVocabulary vocabulary, ModelMetadata model)
-        : base(seed, (primer?.Length ?? 0) / vocabulary.Sizes.Count + steps, noiseScale)
+    public ToneRow(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, ModelMetadata model)
+        : base(seed, (primer?.Length ?? 0) / ToneVocabulary.Heads.Count + steps, noiseScale)
     {
+        var vocabulary = model.Vocabulary!;
         _sizes = vocabulary.Sizes;
         _primer = primer;
         _temperature = temperature;
         _lengthTemperature = model.LengthTemperature;
         _lengthBias = model.LengthBias;
-        _length = new float[vocabulary.LengthBins.Count];
+        _length = _lengthBias is null ? [] : new float[vocabulary.LengthBins.Count];
         _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
         _previous = [.. _sizes.Select(size => (long)size)];
         _uniforms = new float[_sizes.Count];
