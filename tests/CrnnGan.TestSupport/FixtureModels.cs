@@ -13,4 +13,7 @@ public static class FixtureModels
 
     /// <summary>A generator of the tone family (contract version 2) whose pitch logits favour C major between C3 and C6.</summary>
     public static string Tones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones.onnx");
+
+    /// <summary>The same but that its length head reads the drawn time (contract version 3).</summary>
+    public static string TimedTones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones-timed.onnx");
 }

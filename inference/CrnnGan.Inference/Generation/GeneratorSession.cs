@@ -157,7 +157,7 @@ public sealed partial class GeneratorSession : IDisposable
             var sizes = vocabulary.Sizes;
             ExpectOf(session.InputMetadata, "input", ModelContract.PreviousTone, TensorElementType.Int64, -1, sizes.Count);
             for (var k = 0; k < sizes.Count; k++)
-                Expect(session.OutputMetadata, "output", ModelContract.Logits(Features.ToneVocabulary.Heads[k]), -1, sizes[k]);
+                Expect(session.OutputMetadata, "output", ModelContract.Logits(Features.ToneVocabulary.Heads[k]), [-1, .. metadata.LogitShape(k)]);
             Expect(session.InputMetadata, "input", ModelContract.Noise, -1, metadata.NoiseSize);
             Expect(session.InputMetadata, "input", ModelContract.Hidden, metadata.Layers, -1, metadata.HiddenSize);
             Expect(session.InputMetadata, "input", ModelContract.Cell, metadata.Layers, -1, metadata.HiddenSize);

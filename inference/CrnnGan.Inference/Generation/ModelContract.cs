@@ -23,6 +23,11 @@ namespace CrnnGan.Inference.Generation;
 /// At the first step, previous_tone is the start tone (each head's index equal to its size) and h and c are zero;
 /// the host draws each head's class from softmax(logits / temperature) and feeds the drawn tone back.
 /// </para>
+/// <para>
+/// Version 3, the tone family with a length head that reads the tone's drawn time: as version 2, but length_logits
+/// is [batch, time bins, length bins], the length head's logits given each time class. The host draws the time
+/// first, then the length from the row of the time it drew.
+/// </para>
 /// </summary>
 public static class ModelContract
 {
@@ -31,6 +36,9 @@ public static class ModelContract
 
     /// <summary>The tone family's categorical heads.</summary>
     public const int ToneVersion = 2;
+
+    /// <summary>The tone family with a length head that reads the tone's drawn time.</summary>
+    public const int TimedLengthVersion = 3;
 
     public const string PreviousTone = "previous_tone";
 

@@ -41,7 +41,25 @@ public sealed record ModelMetadata(
         "training windows transposed to C major / A minor by their best-fitting of 36 scales; to place a song in a key, add the key's offset from "
         + "C major (A minor) to every pitch";
 
-    public bool IsToneModel => ContractVersion == ModelContract.ToneVersion;
+    public bool IsToneModel => ContractVersion is ModelContract.ToneVersion or ModelContract.TimedLengthVersion;
+
+    /// <summary>
+    /// A tone model whose length head reads the tone's drawn time (contract version 3): its length logits are one row per
+    /// time class.
+    /// </summary>
+    public bool LengthGivenTime => ContractVersion == ModelContract.TimedLengthVersion;
+
+    /// <summary>A tone model's logits of head <paramref name="head"/> per song: [classes], or [time classes, length classes].</summary>
+    public long[] LogitShape(int head)
+    {
+        var sizes = Vocabulary?.Sizes ?? throw new InvalidOperationException("Only a tone model has heads.");
+        return head == ToneVocabulary.LengthHead && LengthGivenTime
+            ? [sizes[ToneVocabulary.TimeHead], sizes[ToneVocabulary.LengthHead]]
+            : [sizes[head]];
+    }
+
+    /// <summary>How many logits of head <paramref name="head"/> a song has: the product of <see cref="LogitShape"/>.</summary>
+    public int LogitWidth(int head) => (int)LogitShape(head).Aggregate(1L, (a, b) => a * b);
 
     public StepLayout Layout => new(TonesPerStep);
 
@@ -97,10 +115,11 @@ public sealed record ModelMetadata(
         string corpus,
         int epochs,
         ulong seed,
-        string codeVersion
+        string codeVersion,
+        bool lengthGivenTime = false
     ) =>
         new(
-            ModelContract.ToneVersion,
+            lengthGivenTime ? ModelContract.TimedLengthVersion : ModelContract.ToneVersion,
             1,
             ToneVocabulary.Heads,
             ["MIDI note", "quarter notes", "quarter notes", "MIDI velocity"],
@@ -163,7 +182,9 @@ public sealed record ModelMetadata(
             [Prefix + "start_tone"] = "each head's index equal to its size (one past its classes)",
             [Prefix + "sampling"] =
                 "pitch and time drawn from softmax(logits / temperature), length from softmax((logits + length_bias) / "
-                + "length_temperature) (a bias of 0 and a temperature of 1 when absent), velocity at 1 as trained; "
+                + "length_temperature) (a bias of 0 and a temperature of 1 when absent"
+                + (LengthGivenTime ? "; the logits of the time drawn" : "")
+                + "), velocity at 1 as trained; "
                 + "tones that strike a key at once are one, as one instrument plays it once, and a key struck again is "
                 + "released first; once a chord holds 10 keys, the next tone starts later",
             [Prefix + "default_temperature"] = DefaultTemperature.ToString("R", CultureInfo.InvariantCulture),
@@ -190,11 +211,13 @@ public sealed record ModelMetadata(
     {
         if (!properties.TryGetValue(Prefix + "contract_version", out var versionText))
             throw new InvalidDataException($"The model's metadata lacks {Prefix}contract_version: it was not exported by crnngan-train export.");
-        var isTones = versionText == Text(ModelContract.ToneVersion);
+        var lengthGivenTime = versionText == Text(ModelContract.TimedLengthVersion);
+        var isTones = lengthGivenTime || versionText == Text(ModelContract.ToneVersion);
         if (!isTones && versionText != Text(ModelContract.Version))
             throw new InvalidDataException(
-                $"The model follows contract version {versionText}; this library reads versions {ModelContract.Version} (the paper's model) and "
-                    + $"{ModelContract.ToneVersion} (the tone family)."
+                $"The model follows contract version {versionText}; this library reads versions {ModelContract.Version} (the paper's model), "
+                    + $"{ModelContract.ToneVersion} (the tone family) and {ModelContract.TimedLengthVersion} (the tone family, its length "
+                    + "given the time)."
             );
         var missing = (isTones ? ToneKeys : Keys).Where(k => !properties.ContainsKey(k)).ToList();
         if (missing.Count > 0)
@@ -237,7 +260,8 @@ public sealed record ModelMetadata(
                 Get("training_corpus"),
                 Int("epochs", 0),
                 seed,
-                Get("code_version")
+                Get("code_version"),
+                lengthGivenTime
             ) with
             {
                 DefaultTempoBpm = bpm,

@@ -43,11 +43,14 @@ public static class ToneSampler
     /// (sharpening them only crowds the commonest length) and velocities as trained (temperature 1).
     /// <paramref name="closedTime"/> (the time class 0 once a chord holds <see cref="MaxChord"/> keys; −1: none) is not
     /// drawn: the model, which counts a chord's keys poorly, would otherwise pile up chords no player could play.
+    /// <paramref name="length"/> is one row of logits or, <paramref name="lengthGivenTime"/> (contract version 3), one per
+    /// time class, of which the time drawn chooses its row.
     /// </summary>
     public static void DrawTone(
         ReadOnlySpan<float> pitch,
         ReadOnlySpan<float> time,
         ReadOnlySpan<float> length,
+        bool lengthGivenTime,
         ReadOnlySpan<float> velocity,
         float temperature,
         float lengthTemperature,
@@ -66,7 +69,9 @@ public static class ToneSampler
         }
         else
             drawn[ToneVocabulary.TimeHead] = Draw(time, temperature, uniforms[ToneVocabulary.TimeHead]);
-        drawn[ToneVocabulary.LengthHead] = Draw(length, lengthTemperature, uniforms[ToneVocabulary.LengthHead]);
+        var lengths = lengthGivenTime ? length.Length / time.Length : length.Length;
+        var row = length.Slice(lengthGivenTime ? drawn[ToneVocabulary.TimeHead] * lengths : 0, lengths);
+        drawn[ToneVocabulary.LengthHead] = Draw(row, lengthTemperature, uniforms[ToneVocabulary.LengthHead]);
         drawn[ToneVocabulary.VelocityHead] = Draw(velocity, 1, uniforms[ToneVocabulary.VelocityHead]);
     }
 

@@ -140,9 +140,9 @@ public sealed class ToneGenerationTests : IDisposable
         float[] one = [0];
         var drawn = new int[4];
 
-        ToneSampler.DrawTone(one, time, one, one, 0, 1, [0.5f, 0.5f, 0.5f, 0.5f], closedTime: -1, drawn);
+        ToneSampler.DrawTone(one, time, one, lengthGivenTime: false, one, 0, 1, [0.5f, 0.5f, 0.5f, 0.5f], closedTime: -1, drawn);
         Assert.Equal(0, drawn[1]);
-        ToneSampler.DrawTone(one, time, one, one, 0, 1, [0.5f, 0.5f, 0.5f, 0.5f], closedTime: 0, drawn);
+        ToneSampler.DrawTone(one, time, one, lengthGivenTime: false, one, 0, 1, [0.5f, 0.5f, 0.5f, 0.5f], closedTime: 0, drawn);
         Assert.NotEqual(0, drawn[1]);
         var songs = Generator.Generate(
             new GenerationRequest
@@ -164,12 +164,12 @@ public sealed class ToneGenerationTests : IDisposable
         var drawn = new int[4];
         var asTrained = ToneSampler.Draw(peaked, 1, 0.9f);
 
-        ToneSampler.DrawTone(peaked, peaked, peaked, peaked, 0.01f, 1, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
+        ToneSampler.DrawTone(peaked, peaked, peaked, lengthGivenTime: false, peaked, 0.01f, 1, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
         Assert.Equal([0, 0, asTrained, asTrained], drawn);
         Assert.NotEqual(0, asTrained);
-        ToneSampler.DrawTone(peaked, peaked, peaked, peaked, 1, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
+        ToneSampler.DrawTone(peaked, peaked, peaked, lengthGivenTime: false, peaked, 1, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
         Assert.Equal([asTrained, asTrained, 0, asTrained], drawn);
-        ToneSampler.DrawTone(flat, flat, flat, flat, 0.01f, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
+        ToneSampler.DrawTone(flat, flat, flat, lengthGivenTime: false, flat, 0.01f, 0.01f, [0.9f, 0.9f, 0.9f, 0.9f], closedTime: -1, drawn);
         Assert.Equal([3, 3, 3, 3], drawn);
     }
 
@@ -190,12 +190,12 @@ public sealed class ToneGenerationTests : IDisposable
     public void A_model_of_an_unknown_contract_version_is_refused_naming_the_versions_read()
     {
         var properties = _session.Metadata.ToProperties().ToDictionary();
-        properties[ModelMetadata.Prefix + "contract_version"] = "3";
+        properties[ModelMetadata.Prefix + "contract_version"] = "4";
 
         var error = Assert.Throws<InvalidDataException>(() => ModelMetadata.Parse(properties));
 
-        Assert.Contains("contract version 3", error.Message, StringComparison.Ordinal);
-        Assert.Contains("versions 1 (the paper's model) and 2 (the tone family)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("contract version 4", error.Message, StringComparison.Ordinal);
+        Assert.Contains("versions 1 (the paper's model), 2 (the tone family) and 3", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,12 +50,24 @@ public sealed class FixtureModelTests
         AssertFixture(path, exported);
     }
 
-    /// <summary>The tone family's fixture: bins of a few values, pitch logits that favour C major between C3 and C6.</summary>
-    [Fact]
-    public void The_tone_fixture_model_is_what_the_exporter_makes()
+    /// <summary>
+    /// The tone family's fixtures: bins of a few values, pitch logits that favour C major between C3 and C6; the second's
+    /// length head reads the drawn time (contract version 3).
+    /// </summary>
+    [Theory]
+    [InlineData("generator-tones.onnx", 0)]
+    [InlineData("generator-tones-timed.onnx", 4)]
+    public void The_tone_fixture_models_are_what_the_exporter_makes(string file, int lengthGivenTime)
     {
         var vocabulary = new ToneVocabulary([0, 0.25, 0.5, 1], [0.25, 0.5, 1], [64, 80, 100]);
-        var model = new ModelSettings(HiddenSize: 16, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones, EmbeddingSize: 4);
+        var model = new ModelSettings(
+            HiddenSize: 16,
+            Layers: 2,
+            NoiseSize: 4,
+            Family: ModelFamily.Tones,
+            EmbeddingSize: 4,
+            LengthGivenTime: lengthGivenTime
+        );
         using var generator = new ToneGenerator(model, vocabulary.Sizes);
         Initialise(generator, 20161128);
         using (no_grad())
@@ -72,9 +84,10 @@ public sealed class FixtureModelTests
             "none: seeded random initialisation",
             0,
             20161128,
-            "fixture"
+            "fixture",
+            generator.LengthGivenTime
         );
-        AssertFixture(Repository.Fixture("generator-tones.onnx"), OnnxExporter.Export(generator, metadata));
+        AssertFixture(Repository.Fixture(file), OnnxExporter.Export(generator, metadata));
     }
 
     /// <summary>

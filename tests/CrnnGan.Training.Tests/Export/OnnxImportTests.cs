@@ -22,7 +22,7 @@ public sealed class OnnxImportTests
     }
 
     [Fact]
-    public void Other_model_settings_an_int8_model_and_the_papers_model_are_refused_by_name()
+    public void Other_model_settings_an_int8_model_the_papers_model_and_a_length_given_time_are_refused_by_name()
     {
         var onnx = Repository.ModelBytes("crnngan-baseline.onnx");
         using var wider = new ToneGenerator(
@@ -33,9 +33,16 @@ public sealed class OnnxImportTests
         var shape = Assert.Throws<InvalidDataException>(() => OnnxImport.LoadWeights(onnx, wider));
         var int8 = Assert.Throws<InvalidDataException>(() => OnnxImport.Metadata(Repository.ModelBytes("crnngan-int8.onnx")));
         var paper = Assert.Throws<InvalidDataException>(() => OnnxImport.Metadata(Repository.ModelBytes("paper-crnngan.onnx")));
+        var timed = File.ReadAllBytes(Repository.Fixture("generator-tones-timed.onnx"));
+        using var apart = new ToneGenerator(
+            new ModelSettings(HiddenSize: 16, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones, EmbeddingSize: 4),
+            OnnxImport.Metadata(timed).Vocabulary!.Sizes
+        );
+        var noTime = Assert.Throws<InvalidDataException>(() => OnnxImport.LoadWeights(timed, apart));
 
         Assert.Contains("other model settings", shape.Message, StringComparison.Ordinal);
         Assert.Contains("fp32", int8.Message, StringComparison.Ordinal);
         Assert.Contains("tone model", paper.Message, StringComparison.Ordinal);
+        Assert.Contains("length_given_time", noTime.Message, StringComparison.Ordinal);
     }
 }

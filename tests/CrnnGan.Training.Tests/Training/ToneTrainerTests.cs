@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Tests.Training;
 
-/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contract of version 2.</summary>
+/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contracts of versions 2 and 3.</summary>
 public sealed class ToneTrainerTests : IDisposable
 {
     private static readonly TrainingSettings Tiny = new()
@@ -172,17 +172,19 @@ public sealed class ToneTrainerTests : IDisposable
         );
     }
 
-    [Fact]
-    public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library()
+    [Theory]
+    [InlineData(0, ModelContract.ToneVersion)]
+    [InlineData(5, ModelContract.TimedLengthVersion)]
+    public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library(int lengthGivenTime, int contractVersion)
     {
-        var checkpoint = TrainedCheckpoint();
+        var checkpoint = TrainedCheckpoint(lengthGivenTime);
         var output = _folder.File("tones.onnx");
 
         var (metadata, parity, quantized) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f);
 
         Assert.Equal([1, 8], parity.Select(p => p.Batch));
         Assert.All(parity, p => Assert.True(p.Passed && p.NotesAgreeing == p.NotesCompared && p.Steps == 256, p.ToString()));
-        Assert.Equal(ModelContract.ToneVersion, metadata.ContractVersion);
+        Assert.Equal(contractVersion, metadata.ContractVersion);
         Assert.Null(quantized);
         Assert.Equal(ModelMetadata.Fp32, metadata.Weights);
         using var session = GeneratorSession.Open(output, new GeneratorSessionOptions(ExecutionProvider.Cpu));
@@ -206,10 +208,12 @@ public sealed class ToneTrainerTests : IDisposable
         );
     }
 
-    [Fact]
-    public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library(int lengthGivenTime)
     {
-        var checkpoint = TrainedCheckpoint();
+        var checkpoint = TrainedCheckpoint(lengthGivenTime);
         var int8 = _folder.File("int8.onnx");
 
         var (metadata, _, quantized) = ModelExport.Run(checkpoint, int8, quantize: true);
@@ -222,11 +226,49 @@ public sealed class ToneTrainerTests : IDisposable
         Assert.Equal(new SongGenerator(session).Generate(request)[0].ToMidi(0), new SongGenerator(session).Generate(request)[0].ToMidi(0));
     }
 
-    /// <summary>A tiny tone model after one epoch, saved as a checkpoint to export.</summary>
-    private string TrainedCheckpoint()
+    [Fact]
+    public void A_length_head_given_the_time_starts_as_the_model_it_is_imported_from_and_learns_to_read_the_time()
     {
-        var checkpoint = _folder.File("run.zip");
-        using var trainer = NewTrainer(Tiny);
+        var exported = _folder.File("apart.onnx");
+        ModelExport.Run(TrainedCheckpoint(0), exported);
+        using var apart = NewTrainer(Tiny with { PretrainingEpochs = 0, GeneratorFrom = exported });
+        using var timed = NewTrainer(Tiny with { GeneratorFrom = exported, Model = Tiny.Model with { LengthGivenTime = 5 } });
+
+        var (before, after) = (LengthsByTime(timed), LengthsByTime(apart));
+        timed.RunEpoch();
+        var learnt = LengthsByTime(timed);
+
+        Assert.True(timed.Generator.LengthGivenTime);
+        Assert.All(before, row => Assert.Equal(after[0], row, new FloatsWithin(1e-6f)));
+        Assert.Contains(learnt, row => !row.SequenceEqual(learnt[0], new FloatsWithin(1e-3f)));
+    }
+
+    /// <summary>The first step's length logits of one song, given each time class: one row per class.</summary>
+    private static float[][] LengthsByTime(ToneTrainer trainer)
+    {
+        using var noGrad = no_grad();
+        trainer.Generator.eval();
+        var (output, _) = trainer.Generator.Step(full(1, 4, 0.5f), trainer.Generator.StartTone(1, CPU), trainer.Generator.ZeroState(1, CPU));
+        return
+        [
+            .. Enumerable
+                .Range(0, trainer.Vocabulary.TimeBins.Count)
+                .Select(d => trainer.Generator.Logits(output, ToneVocabulary.LengthHead, tensor(new long[] { d })).data<float>().ToArray()),
+        ];
+    }
+
+    private sealed class FloatsWithin(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
+
+    /// <summary>A tiny tone model after one epoch, saved as a checkpoint to export.</summary>
+    private string TrainedCheckpoint(int lengthGivenTime = 0)
+    {
+        var checkpoint = _folder.File($"run-{lengthGivenTime}.zip");
+        using var trainer = NewTrainer(Tiny with { Model = Tiny.Model with { LengthGivenTime = lengthGivenTime } });
         trainer.RunEpoch();
         Checkpoint.Save(trainer, checkpoint, "synthetic", "test");
         return checkpoint;

@@ -39,7 +39,8 @@ public static class ModelExport
                     info.Data,
                     info.EpochsDone,
                     settings.Seed,
-                    info.CodeVersion
+                    info.CodeVersion,
+                    tones.Generator.LengthGivenTime
                 ) with
                 {
                     DefaultTemperature = defaultTemperature,

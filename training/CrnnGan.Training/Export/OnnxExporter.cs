@@ -70,9 +70,12 @@ public static class OnnxExporter
     /// <summary>
     /// The tone family's generator step (contract version 2, see <see cref="ModelContract"/>): each head's embedding
     /// of the tone before is a Gather, the LSTM as above, and each head's logits a Gemm. Sampling stays in the host.
+    /// A length head that reads the drawn time (version 3) gives its logits for every time class at once.
     /// </summary>
     public static byte[] Export(ToneGenerator generator, ModelMetadata metadata)
     {
+        if (metadata.LengthGivenTime != generator.LengthGivenTime)
+            throw new ArgumentException("The metadata's contract version and the generator's length head do not agree.", nameof(metadata));
         var m = generator.Settings;
         var sizes = generator.HeadSizes;
         var weights = generator.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray());
@@ -84,7 +87,9 @@ public static class OnnxExporter
         graph.Input.Add(Value(ModelContract.Hidden, m.Layers, ModelContract.Batch, m.HiddenSize));
         graph.Input.Add(Value(ModelContract.Cell, m.Layers, ModelContract.Batch, m.HiddenSize));
         for (var k = 0; k < sizes.Count; k++)
-            graph.Output.Add(Value(ModelContract.Logits(ToneVocabulary.Heads[k]), ModelContract.Batch, sizes[k]));
+            graph.Output.Add(
+                Value(ModelContract.Logits(ToneVocabulary.Heads[k]), [ModelContract.Batch, .. metadata.LogitShape(k).Select(d => (object)(int)d)])
+            );
         graph.Output.Add(Value(ModelContract.HiddenOut, m.Layers, ModelContract.Batch, m.HiddenSize));
         graph.Output.Add(Value(ModelContract.CellOut, m.Layers, ModelContract.Batch, m.HiddenSize));
 
@@ -123,9 +128,52 @@ public static class OnnxExporter
         {
             graph.Initializer.Add(Floats($"heads.{k}.weight", weights[$"heads.{k}.weight"], sizes[k], m.HiddenSize));
             graph.Initializer.Add(Floats($"heads.{k}.bias", weights[$"heads.{k}.bias"], sizes[k]));
-            nodes.Add("Gemm", [x, $"heads.{k}.weight", $"heads.{k}.bias"], ModelContract.Logits(ToneVocabulary.Heads[k]), Int("transB", 1));
+            var logits = ModelContract.Logits(ToneVocabulary.Heads[k]);
+            if (k == ToneVocabulary.LengthHead && generator.LengthGivenTime)
+                TimedLength(
+                    graph,
+                    nodes,
+                    x,
+                    nodes.Add("Gemm", [x, $"heads.{k}.weight", $"heads.{k}.bias"], Int("transB", 1)),
+                    logits,
+                    weights,
+                    sizes
+                );
+            else
+                nodes.Add("Gemm", [x, $"heads.{k}.weight", $"heads.{k}.bias"], logits, Int("transB", 1));
         }
         return Finish(graph, metadata);
+    }
+
+    /// <summary>
+    /// The length logits given each time class d, [batch, time classes, length classes]: W_length · h_t (the Gemm
+    /// <paramref name="plain"/>) plus V · ReLU(U_h · h_t + U_d[d] + b), every row of U_d at once.
+    /// </summary>
+    private static void TimedLength(
+        GraphProto graph,
+        NodeBuilder nodes,
+        string h,
+        string plain,
+        string output,
+        Dictionary<string, float[]> weights,
+        IReadOnlyList<int> sizes
+    )
+    {
+        var (times, lengths) = (sizes[ToneVocabulary.TimeHead], sizes[ToneVocabulary.LengthHead]);
+        var width = weights["timedLength.times.weight"].Length / times;
+        var hidden = weights["timedLength.hidden.weight"].Length / width;
+        graph.Initializer.Add(Floats("timedLength.hidden.weight", weights["timedLength.hidden.weight"], width, hidden));
+        graph.Initializer.Add(Floats("timedLength.hidden.bias", weights["timedLength.hidden.bias"], width));
+        graph.Initializer.Add(Floats("timedLength.times.weight", weights["timedLength.times.weight"], times, width));
+        graph.Initializer.Add(Floats("timedLength.output.weight", weights["timedLength.output.weight"], lengths, width));
+        graph.Initializer.Add(Ints("axis_1", [1], 1));
+        var fromH = nodes.Add(
+            "Unsqueeze",
+            [nodes.Add("Gemm", [h, "timedLength.hidden.weight", "timedLength.hidden.bias"], Int("transB", 1)), "axis_1"]
+        );
+        var a = nodes.Add("Relu", [nodes.Add("Add", [fromH, "timedLength.times.weight"])]);
+        var correction = nodes.Add("MatMul", [a, nodes.Add("Transpose", ["timedLength.output.weight"])]);
+        nodes.Add("Add", [correction, nodes.Add("Unsqueeze", [plain, "axis_1"])], output);
     }
 
     /// <summary>

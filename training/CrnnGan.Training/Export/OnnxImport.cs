@@ -10,7 +10,8 @@ namespace CrnnGan.Training.Export;
 /// An exported tone model's weights back into a <see cref="ToneGenerator"/>, the inverse of
 /// <see cref="OnnxExporter"/>, so that a run can start from a model whose checkpoint is gone. Each LSTM layer's
 /// stacked [W_ih | W_hh] is split again; its one bias (b_ih + b_hh) becomes b_ih, with b_hh 0, which computes the
-/// same. Exporting the imported generator gives the same graph and weights.
+/// same. Exporting the imported generator gives the same graph and weights. A generator whose length head reads the
+/// drawn time may start from a model whose head does not: its correction stays 0, so it computes what the model does.
 /// </summary>
 public static class OnnxImport
 {
@@ -36,9 +37,15 @@ public static class OnnxImport
         Metadata(model);
         var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
         var hidden = generator.Settings.HiddenSize;
+        var timed = initializers.Keys.Any(IsTimedLength);
+        if (timed && !generator.LengthGivenTime)
+            throw new InvalidDataException("The model's length head reads the drawn time; the settings' generator has no length_given_time.");
         using var noGrad = no_grad();
         foreach (var (name, parameter) in generator.state_dict())
         {
+            // A model whose length head does not read the time leaves the generator's correction as it starts: 0.
+            if (!timed && IsTimedLength(name))
+                continue;
             var values = name switch
             {
                 _ when name.StartsWith("lstm.weight_ih_l", StringComparison.Ordinal) => Columns(Floats(Lstm(name), "weight"), 4 * hidden, 0, ^hidden),
@@ -58,6 +65,8 @@ public static class OnnxImport
                 );
             parameter.copy_(tensor(values).reshape(parameter.shape));
         }
+
+        static bool IsTimedLength(string name) => name.StartsWith("timedLength.", StringComparison.Ordinal);
 
         // The layer's index from PyTorch's name (e.g. lstm.weight_ih_l1 → lstm.1).
         static string Lstm(string name) => $"lstm.{name[(name.LastIndexOf('l') + 1)..]}";

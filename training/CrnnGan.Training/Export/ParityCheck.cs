@@ -136,12 +136,12 @@ public static class ParityCheck
             var uniforms = new float[batch * heads];
             random.Fill(uniforms);
 
-            var (logits, state) = generator.Step(
+            var (output, state) = generator.Step(
                 tensor(noise, [batch, m.Noise]),
                 tensor(onnxPrevious, [batch, heads]),
                 (tensor(onnxState.Hidden, [m.Layers, batch, m.HiddenSize]), tensor(onnxState.Cell, [m.Layers, batch, m.HiddenSize]))
             );
-            var torchLogits = logits.Select(l => l.data<float>().ToArray()).ToArray();
+            var torchLogits = Enumerable.Range(0, heads).Select(k => AllLogits(generator, output, k).data<float>().ToArray()).ToArray();
             var (onnxLogits, hidden, cell) = OnnxToneStep(session, noise, onnxPrevious, onnxState, batch, (m.Noise, m.Layers, m.HiddenSize), sizes);
             onnxState = (hidden, cell);
 
@@ -154,10 +154,16 @@ public static class ParityCheck
                 for (var k = 0; k < heads; k++)
                 {
                     var u = uniforms[b * heads + k];
-                    var torchLogitsOfSong = torchLogits[k].AsSpan(b * sizes[k], sizes[k]);
+                    var width = torchLogits[k].Length / batch;
+                    // A length head given the time: each side draws from the row of the time it drew.
+                    var (torchRow, onnxRow) =
+                        width == sizes[k]
+                            ? (0, 0)
+                            : (torchDraws[b * heads + ToneVocabulary.TimeHead], onnxPrevious[b * heads + ToneVocabulary.TimeHead]);
+                    var torchLogitsOfSong = torchLogits[k].AsSpan(b * width + (int)torchRow * sizes[k], sizes[k]);
                     var (torchDraw, onnxDraw) = (
                         ToneSampler.Draw(torchLogitsOfSong, 1f, u),
-                        ToneSampler.Draw(onnxLogits[k].AsSpan(b * sizes[k], sizes[k]), 1f, u)
+                        ToneSampler.Draw(onnxLogits[k].AsSpan(b * width + (int)onnxRow * sizes[k], sizes[k]), 1f, u)
                     );
                     (torchDraws[b * heads + k], onnxPrevious[b * heads + k]) = (torchDraw, onnxDraw);
                     if (torchDraw == onnxDraw)
@@ -180,6 +186,16 @@ public static class ParityCheck
             }
         }
         return new ParityReport(batch, steps, maxDifference, compared, agreeing, firstDisagreement, RequiredNoteAgreement: 1, BoundaryTies: ties);
+    }
+
+    /// <summary>Head <paramref name="head"/>'s logits from h_t as the exported step gives them: a length head given the time, for every time class.</summary>
+    private static Tensor AllLogits(ToneGenerator generator, Tensor output, int head)
+    {
+        if (head != ToneVocabulary.LengthHead || !generator.LengthGivenTime)
+            return generator.Logits(output, head, null);
+        var (batch, times) = (output.shape[0], generator.HeadSizes[ToneVocabulary.TimeHead]);
+        var everyTime = arange(times, dtype: ScalarType.Int64).unsqueeze(0).expand(batch, -1);
+        return generator.Logits(output.unsqueeze(1).expand(-1, times, -1), head, everyTime);
     }
 
     /// <summary>One step of an exported tone model in ONNX Runtime: each head's logits and the new state.</summary>

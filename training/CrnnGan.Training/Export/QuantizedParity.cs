@@ -24,7 +24,9 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         using var reference = new InferenceSession(fp32, options);
         using var quantized = new InferenceSession(quantizedModel, options);
         var metadata = ModelMetadata.Parse(reference.ModelMetadata.CustomMetadataMap);
-        var sizes = metadata.Vocabulary?.Sizes ?? throw new InvalidDataException("int8 parity is measured for tone models (contract version 2).");
+        var sizes =
+            metadata.Vocabulary?.Sizes ?? throw new InvalidDataException("int8 parity is measured for tone models (contract versions 2 and 3).");
+        var widths = sizes.Select((_, k) => metadata.LogitWidth(k)).ToArray();
         var m = (metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
         var random = new SeededRandom(seed);
         var previous = new long[batch * sizes.Count];
@@ -45,27 +47,30 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
             (referenceState, quantizedState) = ((h, c), (qh, qc));
             for (var b = 0; b < batch; b++)
             {
-                for (var k = 0; k < sizes.Count; k++)
-                {
-                    var distance = TotalVariation(expected[k].AsSpan(b * sizes[k], sizes[k]), actual[k].AsSpan(b * sizes[k], sizes[k]));
-                    (sum, max) = (sum + distance, Math.Max(max, distance));
-                }
                 random.Fill(uniforms);
                 ToneSampler.DrawTone(
-                    Head(ToneVocabulary.PitchHead),
-                    Head(ToneVocabulary.TimeHead),
-                    Head(ToneVocabulary.LengthHead),
-                    Head(ToneVocabulary.VelocityHead),
+                    Head(expected, ToneVocabulary.PitchHead),
+                    Head(expected, ToneVocabulary.TimeHead),
+                    Head(expected, ToneVocabulary.LengthHead),
+                    metadata.LengthGivenTime,
+                    Head(expected, ToneVocabulary.VelocityHead),
                     1f,
                     1f,
                     uniforms,
                     -1,
                     drawn
                 );
+                // A length head given the time is compared on the row that was drawn from.
+                for (var k = 0; k < sizes.Count; k++)
+                {
+                    var row = k == ToneVocabulary.LengthHead && metadata.LengthGivenTime ? drawn[ToneVocabulary.TimeHead] * sizes[k] : 0;
+                    var distance = TotalVariation(Head(expected, k).Slice(row, sizes[k]), Head(actual, k).Slice(row, sizes[k]));
+                    (sum, max) = (sum + distance, Math.Max(max, distance));
+                }
                 for (var k = 0; k < sizes.Count; k++)
                     previous[b * sizes.Count + k] = drawn[k];
 
-                ReadOnlySpan<float> Head(int k) => expected[k].AsSpan(b * sizes[k], sizes[k]);
+                ReadOnlySpan<float> Head(float[][] logits, int k) => logits[k].AsSpan(b * widths[k], widths[k]);
             }
         }
         return new QuantizedParity(batch, steps, sum / (steps * batch * sizes.Count), max);

@@ -28,6 +28,8 @@ public enum ModelFamily
 /// <param name="TimeBins">The tone family: classes of time since the previous onset, chosen from the corpus (0 among them).</param>
 /// <param name="LengthBins">The tone family: classes of tone length, chosen from the corpus.</param>
 /// <param name="VelocityBins">The tone family: classes of velocity, chosen from the corpus.</param>
+/// <param name="LengthGivenTime">The tone family: the width of the length head's correction that reads the tone's drawn
+/// time (<see cref="TimedLength"/>); 0, none: the heads are drawn apart.</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,
@@ -41,7 +43,8 @@ public sealed record ModelSettings(
     int EmbeddingSize = 32,
     int TimeBins = 48,
     int LengthBins = 64,
-    int VelocityBins = 16
+    int VelocityBins = 16,
+    int LengthGivenTime = 0
 )
 {
     [JsonIgnore]

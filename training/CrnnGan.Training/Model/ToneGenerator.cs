@@ -1,3 +1,4 @@
+using CrnnGan.Inference.Features;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,16 +14,18 @@ namespace CrnnGan.Training.Model;
 /// h_t = LSTM_L(… LSTM_1(x_t))                      dropout after each layer while training
 /// logits_k = W_k · h_t                             one head per class set k
 /// </code>
-/// The tone before the first is the start tone, index "head size" in every head. Generating, it feeds back
+/// With <see cref="ModelSettings.LengthGivenTime"/>, the length head also reads the tone's drawn time (<see cref="TimedLength"/>):
+/// time is drawn first, then length from its logits given that time. The tone before the first is the start tone, index "head size" in every head. Generating, it feeds back
 /// its own sampled tone; in pretraining (teacher forcing) the real tone before takes its place.
 /// </summary>
-public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor[]>
+public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 {
     private readonly ModuleList<Embedding> embeddings;
     private readonly Linear input;
     private readonly LSTM lstm;
     private readonly Dropout dropout;
     private readonly ModuleList<Linear> heads;
+    private readonly TimedLength? timedLength;
 
     public ToneGenerator(ModelSettings settings, IReadOnlyList<int> headSizes)
         : base("tone_generator")
@@ -34,6 +37,15 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor[]>
         lstm = nn.LSTM(settings.HiddenSize, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
         dropout = nn.Dropout(settings.Dropout);
         heads = nn.ModuleList([.. headSizes.Select(size => nn.Linear(settings.HiddenSize, size))]);
+        if (settings.LengthGivenTime > 0)
+        {
+            timedLength = new TimedLength(
+                settings.HiddenSize,
+                headSizes[ToneVocabulary.TimeHead],
+                headSizes[ToneVocabulary.LengthHead],
+                settings.LengthGivenTime
+            );
+        }
         RegisterComponents();
     }
 
@@ -41,26 +53,38 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor[]>
 
     public IReadOnlyList<int> HeadSizes { get; }
 
+    /// <summary>Whether the length head reads the tone's drawn time.</summary>
+    public bool LengthGivenTime => timedLength is not null;
+
     /// <summary>
     /// Teacher forcing: the logits of every step, one tensor [batch, steps, classes] per head, from noise
-    /// [batch, steps, noise] and the tones before each step [batch, steps, heads] (the start tone first).
+    /// [batch, steps, noise] and the tones before each step [batch, steps, heads] (the start tone first); the length
+    /// head reads each step's real time class in <paramref name="time"/> [batch, steps] when it reads one.
     /// </summary>
-    public override Tensor[] forward(Tensor noise, Tensor previous)
+    public override Tensor[] forward(Tensor noise, Tensor previous, Tensor time)
     {
         var (output, _, _) = lstm.call(Input(noise, previous));
         var h = dropout.call(output);
-        return [.. heads.Select(head => head.call(h))];
+        return [.. heads.Select((_, k) => Logits(h, k, time))];
     }
 
     /// <summary>
-    /// One step: the logits of each head [batch, classes] and the new state [layers, batch, hidden] from z_t [batch, noise],
-    /// the tone before [batch, heads] and the old state.
+    /// One step: h_t [batch, hidden], from which <see cref="Logits"/> gives each head's, and the new state [layers, batch,
+    /// hidden], from z_t [batch, noise], the tone before [batch, heads] and the old state.
     /// </summary>
-    public (Tensor[] Logits, (Tensor H, Tensor C) State) Step(Tensor noise, Tensor previous, (Tensor H, Tensor C) state)
+    public (Tensor Output, (Tensor H, Tensor C) State) Step(Tensor noise, Tensor previous, (Tensor H, Tensor C) state)
     {
         var (output, h, c) = lstm.call(Input(noise.unsqueeze(1), previous.unsqueeze(1)), state);
-        var last = dropout.call(output.squeeze(1));
-        return ([.. heads.Select(head => head.call(last))], (h, c));
+        return (dropout.call(output.squeeze(1)), (h, c));
+    }
+
+    /// <summary>Head <paramref name="head"/>'s logits from h_t; the length head's given the drawn time classes, which only it reads.</summary>
+    public Tensor Logits(Tensor output, int head, Tensor? time)
+    {
+        var logits = heads[head].call(output);
+        if (head != ToneVocabulary.LengthHead || timedLength is null)
+            return logits;
+        return logits + timedLength.call(output, time ?? throw new ArgumentNullException(nameof(time), "The length head reads the drawn time."));
     }
 
     /// <summary>The start tone for <paramref name="batch"/> songs: [batch, heads], each head's index one past its classes.</summary>

@@ -137,7 +137,8 @@ public sealed class ToneTrainer : IGanTrainer
     {
         var (batch, steps) = (real.shape[0], real.shape[1]);
         var previous = cat([Generator.StartTone(batch, Device).unsqueeze(1), real.narrow(1, 0, steps - 1)], dim: 1);
-        var logits = Generator.call(rand([batch, steps, Settings.Model.Noise], generator: source, device: Device), previous);
+        var noise = rand([batch, steps, Settings.Model.Noise], generator: source, device: Device);
+        var logits = Generator.call(noise, previous, real[.., .., ToneVocabulary.TimeHead]);
         return stack([.. logits.Select((l, k) => nn.functional.cross_entropy(l.reshape(-1, l.shape[2]), real[.., .., k].reshape(-1)))]).mean();
     }
 
@@ -197,18 +198,21 @@ public sealed class ToneTrainer : IGanTrainer
         var (tones, relaxed) = (new List<Tensor>(), new List<Tensor>());
         for (var t = 0; t < steps; t++)
         {
-            Tensor[] logits;
-            (logits, state) = Generator.Step(rand([batch, Settings.Model.Noise], generator: source, device: Device), previous, state);
-            var draws = new Tensor[logits.Length];
-            var soft = new Tensor[logits.Length];
-            for (var k = 0; k < logits.Length; k++)
+            Tensor output;
+            (output, state) = Generator.Step(rand([batch, Settings.Model.Noise], generator: source, device: Device), previous, state);
+            var heads = Generator.HeadSizes.Count;
+            var draws = new Tensor[heads];
+            var soft = new Tensor[heads];
+            for (var k = 0; k < heads; k++)
             {
-                var uniform = rand(logits[k].shape, generator: source, device: Device).clamp(1e-10, 1 - 1e-7);
-                var perturbed = logits[k] - (-uniform.log()).log();
+                // Heads in order, so that the length head can read the time just drawn.
+                var logits = Generator.Logits(output, k, draws[ToneVocabulary.TimeHead]);
+                var uniform = rand(logits.shape, generator: source, device: Device).clamp(1e-10, 1 - 1e-7);
+                var perturbed = logits - (-uniform.log()).log();
                 draws[k] = perturbed.argmax(1);
                 soft[k] = nn.functional.softmax(perturbed / temperature, 1);
                 if (Settings.StraightThrough)
-                    soft[k] = nn.functional.one_hot(draws[k], logits[k].shape[1]).to_type(ScalarType.Float32) - soft[k].detach() + soft[k];
+                    soft[k] = nn.functional.one_hot(draws[k], logits.shape[1]).to_type(ScalarType.Float32) - soft[k].detach() + soft[k];
             }
             previous = stack(draws, 1);
             tones.Add(previous);

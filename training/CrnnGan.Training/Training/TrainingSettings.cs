@@ -246,6 +246,7 @@ public sealed record TrainingSettings
         Require(Model.TimeBins >= 2, $"time_bins must be at least 2 (0 and another), not {Model.TimeBins}");
         Require(Model.LengthBins >= 1, $"length_bins must be at least 1, not {Model.LengthBins}");
         Require(Model.VelocityBins >= 1, $"velocity_bins must be at least 1, not {Model.VelocityBins}");
+        Require(Model.LengthGivenTime >= 0, $"length_given_time must be 0 (none) or more, not {Model.LengthGivenTime}");
         Require(LikelihoodWeight >= 0, $"likelihood_weight must be 0 or more, not {LikelihoodWeight}");
         Require(
             GumbelTemperatureStart > 0 && GumbelTemperatureEnd > 0,

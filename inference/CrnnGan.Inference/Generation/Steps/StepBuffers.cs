@@ -11,6 +11,7 @@ internal sealed class StepBuffers
 {
     private readonly ModelMetadata _metadata;
     private readonly string[] _outputNames;
+    private readonly long[][] _outputShapes;
 
     public StepBuffers(ModelMetadata metadata, int capacity)
     {
@@ -21,15 +22,19 @@ internal sealed class StepBuffers
         if (metadata.Vocabulary is { } vocabulary)
         {
             PreviousTone = new long[capacity * vocabulary.Sizes.Count];
-            Outputs = [.. vocabulary.Sizes.Select(size => new float[capacity * size])];
+            _outputShapes = [.. ToneVocabulary.Heads.Select((_, k) => metadata.LogitShape(k))];
             _outputNames = [.. ToneVocabulary.Heads.Select(ModelContract.Logits)];
         }
         else
         {
             Previous = new float[capacity * metadata.Features];
-            Outputs = [new float[capacity * metadata.Features]];
+            _outputShapes =
+            [
+                [metadata.Features],
+            ];
             _outputNames = [ModelContract.Output];
         }
+        Outputs = [.. _outputShapes.Select(shape => new float[capacity * shape.Aggregate(1L, (a, b) => a * b)])];
     }
 
     public int Capacity { get; }
@@ -44,7 +49,10 @@ internal sealed class StepBuffers
     /// <summary>The previous tone as class indices, [rows, heads] (empty for the paper's model).</summary>
     public long[] PreviousTone { get; } = [];
 
-    /// <summary>The paper's model: its one output, [rows, features]. A tone model: each head's logits, [rows, classes].</summary>
+    /// <summary>
+    /// The paper's model: its one output, [rows, features]. A tone model: each head's logits, [rows, classes] (the length
+    /// head's given the time: [rows, time classes, length classes]).
+    /// </summary>
     public float[][] Outputs { get; }
 
     /// <summary>Binds the first <paramref name="rows"/> rows, reading state from hidden and cell, writing it to the outs.</summary>
@@ -53,23 +61,24 @@ internal sealed class StepBuffers
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, Capacity);
         var values = new List<OrtValue>();
         var binding = session.CreateIoBinding();
-        binding.BindInput(ModelContract.Noise, Slice(Noise, rows, NoiseSize));
+        binding.BindInput(ModelContract.Noise, Slice(Noise, rows, [NoiseSize]));
         if (_metadata.IsToneModel)
-            binding.BindInput(ModelContract.PreviousTone, Slice(PreviousTone, rows, PreviousTone.Length / Capacity));
+            binding.BindInput(ModelContract.PreviousTone, Slice(PreviousTone, rows, [PreviousTone.Length / Capacity]));
         else
-            binding.BindInput(ModelContract.Previous, Slice(Previous, rows, _metadata.Features));
+            binding.BindInput(ModelContract.Previous, Slice(Previous, rows, [_metadata.Features]));
         binding.BindInput(ModelContract.Hidden, hidden);
         binding.BindInput(ModelContract.Cell, cell);
         for (var k = 0; k < Outputs.Length; k++)
-            binding.BindOutput(_outputNames[k], Slice(Outputs[k], rows, Outputs[k].Length / Capacity));
+            binding.BindOutput(_outputNames[k], Slice(Outputs[k], rows, _outputShapes[k]));
         binding.BindOutput(ModelContract.HiddenOut, hiddenOut);
         binding.BindOutput(ModelContract.CellOut, cellOut);
         return new BoundStep(binding, values);
 
-        OrtValue Slice<T>(T[] array, int count, int width)
+        OrtValue Slice<T>(T[] array, int count, long[] row)
             where T : unmanaged
         {
-            var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, array.AsMemory(0, count * width), [count, width]);
+            var length = count * (int)row.Aggregate(1L, (a, b) => a * b);
+            var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, array.AsMemory(0, length), [count, .. row]);
             values.Add(value);
             return value;
         }

@@ -3,12 +3,14 @@ using CrnnGan.Inference.Features;
 namespace CrnnGan.Inference.Generation.Steps;
 
 /// <summary>
-/// A song of the tone family (contract version 2): its tones as class indices, [steps, heads]. After each step the
-/// row draws one uniform number per head and, with them, its tone by <see cref="ToneSampler.DrawTone"/>.
+/// A song of the tone family (contract versions 2 and 3): its tones as class indices, [steps, heads]. After each step
+/// the row draws one uniform number per head and, with them, its tone by <see cref="ToneSampler.DrawTone"/>.
 /// </summary>
 internal sealed class ToneRow : SongRow
 {
     private readonly IReadOnlyList<int> _sizes;
+    private readonly int[] _widths;
+    private readonly bool _lengthGivenTime;
     private readonly int[]? _primer;
     private readonly float _temperature;
     private readonly float _lengthTemperature;
@@ -25,11 +27,13 @@ internal sealed class ToneRow : SongRow
     {
         var vocabulary = model.Vocabulary!;
         _sizes = vocabulary.Sizes;
+        _widths = [.. _sizes.Select((_, k) => model.LogitWidth(k))];
         _primer = primer;
         _temperature = temperature;
         _lengthTemperature = model.LengthTemperature;
+        _lengthGivenTime = model.LengthGivenTime;
         _lengthBias = model.LengthBias;
-        _length = _lengthBias is null ? [] : new float[vocabulary.LengthBins.Count];
+        _length = _lengthBias is null ? [] : new float[_widths[ToneVocabulary.LengthHead]];
         _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
         _previous = [.. _sizes.Select(size => (long)size)];
         _uniforms = new float[_sizes.Count];
@@ -54,6 +58,7 @@ internal sealed class ToneRow : SongRow
                 Logits(ToneVocabulary.PitchHead),
                 Logits(ToneVocabulary.TimeHead),
                 LengthLogits(Logits(ToneVocabulary.LengthHead)),
+                _lengthGivenTime,
                 Logits(ToneVocabulary.VelocityHead),
                 _temperature,
                 _lengthTemperature,
@@ -68,16 +73,16 @@ internal sealed class ToneRow : SongRow
             _previous[k] = tone[k];
         Step++;
 
-        ReadOnlySpan<float> Logits(int head) => buffers.Outputs[head].AsSpan(slot * _sizes[head], _sizes[head]);
+        ReadOnlySpan<float> Logits(int head) => buffers.Outputs[head].AsSpan(slot * _widths[head], _widths[head]);
     }
 
-    /// <summary>The length head's logits with the model's length bias added, when it has one.</summary>
+    /// <summary>The length head's logits (a row per time class, or one) with the model's length bias added, when it has one.</summary>
     private ReadOnlySpan<float> LengthLogits(ReadOnlySpan<float> logits)
     {
         if (_lengthBias is null)
             return logits;
         for (var i = 0; i < _length.Length; i++)
-            _length[i] = logits[i] + _lengthBias[i];
+            _length[i] = logits[i] + _lengthBias[i % _lengthBias.Count];
         return _length;
     }
 }
