@@ -82,12 +82,12 @@ public sealed record GenerationRequest
             Require(
                 Key is null,
                 "key",
-                "key applies to models of the tone family (contract version 2); this is the paper's continuous model, which has no key"
+                "key applies to models of the tone family (contract versions 2 and 3); this is the paper's continuous model, which has no key"
             );
             Require(
                 Temperature is null,
                 "temperature",
-                "temperature applies to models of the tone family (contract version 2); "
+                "temperature applies to models of the tone family (contract versions 2 and 3); "
                     + "this is the paper's continuous model, which does not sample classes"
             );
         }

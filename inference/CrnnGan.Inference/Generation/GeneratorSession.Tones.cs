@@ -5,7 +5,7 @@ namespace CrnnGan.Inference.Generation;
 public sealed partial class GeneratorSession
 {
     /// <summary>
-    /// Runs a tone model's step loop (contract version 2) for <paramref name="batch"/> songs and returns their tones
+    /// Runs a tone model's step loop (contract versions 2 and 3) for <paramref name="batch"/> songs and returns their tones
     /// as class indices, [batch, primer tones + <paramref name="steps"/>, heads]. Song i draws from seeds[i] alone:
     /// at each step its noise (spread around 0.5 by <paramref name="noiseScale"/>), then one uniform number per head,
     /// with which <see cref="ToneSampler.DrawTone"/> draws the tone at <paramref name="temperature"/>. A primer,
@@ -27,7 +27,7 @@ public sealed partial class GeneratorSession
     internal ToneRow ToneRow(ulong seed, int steps, float temperature, float noiseScale, int[]? primer)
     {
         if (!Metadata.IsToneModel || Metadata.Vocabulary is not { } vocabulary)
-            throw new InvalidOperationException("RunTones needs a model of the tone family (contract version 2); use Run for the paper's model.");
+            throw new InvalidOperationException("RunTones needs a model of the tone family (contract version 2 or 3); use Run for the paper's.");
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         var sizes = vocabulary.Sizes;
         if (primer is not null && (primer.Length % sizes.Count != 0 || primer.Where((c, i) => c < 0 || c >= sizes[i % sizes.Count]).Any()))

@@ -5,7 +5,7 @@ namespace CrnnGan.Inference.Generation;
 
 /// <summary>
 /// What an exported generator says about itself in its ONNX metadata_props (keys "crnngan.*"), so that a
-/// consumer needs nothing but the .onnx file. A model of the tone family (contract version 2) has a
+/// consumer needs nothing but the .onnx file. A model of the tone family (contract versions 2 and 3) has a
 /// <see cref="Vocabulary"/> and no feature scale; its features are its heads.
 /// </summary>
 public sealed record ModelMetadata(

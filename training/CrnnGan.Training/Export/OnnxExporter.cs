@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
 using CrnnGan.Training.Model;
@@ -276,25 +277,19 @@ public static class OnnxExporter
         };
     }
 
-    private static TensorProto Floats(string name, float[] values, params long[] dimensions)
-    {
-        var tensor = new TensorProto
-        {
-            Name = name,
-            DataType = (int)TensorProto.Types.DataType.Float,
-            RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())),
-        };
-        tensor.Dims.AddRange(dimensions);
-        return tensor;
-    }
+    private static TensorProto Floats(string name, float[] values, params long[] dimensions) =>
+        Raw(name, TensorProto.Types.DataType.Float, MemoryMarshal.AsBytes(values.AsSpan()), dimensions);
 
-    private static TensorProto Ints(string name, long[] values, params long[] dimensions)
+    private static TensorProto Ints(string name, long[] values, params long[] dimensions) =>
+        Raw(name, TensorProto.Types.DataType.Int64, MemoryMarshal.AsBytes(values.AsSpan()), dimensions);
+
+    private static TensorProto Raw(string name, TensorProto.Types.DataType type, ReadOnlySpan<byte> bytes, long[] dimensions)
     {
         var tensor = new TensorProto
         {
             Name = name,
-            DataType = (int)TensorProto.Types.DataType.Int64,
-            RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())),
+            DataType = (int)type,
+            RawData = ByteString.CopyFrom(bytes),
         };
         tensor.Dims.AddRange(dimensions);
         return tensor;
