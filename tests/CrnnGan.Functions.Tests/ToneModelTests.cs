@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 
 namespace CrnnGan.Functions.Tests;
 
-/// <summary>The app serving a model of the tone family (contract version 2): key and temperature over real HTTP.</summary>
+/// <summary>The app serving a model of the tone family (contract versions 2 and 3): key and temperature over real HTTP.</summary>
 public sealed class ToneModelTests : IAsyncLifetime
 {
     private WebApplication? _app;
@@ -75,6 +75,21 @@ public sealed class ToneModelTests : IAsyncLifetime
         Assert.Equal(4, document.RootElement.GetProperty("metadata").GetProperty("vocabulary").GetProperty("timeBins").GetArrayLength());
         Assert.Equal("cpu", document.RootElement.GetProperty("provider").GetString());
         Assert.Equal("the CPU was asked for", document.RootElement.GetProperty("providerReason").GetString());
+    }
+
+    [Fact]
+    public async Task A_model_whose_length_head_reads_the_time_is_served_as_contract_version_3()
+    {
+        var (app, client) = await FunctionsServer.StartAsync(FunctionsServer.Settings(FixtureModels.TimedTones));
+        await using var served = app;
+        using var owned = client;
+
+        using var model = JsonDocument.Parse(await client.GetStringAsync("/api/model"));
+        var first = await client.GetByteArrayAsync("/api/generate?seed=5&steps=60&key=D");
+
+        Assert.Equal(3, model.RootElement.GetProperty("metadata").GetProperty("contractVersion").GetInt32());
+        Assert.Equal(first, await client.GetByteArrayAsync("/api/generate?seed=5&steps=60&key=D"));
+        Assert.True(MidiReader.Read(first, "song.mid").Tones.Count > 30);
     }
 
     public async ValueTask DisposeAsync()
