@@ -13,7 +13,7 @@ public sealed class OnnxImportTests
     {
         var onnx = Repository.ModelBytes("crnngan-baseline.onnx");
         var metadata = OnnxImport.Metadata(onnx);
-        var settings = new ModelSettings(HiddenSize: 350, Layers: 2, NoiseSize: 4, Dropout: 0.1, Family: ModelFamily.Tones);
+        var settings = new ModelSettings(HiddenSize: 350, Layers: 2, NoiseSize: 4, Dropout: 0.1, Family: ModelFamily.Tones, LengthGivenTime: 128);
         using var generator = new ToneGenerator(settings, metadata.Vocabulary!.Sizes);
 
         OnnxImport.LoadWeights(onnx, generator);
@@ -26,7 +26,7 @@ public sealed class OnnxImportTests
     {
         var onnx = Repository.ModelBytes("crnngan-baseline.onnx");
         using var wider = new ToneGenerator(
-            new ModelSettings(HiddenSize: 360, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones),
+            new ModelSettings(HiddenSize: 360, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones, LengthGivenTime: 128),
             OnnxImport.Metadata(onnx).Vocabulary!.Sizes
         );
 
