@@ -188,7 +188,10 @@ public static class ParityCheck
         return new ParityReport(batch, steps, maxDifference, compared, agreeing, firstDisagreement, RequiredNoteAgreement: 1, BoundaryTies: ties);
     }
 
-    /// <summary>Head <paramref name="head"/>'s logits from h_t as the exported step gives them: a length head given the time, for every time class.</summary>
+    /// <summary>
+    /// Head <paramref name="head"/>'s logits from h_t as the exported step gives them: a length head given the time, for
+    /// every time class.
+    /// </summary>
     private static Tensor AllLogits(ToneGenerator generator, Tensor output, int head)
     {
         if (head != ToneVocabulary.LengthHead || !generator.LengthGivenTime)

@@ -14,9 +14,10 @@ namespace CrnnGan.Training.Model;
 /// h_t = LSTM_L(… LSTM_1(x_t))                      dropout after each layer while training
 /// logits_k = W_k · h_t                             one head per class set k
 /// </code>
-/// With <see cref="ModelSettings.LengthGivenTime"/>, the length head also reads the tone's drawn time (<see cref="TimedLength"/>):
-/// time is drawn first, then length from its logits given that time. The tone before the first is the start tone, index "head size" in every head. Generating, it feeds back
-/// its own sampled tone; in pretraining (teacher forcing) the real tone before takes its place.
+/// With <see cref="ModelSettings.LengthGivenTime"/>, the length head also reads the tone's drawn time
+/// (<see cref="TimedLength"/>): time is drawn first, then length from its logits given that time. The tone before
+/// the first is the start tone, index "head size" in every head. Generating, it feeds back its own sampled tone; in
+/// pretraining (teacher forcing) the real tone before takes its place.
 /// </summary>
 public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 {
