@@ -44,7 +44,8 @@ public static class ToneSampler
     /// <paramref name="closedTime"/> (the time class 0 once a chord holds <see cref="MaxChord"/> keys; −1: none) is not
     /// drawn: the model, which counts a chord's keys poorly, would otherwise pile up chords no player could play.
     /// <paramref name="length"/> is one row of logits or, <paramref name="lengthGivenTime"/> (contract version 3), one per
-    /// time class, of which the time drawn chooses its row.
+    /// time class, of which the time drawn chooses its row; a <paramref name="lengthBias"/> (one logit per length bin) is
+    /// added to that row alone.
     /// </summary>
     public static void DrawTone(
         ReadOnlySpan<float> pitch,
@@ -56,7 +57,8 @@ public static class ToneSampler
         float lengthTemperature,
         ReadOnlySpan<float> uniforms,
         int closedTime,
-        Span<int> drawn
+        Span<int> drawn,
+        ReadOnlySpan<float> lengthBias = default
     )
     {
         drawn[ToneVocabulary.PitchHead] = Draw(pitch, temperature, uniforms[ToneVocabulary.PitchHead]);
@@ -71,7 +73,15 @@ public static class ToneSampler
             drawn[ToneVocabulary.TimeHead] = Draw(time, temperature, uniforms[ToneVocabulary.TimeHead]);
         var lengths = lengthGivenTime ? length.Length / time.Length : length.Length;
         var row = length.Slice(lengthGivenTime ? drawn[ToneVocabulary.TimeHead] * lengths : 0, lengths);
-        drawn[ToneVocabulary.LengthHead] = Draw(row, lengthTemperature, uniforms[ToneVocabulary.LengthHead]);
+        if (!lengthBias.IsEmpty)
+        {
+            Span<float> biased = stackalloc float[lengths];
+            for (var i = 0; i < lengths; i++)
+                biased[i] = row[i] + lengthBias[i];
+            drawn[ToneVocabulary.LengthHead] = Draw(biased, lengthTemperature, uniforms[ToneVocabulary.LengthHead]);
+        }
+        else
+            drawn[ToneVocabulary.LengthHead] = Draw(row, lengthTemperature, uniforms[ToneVocabulary.LengthHead]);
         drawn[ToneVocabulary.VelocityHead] = Draw(velocity, 1, uniforms[ToneVocabulary.VelocityHead]);
     }
 

@@ -34,7 +34,7 @@ internal sealed class StepBuffers
             ];
             _outputNames = [ModelContract.Output];
         }
-        Outputs = [.. _outputShapes.Select(shape => new float[capacity * shape.Aggregate(1L, (a, b) => a * b)])];
+        Outputs = [.. _outputShapes.Select(shape => new float[capacity * Elements(shape)])];
     }
 
     public int Capacity { get; }
@@ -77,10 +77,13 @@ internal sealed class StepBuffers
         OrtValue Slice<T>(T[] array, int count, long[] row)
             where T : unmanaged
         {
-            var length = count * (int)row.Aggregate(1L, (a, b) => a * b);
+            var length = count * Elements(row);
             var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, array.AsMemory(0, length), [count, .. row]);
             values.Add(value);
             return value;
         }
     }
+
+    /// <summary>How many values one row of the given shape holds.</summary>
+    private static int Elements(long[] shape) => (int)shape.Aggregate(1L, (a, b) => a * b);
 }

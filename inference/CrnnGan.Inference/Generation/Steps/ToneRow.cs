@@ -14,8 +14,7 @@ internal sealed class ToneRow : SongRow
     private readonly int[]? _primer;
     private readonly float _temperature;
     private readonly float _lengthTemperature;
-    private readonly IReadOnlyList<float>? _lengthBias;
-    private readonly float[] _length;
+    private readonly float[] _lengthBias;
     private readonly int _zeroTime;
     private readonly long[] _previous;
     private readonly float[] _uniforms;
@@ -32,8 +31,7 @@ internal sealed class ToneRow : SongRow
         _temperature = temperature;
         _lengthTemperature = model.LengthTemperature;
         _lengthGivenTime = model.LengthGivenTime;
-        _lengthBias = model.LengthBias;
-        _length = _lengthBias is null ? [] : new float[_widths[ToneVocabulary.LengthHead]];
+        _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
         _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
         _previous = [.. _sizes.Select(size => (long)size)];
         _uniforms = new float[_sizes.Count];
@@ -57,14 +55,15 @@ internal sealed class ToneRow : SongRow
             ToneSampler.DrawTone(
                 Logits(ToneVocabulary.PitchHead),
                 Logits(ToneVocabulary.TimeHead),
-                LengthLogits(Logits(ToneVocabulary.LengthHead)),
+                Logits(ToneVocabulary.LengthHead),
                 _lengthGivenTime,
                 Logits(ToneVocabulary.VelocityHead),
                 _temperature,
                 _lengthTemperature,
                 _uniforms,
                 _chord.Count >= ToneSampler.MaxChord ? _zeroTime : -1,
-                tone
+                tone,
+                _lengthBias
             );
         if (tone[ToneVocabulary.TimeHead] != _zeroTime)
             _chord.Clear();
@@ -74,15 +73,5 @@ internal sealed class ToneRow : SongRow
         Step++;
 
         ReadOnlySpan<float> Logits(int head) => buffers.Outputs[head].AsSpan(slot * _widths[head], _widths[head]);
-    }
-
-    /// <summary>The length head's logits (a row per time class, or one) with the model's length bias added, when it has one.</summary>
-    private ReadOnlySpan<float> LengthLogits(ReadOnlySpan<float> logits)
-    {
-        if (_lengthBias is null)
-            return logits;
-        for (var i = 0; i < _length.Length; i++)
-            _length[i] = logits[i] + _lengthBias[i % _lengthBias.Count];
-        return _length;
     }
 }
