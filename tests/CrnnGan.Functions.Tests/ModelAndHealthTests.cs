@@ -17,7 +17,7 @@ public sealed class ModelAndHealthTests(FunctionsServer server) : IClassFixture<
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("cpu", body.RootElement.GetProperty("provider").GetString());
         var metadata = body.RootElement.GetProperty("metadata");
-        Assert.Equal(1, metadata.GetProperty("tonesPerStep").GetInt32());
+        Assert.Equal(1, metadata.GetProperty("encoding").GetProperty("tonesPerStep").GetInt32());
         Assert.Equal(16, metadata.GetProperty("hiddenSize").GetInt32());
         Assert.Equal(1024, body.RootElement.GetProperty("limits").GetProperty("maxSteps").GetInt32());
     }

@@ -72,7 +72,10 @@ public sealed class ToneModelTests : IAsyncLifetime
         using var document = JsonDocument.Parse(await _client.GetStringAsync("/api/model"));
 
         Assert.Equal(2, document.RootElement.GetProperty("metadata").GetProperty("contractVersion").GetInt32());
-        Assert.Equal(4, document.RootElement.GetProperty("metadata").GetProperty("vocabulary").GetProperty("timeBins").GetArrayLength());
+        Assert.Equal(
+            4,
+            document.RootElement.GetProperty("metadata").GetProperty("encoding").GetProperty("vocabulary").GetProperty("timeBins").GetArrayLength()
+        );
         Assert.Equal("cpu", document.RootElement.GetProperty("provider").GetString());
         Assert.Equal("the CPU was asked for", document.RootElement.GetProperty("providerReason").GetString());
     }

@@ -24,16 +24,15 @@ public sealed class DatasetFunctions(ModelHost model, DatasetStorage storage, Da
             return Problems.Unavailable(model.Error ?? "The model is not loaded.");
         if (storage.Store is not { } store)
             return Problems.Unavailable(storage.Problem!);
-        var rules = GenerateRequestParser.Rules.ForDatasets(storage.Options.MaxCount);
+        var rules = GenerateRequestParser.Rules.ForDatasets(storage.Options.MaxCount, storage.Options.BatchSize);
         var (parameters, problem) = await GenerateRequestParser.ParseAsync(request, model.Options, session.Metadata, rules);
         if (problem is not null)
             return problem;
 
         var p = parameters!;
-        var generation = GenerateRequestParser.ToRequest(p) with { BatchSize = storage.Options.BatchSize };
         var format = p.Format == SongFormat.Json ? "json" : "midi";
-        var settings = DatasetSettings.Of(generation, session.Metadata, Path.GetFileName(model.Options.ResolvedModelPath), format);
-        var job = new DatasetJob(Guid.NewGuid().ToString("N"), p.Name, p.Count, settings.BatchSize, settings);
+        var settings = DatasetSettings.Of(p.Request, Path.GetFileName(model.Options.ResolvedModelPath), format);
+        var job = new DatasetJob(Guid.NewGuid().ToString("N"), p.Name, p.Request.Count, settings.BatchSize, settings);
         await store.CreateJobAsync(job, cancellation);
         // A handful of messages whatever the size: each fans out into batches on the workers.
         for (var first = 0; first < job.Batches; first += storage.Options.FanOut)

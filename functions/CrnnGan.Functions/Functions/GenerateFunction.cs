@@ -18,7 +18,7 @@ public sealed class GenerateFunction(ModelHost model)
         var (parameters, problem) = await GenerateRequestParser.ParseAsync(request, model.Options, session.Metadata);
         if (problem is not null)
             return problem;
-        var songs = await model.Generator.GenerateAsync(GenerateRequestParser.ToRequest(parameters!), request.HttpContext.RequestAborted);
+        var songs = await model.Generator.GenerateAsync(parameters!.Request, request.HttpContext.RequestAborted);
         return SongResponses.Of(request.HttpContext.Response, parameters!, songs);
     }
 }

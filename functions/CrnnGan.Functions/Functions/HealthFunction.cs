@@ -19,7 +19,7 @@ public sealed class HealthFunction(ModelHost model)
                     Provider = session.Provider.ToString().ToLowerInvariant(),
                     session.ProviderReason,
                     model.Batching,
-                    session.Metadata.TonesPerStep,
+                    session.Metadata.ContractVersion,
                     session.Metadata.Epochs,
                 },
                 SongResponses.Json

@@ -17,15 +17,16 @@ public static class SongResponses
 
     public static IActionResult Of(HttpResponse response, GenerateParameters parameters, IReadOnlyList<GeneratedSong> songs)
     {
-        response.Headers[SeedHeader] = parameters.Seed.ToString(CultureInfo.InvariantCulture);
+        var request = parameters.Request;
+        response.Headers[SeedHeader] = request.Seed.ToString(CultureInfo.InvariantCulture);
         return parameters.Format switch
         {
             SongFormat.Json => new JsonResult(Document(parameters, songs), Json),
-            SongFormat.Midi when songs.Count == 1 => new FileContentResult(songs[0].ToMidi(parameters.Program), "audio/midi")
+            SongFormat.Midi when songs.Count == 1 => new FileContentResult(songs[0].ToMidi(request.Program), "audio/midi")
             {
                 FileDownloadName = FileName(songs[0]),
             },
-            _ => new FileContentResult(Zip(parameters, songs), "application/zip") { FileDownloadName = $"crnngan-{parameters.Seed}.zip" },
+            _ => new FileContentResult(Zip(request, songs), "application/zip") { FileDownloadName = $"crnngan-{request.Seed}.zip" },
         };
     }
 
@@ -34,19 +35,20 @@ public static class SongResponses
     private static object Document(GenerateParameters parameters, IReadOnlyList<GeneratedSong> songs) =>
         new
         {
-            parameters.Seed,
+            parameters.Request.Seed,
             parameters.SeedDrawn,
-            parameters.Steps,
-            parameters.Duration,
-            parameters.Count,
+            parameters.Request.Steps,
+            Duration = parameters.Request.DurationSeconds,
+            parameters.Request.Count,
             Songs = songs.Select(s => new
             {
-                Song = SongDocument.Of(s, parameters.Program),
-                MidiBase64 = Convert.ToBase64String(s.ToMidi(parameters.Program)),
+                Song = SongDocument.Of(s, parameters.Request.Program),
+                MidiBase64 = Convert.ToBase64String(s.ToMidi(parameters.Request.Program)),
             }),
         };
 
-    private static byte[] Zip(GenerateParameters parameters, IReadOnlyList<GeneratedSong> songs)
+    /// <summary>The songs' MIDI files and a manifest of the settings used (defaults resolved, as the CLI's manifest records them).</summary>
+    private static byte[] Zip(GenerationRequest request, IReadOnlyList<GeneratedSong> songs)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
@@ -54,7 +56,7 @@ public static class SongResponses
             foreach (var song in songs)
             {
                 using var entry = zip.CreateEntry(FileName(song), CompressionLevel.Fastest).Open();
-                entry.Write(song.ToMidi(parameters.Program));
+                entry.Write(song.ToMidi(request.Program));
             }
             var manifest = songs.Select(s => new
             {
@@ -68,12 +70,12 @@ public static class SongResponses
             using var manifestEntry = zip.CreateEntry("manifest.json", CompressionLevel.Fastest).Open();
             var settings = new
             {
-                parameters.Seed,
-                parameters.Steps,
-                parameters.Tempo,
-                parameters.Program,
-                parameters.NoiseScale,
-                parameters.Temperature,
+                request.Seed,
+                request.Steps,
+                Tempo = request.Bpm,
+                request.Program,
+                request.NoiseScale,
+                request.Temperature,
                 Songs = manifest,
             };
             JsonSerializer.Serialize(manifestEntry, settings, Json);

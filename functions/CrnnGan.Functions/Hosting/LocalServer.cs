@@ -1,6 +1,5 @@
 using System.Net;
 using CrnnGan.Functions.Datasets;
-using CrnnGan.Functions.Functions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -75,11 +74,8 @@ public static partial class LocalServer
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddMvcCore();
-        builder
-            .Services.AddTransient<GenerateFunction>()
-            .AddTransient<ModelFunction>()
-            .AddTransient<HealthFunction>()
-            .AddTransient<DatasetFunctions>();
+        foreach (var type in HttpRoutes.All.Select(r => r.Function).Where(f => !f.IsStatic).Select(f => f.DeclaringType!).Distinct())
+            builder.Services.AddTransient(type);
 
         var app = builder.Build();
         app.Use(
@@ -89,12 +85,14 @@ public static partial class LocalServer
                 return next(context);
             }
         );
-        app.MapMethods($"/{RoutePrefix}/generate", [HttpMethods.Get, HttpMethods.Post], Run<GenerateFunction>((f, c) => f.Run(c.Request)));
-        app.MapGet($"/{RoutePrefix}/model", Run<ModelFunction>((f, c) => Task.FromResult(f.Run(c.Request))));
-        app.MapGet($"/{RoutePrefix}/health", Run<HealthFunction>((f, c) => Task.FromResult(f.Run(c.Request))));
-        app.MapGet($"/{RoutePrefix}/play/{{file?}}", context => Execute(context, PageFunction.Run(context.Request, RouteValue(context, "file"))));
-        app.MapPost($"/{RoutePrefix}/datasets", Run<DatasetFunctions>((f, c) => f.Submit(c.Request, c.RequestAborted)));
-        app.MapGet($"/{RoutePrefix}/datasets/{{job}}", Run<DatasetFunctions>((f, c) => f.Status(c.Request, RouteValue(c, "job")!, c.RequestAborted)));
+        // Plain request delegates: minimal APIs' parameter binding would compile an expression tree for every route on the
+        // first request, which a cold start waits for.
+        foreach (var route in HttpRoutes.All)
+            app.MapMethods(
+                $"/{RoutePrefix}/{route.Template}",
+                [.. route.Methods.Select(m => m.ToUpperInvariant())],
+                async context => await Execute(context, await route.InvokeAsync(context))
+            );
         app.MapGet(
             "/",
             context =>
@@ -118,16 +116,6 @@ public static partial class LocalServer
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Draining the queue {Queue} with {Workers} worker(s).")]
     private static partial void Draining(this ILogger logger, string queue, int workers);
-
-    /// <summary>
-    /// A function as a plain request delegate. Minimal APIs' parameter binding would compile an expression tree for
-    /// every route on the first request, which a cold start waits for.
-    /// </summary>
-    private static RequestDelegate Run<TFunction>(Func<TFunction, HttpContext, Task<IActionResult>> function)
-        where TFunction : notnull =>
-        async context => await Execute(context, await function(context.RequestServices.GetRequiredService<TFunction>(), context));
-
-    private static string? RouteValue(HttpContext context, string name) => context.Request.RouteValues[name] as string;
 
     private static Task Execute(HttpContext context, IActionResult result) =>
         result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));

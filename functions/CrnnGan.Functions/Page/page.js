@@ -25,11 +25,13 @@ async function loadModel() {
     return;
   }
   const { metadata, provider, limits } = await response.json();
-  $('model-name').textContent = `${metadata.isToneModel ? 'the tone-family model' : "the paper's model"} on the ${provider.toUpperCase()}`;
-  for (const field of document.querySelectorAll('.tone-only')) field.hidden = !metadata.isToneModel;
+  // Only a family that samples classes has a default temperature; a key and a temperature apply to it alone.
+  const samplesClasses = metadata.encoding.defaultTemperature != null;
+  $('model-name').textContent = `${metadata.encoding.description} on the ${provider.toUpperCase()}`;
+  for (const field of document.querySelectorAll('.tone-only')) field.hidden = !samplesClasses;
   $('steps').max = limits.maxSteps;
   $('steps').value = limits.defaultSteps;
-  if (metadata.defaultTemperature != null) $('temperature').placeholder = `model's default (${metadata.defaultTemperature})`;
+  if (samplesClasses) $('temperature').placeholder = `model's default (${metadata.encoding.defaultTemperature})`;
 }
 
 // Seeds are 64-bit: they travel as the digits typed, never through a JavaScript number.

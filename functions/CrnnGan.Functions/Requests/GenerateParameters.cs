@@ -1,4 +1,4 @@
-using CrnnGan.Inference.Music;
+using CrnnGan.Inference.Generation;
 
 namespace CrnnGan.Functions.Requests;
 
@@ -10,21 +10,8 @@ public enum SongFormat
 }
 
 /// <summary>
-/// What a caller asked of the generate endpoint, after validation; a missing seed has been drawn. A missing key
-/// (tone models) is drawn per song from its seed. <see cref="Name"/> names a dataset job; <see cref="Duration"/>
-/// (seconds), when given, sets the songs' length instead of <see cref="Steps"/>.
+/// A call of the generate or datasets endpoint, parsed and validated once: the generation request resolved against the
+/// model (every default filled in, as used), how the songs are sent back, whether the seed was drawn for the caller,
+/// and a dataset job's <see cref="Name"/>.
 /// </summary>
-public sealed record GenerateParameters(
-    ulong Seed,
-    bool SeedDrawn,
-    int Steps,
-    int Count,
-    double? Tempo,
-    int Program,
-    float NoiseScale,
-    float? Temperature,
-    MusicalKey? Key,
-    SongFormat Format,
-    string? Name = null,
-    double? Duration = null
-);
+public sealed record GenerateParameters(GenerationRequest Request, SongFormat Format, bool SeedDrawn, string? Name = null);

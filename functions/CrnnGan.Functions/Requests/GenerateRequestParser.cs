@@ -30,14 +30,24 @@ public static class GenerateRequestParser
         "format",
     ];
 
-    /// <summary>What one endpoint takes beyond the shared fields: its count limit, formats and extra fields.</summary>
-    public sealed record Rules(IReadOnlyList<string> Fields, int MaxCount, IReadOnlyList<SongFormat> Formats, string LargerJobs, bool Datasets)
+    /// <summary>
+    /// What one endpoint takes beyond the shared fields: its count limit, formats and extra fields, and its batch size
+    /// (null: the request's songs in one batch).
+    /// </summary>
+    public sealed record Rules(
+        IReadOnlyList<string> Fields,
+        int MaxCount,
+        IReadOnlyList<SongFormat> Formats,
+        string LargerJobs,
+        bool Datasets,
+        int? BatchSize = null
+    )
     {
         public static Rules ForGenerate(GenerationOptions options) =>
             new(SongFields, options.MaxCount, [SongFormat.Midi, SongFormat.Json, SongFormat.Zip], "use POST /api/datasets", Datasets: false);
 
-        public static Rules ForDatasets(int maxCount) =>
-            new([.. SongFields, "name"], maxCount, [SongFormat.Midi, SongFormat.Json], "split the dataset into several jobs", Datasets: true);
+        public static Rules ForDatasets(int maxCount, int batchSize) =>
+            new([.. SongFields, "name"], maxCount, [SongFormat.Midi, SongFormat.Json], "split the dataset into several jobs", true, batchSize);
     }
 
     public static Task<(GenerateParameters? Parameters, ObjectResult? Problem)> ParseAsync(
@@ -220,40 +230,29 @@ public static class GenerateRequestParser
                 errors[field] = [.. errors.GetValueOrDefault(field) ?? [], message];
         }
 
-        var parameters = new GenerateParameters(
-            seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)),
-            seed is null,
-            steps ?? options.DefaultSteps,
-            count ?? 1,
-            tempo,
-            program ?? 0,
-            noiseScale ?? 1f,
-            temperature,
-            key,
-            format ?? (count is > 1 && !rules.Datasets ? SongFormat.Zip : SongFormat.Midi),
-            name,
-            duration
-        );
+        var request = new GenerationRequest
+        {
+            Count = count ?? 1,
+            Steps = steps ?? options.DefaultSteps,
+            DurationSeconds = duration,
+            Seed = seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)),
+            Bpm = tempo,
+            Program = program ?? 0,
+            NoiseScale = noiseScale ?? 1f,
+            Temperature = temperature,
+            Key = key,
+            BatchSize = rules.BatchSize ?? Math.Max(1, count ?? 1),
+        };
+        GenerationRequest? resolved = null;
         if (errors.Count == 0)
         {
-            foreach (var problem in ToRequest(parameters).Problems(model))
+            (resolved, var problems) = request.TryResolve(model);
+            foreach (var problem in problems)
                 errors[problem.Field] = [problem.Message];
         }
-        return errors.Count > 0 ? (null, Problems.BadRequest(errors, string.Join(" ", errors.Values.SelectMany(m => m)))) : (parameters, null);
+        if (errors.Count > 0)
+            return (null, Problems.BadRequest(errors, string.Join(" ", errors.Values.SelectMany(m => m))));
+        var songFormat = format ?? (count is > 1 && !rules.Datasets ? SongFormat.Zip : SongFormat.Midi);
+        return (new GenerateParameters(resolved!, songFormat, SeedDrawn: seed is null, name), null);
     }
-
-    public static GenerationRequest ToRequest(GenerateParameters p) =>
-        new()
-        {
-            Count = p.Count,
-            Steps = p.Steps,
-            DurationSeconds = p.Duration,
-            Seed = p.Seed,
-            Bpm = p.Tempo,
-            Program = p.Program,
-            NoiseScale = p.NoiseScale,
-            Temperature = p.Temperature,
-            Key = p.Key,
-            BatchSize = Math.Max(1, p.Count),
-        };
 }

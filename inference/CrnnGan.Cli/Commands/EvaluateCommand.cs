@@ -164,8 +164,8 @@ public static class EvaluateCommand
             Steps = tones,
             Seed = seed,
             BatchSize = 50,
-            Temperature = session.Metadata.IsToneModel ? temperature : null,
-        };
+            Temperature = temperature,
+        }.ApplicableTo(session.Metadata);
         var songs = new SongGenerator(session).Generate(request);
         return new MusicSource(model.Name, [.. songs.Select(s => (IReadOnlyList<Tone>)[.. s.Song.Tones.Take(tones)])]);
     }

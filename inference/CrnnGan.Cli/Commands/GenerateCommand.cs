@@ -113,7 +113,7 @@ public static class GenerateCommand
                 Key = KeyOption(parse.GetValue(key)!),
                 Primer = primerPath is null ? null : MidiReader.Read(primerPath).Tones,
                 BatchSize = parse.GetValue(batchSize),
-            }.Validate();
+            };
 
             using var session = GeneratorSession.Open(
                 modelPath,
@@ -121,7 +121,8 @@ public static class GenerateCommand
                 new StderrLogger()
             );
             var formatName = parse.GetValue(format)!;
-            var settings = DatasetSettings.Of(request, session.Metadata, modelPath, formatName, primerPath);
+            request = request.Resolve(session.Metadata);
+            var settings = DatasetSettings.Of(request, modelPath, formatName, primerPath);
             var folder = DatasetFolder.Open(parse.GetValue(output)!.FullName, settings);
             var generator = new SongGenerator(session);
 

@@ -19,21 +19,25 @@ public sealed record DatasetSettings(
     string? Key = null
 )
 {
-    /// <summary>The settings of <paramref name="request"/> with the model's defaults resolved, so that they alone remake the songs.</summary>
-    public static DatasetSettings Of(GenerationRequest request, ModelMetadata model, string modelName, string format, string? primer = null) =>
+    /// <summary>
+    /// The settings of a request resolved against its model (<see cref="GenerationRequest.Resolve"/>): the values used, so
+    /// that they alone remake the songs.
+    /// </summary>
+    public static DatasetSettings Of(GenerationRequest resolved, string modelName, string format, string? primer = null) =>
         new(
             modelName,
             format,
-            request.Steps,
-            request.DurationSeconds,
-            request.Bpm ?? model.DefaultTempoBpm,
-            request.Program,
-            request.NoiseScale,
+            resolved.Steps,
+            resolved.DurationSeconds,
+            resolved.Bpm
+                ?? throw new ArgumentException("A dataset records a resolved request: call GenerationRequest.Resolve first.", nameof(resolved)),
+            resolved.Program,
+            resolved.NoiseScale,
             primer,
-            request.BatchSize,
-            request.Seed,
-            model.IsToneModel ? request.Temperature ?? model.DefaultTemperature : null,
-            request.Key?.ToString()
+            resolved.BatchSize,
+            resolved.Seed,
+            resolved.Temperature,
+            resolved.Key?.ToString()
         );
 
     /// <summary>The request that makes <paramref name="count"/> songs with these settings (a primer is the caller's to read).</summary>

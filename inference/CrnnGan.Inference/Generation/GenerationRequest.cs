@@ -40,7 +40,7 @@ public sealed record GenerationRequest
     /// <summary>
     /// Models of the tone family: each head's class is drawn from softmax(logits / temperature); 1 as trained,
     /// below 1 safer and more repetitive, 0 always the likeliest class. Null uses the model's default
-    /// (<see cref="ModelMetadata.DefaultTemperature"/>).
+    /// (<see cref="Encodings.ToneEncoding.DefaultTemperature"/>).
     /// </summary>
     public float? Temperature { get; init; }
 
@@ -53,8 +53,8 @@ public sealed record GenerationRequest
     public int BatchSize { get; init; } = 16;
 
     /// <summary>
-    /// Every setting out of range, each with the field it concerns (as the HTTP API names it), for a model with
-    /// <paramref name="model"/>'s metadata when given; empty when the request can run.
+    /// Every setting out of range, each with the field it concerns (as the HTTP API names it), and, given
+    /// <paramref name="model"/>, every setting that does not apply to its family; empty when the request can run.
     /// </summary>
     public IReadOnlyList<GenerationProblem> Problems(ModelMetadata? model = null)
     {
@@ -77,26 +77,33 @@ public sealed record GenerationRequest
         Require(NoiseScale is >= 0 and <= 10, "noiseScale", $"noise scale must be between 0 and 10, not {NoiseScale}");
         Require(Temperature is null or (>= 0 and <= 10), "temperature", $"temperature must be between 0 and 10, not {Temperature}");
         Require(BatchSize is >= 1 and <= 4096, "batchSize", $"batch size must be between 1 and 4096, not {BatchSize}");
-        if (model is { IsToneModel: false })
-        {
-            Require(
-                Key is null,
-                "key",
-                "key applies to models of the tone family (contract versions 2 and 3); this is the paper's continuous model, which has no key"
-            );
-            Require(
-                Temperature is null,
-                "temperature",
-                "temperature applies to models of the tone family (contract versions 2 and 3); "
-                    + "this is the paper's continuous model, which does not sample classes"
-            );
-        }
+        if (model is not null)
+            problems.AddRange(model.Encoding.Problems(this));
         return problems;
     }
 
-    /// <exception cref="ArgumentException">Some setting is out of range; the message names each.</exception>
-    public GenerationRequest Validate(ModelMetadata? model = null) =>
-        Problems(model) is { Count: > 0 } problems ? throw new ArgumentException(string.Join("; ", problems.Select(p => p.Message)) + ".") : this;
+    /// <summary>
+    /// The settings of this request that apply to <paramref name="model"/>'s family: one request for models of several
+    /// families (e.g. a temperature, which only the tone family samples with) leaves out what one of them does not take.
+    /// </summary>
+    public GenerationRequest ApplicableTo(ModelMetadata model) => model.Encoding.Applicable(this);
+
+    /// <summary>
+    /// The request checked against <paramref name="model"/> and its defaults resolved (the model's tempo, and its family's
+    /// sampling defaults such as the tone family's temperature): what the step loop runs and a manifest records as used.
+    /// The one place where defaults are filled in.
+    /// </summary>
+    public (GenerationRequest? Resolved, IReadOnlyList<GenerationProblem> Problems) TryResolve(ModelMetadata model) =>
+        Problems(model) is { Count: > 0 } problems
+            ? (null, problems)
+            : (model.Encoding.Resolve(this with { Bpm = Bpm ?? model.DefaultTempoBpm }), []);
+
+    /// <inheritdoc cref="TryResolve"/>
+    /// <exception cref="ArgumentException">Some setting is out of range or does not apply to the model; the message names each.</exception>
+    public GenerationRequest Resolve(ModelMetadata model) =>
+        TryResolve(model) is ({ } resolved, _) ? resolved : throw new ArgumentException(Describe(Problems(model)));
+
+    private static string Describe(IReadOnlyList<GenerationProblem> problems) => string.Join("; ", problems.Select(p => p.Message)) + ".";
 }
 
 /// <summary>A setting of a <see cref="GenerationRequest"/> out of range: the field it concerns and what is wrong.</summary>

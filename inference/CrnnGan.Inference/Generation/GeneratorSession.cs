@@ -1,3 +1,4 @@
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Inference.Generation.Steps;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -120,10 +121,7 @@ public sealed partial class GeneratorSession : IDisposable
             CheckSignature(session, metadata);
             var generator = new GeneratorSession(session, metadata, provider, reason, stateMemory);
             // The warm-up proves the provider (a CUDA session can fail only when it first runs).
-            if (metadata.IsToneModel)
-                generator.RunTones(1, 1, [0], 1f, 1f, null);
-            else
-                generator.Run(1, 1, [0], 1f, null);
+            generator.RunRows([metadata.Encoding.Row(new GenerationRequest(), 0, 1)]);
             return generator;
         }
         catch
@@ -134,46 +132,41 @@ public sealed partial class GeneratorSession : IDisposable
         }
     }
 
+    /// <summary>The graph's inputs and outputs are the contract's: the encoding's, noise and the recurrent state.</summary>
     private static void CheckSignature(InferenceSession session, ModelMetadata metadata)
     {
-        void Expect(IReadOnlyDictionary<string, NodeMetadata> values, string kind, string name, params long[] shape) =>
-            ExpectOf(values, kind, name, TensorElementType.Float, shape);
+        var (encoding, l, h) = (metadata.Encoding, metadata.Layers, metadata.HiddenSize);
+        Expect(session.InputMetadata, "input", new(ModelContract.Noise, TensorElementType.Float, [metadata.NoiseSize]));
+        Expect(session.InputMetadata, "input", encoding.Previous);
+        foreach (var output in encoding.Outputs)
+            Expect(session.OutputMetadata, "output", output);
+        foreach (
+            var (values, kind, names) in new[]
+            {
+                (session.InputMetadata, "input", new[] { ModelContract.Hidden, ModelContract.Cell }),
+                (session.OutputMetadata, "output", [ModelContract.HiddenOut, ModelContract.CellOut]),
+            }
+        )
+        {
+            foreach (var name in names)
+                ExpectShape(values, kind, name, TensorElementType.Float, [l, -1, h]);
+        }
 
-        void ExpectOf(IReadOnlyDictionary<string, NodeMetadata> values, string kind, string name, TensorElementType type, params long[] shape)
+        // A step value's shape is per song: the graph's has the symbolic batch dimension (-1) before it.
+        static void Expect(IReadOnlyDictionary<string, NodeMetadata> values, string kind, SongEncoding.StepValue value) =>
+            ExpectShape(values, kind, value.Name, value.Type, [-1, .. value.Shape]);
+
+        static void ExpectShape(IReadOnlyDictionary<string, NodeMetadata> values, string kind, string name, TensorElementType type, long[] shape)
         {
             if (!values.TryGetValue(name, out var value))
                 throw new InvalidDataException($"The model has no {kind} '{name}': it does not follow the C-RNN-GAN step contract.");
             var actual = value.Dimensions.Select(d => (long)d).ToArray();
-            // -1 stands for the symbolic batch dimension.
             if (value.ElementDataType != type || actual.Length != shape.Length || actual.Zip(shape).Any(p => p.Second >= 0 && p.First != p.Second))
                 throw new InvalidDataException(
                     $"The model's {kind} '{name}' is [{string.Join(", ", actual)}], not "
                         + $"[{string.Join(", ", shape.Select(s => s < 0 ? "batch" : $"{s}"))}] of {type}."
                 );
         }
-
-        if (metadata.Vocabulary is { } vocabulary)
-        {
-            var sizes = vocabulary.Sizes;
-            ExpectOf(session.InputMetadata, "input", ModelContract.PreviousTone, TensorElementType.Int64, -1, sizes.Count);
-            for (var k = 0; k < sizes.Count; k++)
-                Expect(session.OutputMetadata, "output", ModelContract.Logits(Features.ToneVocabulary.Heads[k]), [-1, .. metadata.LogitShape(k)]);
-            Expect(session.InputMetadata, "input", ModelContract.Noise, -1, metadata.NoiseSize);
-            Expect(session.InputMetadata, "input", ModelContract.Hidden, metadata.Layers, -1, metadata.HiddenSize);
-            Expect(session.InputMetadata, "input", ModelContract.Cell, metadata.Layers, -1, metadata.HiddenSize);
-            Expect(session.OutputMetadata, "output", ModelContract.HiddenOut, metadata.Layers, -1, metadata.HiddenSize);
-            Expect(session.OutputMetadata, "output", ModelContract.CellOut, metadata.Layers, -1, metadata.HiddenSize);
-            return;
-        }
-
-        var (f, n, l, h) = (metadata.Features, metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
-        Expect(session.InputMetadata, "input", ModelContract.Noise, -1, n);
-        Expect(session.InputMetadata, "input", ModelContract.Previous, -1, f);
-        Expect(session.InputMetadata, "input", ModelContract.Hidden, l, -1, h);
-        Expect(session.InputMetadata, "input", ModelContract.Cell, l, -1, h);
-        Expect(session.OutputMetadata, "output", ModelContract.Output, -1, f);
-        Expect(session.OutputMetadata, "output", ModelContract.HiddenOut, l, -1, h);
-        Expect(session.OutputMetadata, "output", ModelContract.CellOut, l, -1, h);
     }
 
     /// <summary>
@@ -185,32 +178,43 @@ public sealed partial class GeneratorSession : IDisposable
     /// </summary>
     public float[] Run(int batch, int steps, ReadOnlySpan<ulong> seeds, float noiseScale, float[]? primer)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        if (seeds.Length != batch)
-            throw new ArgumentException($"{seeds.Length} seeds for {batch} songs.", nameof(seeds));
-        var rows = new ContinuousRow[batch];
-        for (var i = 0; i < rows.Length; i++)
-            rows[i] = ContinuousRow(seeds[i], steps, noiseScale, primer);
+        var encoding = Metadata.EncodingAs<ContinuousEncoding>("Run (use RunTones for the tone family)");
+        var rows = Rows(batch, seeds, seed => encoding.Row(seed, steps, noiseScale, primer));
         RunRows(rows);
         return [.. rows.SelectMany(r => r.Result)];
     }
 
-    /// <summary>A song of the paper's model, its arguments checked as <see cref="Run"/> documents them.</summary>
-    internal ContinuousRow ContinuousRow(ulong seed, int steps, float noiseScale, float[]? primer)
+    /// <summary>
+    /// Runs a tone model's step loop (contract versions 2 and 3) for <paramref name="batch"/> songs and returns their tones
+    /// as class indices, [batch, primer tones + <paramref name="steps"/>, heads]. Song i draws from seeds[i] alone:
+    /// at each step its noise (spread around 0.5 by <paramref name="noiseScale"/>), then one uniform number per head,
+    /// with which <see cref="ToneSampler.DrawTone"/> draws the tone at <paramref name="temperature"/>. A primer,
+    /// [primer tones, heads], is fed back in place of the draws of its steps and stands in the result as given.
+    /// </summary>
+    public int[] RunTones(int batch, int steps, ReadOnlySpan<ulong> seeds, float temperature, float noiseScale, int[]? primer)
     {
-        if (Metadata.IsToneModel)
-            throw new InvalidOperationException("Run needs the paper's continuous model (contract version 1); use RunTones for the tone family.");
-        ArgumentOutOfRangeException.ThrowIfNegative(steps);
-        if (primer is not null && primer.Length % Metadata.Features != 0)
-            throw new ArgumentException($"A primer of {primer.Length} values is not whole steps of {Metadata.Features} features.", nameof(primer));
-        return new ContinuousRow(seed, steps, noiseScale, primer, Metadata.Features);
+        var encoding = Metadata.EncodingAs<ToneEncoding>("RunTones (use Run for the paper's model)");
+        var rows = Rows(batch, seeds, seed => encoding.Row(seed, steps, temperature, noiseScale, primer));
+        RunRows(rows);
+        return [.. rows.SelectMany(r => r.Result)];
+    }
+
+    private static TRow[] Rows<TRow>(int batch, ReadOnlySpan<ulong> seeds, Func<ulong, TRow> row)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        if (seeds.Length != batch)
+            throw new ArgumentException($"{seeds.Length} seeds for {batch} songs.", nameof(seeds));
+        var rows = new TRow[batch];
+        for (var i = 0; i < rows.Length; i++)
+            rows[i] = row(seeds[i]);
+        return rows;
     }
 
     /// <summary>
     /// Runs rows of one length as one batch. Three bindings, made once: the first step reads zero state; then steps
     /// alternate between writing state B from A and A from B, so that no step binds or allocates anything.
     /// </summary>
-    private void RunRows(SongRow[] rows)
+    internal void RunRows(SongRow[] rows)
     {
         var (batch, layers, h) = (rows.Length, Metadata.Layers, Metadata.HiddenSize);
         long[] stateShape = [layers, batch, h];

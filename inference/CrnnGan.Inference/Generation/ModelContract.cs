@@ -5,7 +5,7 @@ namespace CrnnGan.Inference.Generation;
 /// state, so that the loop (and any length) lives in the host. Two versions:
 /// <para>
 /// Version 1, the paper's continuous model. All step values are in model units, the normalised features the
-/// networks train on; <see cref="ModelMetadata.FeatureScale"/> turns them into musical units (musical = model ÷ scale).
+/// networks train on; <see cref="Encodings.ContinuousEncoding.FeatureScale"/> turns them into musical units (musical = model ÷ scale).
 /// <code>
 /// inputs:  noise [batch, noise_size], previous [batch, features], h [layers, batch, hidden], c [layers, batch, hidden]
 /// outputs: output [batch, features], h_out [layers, batch, hidden], c_out [layers, batch, hidden]
@@ -15,7 +15,7 @@ namespace CrnnGan.Inference.Generation;
 /// </para>
 /// <para>
 /// Version 2, the tone family: one tone per step, as a class index per head (pitch, time_delta, length, velocity;
-/// <see cref="ModelMetadata.Vocabulary"/> holds the bins).
+/// <see cref="Encodings.ToneEncoding.Vocabulary"/> holds the bins).
 /// <code>
 /// inputs:  noise [batch, noise_size], previous_tone [batch, heads] int64, h, c
 /// outputs: pitch_logits [batch, 128], time_delta_logits [batch, time bins], length_logits, velocity_logits, h_out, c_out

@@ -1,26 +1,31 @@
-using CrnnGan.Inference.Features;
+using CrnnGan.Inference.Generation.Steps;
 using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Statistics;
 
 namespace CrnnGan.Inference.Generation;
 
 /// <summary>
-/// Turns requests into songs: runs a <see cref="GeneratorSession"/> batch by batch and decodes its steps into tones.
-/// Given a <see cref="StepScheduler"/>, the songs share the scheduler's batch with other callers' (the same bytes).
+/// Turns requests into songs: resolves a request against the model once, runs a batch of rows that the model's
+/// encoding makes, and decodes them into tones. Given a <see cref="StepScheduler"/>, the rows share the scheduler's
+/// batch with other callers' (the same bytes).
 /// </summary>
 public sealed class SongGenerator(GeneratorSession session, StepScheduler? scheduler = null)
 {
     public GeneratorSession Session { get; } = session;
 
     /// <summary>All songs of a request, in order.</summary>
-    public IReadOnlyList<GeneratedSong> Generate(GenerationRequest request) =>
-        [.. Enumerable.Range(0, Batches(request.Validate(Session.Metadata))).SelectMany(b => GenerateBatch(request, b))];
+    public IReadOnlyList<GeneratedSong> Generate(GenerationRequest request)
+    {
+        var resolved = request.Resolve(Session.Metadata);
+        return [.. Enumerable.Range(0, Batches(resolved)).SelectMany(b => Batch(resolved, b, CancellationToken.None).GetAwaiter().GetResult())];
+    }
 
     /// <inheritdoc cref="Generate"/>
     public async Task<IReadOnlyList<GeneratedSong>> GenerateAsync(GenerationRequest request, CancellationToken cancellation)
     {
-        var batches = Enumerable.Range(0, Batches(request.Validate(Session.Metadata)));
-        return [.. (await Task.WhenAll(batches.Select(b => GenerateBatchAsync(request, b, cancellation)))).SelectMany(songs => songs)];
+        var resolved = request.Resolve(Session.Metadata);
+        var batches = Enumerable.Range(0, Batches(resolved));
+        return [.. (await Task.WhenAll(batches.Select(b => Batch(resolved, b, cancellation)))).SelectMany(songs => songs)];
     }
 
     public static int Batches(GenerationRequest request) => (request.Count + request.BatchSize - 1) / request.BatchSize;
@@ -32,9 +37,11 @@ public sealed class SongGenerator(GeneratorSession session, StepScheduler? sched
         GenerateBatchAsync(request, batch, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="GenerateBatch"/>
-    public async Task<IReadOnlyList<GeneratedSong>> GenerateBatchAsync(GenerationRequest request, int batch, CancellationToken cancellation)
+    public Task<IReadOnlyList<GeneratedSong>> GenerateBatchAsync(GenerationRequest request, int batch, CancellationToken cancellation) =>
+        Batch(request.Resolve(Session.Metadata), batch, cancellation);
+
+    private async Task<IReadOnlyList<GeneratedSong>> Batch(GenerationRequest request, int batch, CancellationToken cancellation)
     {
-        request.Validate(Session.Metadata);
         var first = batch * request.BatchSize;
         var count = Math.Min(request.BatchSize, request.Count - first);
         if (count <= 0)
@@ -44,21 +51,22 @@ public sealed class SongGenerator(GeneratorSession session, StepScheduler? sched
         // not depend on the batch at all (on the CPU, where it runs), so it runs only the songs asked for.
         var size = scheduler is null ? request.BatchSize : count;
         var seeds = Enumerable.Range(first, size).Select(i => unchecked(request.Seed + (ulong)i)).ToArray();
-        var bpm = request.Bpm ?? Session.Metadata.DefaultTempoBpm;
+        var bpm = request.Bpm!.Value;
         var tempo = TempoMap.Constant(bpm);
-        var vocabulary = Session.Metadata.Vocabulary;
-        MusicalKey?[] keys = [.. seeds[..count].Select(seed => vocabulary is null ? (MusicalKey?)null : request.Key ?? KeyOf(seed))];
+        var encoding = Session.Metadata.Encoding;
+        var keys = seeds[..count].Select(seed => encoding.KeyOf(request, seed)).ToArray();
 
         // For a duration, generate more steps until every song is long enough: the same seeds give the same
         // beginning however many steps follow.
         var steps = request.DurationSeconds is null ? request.Steps : GenerationRequest.DefaultSteps;
         while (true)
         {
-            var songs = (
-                vocabulary is null
-                    ? await ContinuousSongsAsync(request, seeds, steps, cancellation)
-                    : await ToneSongsAsync(request, vocabulary, seeds, keys, steps, cancellation)
-            )[..count];
+            SongRow[] rows = [.. seeds.Select(seed => encoding.Row(request, seed, steps))];
+            if (scheduler is null)
+                Session.RunRows(rows);
+            else
+                await scheduler.RunAsync(rows, cancellation);
+            var songs = rows[..count].Select((row, i) => encoding.Decode(row, keys[i], request.Program)).ToList();
             if (request.DurationSeconds is not { } seconds)
                 return Finish(songs, first, seeds, keys, tempo);
             var quarters = seconds * bpm / 60;
@@ -66,63 +74,6 @@ public sealed class SongGenerator(GeneratorSession session, StepScheduler? sched
                 return Finish([.. songs.Select(s => Cut(s, quarters))], first, seeds, keys, tempo);
             steps = Math.Min(GenerationRequest.MaxSteps, steps * 2);
         }
-    }
-
-    private const ulong KeyStream = 0x6B6579UL;
-
-    /// <summary>The key a song is placed in when the request names none: drawn from the song's seed alone.</summary>
-    public static MusicalKey KeyOf(ulong seed) => MusicalKey.Random(new Randomness.SeededRandom(seed ^ KeyStream));
-
-    private async Task<List<IReadOnlyList<Tone>>> ContinuousSongsAsync(
-        GenerationRequest request,
-        ulong[] seeds,
-        int steps,
-        CancellationToken cancellation
-    )
-    {
-        var primer = Primer(request.Primer);
-        var values = scheduler is null
-            ? Session.Run(seeds.Length, steps, seeds, request.NoiseScale, primer)
-            : await scheduler.RunAsync(steps, seeds, request.NoiseScale, primer, cancellation);
-        return StepEncoder.DecodeModelSteps(values, seeds.Length, Session.Metadata.Layout, Session.Metadata.FeatureScale, request.Program);
-    }
-
-    /// <summary>The tone model's songs, each moved from C major / A minor into its key.</summary>
-    private async Task<List<IReadOnlyList<Tone>>> ToneSongsAsync(
-        GenerationRequest request,
-        ToneVocabulary vocabulary,
-        ulong[] seeds,
-        MusicalKey?[] keys,
-        int steps,
-        CancellationToken cancellation
-    )
-    {
-        var primer = request.Primer is { Count: > 0 } tones ? InC(vocabulary.Encode(tones)) : null;
-        var temperature = request.Temperature ?? Session.Metadata.DefaultTemperature;
-        var indices = scheduler is null
-            ? Session.RunTones(seeds.Length, steps, seeds, temperature, request.NoiseScale, primer)
-            : await scheduler.RunTonesAsync(steps, seeds, temperature, request.NoiseScale, primer, cancellation);
-        var width = indices.Length / seeds.Length;
-        return
-        [
-            .. Enumerable
-                .Range(0, seeds.Length)
-                .Select(i =>
-                    (IReadOnlyList<Tone>)
-                        vocabulary.Decode(indices.AsSpan(i * width, width), i < keys.Length ? keys[i]!.Value.Offset : 0, request.Program)
-                ),
-        ];
-    }
-
-    /// <summary>Tones as class indices moved to C major / A minor by their best-fitting scale, as the model was trained.</summary>
-    private static int[] InC(int[] indices)
-    {
-        var heads = ToneVocabulary.Heads.Count;
-        var pitches = Enumerable.Range(0, indices.Length / heads).Select(t => indices[t * heads + ToneVocabulary.PitchHead]).ToArray();
-        var shift = Scale.BestFit(pitches).ShiftToC;
-        for (var t = 0; t < pitches.Length; t++)
-            indices[t * heads + ToneVocabulary.PitchHead] = Math.Clamp(pitches[t] + shift, 0, ToneVocabulary.Pitches - 1);
-        return indices;
     }
 
     private static IReadOnlyList<GeneratedSong> Finish(
@@ -141,14 +92,4 @@ public sealed class SongGenerator(GeneratorSession session, StepScheduler? sched
     /// <summary>Tones that start within the first <paramref name="quarters"/>, ending there at the latest.</summary>
     private static IReadOnlyList<Tone> Cut(IReadOnlyList<Tone> tones, double quarters) =>
         [.. tones.Where(t => t.Onset < quarters).Select(t => t with { Duration = Math.Min(t.Duration, quarters - t.Onset) })];
-
-    /// <summary>The primer's tones as model steps (normalised), or null.</summary>
-    private float[]? Primer(IReadOnlyList<Tone>? tones)
-    {
-        if (tones is null || tones.Count == 0)
-            return null;
-        var values = StepEncoder.Encode(tones, Session.Metadata.Layout).Values;
-        FeatureScaling.Normalise(values, Session.Metadata.FeatureScale);
-        return values;
-    }
 }

@@ -46,30 +46,11 @@ public sealed class StepScheduler : IDisposable
     /// <summary>The most songs one step has run together so far.</summary>
     public int PeakBatch => Volatile.Read(ref _peakBatch);
 
-    /// <summary>As <see cref="GeneratorSession.Run"/>, sharing a batch with other callers.</summary>
-    public async Task<float[]> RunAsync(int steps, ulong[] seeds, float noiseScale, float[]? primer, CancellationToken cancellation)
-    {
-        var rows = seeds.Select(seed => _session.ContinuousRow(seed, steps, noiseScale, primer)).ToArray();
-        await Enqueue(rows, cancellation);
-        return [.. rows.SelectMany(r => r.Result)];
-    }
-
-    /// <summary>As <see cref="GeneratorSession.RunTones"/>, sharing a batch with other callers.</summary>
-    public async Task<int[]> RunTonesAsync(
-        int steps,
-        ulong[] seeds,
-        float temperature,
-        float noiseScale,
-        int[]? primer,
-        CancellationToken cancellation
-    )
-    {
-        var rows = seeds.Select(seed => _session.ToneRow(seed, steps, temperature, noiseScale, primer)).ToArray();
-        await Enqueue(rows, cancellation);
-        return [.. rows.SelectMany(r => r.Result)];
-    }
-
-    private Task Enqueue(SongRow[] rows, CancellationToken cancellation)
+    /// <summary>
+    /// Steps <paramref name="rows"/> in the shared batch until each is done (as <see cref="GeneratorSession.RunRows"/> would
+    /// alone), or until <paramref name="cancellation"/> ends the call.
+    /// </summary>
+    internal Task RunAsync(SongRow[] rows, CancellationToken cancellation)
     {
         ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
         if (rows.Length == 0 || rows[0].Done)

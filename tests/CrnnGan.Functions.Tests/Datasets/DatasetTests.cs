@@ -9,6 +9,7 @@ using CrnnGan.Functions.Functions;
 using CrnnGan.Functions.Hosting;
 using CrnnGan.Inference.Datasets;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -96,7 +97,7 @@ public sealed class DatasetTests : IAsyncLifetime
             Steps = 24,
             BatchSize = 64,
             Bpm = session.Metadata.DefaultTempoBpm,
-            Temperature = session.Metadata.DefaultTemperature,
+            Temperature = ((ToneEncoding)session.Metadata.Encoding).DefaultTemperature,
         };
         return new SongGenerator(session).Generate(request).ToDictionary(s => $"song-{s.Seed}.mid", s => s.ToMidi(0));
     }

@@ -1,5 +1,6 @@
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Inference.Music;
 using CrnnGan.TestSupport;
 
@@ -35,8 +36,9 @@ public sealed class BundledModelTests : IDisposable
     public void The_bundled_models_are_paper_size_generators_of_their_family(string name, bool tones)
     {
         using var session = GeneratorSession.Open(Repository.Model(name), new GeneratorSessionOptions(ExecutionProvider.Cpu));
-        Assert.Equal((1, 350, 2), (session.Metadata.TonesPerStep, session.Metadata.HiddenSize, session.Metadata.Layers));
-        Assert.Equal(tones, session.Metadata.IsToneModel);
+        Assert.Equal((350, 2), (session.Metadata.HiddenSize, session.Metadata.Layers));
+        Assert.Equal(tones, session.Metadata.Encoding is ToneEncoding);
+        Assert.Equal(4, session.Metadata.Features); // one tone a step: four features, or four heads
         Assert.True(new FileInfo(Repository.Model(name)).Length <= 10 * 1024 * 1024);
     }
 

@@ -1,4 +1,5 @@
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.TestSupport;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
@@ -40,7 +41,10 @@ public sealed class GeneratorSessionTests
         using var session = GeneratorSession.Open(FixtureModels.ThreeTonesPerStep, new GeneratorSessionOptions(ExecutionProvider.Cpu));
 
         var m = session.Metadata;
-        Assert.Equal((3, 10, 10, 16, 2, 120.0), (m.TonesPerStep, m.Features, m.NoiseSize, m.HiddenSize, m.Layers, m.DefaultTempoBpm));
+        Assert.Equal(
+            (3, 10, 10, 16, 2, 120.0),
+            (((ContinuousEncoding)m.Encoding).TonesPerStep, m.Features, m.NoiseSize, m.HiddenSize, m.Layers, m.DefaultTempoBpm)
+        );
         Assert.Equal("fixture", m.CodeVersion);
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.TestSupport;
 
 namespace CrnnGan.Inference.Tests.Generation;
@@ -33,7 +34,7 @@ public sealed class StepSchedulerTests
     public async Task Songs_from_32_concurrent_callers_equal_byte_for_byte_those_made_alone_and_share_batches(string model)
     {
         using var session = Open(model);
-        var tones = session.Metadata.IsToneModel;
+        var tones = session.Metadata.Encoding is ToneEncoding;
         var requests = Enumerable.Range(0, 32).Select(i => Request(i, tones)).ToList();
         var alone = requests.Select(r => Hashes(new SongGenerator(session).Generate(r))).ToList();
 

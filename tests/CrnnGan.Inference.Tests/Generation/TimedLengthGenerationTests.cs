@@ -1,5 +1,6 @@
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.TestSupport;
 
 namespace CrnnGan.Inference.Tests.Generation;
@@ -13,11 +14,12 @@ public sealed class TimedLengthGenerationTests : IDisposable
     public void The_model_says_its_length_head_reads_the_time_and_gives_a_row_per_time_class()
     {
         var metadata = _session.Metadata;
+        var tones = Assert.IsType<ToneEncoding>(metadata.Encoding);
 
-        Assert.True(metadata.IsToneModel && metadata.LengthGivenTime);
+        Assert.True(tones.LengthGivenTime);
         Assert.Equal(ModelContract.TimedLengthVersion, metadata.ContractVersion);
-        Assert.Equal([4, 3], metadata.LogitShape(ToneVocabulary.LengthHead));
-        Assert.Equal([3], metadata.LogitShape(ToneVocabulary.VelocityHead));
+        Assert.Equal([4, 3], tones.LogitShape(ToneVocabulary.LengthHead));
+        Assert.Equal([3], tones.LogitShape(ToneVocabulary.VelocityHead));
         Assert.Contains("the logits of the time drawn", metadata.ToProperties()[ModelMetadata.Prefix + "sampling"], StringComparison.Ordinal);
     }
 

@@ -1,4 +1,5 @@
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Inference.Music;
 using CrnnGan.TestSupport;
 
@@ -15,12 +16,12 @@ public sealed class ToneGenerationTests : IDisposable
     public void The_model_describes_its_heads_and_bins()
     {
         var metadata = _session.Metadata;
+        var vocabulary = Assert.IsType<ToneEncoding>(metadata.Encoding).Vocabulary;
 
-        Assert.True(metadata.IsToneModel);
         Assert.Equal(ModelContract.ToneVersion, metadata.ContractVersion);
         Assert.Equal(["pitch", "time_delta", "length", "velocity"], metadata.FeatureNames);
-        Assert.Equal([0, 0.25, 0.5, 1], metadata.Vocabulary!.TimeBins);
-        Assert.Equal([128, 4, 3, 3], metadata.Vocabulary.Sizes);
+        Assert.Equal([0, 0.25, 0.5, 1], vocabulary.TimeBins);
+        Assert.Equal([128, 4, 3, 3], vocabulary.Sizes);
     }
 
     [Fact]
@@ -80,7 +81,7 @@ public sealed class ToneGenerationTests : IDisposable
             }
         );
 
-        Assert.All(songs, s => Assert.Equal(SongGenerator.KeyOf(s.Seed), s.Key));
+        Assert.All(songs, s => Assert.Equal(ToneEncoding.RandomKey(s.Seed), s.Key));
         Assert.True(songs.Select(s => s.Key).Distinct().Count() > 3);
         var alone = Generator.Generate(
             new GenerationRequest
@@ -201,12 +202,13 @@ public sealed class ToneGenerationTests : IDisposable
     [Fact]
     public void A_length_bias_is_read_as_one_finite_number_per_length_bin()
     {
-        var bins = _session.Metadata.Vocabulary!.LengthBins.Count;
+        var tones = (ToneEncoding)_session.Metadata.Encoding;
+        var bins = tones.Vocabulary.LengthBins.Count;
         float[] bias = [.. Enumerable.Range(0, bins).Select(i => i * 0.25f - 1)];
-        var properties = (_session.Metadata with { LengthBias = bias }).ToProperties().ToDictionary();
+        var properties = (_session.Metadata with { Encoding = tones with { LengthBias = bias } }).ToProperties().ToDictionary();
 
-        Assert.Equal(bias, ModelMetadata.Parse(properties).LengthBias);
-        Assert.Null(_session.Metadata.LengthBias);
+        Assert.Equal(bias, ((ToneEncoding)ModelMetadata.Parse(properties).Encoding).LengthBias);
+        Assert.Null(tones.LengthBias);
         properties[ModelMetadata.Prefix + "length_bias"] = "0,1";
         Assert.Contains(
             $"2 length biases for {bins} length bins",

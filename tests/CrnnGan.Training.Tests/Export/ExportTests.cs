@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.TestSupport;
 using CrnnGan.Training.Export;
 using CrnnGan.Training.Model;
@@ -33,11 +34,10 @@ public sealed class ExportTests : IDisposable
             StatisticsSamples = 2,
             Seed = 5,
         };
-        using var trainer = new Trainer(settings, CPU);
-        var training = new SongWindows(SyntheticSongs.Make(16), settings.Model);
-        var validation = new SongWindows(SyntheticSongs.Make(4, seed: 9), settings.Model);
+        using var trainer = new Trainer(new PaperGan(settings, CPU));
+        trainer.UseData(SyntheticSongs.Make(16), SyntheticSongs.Make(4, seed: 9));
         while (trainer.EpochsDone < settings.Epochs)
-            trainer.RunEpoch(training, validation);
+            trainer.RunEpoch();
         var path = Path.Combine(_folder.Path, name);
         Checkpoint.Save(trainer, path, "synthetic songs", "test-version");
         return path;
@@ -51,10 +51,10 @@ public sealed class ExportTests : IDisposable
     public void The_onnx_step_computes_what_torchsharp_computes(int tonesPerStep, int batch)
     {
         var checkpoint = TrainedCheckpoint(tonesPerStep);
-        using var trainer = (Trainer)Checkpoint.Load(checkpoint, CPU);
-        var metadata = ModelMetadata.For(
-            trainer.Settings.Model.Layout,
-            trainer.Settings.Model.FeatureScale,
+        using var trainer = Checkpoint.Load(checkpoint, CPU);
+        var generator = ((PaperGan)trainer.Family).TypedGenerator;
+        var metadata = new ModelMetadata(
+            new ContinuousEncoding(trainer.Settings.Model.Layout, trainer.Settings.Model.FeatureScale),
             trainer.Settings.Model.Noise,
             24,
             2,
@@ -64,7 +64,7 @@ public sealed class ExportTests : IDisposable
             "test"
         );
 
-        var report = ParityCheck.Run(trainer.Generator, OnnxExporter.Export(trainer.Generator, metadata), batch, steps: 256, seed: 17);
+        var report = ParityCheck.Run(generator, OnnxExporter.Export(generator, metadata), batch, steps: 256, seed: 17);
 
         Assert.True(report.MaxStepDifference <= 1e-5, report.ToString());
         Assert.True(report.NoteAgreement >= 0.99, report.ToString());
@@ -85,7 +85,16 @@ public sealed class ExportTests : IDisposable
                     parameter.fill_(10);
             }
         }
-        var metadata = ModelMetadata.For(settings.Layout, settings.FeatureScale, settings.Noise, 24, 2, "synthetic", 0, 0, "test");
+        var metadata = new ModelMetadata(
+            new ContinuousEncoding(settings.Layout, settings.FeatureScale),
+            settings.Noise,
+            24,
+            2,
+            "synthetic",
+            0,
+            0,
+            "test"
+        );
 
         var report = ParityCheck.Run(generator, OnnxExporter.Export(generator, metadata), batch: 4, steps: 256, seed: 3);
 
@@ -110,7 +119,16 @@ public sealed class ExportTests : IDisposable
             foreach (var (name, parameter) in generator.named_parameters())
                 parameter.copy_((rand(parameter.shape, generator: weights) * 2 - 1) * (name.StartsWith("lstm", StringComparison.Ordinal) ? 3 : 0.2));
         }
-        var metadata = ModelMetadata.For(settings.Layout, settings.FeatureScale, settings.Noise, 24, 2, "synthetic", 0, 0, "test");
+        var metadata = new ModelMetadata(
+            new ContinuousEncoding(settings.Layout, settings.FeatureScale),
+            settings.Noise,
+            24,
+            2,
+            "synthetic",
+            0,
+            0,
+            "test"
+        );
         var onnx = OnnxExporter.Export(generator, metadata);
 
         var report = ParityCheck.Run(generator, onnx, batch: 4, steps: 256, seed: 3);
@@ -156,15 +174,23 @@ public sealed class ExportTests : IDisposable
         Assert.DoesNotContain(model.Graph.Node, n => n.OpType is "Dropout" or "Loop" or "Scan" or "RandomUniform");
 
         var properties = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
-        Assert.Equal(ModelMetadata.Keys.Order(), properties.Keys.Order());
+        Assert.Equal(ContinuousEncoding.Keys.Concat(ModelMetadata.CommonKeys).Order(), properties.Keys.Order());
         var metadata = ModelMetadata.Parse(properties);
         Assert.Equal(
             (3, 10, 10, 24, 2, 4, 5UL),
-            (metadata.TonesPerStep, metadata.Features, metadata.NoiseSize, metadata.HiddenSize, metadata.Layers, metadata.Epochs, metadata.Seed)
+            (
+                metadata.Paper().TonesPerStep,
+                metadata.Features,
+                metadata.NoiseSize,
+                metadata.HiddenSize,
+                metadata.Layers,
+                metadata.Epochs,
+                metadata.Seed
+            )
         );
         Assert.Equal("test-version", metadata.CodeVersion);
         Assert.Equal("synthetic songs", metadata.TrainingCorpus);
-        Assert.Equal([1f, 1, 1 / 128f, 1 / 128f, 1, 1 / 128f, 1 / 128f, 1, 1 / 128f, 1 / 128f], metadata.FeatureScale);
+        Assert.Equal([1f, 1, 1 / 128f, 1 / 128f, 1, 1 / 128f, 1 / 128f, 1, 1 / 128f, 1 / 128f], metadata.Paper().FeatureScale);
         Assert.Equal([output], Directory.GetFiles(_folder.Path, "model.onnx*"));
     }
 
@@ -191,7 +217,7 @@ public sealed class ExportTests : IDisposable
             .ToList();
 
         Assert.All(parity, p => Assert.True(p.Passed, p.ToString()));
-        Assert.Equal(1 / 16f, metadata.FeatureScale[2]);
+        Assert.Equal(1 / 16f, metadata.Paper().FeatureScale[2]);
         // The synthetic songs lie between MIDI 36 and 71, and a briefly trained model lands near them; read at the
         // default ÷ 128, the same outputs would be 8 times higher, all at MIDI's ceiling of 127.
         Assert.InRange(pitches[pitches.Count / 2], 12, 96);

@@ -1,5 +1,6 @@
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Randomness;
 using CrnnGan.TestSupport;
@@ -34,9 +35,8 @@ public sealed class FixtureModelTests
             float[] typical = [0.25f, .. Enumerable.Repeat<float[]>([0.5f, 64 / 128f, 80 / 128f], tonesPerStep).SelectMany(t => t)];
             generator.named_parameters().Single(p => p.name == "output.bias").parameter.copy_(tensor(typical));
         }
-        var metadata = ModelMetadata.For(
-            settings.Layout,
-            settings.FeatureScale,
+        var metadata = new ModelMetadata(
+            new ContinuousEncoding(settings.Layout, settings.FeatureScale),
             settings.Noise,
             settings.HiddenSize,
             settings.Layers,
@@ -76,16 +76,15 @@ public sealed class FixtureModelTests
             generator.named_parameters().Single(p => p.name == "heads.0.bias").parameter.copy_(tensor(pitch));
         }
         var s = generator.Settings;
-        var metadata = ModelMetadata.ForTones(
-            vocabulary,
+        var metadata = new ModelMetadata(
+            new ToneEncoding(vocabulary, generator.LengthGivenTime),
             s.Noise,
             s.HiddenSize,
             s.Layers,
             "none: seeded random initialisation",
             0,
             20161128,
-            "fixture",
-            generator.LengthGivenTime
+            "fixture"
         );
         AssertFixture(Repository.Fixture(file), OnnxExporter.Export(generator, metadata));
     }

@@ -16,7 +16,7 @@ public sealed class LengthCalibrationTests
     private static ToneVocabulary Vocabulary()
     {
         using var session = GeneratorSession.Load(Model, Cpu);
-        return session.Metadata.Vocabulary!;
+        return session.Metadata.Tones().Vocabulary;
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class LengthCalibrationTests
         using var session = GeneratorSession.Load(biased, Cpu);
         var tones = session.RunTones(4, 50, [1, 2, 3, 4], 1f, 1f, null);
 
-        Assert.Equal(bias, metadata.LengthBias);
+        Assert.Equal(bias, metadata.Tones().LengthBias);
         Assert.All(tones.Where((_, i) => i % ToneVocabulary.Heads.Count == ToneVocabulary.LengthHead), length => Assert.Equal(2, length));
         var error = Assert.Throws<InvalidDataException>(() => SamplingDefaults.Apply(Model, null, null, [1f, 2f]));
         Assert.Contains($"2 length biases for {bins} length bins", error.Message, StringComparison.Ordinal);

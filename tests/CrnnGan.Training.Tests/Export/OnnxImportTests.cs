@@ -14,7 +14,7 @@ public sealed class OnnxImportTests
         var onnx = Repository.ModelBytes("crnngan-baseline.onnx");
         var metadata = OnnxImport.Metadata(onnx);
         var settings = new ModelSettings(HiddenSize: 350, Layers: 2, NoiseSize: 4, Dropout: 0.1, Family: ModelFamily.Tones, LengthGivenTime: 128);
-        using var generator = new ToneGenerator(settings, metadata.Vocabulary!.Sizes);
+        using var generator = new ToneGenerator(settings, metadata.Tones().Vocabulary.Sizes);
 
         OnnxImport.LoadWeights(onnx, generator);
 
@@ -27,7 +27,7 @@ public sealed class OnnxImportTests
         var onnx = Repository.ModelBytes("crnngan-baseline.onnx");
         using var wider = new ToneGenerator(
             new ModelSettings(HiddenSize: 360, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones, LengthGivenTime: 128),
-            OnnxImport.Metadata(onnx).Vocabulary!.Sizes
+            OnnxImport.Encoding(onnx).Vocabulary.Sizes
         );
 
         var shape = Assert.Throws<InvalidDataException>(() => OnnxImport.LoadWeights(onnx, wider));
@@ -36,7 +36,7 @@ public sealed class OnnxImportTests
         var timed = File.ReadAllBytes(Repository.Fixture("generator-tones-timed.onnx"));
         using var apart = new ToneGenerator(
             new ModelSettings(HiddenSize: 16, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones, EmbeddingSize: 4),
-            OnnxImport.Metadata(timed).Vocabulary!.Sizes
+            OnnxImport.Encoding(timed).Vocabulary.Sizes
         );
         var noTime = Assert.Throws<InvalidDataException>(() => OnnxImport.LoadWeights(timed, apart));
 

@@ -20,8 +20,8 @@ public sealed class SamplingDefaultsTests : IDisposable
         Assert.Equal(ModelProto.Parser.ParseFrom(model).Graph, ModelProto.Parser.ParseFrom(tuned).Graph);
         using var plain = GeneratorSession.Load(model, new GeneratorSessionOptions(ExecutionProvider.Cpu));
         using var hot = GeneratorSession.Load(tuned, new GeneratorSessionOptions(ExecutionProvider.Cpu));
-        Assert.Equal((1f, 3f), (plain.Metadata.LengthTemperature, hot.Metadata.LengthTemperature));
-        Assert.Equal(plain.Metadata.DefaultTemperature, hot.Metadata.DefaultTemperature);
+        Assert.Equal((1f, 3f), (plain.Metadata.Tones().LengthTemperature, hot.Metadata.Tones().LengthTemperature));
+        Assert.Equal(plain.Metadata.Tones().DefaultTemperature, hot.Metadata.Tones().DefaultTemperature);
         var request = new GenerationRequest { Count = 8, Steps = 100 };
         Assert.True(Lengths(hot, request) > Lengths(plain, request) + 3, $"{Lengths(hot, request)} against {Lengths(plain, request)}");
 
@@ -51,7 +51,7 @@ public sealed class SamplingDefaultsTests : IDisposable
 
         Assert.True(written.ExitCode == 0, written.Error);
         using var session = GeneratorSession.Open(output, new GeneratorSessionOptions(ExecutionProvider.Cpu));
-        Assert.Equal((0.9f, 1.1f), (session.Metadata.DefaultTemperature, session.Metadata.LengthTemperature));
+        Assert.Equal((0.9f, 1.1f), (session.Metadata.Tones().DefaultTemperature, session.Metadata.Tones().LengthTemperature));
         Assert.Contains("tone family", paper.Message, StringComparison.Ordinal);
         Assert.Contains("length temperature", zero.Message, StringComparison.Ordinal);
     }

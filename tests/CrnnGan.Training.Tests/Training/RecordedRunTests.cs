@@ -53,20 +53,26 @@ public sealed class RecordedRunTests
         Seed = 11,
     };
 
-    /// <summary>Per epoch: training, then validation losses (likelihood, discriminator, generator, feature matching), as recorded.</summary>
+    /// <summary>Per epoch, its training and its validation losses (likelihood, discriminator, generator, feature matching), as recorded.</summary>
     private static readonly Dictionary<string, string[]> Recorded = new()
     {
         ["continuous"] =
         [
-            "0.42698000371456146 - - - 0.2781493663787842 - - -",
-            "- 1.3906009197235107 0.6830915361642838 0.00028270514303585514 0.31014707684516907 1.3905761241912842 0.6836103200912476 0.00024588164524175227",
-            "- 1.390727549791336 0.6862304508686066 0.00031745510204927996 0.30769839882850647 1.3902758359909058 0.6862521171569824 0.0002899884129874408",
+            "train 0.42698000371456146 - - -",
+            "validation 0.2781493663787842 - - -",
+            "train - 1.3906009197235107 0.6830915361642838 0.00028270514303585514",
+            "validation 0.31014707684516907 1.3905761241912842 0.6836103200912476 0.00024588164524175227",
+            "train - 1.390727549791336 0.6862304508686066 0.00031745510204927996",
+            "validation 0.30769839882850647 1.3902758359909058 0.6862521171569824 0.0002899884129874408",
         ],
         ["tones"] =
         [
-            "1.9673089385032654 - - - 1.8975235223770142 - - -",
-            "1.884632796049118 1.398021161556244 0.5873095691204071 - 1.8787634372711182 1.3942244052886963 0.6019366979598999 -",
-            "1.8623121678829193 1.3925185799598694 0.6101685464382172 - 1.8571196794509888 1.389367938041687 0.624146580696106 -",
+            "train 1.9673089385032654 - - -",
+            "validation 1.8975235223770142 - - -",
+            "train 1.884632796049118 1.398021161556244 0.5873095691204071 -",
+            "validation 1.8787634372711182 1.3942244052886963 0.6019366979598999 -",
+            "train 1.8623121678829193 1.3925185799598694 0.6101685464382172 -",
+            "validation 1.8571196794509888 1.389367938041687 0.624146580696106 -",
         ],
     };
 
@@ -78,19 +84,23 @@ public sealed class RecordedRunTests
     {
         var settings = family == "tones" ? Tones : Continuous;
         var training = SyntheticSongs.Make(32, seed: 1);
-        using var trainer = IGanTrainer.Create(settings with { Epochs = 3 }, CPU, training);
+        using var trainer = Trainer.Create(settings with { Epochs = 3 }, CPU, training);
         trainer.UseData(training, SyntheticSongs.Make(8, seed: 2));
 
-        var losses = Enumerable.Range(0, 3).Select(_ => Line(trainer.RunEpoch())).ToList();
+        var losses = Enumerable
+            .Range(0, 3)
+            .Select(_ => trainer.RunEpoch())
+            .SelectMany(r => new[] { Line("train", r.Training), Line("validation", r.Validation) });
 
         Assert.Equal(Recorded[family], losses);
     }
 
-    private static string Line(EpochResult r) =>
-        string.Join(
+    private static string Line(string name, LossSummary l) =>
+        $"{name} "
+        + string.Join(
             " ",
-            new[] { r.Training, r.Validation }
-                .SelectMany(l => new[] { l.Pretraining, l.Discriminator, l.Generator, l.FeatureMatching })
-                .Select(v => v?.ToString("R", CultureInfo.InvariantCulture) ?? "-")
+            new[] { l.Pretraining, l.Discriminator, l.Generator, l.FeatureMatching }.Select(v =>
+                v?.ToString("R", CultureInfo.InvariantCulture) ?? "-"
+            )
         );
 }

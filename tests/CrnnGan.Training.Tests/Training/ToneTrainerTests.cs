@@ -1,5 +1,6 @@
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Inference.Music;
 using CrnnGan.TestSupport;
 using CrnnGan.Training.Export;
@@ -46,9 +47,11 @@ public sealed class ToneTrainerTests : IDisposable
 
     private readonly TemporaryFolder _folder = new();
 
-    private static ToneTrainer NewTrainer(TrainingSettings settings)
+    private static ToneGan Gan(Trainer trainer) => (ToneGan)trainer.Family;
+
+    private static Trainer NewTrainer(TrainingSettings settings)
     {
-        var trainer = (ToneTrainer)IGanTrainer.Create(settings, CPU, Training);
+        var trainer = Trainer.Create(settings, CPU, Training);
         trainer.UseData(Training, Validation);
         return trainer;
     }
@@ -91,9 +94,9 @@ public sealed class ToneTrainerTests : IDisposable
     {
         using var trainer = NewTrainer(Tiny with { StraightThrough = true });
 
-        var (tones, relaxed) = trainer.FreeRun(4, 10, temperature: 0.5);
-        var onehots = trainer.Discriminator.OneHot(tones);
-        var loss = trainer.Discriminator.call(relaxed).sum();
+        var (tones, relaxed) = Gan(trainer).FreeRun(4, 10, temperature: 0.5);
+        var onehots = Gan(trainer).TypedDiscriminator.OneHot(tones);
+        var loss = Gan(trainer).TypedDiscriminator.call(relaxed).sum();
         loss.backward();
 
         Assert.Equal(onehots.data<float>().ToArray(), relaxed.detach().data<float>().ToArray());
@@ -133,17 +136,17 @@ public sealed class ToneTrainerTests : IDisposable
             pretrained.RunEpoch();
             Checkpoint.Save(pretrained, from, "synthetic", "test");
         }
-        using var original = (ToneTrainer)Checkpoint.Load(from, CPU);
+        using var original = Checkpoint.Load(from, CPU);
 
         using var started = NewTrainer(Tiny with { PretrainingEpochs = 0, GeneratorFrom = from });
 
-        Assert.Equal(original.Vocabulary, started.Vocabulary);
+        Assert.Equal(Gan(original).Vocabulary, Gan(started).Vocabulary);
         Assert.Equal(
             original.Generator.parameters().SelectMany(p => p.data<float>().ToArray()),
             started.Generator.parameters().SelectMany(p => p.data<float>().ToArray())
         );
         Assert.Throws<ArgumentException>(() =>
-            IGanTrainer.Create(Tiny with { GeneratorFrom = from, Model = Tiny.Model with { HiddenSize = 8 } }, CPU, Training)
+            Trainer.Create(Tiny with { GeneratorFrom = from, Model = Tiny.Model with { HiddenSize = 8 } }, CPU, Training)
         );
     }
 
@@ -163,12 +166,12 @@ public sealed class ToneTrainerTests : IDisposable
         using var started = NewTrainer(Tiny with { PretrainingEpochs = 0, GeneratorFrom = exported });
         var game = started.RunEpoch();
 
-        Assert.Equal(OnnxImport.Metadata(onnx).Vocabulary, started.Vocabulary);
+        Assert.Equal(OnnxImport.Encoding(onnx).Vocabulary, Gan(started).Vocabulary);
         Assert.True(game.Training.Discriminator is { } d && double.IsFinite(d), $"{game.Training}");
         using var fresh = NewTrainer(Tiny with { PretrainingEpochs = 0, GeneratorFrom = exported });
         Assert.Equal(
             ModelProto.Parser.ParseFrom(onnx).Graph,
-            ModelProto.Parser.ParseFrom(OnnxExporter.Export(fresh.Generator, OnnxImport.Metadata(onnx))).Graph
+            ModelProto.Parser.ParseFrom(OnnxExporter.Export(Gan(fresh).TypedGenerator, Metadata(onnx))).Graph
         );
     }
 
@@ -191,8 +194,8 @@ public sealed class ToneTrainerTests : IDisposable
         var generator = new SongGenerator(session);
         var song = generator.Generate(new GenerationRequest { Steps = 30, Key = new MusicalKey(7, false) })[0];
         Assert.Equal(30, song.Song.Tones.Count);
-        Assert.Equal(metadata.Vocabulary, session.Metadata.Vocabulary);
-        Assert.Equal(0.7f, session.Metadata.DefaultTemperature);
+        Assert.Equal(((ToneEncoding)metadata.Encoding).Vocabulary, ((ToneEncoding)session.Metadata.Encoding).Vocabulary);
+        Assert.Equal(0.7f, ((ToneEncoding)session.Metadata.Encoding).DefaultTemperature);
         Assert.Equal(
             song.ToMidi(0),
             generator
@@ -238,24 +241,28 @@ public sealed class ToneTrainerTests : IDisposable
         timed.RunEpoch();
         var learnt = LengthsByTime(timed);
 
-        Assert.True(timed.Generator.LengthGivenTime);
+        Assert.True(Gan(timed).TypedGenerator.LengthGivenTime);
         Assert.All(before, row => Assert.Equal(after[0], row, new FloatsWithin(1e-6f)));
         Assert.Contains(learnt, row => !row.SequenceEqual(learnt[0], new FloatsWithin(1e-3f)));
     }
 
     /// <summary>The first step's length logits of one song, given each time class: one row per class.</summary>
-    private static float[][] LengthsByTime(ToneTrainer trainer)
+    private static float[][] LengthsByTime(Trainer trainer)
     {
         using var noGrad = no_grad();
-        trainer.Generator.eval();
-        var (output, _) = trainer.Generator.Step(full(1, 4, 0.5f), trainer.Generator.StartTone(1, CPU), trainer.Generator.ZeroState(1, CPU));
+        var (generator, vocabulary) = (Gan(trainer).TypedGenerator, Gan(trainer).Vocabulary);
+        generator.eval();
+        var (output, _) = generator.Step(full(1, 4, 0.5f), generator.StartTone(1, CPU), generator.ZeroState(1, CPU));
         return
         [
             .. Enumerable
-                .Range(0, trainer.Vocabulary.TimeBins.Count)
-                .Select(d => trainer.Generator.Logits(output, ToneVocabulary.LengthHead, tensor(new long[] { d })).data<float>().ToArray()),
+                .Range(0, vocabulary.TimeBins.Count)
+                .Select(d => generator.Logits(output, ToneVocabulary.LengthHead, tensor(new long[] { d })).data<float>().ToArray()),
         ];
     }
+
+    private static ModelMetadata Metadata(byte[] onnx) =>
+        ModelMetadata.Parse(ModelProto.Parser.ParseFrom(onnx).MetadataProps.ToDictionary(p => p.Key, p => p.Value));
 
     private sealed class FloatsWithin(float tolerance) : IEqualityComparer<float>
     {

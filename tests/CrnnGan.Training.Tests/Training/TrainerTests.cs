@@ -19,17 +19,20 @@ public sealed class TrainerTests
         Seed = 11,
     };
 
-    private static (SongWindows Training, SongWindows Validation) Data(ModelSettings model, int songs = 32) =>
-        (new SongWindows(SyntheticSongs.Make(songs, seed: 1), model), new SongWindows(SyntheticSongs.Make(8, seed: 2), model));
+    private static Trainer NewTrainer(TrainingSettings settings, int songs = 32)
+    {
+        var trainer = new Trainer(new PaperGan(settings, CPU));
+        trainer.UseData(SyntheticSongs.Make(songs, seed: 1), SyntheticSongs.Make(8, seed: 2));
+        return trainer;
+    }
 
     [Fact]
     public void Pretraining_loss_falls()
     {
         var settings = Tiny with { PretrainingOnly = true, CurriculumStep = 0, Optimizer = OptimizerKind.Adam, GeneratorLearningRate = 0.01 };
-        var (training, validation) = Data(settings.Model);
-        using var trainer = new Trainer(settings, CPU);
+        using var trainer = NewTrainer(settings);
 
-        var results = Enumerable.Range(0, 8).Select(_ => trainer.RunEpoch(training, validation)).ToList();
+        var results = Enumerable.Range(0, 8).Select(_ => trainer.RunEpoch()).ToList();
 
         Assert.All(results, r => Assert.Equal("pretraining", r.Phase));
         Assert.True(
@@ -43,12 +46,11 @@ public sealed class TrainerTests
     public void Adversarial_training_updates_both_networks()
     {
         var settings = Tiny with { PretrainingEpochs = 0, FreezeRatio = 0 };
-        var (training, validation) = Data(settings.Model);
-        using var trainer = new Trainer(settings, CPU);
+        using var trainer = NewTrainer(settings);
         var generatorBefore = Snapshot(trainer.Generator);
         var discriminatorBefore = Snapshot(trainer.Discriminator);
 
-        var result = trainer.RunEpoch(training, validation);
+        var result = trainer.RunEpoch();
 
         Assert.Equal("adversarial", result.Phase);
         Assert.Equal((0, 0), (result.DiscriminatorUpdatesSkipped, result.GeneratorUpdatesSkipped));
@@ -71,13 +73,12 @@ public sealed class TrainerTests
             GeneratorLearningRate = 1e-12,
             FreezeRatio = 0,
         };
-        var (training, validation) = Data(settings.Model);
-        using var trainer = new Trainer(settings, CPU);
+        using var trainer = NewTrainer(settings);
 
         var start = Snapshot(trainer.Generator);
-        trainer.RunEpoch(training, validation);
+        trainer.RunEpoch();
         var pretrained = Snapshot(trainer.Generator);
-        trainer.RunEpoch(training, validation);
+        trainer.RunEpoch();
         var adversarial = Snapshot(trainer.Generator);
 
         // Adam moves each weight by about the learning rate per step, whatever the gradient's size.
@@ -131,9 +132,8 @@ public sealed class TrainerTests
                 PretrainingEpochs = 0,
                 GeneratorDropoutInGame = inGame,
             };
-            var (training, validation) = Data(settings.Model);
-            using var trainer = new Trainer(settings, CPU);
-            var result = trainer.RunEpoch(training, validation);
+            using var trainer = NewTrainer(settings);
+            var result = trainer.RunEpoch();
             return [result.Training.Discriminator!.Value, result.Training.Generator!.Value];
         }
 
@@ -152,7 +152,7 @@ public sealed class TrainerTests
         FeatureScaling.Normalise(step, model.FeatureScale);
         var generated = tensor(step).reshape(1, 1, 4).requires_grad_();
 
-        var rounded = Trainer.RoundPitch(generated, model);
+        var rounded = PaperGan.RoundPitch(generated, model);
         rounded.sum().backward();
 
         var values = rounded.detach().data<float>().ToArray();
@@ -164,9 +164,8 @@ public sealed class TrainerTests
     private static List<EpochResult> TrainAdversarially(TrainingSettings settings)
     {
         settings = settings with { PretrainingEpochs = 0, Optimizer = OptimizerKind.Adam, Model = Tiny.Model with { Dropout = 0 } };
-        var (training, validation) = Data(settings.Model, songs: 64);
-        using var trainer = new Trainer(settings, CPU);
-        return [.. Enumerable.Range(0, 6).Select(_ => trainer.RunEpoch(training, validation))];
+        using var trainer = NewTrainer(settings, songs: 64);
+        return [.. Enumerable.Range(0, 6).Select(_ => trainer.RunEpoch())];
     }
 
     [Fact]
@@ -179,17 +178,15 @@ public sealed class TrainerTests
     [Fact]
     public void The_same_seed_gives_the_same_losses()
     {
-        var (training, validation) = Data(Tiny.Model);
-
-        static IEnumerable<EpochResult> Run(TrainingSettings settings, SongWindows training, SongWindows validation)
+        static IEnumerable<EpochResult> Run(TrainingSettings settings)
         {
-            using var trainer = new Trainer(settings, CPU);
-            return [.. Enumerable.Range(0, 3).Select(_ => trainer.RunEpoch(training, validation))];
+            using var trainer = NewTrainer(settings);
+            return [.. Enumerable.Range(0, 3).Select(_ => trainer.RunEpoch())];
         }
 
-        var first = Run(Tiny, training, validation).Select(r => r.Training).ToList();
-        var second = Run(Tiny, training, validation).Select(r => r.Training).ToList();
-        var otherSeed = Run(Tiny with { Seed = 12 }, training, validation).Select(r => r.Training).ToList();
+        var first = Run(Tiny).Select(r => r.Training).ToList();
+        var second = Run(Tiny).Select(r => r.Training).ToList();
+        var otherSeed = Run(Tiny with { Seed = 12 }).Select(r => r.Training).ToList();
 
         Assert.Equal(first, second);
         Assert.NotEqual(first, otherSeed);
@@ -201,25 +198,25 @@ public sealed class TrainerTests
         using var folder = new TemporaryFolder();
         var path = Path.Combine(folder.Path, Checkpoint.FileName);
         var settings = Tiny with { Optimizer = OptimizerKind.Adam, GeneratorLearningRate = 0.01, DiscriminatorLearningRate = 0.01 };
-        var (training, validation) = Data(settings.Model);
 
         List<EpochResult> uninterrupted;
-        using (var trainer = new Trainer(settings, CPU))
-            uninterrupted = [.. Enumerable.Range(0, 4).Select(_ => trainer.RunEpoch(training, validation))];
+        using (var trainer = NewTrainer(settings))
+            uninterrupted = [.. Enumerable.Range(0, 4).Select(_ => trainer.RunEpoch())];
 
-        using (var trainer = new Trainer(settings, CPU))
+        using (var trainer = NewTrainer(settings))
         {
-            trainer.RunEpoch(training, validation);
-            trainer.RunEpoch(training, validation);
+            trainer.RunEpoch();
+            trainer.RunEpoch();
             Checkpoint.Save(trainer, path, "synthetic", "test");
-            trainer.RunEpoch(training, validation); // lost with the "crash" below
+            trainer.RunEpoch(); // lost with the "crash" below
         }
         manual_seed(999); // whatever happened to the process's random state since
         List<EpochResult> resumed;
-        using (var trainer = (Trainer)Checkpoint.Load(path, CPU))
+        using (var trainer = Checkpoint.Load(path, CPU))
         {
+            trainer.UseData(SyntheticSongs.Make(32, seed: 1), SyntheticSongs.Make(8, seed: 2));
             Assert.Equal(2, trainer.EpochsDone);
-            resumed = [.. Enumerable.Range(0, 2).Select(_ => trainer.RunEpoch(training, validation))];
+            resumed = [.. Enumerable.Range(0, 2).Select(_ => trainer.RunEpoch())];
         }
 
         Assert.Equal(
@@ -233,11 +230,10 @@ public sealed class TrainerTests
     public void Three_tones_per_step_train_too()
     {
         var settings = Tiny with { Model = Tiny.Model with { TonesPerStep = 3 }, PretrainingEpochs = 1 };
-        var (training, validation) = Data(settings.Model);
-        using var trainer = new Trainer(settings, CPU);
+        using var trainer = NewTrainer(settings);
 
-        var pretraining = trainer.RunEpoch(training, validation);
-        var adversarial = trainer.RunEpoch(training, validation);
+        var pretraining = trainer.RunEpoch();
+        var adversarial = trainer.RunEpoch();
 
         Assert.Equal(10, settings.Model.Features);
         Assert.True(double.IsFinite(pretraining.Training.Pretraining!.Value));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Training.Export;
 using static TorchSharp.torch;
 using Generator = CrnnGan.Training.Model.Generator;
@@ -25,7 +26,16 @@ public static class GenerationBenchmark
     public static IReadOnlyList<GenerationFigures> Run(Generator generator, int batch, int steps, int latencyRuns, int threads)
     {
         var m = generator.Settings;
-        var metadata = ModelMetadata.For(m.Layout, m.FeatureScale, m.Noise, m.HiddenSize, m.Layers, "benchmark", 0, 0, "benchmark");
+        var metadata = new ModelMetadata(
+            new ContinuousEncoding(m.Layout, m.FeatureScale),
+            m.Noise,
+            m.HiddenSize,
+            m.Layers,
+            "benchmark",
+            0,
+            0,
+            "benchmark"
+        );
         using var session = GeneratorSession.Load(
             OnnxExporter.Export(generator, metadata),
             new GeneratorSessionOptions(ExecutionProvider.Cpu, threads)

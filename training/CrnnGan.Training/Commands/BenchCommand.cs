@@ -79,13 +79,11 @@ public static class BenchCommand
         set_num_threads(threads);
         manual_seed(0);
         using var trainer = checkpoint is null
-            ? new Trainer(new TrainingSettings { Model = new ModelSettings(HiddenSize: hidden) }, CPU)
-            : Checkpoint.Load(checkpoint, CPU) as Trainer
-                ?? throw new ArgumentException(
-                    $"{checkpoint} holds a model of the tone family; the generation benchmark measures the paper's model."
-                );
+            ? new Trainer(new PaperGan(new TrainingSettings { Model = new ModelSettings(HiddenSize: hidden) }, CPU))
+            : Checkpoint.Load(checkpoint, CPU);
         var m = trainer.Settings.Model;
-        var figures = GenerationBenchmark.Run(trainer.Generator, batch, steps, latencyRuns, threads);
+        var paper = trainer.FamilyAs<PaperGan>($"The generation benchmark measures the paper's model ({checkpoint})");
+        var figures = GenerationBenchmark.Run(paper.TypedGenerator, batch, steps, latencyRuns, threads);
         var libTorch = MatrixMultiplyRate.LibTorch();
         var onnxRuntime = MatrixMultiplyRate.OnnxRuntime(threads: threads);
         var matmul = Math.Max(libTorch, onnxRuntime);

@@ -49,7 +49,7 @@ public static class ExportCommand
             foreach (var report in parity.Select(p => p.ToString()).Append(quantized?.ToString()).OfType<string>())
                 AnsiConsole.MarkupLine($"[green]parity[/] {Markup.Escape(report)}");
             AnsiConsole.MarkupLine(
-                $"Wrote [bold]{Markup.Escape(parse.GetValue(output)!.FullName)}[/]: {metadata.TonesPerStep} tone(s) per step, hidden "
+                $"Wrote [bold]{Markup.Escape(parse.GetValue(output)!.FullName)}[/]: {metadata.Encoding.Description}, hidden "
                     + $"{metadata.HiddenSize} × {metadata.Layers}, {metadata.Epochs} epochs."
             );
             return 0;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CrnnGan.Inference.Data;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Storage;
 using CrnnGan.Terminal;
@@ -69,9 +70,10 @@ public static class SamplingCommand
                 AnsiConsole.MarkupLine($"Lengths of the model's songs against the training songs' (total variation), round by round: {rounds}.");
             }
             AtomicFile.WriteAllBytes(target, bytes);
+            var tones = metadata.EncodingAs<ToneEncoding>("Sampling defaults are for the tone family");
             AnsiConsole.MarkupLine(
-                $"Wrote [bold]{Markup.Escape(target)}[/]: temperature {metadata.DefaultTemperature}, length temperature {metadata.LengthTemperature}"
-                    + (metadata.LengthBias is null ? "." : ", a length bias.")
+                $"Wrote [bold]{Markup.Escape(target)}[/]: temperature {tones.DefaultTemperature}, length temperature {tones.LengthTemperature}"
+                    + (tones.LengthBias is null ? "." : ", a length bias.")
             );
             return 0;
         });

@@ -135,8 +135,8 @@ public static class TrainCommand
             console.MarkupLineInterpolated(
                 $"[bold]{training}[/] training and [bold]{validation}[/] validation songs ({unusable} files unusable); {description}."
             );
-            if (trainer is ToneTrainer tones)
-                console.MarkupLine(Markup.Escape(DescribeBins(tones.Vocabulary, corpus.Training)));
+            if (trainer.Family.Describe(corpus.Training) is { } choices)
+                console.MarkupLine(Markup.Escape(choices));
             if (session.Resumed)
                 console.MarkupLineInterpolated($"Resuming after epoch [bold]{trainer.EpochsDone}[/] of {settings.Epochs}.");
 
@@ -162,14 +162,6 @@ public static class TrainCommand
             return 0;
         });
         return command;
-    }
-
-    private static string DescribeBins(ToneVocabulary vocabulary, IReadOnlyList<Song> training)
-    {
-        var (time, length, velocity) = vocabulary.Coverage(training.Select(s => s.Tones));
-        return $"Bins: {vocabulary.TimeBins.Count} time deltas ({time:P1} of the training songs' exactly), {vocabulary.LengthBins.Count} lengths "
-            + $"({length:P1}), "
-            + $"{vocabulary.VelocityBins.Count} velocities ({velocity:P1}).";
     }
 
     private static string CorpusDescription(CrnnGan.Inference.Data.Corpus corpus) =>

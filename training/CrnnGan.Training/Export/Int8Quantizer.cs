@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using Google.Protobuf;
 using Onnx;
 
@@ -34,8 +35,7 @@ public static class Int8Quantizer
         var weights = graph.Initializer.ToDictionary(t => t.Name);
         var properties = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
         var metadata = ModelMetadata.Parse(properties);
-        if (!metadata.IsToneModel)
-            throw new InvalidDataException("int8 weights are for the tone family; the paper's model stays as the paper describes it, in fp32.");
+        metadata.EncodingAs<ToneEncoding>("int8 weights are for the tone family (the paper's model stays as the paper describes it, in fp32)");
         if (metadata.Weights != ModelMetadata.Fp32)
             throw new InvalidDataException($"The model's weights are already {metadata.Weights}.");
 

@@ -1,11 +1,12 @@
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Inference.Music;
 
 namespace CrnnGan.Training.Export;
 
 /// <summary>
-/// A length bias for a tone model (<see cref="ModelMetadata.LengthBias"/>), fitted so that the lengths its songs hold
+/// A length bias for a tone model (<see cref="ToneEncoding.LengthBias"/>), fitted so that the lengths its songs hold
 /// are as often each length bin as the corpus's are. Trained by teacher forcing, the length head matches the corpus
 /// one step at a time; running free on its own tones at a temperature below 1, the model crowds the commonest lengths.
 /// Each round generates songs, compares how often they hold each bin (read back as the file holds them) with the
@@ -40,7 +41,7 @@ public sealed record LengthCalibration(float[] Bias, IReadOnlyList<double> Dista
     public static LengthCalibration Fit(byte[] onnx, IEnumerable<IReadOnlyList<Tone>> songs, IProgress<(int Done, int Total)>? rounds = null)
     {
         var (model, metadata) = SamplingDefaults.Apply(onnx, null, null);
-        var vocabulary = metadata.Vocabulary!;
+        var vocabulary = metadata.EncodingAs<ToneEncoding>("Length calibration is for the tone family").Vocabulary;
         var target = Shares(songs, vocabulary);
         var bias = new float[vocabulary.LengthBins.Count];
         var distances = new List<double>();

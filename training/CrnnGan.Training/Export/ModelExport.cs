@@ -26,46 +26,21 @@ public static class ModelExport
     {
         var info = Checkpoint.ReadInfo(checkpoint);
         using var trainer = Checkpoint.Load(checkpoint, CPU);
-        var settings = trainer.Settings;
+        var (settings, family) = (trainer.Settings, trainer.Family);
         var m = settings.Model;
-        var (metadata, onnx, parityCheck) = trainer switch
-        {
-            ToneTrainer tones => Export(
-                ModelMetadata.ForTones(
-                    tones.Vocabulary,
-                    m.Noise,
-                    m.HiddenSize,
-                    m.Layers,
-                    info.Data,
-                    info.EpochsDone,
-                    settings.Seed,
-                    info.CodeVersion,
-                    tones.Generator.LengthGivenTime
-                ) with
-                {
-                    DefaultTemperature = defaultTemperature,
-                    LengthTemperature = lengthTemperature,
-                },
-                metadata => OnnxExporter.Export(tones.Generator, metadata),
-                (bytes, batch, seed) => ParityCheck.Run(tones.Generator, bytes, batch, ParitySteps, seed)
-            ),
-            Trainer paper => Export(
-                ModelMetadata.For(
-                    m.Layout,
-                    m.FeatureScale,
-                    m.Noise,
-                    m.HiddenSize,
-                    m.Layers,
-                    info.Data,
-                    info.EpochsDone,
-                    settings.Seed,
-                    info.CodeVersion
-                ),
-                metadata => OnnxExporter.Export(paper.Generator, metadata),
-                (bytes, batch, seed) => ParityCheck.Run(paper.Generator, bytes, batch, ParitySteps, seed)
-            ),
-            _ => throw new InvalidDataException($"{checkpoint} holds a model this exporter does not know."),
-        };
+        var metadata = new ModelMetadata(
+            family.Encoding(defaultTemperature, lengthTemperature),
+            m.Noise,
+            m.HiddenSize,
+            m.Layers,
+            info.Data,
+            info.EpochsDone,
+            settings.Seed,
+            info.CodeVersion
+        );
+        if (metadata.SamplingProblem() is { } problem)
+            throw new ArgumentException(problem);
+        var onnx = family.Export(metadata);
 
         var fullOutput = Path.GetFullPath(output);
         IReadOnlyList<ParityReport> parity = [];
@@ -85,7 +60,7 @@ public static class ModelExport
                 }
                 // Parity is checked on the bytes as written and read back, batch 1 and batch > 1.
                 var written = File.ReadAllBytes(temporary);
-                parity = [parityCheck(written, 1, settings.Seed), parityCheck(written, 8, settings.Seed + 1)];
+                parity = [family.Parity(written, 1, ParitySteps, settings.Seed), family.Parity(written, 8, ParitySteps, settings.Seed + 1)];
                 if (parity.FirstOrDefault(p => !p.Passed) is { } failed)
                     throw new InvalidDataException($"The exported graph does not compute what TorchSharp computes: {failed}.");
                 if (quantize)
@@ -97,11 +72,5 @@ public static class ModelExport
             }
         );
         return (metadata, parity, quantized);
-
-        static (ModelMetadata, byte[], Func<byte[], int, ulong, ParityReport>) Export(
-            ModelMetadata metadata,
-            Func<ModelMetadata, byte[]> export,
-            Func<byte[], int, ulong, ParityReport> parity
-        ) => metadata.SamplingProblem() is { } problem ? throw new ArgumentException(problem) : (metadata, export(metadata), parity);
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Training.Model;
 using Google.Protobuf;
 using Onnx;
@@ -75,7 +76,8 @@ public static class OnnxExporter
     /// </summary>
     public static byte[] Export(ToneGenerator generator, ModelMetadata metadata)
     {
-        if (metadata.LengthGivenTime != generator.LengthGivenTime)
+        var encoding = metadata.EncodingAs<ToneEncoding>("A tone generator's step exports with a tone model's metadata");
+        if (encoding.LengthGivenTime != generator.LengthGivenTime)
             throw new ArgumentException("The metadata's contract version and the generator's length head do not agree.", nameof(metadata));
         var m = generator.Settings;
         var sizes = generator.HeadSizes;
@@ -89,7 +91,7 @@ public static class OnnxExporter
         graph.Input.Add(Value(ModelContract.Cell, m.Layers, ModelContract.Batch, m.HiddenSize));
         for (var k = 0; k < sizes.Count; k++)
             graph.Output.Add(
-                Value(ModelContract.Logits(ToneVocabulary.Heads[k]), [ModelContract.Batch, .. metadata.LogitShape(k).Select(d => (object)(int)d)])
+                Value(ModelContract.Logits(ToneVocabulary.Heads[k]), [ModelContract.Batch, .. encoding.LogitShape(k).Select(d => (object)(int)d)])
             );
         graph.Output.Add(Value(ModelContract.HiddenOut, m.Layers, ModelContract.Batch, m.HiddenSize));
         graph.Output.Add(Value(ModelContract.CellOut, m.Layers, ModelContract.Batch, m.HiddenSize));

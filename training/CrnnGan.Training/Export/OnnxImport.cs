@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Training.Model;
 using Onnx;
 using static TorchSharp.torch;
@@ -17,16 +18,18 @@ public static class OnnxImport
 {
     /// <summary>The model's metadata: a tone model with fp32 weights.</summary>
     /// <exception cref="InvalidDataException">Not a tone model this exporter wrote, or its weights are not fp32.</exception>
-    public static ModelMetadata Metadata(byte[] onnx) => Metadata(ModelProto.Parser.ParseFrom(onnx));
+    public static ModelMetadata Metadata(byte[] onnx) => Read(ModelProto.Parser.ParseFrom(onnx)).Metadata;
 
-    private static ModelMetadata Metadata(ModelProto model)
+    /// <summary>The model's tone encoding (its bins and sampling defaults), checked as <see cref="Metadata"/> checks it.</summary>
+    public static ToneEncoding Encoding(byte[] onnx) => Read(ModelProto.Parser.ParseFrom(onnx)).Encoding;
+
+    private static (ModelMetadata Metadata, ToneEncoding Encoding) Read(ModelProto model)
     {
         var metadata = ModelMetadata.Parse(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value));
-        if (!metadata.IsToneModel)
-            throw new InvalidDataException("Only a tone model's weights can be imported; the paper's model has its checkpoints.");
+        var encoding = metadata.EncodingAs<ToneEncoding>("Only a tone model's weights can be imported (the paper's model has its checkpoints)");
         if (metadata.Weights != ModelMetadata.Fp32)
             throw new InvalidDataException($"The model's weights are {metadata.Weights}; import needs the fp32 model it was made from.");
-        return metadata;
+        return (metadata, encoding);
     }
 
     /// <summary>Copies the model's weights into <paramref name="generator"/>, whose settings must give every weight its shape.</summary>
@@ -34,7 +37,7 @@ public static class OnnxImport
     public static void LoadWeights(byte[] onnx, ToneGenerator generator)
     {
         var model = ModelProto.Parser.ParseFrom(onnx);
-        Metadata(model);
+        Read(model);
         var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
         var hidden = generator.Settings.HiddenSize;
         var timed = initializers.Keys.Any(IsTimedLength);

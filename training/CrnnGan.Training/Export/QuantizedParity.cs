@@ -1,5 +1,6 @@
 using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Inference.Randomness;
 using Microsoft.ML.OnnxRuntime;
 using ModelMetadata = CrnnGan.Inference.Generation.ModelMetadata;
@@ -24,9 +25,9 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         using var reference = new InferenceSession(fp32, options);
         using var quantized = new InferenceSession(quantizedModel, options);
         var metadata = ModelMetadata.Parse(reference.ModelMetadata.CustomMetadataMap);
-        var sizes =
-            metadata.Vocabulary?.Sizes ?? throw new InvalidDataException("int8 parity is measured for tone models (contract versions 2 and 3).");
-        var widths = sizes.Select((_, k) => metadata.LogitWidth(k)).ToArray();
+        var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 and 3)");
+        var sizes = encoding.Vocabulary.Sizes;
+        var widths = sizes.Select((_, k) => encoding.LogitWidth(k)).ToArray();
         var m = (metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
         var random = new SeededRandom(seed);
         var previous = new long[batch * sizes.Count];
@@ -52,7 +53,7 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
                     Head(expected, ToneVocabulary.PitchHead),
                     Head(expected, ToneVocabulary.TimeHead),
                     Head(expected, ToneVocabulary.LengthHead),
-                    metadata.LengthGivenTime,
+                    encoding.LengthGivenTime,
                     Head(expected, ToneVocabulary.VelocityHead),
                     1f,
                     1f,
@@ -63,7 +64,7 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
                 // A length head given the time is compared on the row that was drawn from.
                 for (var k = 0; k < sizes.Count; k++)
                 {
-                    var row = k == ToneVocabulary.LengthHead && metadata.LengthGivenTime ? drawn[ToneVocabulary.TimeHead] * sizes[k] : 0;
+                    var row = k == ToneVocabulary.LengthHead && encoding.LengthGivenTime ? drawn[ToneVocabulary.TimeHead] * sizes[k] : 0;
                     var distance = TotalVariation(Head(expected, k).Slice(row, sizes[k]), Head(actual, k).Slice(row, sizes[k]));
                     (sum, max) = (sum + distance, Math.Max(max, distance));
                 }

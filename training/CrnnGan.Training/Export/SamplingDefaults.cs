@@ -1,4 +1,5 @@
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
 using Google.Protobuf;
 using Onnx;
 
@@ -21,13 +22,15 @@ public static class SamplingDefaults
     {
         var model = ModelProto.Parser.ParseFrom(onnx);
         var metadata = ModelMetadata.Parse(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value));
-        if (!metadata.IsToneModel)
-            throw new InvalidDataException("Sampling temperatures are for the tone family; the paper's model draws no classes.");
+        var encoding = metadata.EncodingAs<ToneEncoding>("Sampling temperatures are for the tone family (the paper's model draws no classes)");
         var tuned = metadata with
         {
-            DefaultTemperature = temperature ?? metadata.DefaultTemperature,
-            LengthTemperature = lengthTemperature ?? metadata.LengthTemperature,
-            LengthBias = lengthBias ?? metadata.LengthBias,
+            Encoding = encoding with
+            {
+                DefaultTemperature = temperature ?? encoding.DefaultTemperature,
+                LengthTemperature = lengthTemperature ?? encoding.LengthTemperature,
+                LengthBias = lengthBias ?? encoding.LengthBias,
+            },
         };
         if (tuned.SamplingProblem() is { } problem)
             throw new InvalidDataException(problem);

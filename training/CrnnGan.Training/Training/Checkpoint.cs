@@ -22,9 +22,11 @@ public sealed class CheckpointException(string message, Exception? inner = null)
 public static class Checkpoint
 {
     public const string FileName = "checkpoint.zip";
-    private const string VocabularyEntry = "vocabulary.json";
 
-    public static void Save(IGanTrainer trainer, string path, string data, string codeVersion)
+    /// <summary>The generator's weights in a checkpoint, which a run may start from (<see cref="TrainingSettings.GeneratorFrom"/>).</summary>
+    public const string GeneratorEntry = "generator.bin";
+
+    public static void Save(Trainer trainer, string path, string data, string codeVersion)
     {
         AtomicFile.Write(
             path,
@@ -42,9 +44,8 @@ public static class Checkpoint
                             TrainingSettings.Json
                         )
                 );
-                if (trainer is ToneTrainer tones)
-                    Write(zip, VocabularyEntry, s => JsonSerializer.Serialize(s, tones.Vocabulary, TrainingSettings.Json));
-                Write(zip, "generator.bin", s => trainer.Generator.save(s));
+                trainer.Family.Save((name, write) => Write(zip, name, write));
+                Write(zip, GeneratorEntry, s => trainer.Generator.save(s));
                 Write(zip, "discriminator.bin", s => trainer.Discriminator.save(s));
                 Write(
                     zip,
@@ -72,24 +73,17 @@ public static class Checkpoint
     /// A trainer in the state the checkpoint saved, ready to run its next epoch; with <paramref name="resumeAs"/>,
     /// under those settings, which <see cref="TrainingSession"/> has checked against the saved ones.
     /// </summary>
-    public static IGanTrainer Load(string path, Device device, TrainingSettings? resumeAs = null) =>
+    public static Trainer Load(string path, Device device, TrainingSettings? resumeAs = null) =>
         Open(
             path,
             zip =>
             {
                 var settings = resumeAs ?? Read(zip, "settings.json", s => JsonSerializer.Deserialize<TrainingSettings>(s, TrainingSettings.Json)!);
                 var info = Read(zip, "info.json", s => JsonSerializer.Deserialize<CheckpointInfo>(s, TrainingSettings.Json)!);
-                IGanTrainer trainer =
-                    settings.Model.Family == ModelFamily.Tones
-                        ? new ToneTrainer(
-                            settings,
-                            Read(zip, VocabularyEntry, s => JsonSerializer.Deserialize<ToneVocabulary>(s, TrainingSettings.Json)!),
-                            device
-                        )
-                        : new Trainer(settings, device);
+                var trainer = new Trainer(GanFamily.Read(settings, device, zip));
                 try
                 {
-                    Read(zip, "generator.bin", s => trainer.Generator.load(s, strict: true));
+                    Read(zip, GeneratorEntry, s => trainer.Generator.load(s, strict: true));
                     Read(zip, "discriminator.bin", s => trainer.Discriminator.load(s, strict: true));
                     Read(
                         zip,
@@ -120,8 +114,7 @@ public static class Checkpoint
                         }
                     );
                     set_rng_state(tensor(torchRandom, ScalarType.Byte));
-                    trainer.DataRandom = new SeededRandom(info.DataRandomState);
-                    trainer.EpochsDone = info.EpochsDone;
+                    trainer.Restore(info.EpochsDone, new SeededRandom(info.DataRandomState));
                     return trainer;
                 }
                 catch
@@ -131,6 +124,9 @@ public static class Checkpoint
                 }
             }
         );
+
+    /// <summary>One entry of the checkpoint at <paramref name="path"/>, read without loading the rest.</summary>
+    public static T Read<T>(string path, string entry, Func<Stream, T> read) => Open(path, zip => Read(zip, entry, read));
 
     private static T Open<T>(string path, Func<ZipArchive, T> read)
     {
@@ -157,7 +153,8 @@ public static class Checkpoint
         stream.Write(buffer.ToArray());
     }
 
-    private static T Read<T>(ZipArchive zip, string name, Func<Stream, T> read)
+    /// <summary>One entry of an open checkpoint.</summary>
+    internal static T Read<T>(ZipArchive zip, string name, Func<Stream, T> read)
     {
         var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"it has no {name}");
         using var stream = entry.Open();

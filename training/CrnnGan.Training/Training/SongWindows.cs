@@ -11,7 +11,7 @@ namespace CrnnGan.Training.Training;
 /// at a random start (songs shorter than a window are padded with empty steps), the songs are shuffled and
 /// grouped into batches; the last, partial batch is dropped, as in the reference.
 /// </summary>
-public sealed class SongWindows
+public sealed class SongWindows : IWindows
 {
     private readonly float[][] _songs;
     private readonly int _features;
@@ -39,6 +39,9 @@ public sealed class SongWindows
         tensor(batch, [batch.Length / (length * _features), length, _features], device: device);
 
     public int BatchesPerEpoch(int batchSize) => _songs.Length / batchSize;
+
+    public IEnumerable<Func<Device, Tensor>> Epoch(int batchSize, int length, SeededRandom random) =>
+        Batches(batchSize, length, random).Select(batch => (Func<Device, Tensor>)(device => ToTensor(batch, length, device)));
 
     /// <summary>
     /// The batches of one epoch, each [batch, length, features] as a flat array, drawn with

@@ -12,7 +12,7 @@ namespace CrnnGan.Training.Training;
 /// scale (a song that changes key is normalised where the window is). Songs shorter than a window are left
 /// out, since padding would teach tones no song has.
 /// </summary>
-public sealed class ToneWindows
+public sealed class ToneWindows : IWindows
 {
     private const int Heads = 4;
     private readonly int[][] _songs;
@@ -30,6 +30,10 @@ public sealed class ToneWindows
     public int Length { get; }
 
     public int BatchesPerEpoch(int batchSize) => _songs.Length / batchSize;
+
+    /// <summary>As <see cref="IWindows.Epoch"/>; every window is <see cref="Length"/> tones long, as the windows were cut.</summary>
+    public IEnumerable<Func<Device, Tensor>> Epoch(int batchSize, int length, SeededRandom random) =>
+        Batches(batchSize, random).Select(batch => (Func<Device, Tensor>)(device => ToTensor(batch, Length, device)));
 
     /// <summary>A batch as a tensor of class indices [batch, length, heads].</summary>
     public static Tensor ToTensor(long[] batch, int length, Device device) =>

@@ -1,84 +1,85 @@
 using System.Diagnostics;
-using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Randomness;
 using CrnnGan.Inference.Statistics;
-using CrnnGan.Training.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Generator = CrnnGan.Training.Model.Generator;
 
 namespace CrnnGan.Training.Training;
 
 /// <summary>
-/// Trains C-RNN-GAN one epoch at a time: maximum-likelihood pretraining of the generator with teacher
-/// forcing, then adversarial training with the paper's freezing rule. Everything random is seeded, and all
-/// of its state (networks, optimisers, random generators, epochs done) goes into a <see cref="Checkpoint"/>.
-/// A trainer owns the process's LibTorch random state (dropout draws from it, with no generator of its
-/// own): train with one trainer per process.
+/// Trains a C-RNN-GAN one epoch at a time, whichever family its <see cref="Family"/> part is: maximum-likelihood
+/// pretraining of the generator, then the game with the paper's freezing rule, then validation and the sampled
+/// songs' statistics. Everything random is seeded, and all of its state (networks, optimisers, random generators,
+/// epochs done) goes into a <see cref="Checkpoint"/>, which restores it through <see cref="Restore"/>. A trainer owns
+/// the process's LibTorch random state (dropout draws from it, with no generator of its own): train with one trainer
+/// per process.
 /// </summary>
-public sealed class Trainer : IGanTrainer
+public sealed class Trainer : IDisposable
 {
     private const ulong ValidationStream = 0x76616C6964UL;
+    private (IWindows Training, IWindows Validation)? _data;
 
-    public Trainer(TrainingSettings settings, Device device)
+    public Trainer(GanFamily family)
     {
-        Settings = settings;
-        Device = device;
-        random.manual_seed((long)settings.Seed);
-        Generator = new Generator(settings.Model);
-        Discriminator = new Discriminator(settings.Model);
-        Generator.to(device);
-        Discriminator.to(device);
-        GeneratorOptimizer = Game.Optimizer(settings, Generator.parameters(), settings.GeneratorLearningRate);
-        DiscriminatorOptimizer = Game.Optimizer(settings, Discriminator.parameters(), settings.DiscriminatorLearningRate);
-        DataRandom = new SeededRandom(settings.Seed);
+        Family = family;
+        GeneratorOptimizer = Game.Optimizer(Settings, Generator.parameters(), Settings.GeneratorLearningRate);
+        DiscriminatorOptimizer = Game.Optimizer(Settings, Discriminator.parameters(), Settings.DiscriminatorLearningRate);
+        DataRandom = new SeededRandom(Settings.Seed);
     }
 
-    public TrainingSettings Settings { get; }
+    /// <summary>A new run's trainer, its family chosen by the settings (<see cref="GanFamily.New"/>).</summary>
+    public static Trainer Create(TrainingSettings settings, Device device, IReadOnlyList<Song> training) =>
+        new(GanFamily.New(settings, device, training));
 
-    public Device Device { get; }
+    public GanFamily Family { get; }
 
-    public Generator Generator { get; }
+    /// <summary>
+    /// The family part as <typeparamref name="T"/>, for a tool that works with one family alone; <paramref name="use"/> says
+    /// what needs it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The trainer's family is another.</exception>
+    public T FamilyAs<T>(string use)
+        where T : GanFamily => Family as T ?? throw new ArgumentException($"{use}; this checkpoint is of the {Settings.Model.Family} family.");
 
-    public Discriminator Discriminator { get; }
+    public TrainingSettings Settings => Family.Settings;
+
+    public Device Device => Family.Device;
+
+    public nn.Module Generator => Family.Generator;
+
+    public nn.Module Discriminator => Family.Discriminator;
 
     public OptimizerHelper GeneratorOptimizer { get; }
 
     public OptimizerHelper DiscriminatorOptimizer { get; }
 
     /// <summary>Draws the training windows and their order.</summary>
-    public SeededRandom DataRandom { get; set; }
+    public SeededRandom DataRandom { get; private set; }
 
-    nn.Module IGanTrainer.Generator => Generator;
+    public int EpochsDone { get; private set; }
 
-    nn.Module IGanTrainer.Discriminator => Discriminator;
-
+    /// <summary>Songs trained on, for a run's first line.</summary>
     public int TrainingSongs => _data?.Training.Count ?? 0;
 
-    private (SongWindows Training, SongWindows Validation)? _data;
+    /// <summary>The loop's state as a checkpoint saved it (the networks, optimisers and LibTorch's random state are loaded apart).</summary>
+    public void Restore(int epochsDone, SeededRandom dataRandom) => (EpochsDone, DataRandom) = (epochsDone, dataRandom);
 
+    /// <summary>The songs the next epochs train and validate on.</summary>
     public void UseData(IReadOnlyList<Song> training, IReadOnlyList<Song> validation) =>
-        _data = (new SongWindows(training, Settings.Model), new SongWindows(validation, Settings.Model));
-
-    public EpochResult RunEpoch(IProgress<(int Done, int Total, LossSummary Losses)>? progress = null) =>
-        _data is { } data
-            ? RunEpoch(data.Training, data.Validation, progress)
-            : throw new InvalidOperationException("No data to train on: call UseData first.");
-
-    public int EpochsDone { get; set; }
+        _data = (Family.Windows(training), Family.Windows(validation));
 
     /// <param name="progress">Receives (batches done, batches in the epoch, the batch's losses).</param>
-    public EpochResult RunEpoch(SongWindows training, SongWindows validation, IProgress<(int Done, int Total, LossSummary Losses)>? progress = null)
+    public EpochResult RunEpoch(IProgress<(int Done, int Total, LossSummary Losses)>? progress = null)
     {
+        var (training, validation) = _data ?? throw new InvalidOperationException("No data to train on: call UseData first.");
         var epoch = EpochsDone;
-        var length = Settings.SequenceLengthAt(epoch);
+        var length = Family.WindowLength(epoch);
         var pretraining = Settings.IsPretraining(epoch);
         var batches = training.BatchesPerEpoch(Settings.BatchSize);
         if (batches == 0)
-            throw new InvalidOperationException($"{training.Count} training songs do not fill one batch of {Settings.BatchSize}.");
-
+            throw new InvalidOperationException(Family.TooFew(training));
         foreach (var group in GeneratorOptimizer.ParamGroups)
             group.LearningRate = Settings.GeneratorLearningRateAt(epoch);
 
@@ -88,27 +89,37 @@ public sealed class Trainer : IGanTrainer
         var losses = new LossAverage();
         int discriminatorSkipped = 0,
             generatorSkipped = 0;
-        foreach (var values in training.Batches(Settings.BatchSize, length, DataRandom))
+        foreach (var batch in training.Epoch(Settings.BatchSize, length, DataRandom))
         {
             using var scope = NewDisposeScope();
-            var real = training.ToTensor(values, length, Device);
+            var real = batch(Device);
             if (pretraining)
             {
                 losses.Add(new LossSummary(PretrainingStep(real), null, null, null));
             }
             else
             {
-                var step = AdversarialStep(real);
-                losses.Add(step.Losses);
-                discriminatorSkipped += step.DiscriminatorUpdated ? 0 : 1;
-                generatorSkipped += step.GeneratorUpdated ? 0 : 1;
+                var (game, likelihood) = Family.GameLosses(real, epoch);
+                var (discriminatorUpdated, generatorUpdated) = Game.Update(
+                    game,
+                    Settings,
+                    Generator,
+                    GeneratorOptimizer,
+                    Discriminator,
+                    DiscriminatorOptimizer
+                );
+                losses.Add(game.Summary(likelihood));
+                discriminatorSkipped += discriminatorUpdated ? 0 : 1;
+                generatorSkipped += generatorUpdated ? 0 : 1;
             }
             progress?.Report((losses.Count, batches, losses.Last));
         }
 
         var trainingSeconds = clock.Elapsed.TotalSeconds;
         var validationLosses = Validate(validation, length, pretraining);
-        var statistics = SampleStatistics();
+        var statistics = StatisticSummary
+            .Of([.. Sample(Settings.StatisticsSamples, Settings.Seed ^ ValidationStream).Select(ToneStatistics.Of)])
+            .ToDictionary(s => s.Name, s => s.Mean);
         EpochsDone++;
         return new EpochResult(
             EpochsDone,
@@ -127,11 +138,9 @@ public sealed class Trainer : IGanTrainer
         );
     }
 
-    /// <summary>Teacher forcing: the generator predicts each real step from the real step before it.</summary>
     private double PretrainingStep(Tensor real)
     {
-        var (noise, first) = Noise(real.shape[0], real.shape[1]);
-        var loss = Losses.Pretraining(Generator.PredictNext(noise, real, first), real);
+        var loss = Family.PretrainingLoss(real);
         GeneratorOptimizer.zero_grad();
         loss.backward();
         nn.utils.clip_grad_norm_(Generator.parameters(), Settings.MaxGradientNorm);
@@ -139,46 +148,8 @@ public sealed class Trainer : IGanTrainer
         return loss.item<float>();
     }
 
-    private (LossSummary Losses, bool DiscriminatorUpdated, bool GeneratorUpdated) AdversarialStep(Tensor real)
-    {
-        var (noise, first) = Noise(real.shape[0], real.shape[1]);
-        var generated = Generator.call(noise, first);
-        if (Settings.RoundGeneratedPitch)
-            generated = RoundPitch(generated, Settings.Model);
-
-        // One discriminator pass reads the real and the (detached) generated songs together: L_D trains the
-        // discriminator alone. A second pass over the generated songs carries the generator's gradient.
-        var batch = real.shape[0];
-        var both = Discriminator.Features(cat([real, generated.detach()], 0));
-        var realFeatures = both.narrow(0, 0, batch);
-        var game = GameLosses(realFeatures, both.narrow(0, batch, batch), Discriminator.Features(generated));
-
-        var (updateDiscriminator, updateGenerator) = Game.Update(
-            game,
-            Settings,
-            Generator,
-            GeneratorOptimizer,
-            Discriminator,
-            DiscriminatorOptimizer
-        );
-        return (game.Summary(pretraining: null), updateDiscriminator, updateGenerator);
-    }
-
-    /// <summary>Pitches rounded to semitones going forward, unchanged going back (straight through).</summary>
-    public static Tensor RoundPitch(Tensor generated, ModelSettings model)
-    {
-        var pitch = Enumerable.Range(0, model.TonesPerStep).Select(StepLayout.PitchIndex).ToArray();
-        var semitone = tensor(model.FeatureScale, device: generated.device);
-        var isPitch = tensor([.. Enumerable.Range(0, model.Features).Select(pitch.Contains)], device: generated.device);
-        var rounded = where(isPitch, (generated / semitone).round() * semitone, generated);
-        return generated + (rounded - generated).detach();
-    }
-
-    private GameLoss GameLosses(Tensor realFeatures, Tensor generatedForDiscriminator, Tensor generatedFeatures) =>
-        Game.Losses(Discriminator.Logits, realFeatures, generatedForDiscriminator, generatedFeatures, Settings.GeneratorLoss);
-
     /// <summary>Losses on one fixed window per validation song, without dropout and without learning.</summary>
-    private LossSummary Validate(SongWindows validation, int length, bool pretraining)
+    private LossSummary Validate(IWindows validation, int length, bool pretraining)
     {
         var batchSize = Math.Min(Settings.BatchSize, validation.Count);
         if (batchSize == 0)
@@ -187,54 +158,19 @@ public sealed class Trainer : IGanTrainer
         using var noGrad = no_grad();
         Generator.eval();
         Discriminator.eval();
-        var noiseSource = new torch.Generator(Settings.Seed ^ ValidationStream, Device);
+        var source = new torch.Generator(Settings.Seed ^ ValidationStream, Device);
         var losses = new LossAverage();
-        foreach (var values in validation.Batches(batchSize, length, new SeededRandom(Settings.Seed ^ ValidationStream)))
-        {
-            var real = validation.ToTensor(values, length, Device);
-            var (noise, first) = Noise(real.shape[0], real.shape[1], noiseSource);
-            var pretrainingLoss = Losses.Pretraining(Generator.PredictNext(noise, real, first), real).item<float>();
-            if (pretraining)
-            {
-                losses.Add(new LossSummary(pretrainingLoss, null, null, null));
-                continue;
-            }
-            var generatedFeatures = Discriminator.Features(Generator.call(noise, first));
-            losses.Add(GameLosses(Discriminator.Features(real), generatedFeatures, generatedFeatures).Summary(pretrainingLoss));
-        }
+        foreach (var batch in validation.Epoch(batchSize, length, new SeededRandom(Settings.Seed ^ ValidationStream)))
+            losses.Add(Family.ValidationLosses(batch(Device), pretraining, EpochsDone, source));
         return losses.Mean;
     }
 
-    /// <summary>
-    /// Songs of <see cref="TrainingSettings.SequenceLength"/> steps from fixed noise, without dropout, decoded
-    /// to tones: the same noise every epoch, so the statistics show how the generator changes.
-    /// </summary>
-    public IReadOnlyList<IReadOnlyList<Tone>> Sample(int count, ulong seed)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        Generator.eval();
-        var (noise, first) = Noise(count, Settings.SequenceLength, new torch.Generator(seed, Device));
-        var steps = Generator.call(noise, first).cpu().data<float>().ToArray();
-        return StepEncoder.DecodeModelSteps(steps, count, Settings.Model.Layout, Settings.Model.FeatureScale);
-    }
-
-    private Dictionary<string, double> SampleStatistics() =>
-        StatisticSummary
-            .Of([.. Sample(Settings.StatisticsSamples, Settings.Seed ^ ValidationStream).Select(ToneStatistics.Of)])
-            .ToDictionary(s => s.Name, s => s.Mean);
-
-    /// <summary>z ~ U[0,1) for every step, and the uniform random "previous output" before the first step.</summary>
-    private (Tensor Noise, Tensor First) Noise(long batch, long steps, torch.Generator? source = null) =>
-        (
-            rand([batch, steps, Settings.Model.Noise], generator: source, device: Device),
-            rand([batch, Settings.Model.Features], generator: source, device: Device)
-        );
+    /// <summary>Songs of <see cref="TrainingSettings.SequenceLength"/> steps from fixed noise, without dropout, decoded to tones.</summary>
+    public IReadOnlyList<IReadOnlyList<Tone>> Sample(int count, ulong seed) => Family.Sample(count, seed);
 
     public void Dispose()
     {
-        Generator.Dispose();
-        Discriminator.Dispose();
+        Family.Dispose();
         GeneratorOptimizer.Dispose();
         DiscriminatorOptimizer.Dispose();
     }

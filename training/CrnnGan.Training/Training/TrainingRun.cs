@@ -50,7 +50,7 @@ public sealed class TrainingRun
     }
 
     /// <summary>Ends an epoch: its log line, its samples when due, then the checkpoint that makes it count.</summary>
-    public void Complete(IGanTrainer trainer, EpochResult result, string data, string codeVersion)
+    public void Complete(Trainer trainer, EpochResult result, string data, string codeVersion)
     {
         Log.Append(result);
         var settings = trainer.Settings;
@@ -67,7 +67,7 @@ public sealed class TrainingRun
         AtomicFile.Copy(CheckpointPath, System.IO.Path.Combine(folder, $"epoch-{epoch:0000}.zip"));
     }
 
-    private void WriteSamples(IGanTrainer trainer, int epoch)
+    private void WriteSamples(Trainer trainer, int epoch)
     {
         var folder = System.IO.Path.Combine(Folder, "samples", $"epoch-{epoch:0000}");
         Directory.CreateDirectory(folder);

@@ -19,7 +19,7 @@ namespace CrnnGan.Training.Training;
 /// </summary>
 public sealed class TrainingSession : IDisposable
 {
-    private TrainingSession(TrainingRun run, IGanTrainer trainer, Corpus corpus, bool resumed, string dataDescription)
+    private TrainingSession(TrainingRun run, Trainer trainer, Corpus corpus, bool resumed, string dataDescription)
     {
         Run = run;
         Trainer = trainer;
@@ -30,7 +30,7 @@ public sealed class TrainingSession : IDisposable
 
     public TrainingRun Run { get; }
 
-    public IGanTrainer Trainer { get; }
+    public Trainer Trainer { get; }
 
     public Corpus Corpus { get; }
 
@@ -73,7 +73,7 @@ public sealed class TrainingSession : IDisposable
             );
 
         var corpus = TrainingRun.LoadCorpus(data, settings.Seed, settings.BatchSize, reading);
-        var trainer = saved is null ? IGanTrainer.Create(settings, device, corpus.Training) : Checkpoint.Load(run.CheckpointPath, device, settings);
+        var trainer = saved is null ? Trainer.Create(settings, device, corpus.Training) : Checkpoint.Load(run.CheckpointPath, device, settings);
         try
         {
             trainer.UseData(corpus.Training, corpus.Validation);

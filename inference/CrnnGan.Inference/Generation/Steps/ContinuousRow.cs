@@ -20,7 +20,8 @@ internal sealed class ContinuousRow : SongRow
 
     public float[] Result { get; }
 
-    protected override void WritePrevious(StepBuffers buffers, int slot) => _previous.CopyTo(buffers.Previous.AsSpan(slot * _features, _features));
+    protected override void WritePrevious(StepBuffers buffers, int slot) =>
+        _previous.CopyTo(buffers.PreviousValues.AsSpan(slot * _features, _features));
 
     public override void Take(StepBuffers buffers, int slot)
     {

@@ -1,4 +1,5 @@
 using CrnnGan.Inference.Features;
+using CrnnGan.Inference.Generation.Encodings;
 
 namespace CrnnGan.Inference.Generation.Steps;
 
@@ -21,10 +22,10 @@ internal sealed class ToneRow : SongRow
     private readonly HashSet<int> _chord = [];
 
     /// <summary>The first previous tone is the start tone: each head's index equal to its size.</summary>
-    public ToneRow(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, ModelMetadata model)
+    public ToneRow(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, ToneEncoding model)
         : base(seed, (primer?.Length ?? 0) / ToneVocabulary.Heads.Count + steps, noiseScale)
     {
-        var vocabulary = model.Vocabulary!;
+        var vocabulary = model.Vocabulary;
         _sizes = vocabulary.Sizes;
         _widths = [.. _sizes.Select((_, k) => model.LogitWidth(k))];
         _primer = primer;
@@ -41,7 +42,7 @@ internal sealed class ToneRow : SongRow
     public int[] Result { get; }
 
     protected override void WritePrevious(StepBuffers buffers, int slot) =>
-        _previous.CopyTo(buffers.PreviousTone.AsSpan(slot * _previous.Length, _previous.Length));
+        _previous.CopyTo(buffers.PreviousClasses.AsSpan(slot * _previous.Length, _previous.Length));
 
     public override void Take(StepBuffers buffers, int slot)
     {

@@ -1,0 +1,186 @@
+using System.Globalization;
+using CrnnGan.Inference.Features;
+using CrnnGan.Inference.Generation.Steps;
+using CrnnGan.Inference.Music;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace CrnnGan.Inference.Generation.Encodings;
+
+/// <summary>
+/// The tone family (contract versions 2 and 3): one tone per step as a class index per head (pitch, time since the
+/// previous onset, length, velocity), <see cref="Vocabulary"/> holding the bins, trained in C major / A minor and
+/// placed in a key when generated. The host draws each head's class from its logits (<see cref="ToneSampler"/>) at
+/// the request's temperature or the model's <see cref="DefaultTemperature"/>. With <see cref="LengthGivenTime"/>
+/// (version 3) the length logits are one row per time class, of which the time drawn chooses one.
+/// </summary>
+public sealed record ToneEncoding(
+    ToneVocabulary Vocabulary,
+    bool LengthGivenTime = false,
+    float DefaultTemperature = 1f,
+    float LengthTemperature = 1f,
+    IReadOnlyList<float>? LengthBias = null
+) : SongEncoding
+{
+    public const int Version = ModelContract.ToneVersion;
+    public const int TimedLengthVersion = ModelContract.TimedLengthVersion;
+
+    /// <summary>What the tone family's training did to keys, and so what the host does to place a song in one.</summary>
+    public const string KeyNormalisation =
+        "training windows transposed to C major / A minor by their best-fitting of 36 scales; to place a song in a key, add the key's offset from "
+        + "C major (A minor) to every pitch";
+
+    public override int ContractVersion => LengthGivenTime ? TimedLengthVersion : Version;
+
+    public override string Description => $"the tone family (contract version {ContractVersion})";
+
+    public override IReadOnlyList<string> FeatureNames => ToneVocabulary.Heads;
+
+    public override IReadOnlyList<string> FeatureUnits => ["MIDI note", "quarter notes", "quarter notes", "MIDI velocity"];
+
+    /// <summary>Logits of head <paramref name="head"/> per song: [classes], or [time classes, length classes].</summary>
+    public long[] LogitShape(int head)
+    {
+        var sizes = Vocabulary.Sizes;
+        return head == ToneVocabulary.LengthHead && LengthGivenTime
+            ? [sizes[ToneVocabulary.TimeHead], sizes[ToneVocabulary.LengthHead]]
+            : [sizes[head]];
+    }
+
+    /// <summary>How many logits of head <paramref name="head"/> a song has: the product of <see cref="LogitShape"/>.</summary>
+    public int LogitWidth(int head) => (int)LogitShape(head).Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>
+    /// A temperature from 0 to 10 (0 takes the likeliest class), a length temperature above 0 and at most 10, a length
+    /// bias of one finite number per length bin.
+    /// </summary>
+    public override string? SamplingProblem() =>
+        DefaultTemperature is not (>= 0 and <= 10) ? $"A temperature is from 0 to 10, not {DefaultTemperature}."
+        : LengthTemperature is not (> 0 and <= 10) ? $"A length temperature is above 0 and at most 10, not {LengthTemperature}."
+        : LengthBias is { } bias && bias.Count != Vocabulary.LengthBins.Count
+            ? $"{bias.Count} length biases for {Vocabulary.LengthBins.Count} length bins."
+        : LengthBias?.Any(b => !float.IsFinite(b)) == true ? "A length bias is a finite number."
+        : null;
+
+    public override IEnumerable<KeyValuePair<string, string>> Properties(int noiseSize)
+    {
+        const string prefix = ModelMetadata.Prefix;
+        var bins = Vocabulary.ToText();
+        yield return new(prefix + "contract_version", ContractVersion.ToString(CultureInfo.InvariantCulture));
+        yield return new(prefix + "heads", string.Join(',', FeatureNames));
+        yield return new(prefix + "head_units", string.Join(',', FeatureUnits));
+        yield return new(prefix + "head_sizes", string.Join(',', Vocabulary.Sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))));
+        yield return new(prefix + "pitch_classes", "MIDI note number = class index");
+        yield return new(prefix + "time_delta_bins", bins[0]);
+        yield return new(prefix + "length_bins", bins[1]);
+        yield return new(prefix + "velocity_bins", bins[2]);
+        yield return new(prefix + "key_normalisation", KeyNormalisation);
+        yield return new(prefix + "start_tone", "each head's index equal to its size (one past its classes)");
+        yield return new(
+            prefix + "sampling",
+            "pitch and time drawn from softmax(logits / temperature), length from softmax((logits + length_bias) / "
+                + "length_temperature) (a bias of 0 and a temperature of 1 when absent"
+                + (LengthGivenTime ? "; the logits of the time drawn" : "")
+                + "), velocity at 1 as trained; "
+                + "tones that strike a key at once are one, as one instrument plays it once, and a key struck again is "
+                + "released first; once a chord holds 10 keys, the next tone starts later"
+        );
+        yield return new(prefix + "default_temperature", DefaultTemperature.ToString("R", CultureInfo.InvariantCulture));
+        yield return new(prefix + "noise_size", noiseSize.ToString(CultureInfo.InvariantCulture));
+        yield return new(prefix + "noise_distribution", ModelMetadata.UniformNoise);
+        if (LengthTemperature != 1f)
+            yield return new(prefix + "length_temperature", LengthTemperature.ToString("R", CultureInfo.InvariantCulture));
+        if (LengthBias is { } bias)
+            yield return new(prefix + "length_bias", string.Join(',', bias.Select(b => b.ToString("R", CultureInfo.InvariantCulture))));
+    }
+
+    /// <summary>Every key <see cref="Properties"/> always writes; a model without one of them is refused.</summary>
+    public static IReadOnlyList<string> Keys { get; } = [.. new ToneEncoding(new ToneVocabulary([0, 1], [1], [64])).Properties(1).Select(p => p.Key)];
+
+    internal static ToneEncoding FromProperties(IReadOnlyDictionary<string, string> properties)
+    {
+        var read = new MetadataReader(properties, Keys);
+        if (read.Text("heads") != string.Join(',', ToneVocabulary.Heads))
+            throw new InvalidDataException($"The model's heads ({read.Text("heads")}) are not {string.Join(',', ToneVocabulary.Heads)}.");
+        var vocabulary = ToneVocabulary.Parse(read.Text("time_delta_bins"), read.Text("length_bins"), read.Text("velocity_bins"));
+        if (read.Text("head_sizes") != string.Join(',', vocabulary.Sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))))
+            throw new InvalidDataException($"The model's head sizes ({read.Text("head_sizes")}) do not match its bins.");
+        var encoding = new ToneEncoding(
+            vocabulary,
+            read.Text("contract_version") == TimedLengthVersion.ToString(CultureInfo.InvariantCulture),
+            read.Single("default_temperature"),
+            read.Single("length_temperature", fallback: "1"),
+            read.Optional("length_bias") is { } bias ? ParseLengthBias(bias) : null
+        );
+        return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
+    }
+
+    private static float[] ParseLengthBias(string text) =>
+        [
+            .. text.Split(',')
+                .Select(s =>
+                    float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
+                        ? b
+                        : throw new InvalidDataException($"The model's metadata {ModelMetadata.Prefix}length_bias holds '{s}', not a number.")
+                ),
+        ];
+
+    internal override StepValue Previous => new(ModelContract.PreviousTone, TensorElementType.Int64, [ToneVocabulary.Heads.Count]);
+
+    internal override IReadOnlyList<StepValue> Outputs =>
+        [.. ToneVocabulary.Heads.Select((head, k) => new StepValue(ModelContract.Logits(head), TensorElementType.Float, LogitShape(k)))];
+
+    internal override IEnumerable<GenerationProblem> Problems(GenerationRequest request) => [];
+
+    internal override GenerationRequest Applicable(GenerationRequest request) => request;
+
+    internal override GenerationRequest Resolve(GenerationRequest request) =>
+        request with
+        {
+            Temperature = request.Temperature ?? DefaultTemperature,
+        };
+
+    private const ulong KeyStream = 0x6B6579UL;
+
+    /// <summary>The key a song is placed in when the request names none: drawn from the song's seed alone.</summary>
+    public static MusicalKey RandomKey(ulong seed) => MusicalKey.Random(new Randomness.SeededRandom(seed ^ KeyStream));
+
+    internal override MusicalKey? KeyOf(GenerationRequest request, ulong seed) => request.Key ?? RandomKey(seed);
+
+    internal override SongRow Row(GenerationRequest request, ulong seed, int steps) =>
+        Row(seed, steps, Resolve(request).Temperature!.Value, request.NoiseScale, request.Primer is { Count: > 0 } p ? InC(p) : null);
+
+    /// <summary>A song's row, its arguments checked as <see cref="GeneratorSession.RunTones"/> documents them.</summary>
+    internal ToneRow Row(ulong seed, int steps, float temperature, float noiseScale, int[]? primer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        var sizes = Vocabulary.Sizes;
+        if (primer is not null && (primer.Length % sizes.Count != 0 || primer.Where((c, i) => c < 0 || c >= sizes[i % sizes.Count]).Any()))
+            throw new ArgumentException($"A primer is whole tones of {sizes.Count} class indices, each within its head's classes.", nameof(primer));
+        return new ToneRow(seed, steps, temperature, noiseScale, primer, this);
+    }
+
+    internal override IReadOnlyList<Tone> Decode(SongRow row, MusicalKey? key, int program) =>
+        Vocabulary.Decode(((ToneRow)row).Result, key?.Offset ?? 0, program);
+
+    /// <summary>Tones as class indices moved to C major / A minor by their best-fitting scale, as the model was trained.</summary>
+    private int[] InC(IReadOnlyList<Tone> tones)
+    {
+        var indices = Vocabulary.Encode(tones);
+        var heads = ToneVocabulary.Heads.Count;
+        var pitches = Enumerable.Range(0, indices.Length / heads).Select(t => indices[t * heads + ToneVocabulary.PitchHead]).ToArray();
+        var shift = Scale.BestFit(pitches).ShiftToC;
+        for (var t = 0; t < pitches.Length; t++)
+            indices[t * heads + ToneVocabulary.PitchHead] = Math.Clamp(pitches[t] + shift, 0, ToneVocabulary.Pitches - 1);
+        return indices;
+    }
+
+    public bool Equals(ToneEncoding? other) =>
+        other is not null
+        && Vocabulary == other.Vocabulary
+        && LengthGivenTime == other.LengthGivenTime
+        && DefaultTemperature == other.DefaultTemperature
+        && LengthTemperature == other.LengthTemperature
+        && (LengthBias ?? []).SequenceEqual(other.LengthBias ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);
+}

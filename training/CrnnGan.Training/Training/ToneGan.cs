@@ -1,0 +1,196 @@
+using System.IO.Compression;
+using System.Text.Json;
+using CrnnGan.Inference.Features;
+using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Generation.Encodings;
+using CrnnGan.Inference.Music;
+using CrnnGan.Training.Export;
+using CrnnGan.Training.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CrnnGan.Training.Training;
+
+/// <summary>
+/// The tone family: maximum-likelihood pretraining (cross-entropy of each head, teacher forcing), then the game. In the
+/// game the generator runs free, feeding back its own hard samples (Gumbel-max, an exact draw from its softmax), while
+/// the discriminator reads the same draws relaxed, softmax((logits + Gumbel noise) / τ), with τ annealed (RelGAN), or
+/// as exact one-hots with the relaxed gradient (straight through). A weighted likelihood term can keep the generator
+/// near the data.
+/// </summary>
+public sealed class ToneGan : GanFamily
+{
+    private const string VocabularyEntry = "vocabulary.json";
+
+    /// <summary>Seeds LibTorch's process-wide random state, then makes the networks from it: each run's weights are its seed's.</summary>
+    public ToneGan(TrainingSettings settings, ToneVocabulary vocabulary, Device device)
+        : base(settings, device)
+    {
+        Vocabulary = vocabulary;
+        random.manual_seed((long)settings.Seed);
+        TypedGenerator = new ToneGenerator(settings.Model, vocabulary.Sizes);
+        TypedDiscriminator = new ToneDiscriminator(settings.Model, vocabulary.Sizes);
+        TypedGenerator.to(device);
+        TypedDiscriminator.to(device);
+    }
+
+    /// <summary>
+    /// Bins chosen from <paramref name="training"/>, or bins and generator taken from <see cref="TrainingSettings.GeneratorFrom"/>:
+    /// a checkpoint of the tone family with the same model settings, or an exported fp32 tone model.
+    /// </summary>
+    internal static GanFamily Start(TrainingSettings settings, Device device, IReadOnlyList<Song> training)
+    {
+        var m = settings.Model;
+        if (settings.GeneratorFrom is not { } from)
+            return new ToneGan(settings, ToneVocabulary.FromSongs(training.Select(s => s.Tones), m.TimeBins, m.LengthBins, m.VelocityBins), device);
+        if (Path.GetExtension(from).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            var onnx = File.ReadAllBytes(from);
+            var imported = new ToneGan(settings, OnnxImport.Encoding(onnx).Vocabulary, device);
+            OnnxImport.LoadWeights(onnx, imported.TypedGenerator);
+            return imported;
+        }
+        var saved = Checkpoint.ReadSettings(from);
+        if (saved.Model.Family != ModelFamily.Tones)
+            throw new ArgumentException($"generator_from: {from} is not a checkpoint of the tone family.");
+        if (saved.Model != m)
+            throw new ArgumentException($"generator_from: {from} has other model settings ({saved.Model}).");
+        var started = new ToneGan(settings, Checkpoint.Read(from, VocabularyEntry, ReadVocabulary), device);
+        Checkpoint.Read(from, Checkpoint.GeneratorEntry, s => started.Generator.load(s, strict: true));
+        return started;
+    }
+
+    internal static GanFamily FromCheckpoint(TrainingSettings settings, Device device, ZipArchive checkpoint) =>
+        new ToneGan(settings, Checkpoint.Read(checkpoint, VocabularyEntry, ReadVocabulary), device);
+
+    private static ToneVocabulary ReadVocabulary(Stream s) => JsonSerializer.Deserialize<ToneVocabulary>(s, TrainingSettings.Json)!;
+
+    internal override void Save(Action<string, Action<Stream>> write) =>
+        write(VocabularyEntry, s => JsonSerializer.Serialize(s, Vocabulary, TrainingSettings.Json));
+
+    public ToneVocabulary Vocabulary { get; }
+
+    /// <summary>The generator with its own type, for export and tests.</summary>
+    public ToneGenerator TypedGenerator { get; }
+
+    public ToneDiscriminator TypedDiscriminator { get; }
+
+    public override nn.Module Generator => TypedGenerator;
+
+    public override nn.Module Discriminator => TypedDiscriminator;
+
+    public override IWindows Windows(IReadOnlyList<Song> songs) =>
+        new ToneWindows(songs, Vocabulary, Settings.SequenceLength, Settings.KeyNormalisation);
+
+    public override int WindowLength(int epoch) => Settings.SequenceLength;
+
+    public override string TooFew(IWindows windows) =>
+        $"{windows.Count} training songs of {Settings.SequenceLength} tones or more do not fill one batch of {Settings.BatchSize}.";
+
+    public override Tensor PretrainingLoss(Tensor real) => Likelihood(real);
+
+    /// <summary>
+    /// The mean over heads of each head's cross-entropy, predicting every real tone from the real tone before it
+    /// (the start tone before the first): the generator's negative log-likelihood per tone ÷ 4.
+    /// </summary>
+    public Tensor Likelihood(Tensor real, torch.Generator? source = null)
+    {
+        var (batch, steps) = (real.shape[0], real.shape[1]);
+        var previous = cat([TypedGenerator.StartTone(batch, Device).unsqueeze(1), real.narrow(1, 0, steps - 1)], dim: 1);
+        var noise = rand([batch, steps, Settings.Model.Noise], generator: source, device: Device);
+        var logits = TypedGenerator.call(noise, previous, real[.., .., ToneVocabulary.TimeHead]);
+        return stack([.. logits.Select((l, k) => nn.functional.cross_entropy(l.reshape(-1, l.shape[2]), real[.., .., k].reshape(-1)))]).mean();
+    }
+
+    public override (GameLoss Game, double? Likelihood) GameLosses(Tensor real, int epoch)
+    {
+        var batch = real.shape[0];
+        var (_, generated) = FreeRun(batch, real.shape[1], Settings.GumbelTemperatureAt(epoch));
+
+        // One discriminator pass reads the real and the (detached) generated songs together: L_D trains the
+        // discriminator alone. A second pass over the generated songs carries the generator's gradient.
+        var both = TypedDiscriminator.Features(cat([TypedDiscriminator.OneHot(real), generated.detach()], 0));
+        var game = Game.Losses(
+            TypedDiscriminator.Logits,
+            both.narrow(0, 0, batch),
+            both.narrow(0, batch, batch),
+            TypedDiscriminator.Features(generated),
+            Settings.GeneratorLoss
+        );
+        if (Settings.LikelihoodWeight <= 0)
+            return (game, null);
+        var nll = Likelihood(real);
+        return (game with { Minimised = game.Minimised + Settings.LikelihoodWeight * nll }, nll.item<float>());
+    }
+
+    /// <summary>
+    /// Runs the generator free for <paramref name="steps"/> tones from the start tone: its hard draws [batch, steps,
+    /// heads] and the discriminator's view of them [batch, steps, Σ classes], relaxed at <paramref name="temperature"/>
+    /// (or one-hot with the relaxed gradient when training straight through).
+    /// </summary>
+    public (Tensor Tones, Tensor Relaxed) FreeRun(long batch, long steps, double temperature, torch.Generator? source = null)
+    {
+        var state = TypedGenerator.ZeroState(batch, Device);
+        var previous = TypedGenerator.StartTone(batch, Device);
+        var (tones, relaxed) = (new List<Tensor>(), new List<Tensor>());
+        for (var t = 0; t < steps; t++)
+        {
+            Tensor output;
+            (output, state) = TypedGenerator.Step(rand([batch, Settings.Model.Noise], generator: source, device: Device), previous, state);
+            var heads = TypedGenerator.HeadSizes.Count;
+            var draws = new Tensor[heads];
+            var soft = new Tensor[heads];
+            for (var k = 0; k < heads; k++)
+            {
+                // Heads in order, so that the length head can read the time just drawn.
+                var logits = TypedGenerator.Logits(output, k, draws[ToneVocabulary.TimeHead]);
+                var uniform = rand(logits.shape, generator: source, device: Device).clamp(1e-10, 1 - 1e-7);
+                var perturbed = logits - (-uniform.log()).log();
+                draws[k] = perturbed.argmax(1);
+                soft[k] = nn.functional.softmax(perturbed / temperature, 1);
+                if (Settings.StraightThrough)
+                    soft[k] = nn.functional.one_hot(draws[k], logits.shape[1]).to_type(ScalarType.Float32) - soft[k].detach() + soft[k];
+            }
+            previous = stack(draws, 1);
+            tones.Add(previous);
+            relaxed.Add(cat(soft, 1));
+        }
+        return (stack(tones, 1), stack(relaxed, 1));
+    }
+
+    /// <summary>The likelihood; after pretraining, the game's losses on songs run free with noise from the same source.</summary>
+    public override LossSummary ValidationLosses(Tensor real, bool pretraining, int epoch, torch.Generator source)
+    {
+        var likelihood = Likelihood(real, source).item<float>();
+        if (pretraining)
+            return new LossSummary(likelihood, null, null, null);
+        var generated = TypedDiscriminator.Features(FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch), source).Relaxed);
+        var realFeatures = TypedDiscriminator.Features(TypedDiscriminator.OneHot(real));
+        return Game.Losses(TypedDiscriminator.Logits, realFeatures, generated, generated, Settings.GeneratorLoss).Summary(likelihood);
+    }
+
+    public override IReadOnlyList<IReadOnlyList<Tone>> Sample(int count, ulong seed)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Generator.eval();
+        var tones = FreeRun(count, Settings.SequenceLength, 1, new torch.Generator(seed, Device)).Tones;
+        var indices = tones.cpu().to_type(ScalarType.Int32).data<int>().ToArray();
+        var width = indices.Length / count;
+        return [.. Enumerable.Range(0, count).Select(i => (IReadOnlyList<Tone>)Vocabulary.Decode(indices.AsSpan(i * width, width)))];
+    }
+
+    public override string? Describe(IReadOnlyList<Song> training)
+    {
+        var (time, length, velocity) = Vocabulary.Coverage(training.Select(s => s.Tones));
+        return $"Bins: {Vocabulary.TimeBins.Count} time deltas ({time:P1} of the training songs' exactly), {Vocabulary.LengthBins.Count} lengths "
+            + $"({length:P1}), {Vocabulary.VelocityBins.Count} velocities ({velocity:P1}).";
+    }
+
+    public override SongEncoding Encoding(float defaultTemperature, float lengthTemperature) =>
+        new ToneEncoding(Vocabulary, TypedGenerator.LengthGivenTime, defaultTemperature, lengthTemperature);
+
+    public override byte[] Export(ModelMetadata metadata) => OnnxExporter.Export(TypedGenerator, metadata);
+
+    public override ParityReport Parity(byte[] onnx, int batch, int steps, ulong seed) => ParityCheck.Run(TypedGenerator, onnx, batch, steps, seed);
+}
