@@ -20,10 +20,7 @@ public sealed class FunctionsMetadataTests
             .Select(f => (f.Name, Describe(f.Trigger)))
             .Order();
 
-        Assert.Equal(
-            HttpRoutes.All.Select(r => (r.Name, (r.Template, r.Level.ToString(), string.Join(',', r.Methods)))).Order(),
-            functions
-        );
+        Assert.Equal(HttpRoutes.All.Select(r => (r.Name, (r.Template, r.Level.ToString(), string.Join(',', r.Methods)))).Order(), functions);
         Assert.Equal(6, HttpRoutes.All.Count);
     }
 

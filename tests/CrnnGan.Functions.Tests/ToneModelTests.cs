@@ -32,6 +32,22 @@ public sealed class ToneModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_zips_manifest_records_the_settings_used_the_models_defaults_resolved_as_the_cli_records_them()
+    {
+        using var response = await _client.GetAsync("/api/generate?seed=3&steps=20&count=2");
+
+        using var zip = new System.IO.Compression.ZipArchive(await response.Content.ReadAsStreamAsync());
+        using var manifest = JsonDocument.Parse(zip.GetEntry("manifest.json")!.Open());
+        using var model = JsonDocument.Parse(await _client.GetStringAsync("/api/model"));
+        var metadata = model.RootElement.GetProperty("metadata");
+        Assert.Equal(
+            metadata.GetProperty("encoding").GetProperty("defaultTemperature").GetSingle(),
+            manifest.RootElement.GetProperty("temperature").GetSingle()
+        );
+        Assert.Equal(metadata.GetProperty("defaultTempoBpm").GetDouble(), manifest.RootElement.GetProperty("tempo").GetDouble());
+    }
+
+    [Fact]
     public async Task A_key_places_the_song_there_and_the_json_says_which_key()
     {
         using var response = await _client.PostAsJsonAsync(

@@ -1,4 +1,3 @@
-using CrnnGan.Inference.Music;
 
 namespace CrnnGan.Inference.Data;
 

@@ -1,4 +1,3 @@
-using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Randomness;
 
 namespace CrnnGan.Inference.Data;

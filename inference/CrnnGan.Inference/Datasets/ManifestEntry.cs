@@ -1,5 +1,4 @@
 using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Music;
 
 namespace CrnnGan.Inference.Datasets;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CrnnGan.Inference.Music;
 
 namespace CrnnGan.Inference.Features;
 

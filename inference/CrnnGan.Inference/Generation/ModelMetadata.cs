@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation.Encodings;
 
 namespace CrnnGan.Inference.Generation;

@@ -1,4 +1,3 @@
-using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Statistics;
 
 namespace CrnnGan.Inference.Generation;

@@ -1,5 +1,4 @@
 using CrnnGan.Inference.Generation.Steps;
-using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Statistics;
 
 namespace CrnnGan.Inference.Generation;

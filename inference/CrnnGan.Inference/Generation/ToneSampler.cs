@@ -1,4 +1,3 @@
-using CrnnGan.Inference.Features;
 
 namespace CrnnGan.Inference.Generation;
 

@@ -1,5 +1,3 @@
-using CrnnGan.Inference.Features;
-using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Randomness;
 
 namespace CrnnGan.Inference.Statistics;

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Generation.Encodings;
-using CrnnGan.Training.Export;
 using static TorchSharp.torch;
 using Generator = CrnnGan.Training.Model.Generator;
 

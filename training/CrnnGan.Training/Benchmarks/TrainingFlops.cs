@@ -1,5 +1,3 @@
-using CrnnGan.Training.Model;
-
 namespace CrnnGan.Training.Benchmarks;
 
 /// <summary>

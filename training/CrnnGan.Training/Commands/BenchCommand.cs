@@ -1,8 +1,6 @@
 using System.CommandLine;
 using CrnnGan.Terminal;
 using CrnnGan.Training.Benchmarks;
-using CrnnGan.Training.Model;
-using CrnnGan.Training.Training;
 using Spectre.Console;
 using static TorchSharp.torch;
 

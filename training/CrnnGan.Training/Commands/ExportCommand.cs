@@ -1,5 +1,4 @@
 using System.CommandLine;
-using CrnnGan.Training.Export;
 using Spectre.Console;
 
 namespace CrnnGan.Training.Commands;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CrnnGan.Inference.Storage;
-using CrnnGan.Training.Export;
 using Spectre.Console;
 
 namespace CrnnGan.Training.Commands;

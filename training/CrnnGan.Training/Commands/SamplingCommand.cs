@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using CrnnGan.Inference.Data;
-using CrnnGan.Inference.Generation.Encodings;
-using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Storage;
 using CrnnGan.Terminal;
-using CrnnGan.Training.Export;
 using Spectre.Console;
 
 namespace CrnnGan.Training.Commands;

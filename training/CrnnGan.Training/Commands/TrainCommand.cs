@@ -1,9 +1,5 @@
 using System.CommandLine;
-using CrnnGan.Inference.Features;
-using CrnnGan.Inference.Music;
 using CrnnGan.Terminal;
-using CrnnGan.Training.Model;
-using CrnnGan.Training.Training;
 using Spectre.Console;
 
 namespace CrnnGan.Training.Commands;

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Generation.Encodings;
 using Google.Protobuf;
 using Onnx;
 
@@ -107,9 +105,11 @@ public static class Int8Quantizer
     private static NodeProto Product(GraphProto graph, string name, float[] w, int rows, int columns, string a, string? bias, string output)
     {
         var (values, scales) = QuantizeRows(w, rows, columns);
-        graph.Initializer.Add(Tensor($"{name}.int8", TensorProto.Types.DataType.Int8, MemoryMarshal.AsBytes(values.AsSpan()), columns, rows));
-        graph.Initializer.Add(Tensor($"{name}.scale", TensorProto.Types.DataType.Float, MemoryMarshal.AsBytes(scales.AsSpan()), rows));
-        graph.Initializer.Add(Tensor($"{name}.zero", TensorProto.Types.DataType.Int8, new byte[rows], rows));
+        graph.Initializer.Add(
+            OnnxExporter.Raw($"{name}.int8", TensorProto.Types.DataType.Int8, MemoryMarshal.AsBytes(values.AsSpan()), [columns, rows])
+        );
+        graph.Initializer.Add(OnnxExporter.Raw($"{name}.scale", TensorProto.Types.DataType.Float, MemoryMarshal.AsBytes(scales.AsSpan()), [rows]));
+        graph.Initializer.Add(OnnxExporter.Raw($"{name}.zero", TensorProto.Types.DataType.Int8, new byte[rows], [rows]));
         var node = new NodeProto
         {
             OpType = "DynamicQuantizeMatMul",
@@ -148,17 +148,5 @@ public static class Int8Quantizer
                 values[c * rows + r] = (sbyte)Math.Clamp(MathF.Round(row[c] / scales[r]), -Levels, Levels);
         }
         return (values, scales);
-    }
-
-    private static TensorProto Tensor(string name, TensorProto.Types.DataType type, ReadOnlySpan<byte> data, params long[] dimensions)
-    {
-        var tensor = new TensorProto
-        {
-            Name = name,
-            DataType = (int)type,
-            RawData = ByteString.CopyFrom(data),
-        };
-        tensor.Dims.AddRange(dimensions);
-        return tensor;
     }
 }

@@ -1,8 +1,3 @@
-using CrnnGan.Inference.Features;
-using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Generation.Encodings;
-using CrnnGan.Inference.Music;
-
 namespace CrnnGan.Training.Export;
 
 /// <summary>

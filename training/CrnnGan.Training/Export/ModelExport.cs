@@ -1,6 +1,4 @@
-using CrnnGan.Inference.Generation;
 using CrnnGan.Inference.Storage;
-using CrnnGan.Training.Training;
 using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Export;

@@ -1,8 +1,4 @@
 using System.Runtime.InteropServices;
-using CrnnGan.Inference.Features;
-using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Generation.Encodings;
-using CrnnGan.Training.Model;
 using Google.Protobuf;
 using Onnx;
 using static TorchSharp.torch;
@@ -46,20 +42,7 @@ public static class OnnxExporter
         var x = nodes.Add("Concat", [ModelContract.Noise, ModelContract.Previous], Int("axis", 1));
         x = nodes.Add("Relu", [nodes.Add("Gemm", [x, "input.weight", "input.bias"], Int("transB", 1))]);
 
-        x = Lstm(
-            graph,
-            nodes,
-            x,
-            m.Layers,
-            m.HiddenSize,
-            layer =>
-                (
-                    weights[$"lstm.{layer}.weight_ih"],
-                    weights[$"lstm.{layer}.weight_hh"],
-                    weights[$"lstm.{layer}.bias_ih"],
-                    weights[$"lstm.{layer}.bias_hh"]
-                )
-        );
+        x = Lstm(graph, nodes, x, m.Layers, m.HiddenSize, layer => Gates(weights, name => $"lstm.{layer}.{name}"));
 
         // y_t = W_out · h_t + b_out
         graph.Initializer.Add(Floats("output.weight", weights["output.weight"], m.Features, m.HiddenSize));
@@ -111,20 +94,7 @@ public static class OnnxExporter
             [nodes.Add("Gemm", [nodes.Add("Concat", embedded, Int("axis", 1)), "input.weight", "input.bias"], Int("transB", 1))]
         );
 
-        x = Lstm(
-            graph,
-            nodes,
-            x,
-            m.Layers,
-            m.HiddenSize,
-            layer =>
-                (
-                    weights[$"lstm.weight_ih_l{layer}"],
-                    weights[$"lstm.weight_hh_l{layer}"],
-                    weights[$"lstm.bias_ih_l{layer}"],
-                    weights[$"lstm.bias_hh_l{layer}"]
-                )
-        );
+        x = Lstm(graph, nodes, x, m.Layers, m.HiddenSize, layer => Gates(weights, name => $"lstm.{name}_l{layer}"));
 
         // logits_k = W_k · h_t + b_k
         for (var k = 0; k < sizes.Count; k++)
@@ -285,7 +255,12 @@ public static class OnnxExporter
     private static TensorProto Ints(string name, long[] values, params long[] dimensions) =>
         Raw(name, TensorProto.Types.DataType.Int64, MemoryMarshal.AsBytes(values.AsSpan()), dimensions);
 
-    private static TensorProto Raw(string name, TensorProto.Types.DataType type, ReadOnlySpan<byte> bytes, long[] dimensions)
+    /// <summary>One LSTM layer's weights and biases by PyTorch's names (weight_ih, …, bias_hh), as <paramref name="named"/> spells them.</summary>
+    private static (float[] Wih, float[] Whh, float[] Bih, float[] Bhh) Gates(Dictionary<string, float[]> weights, Func<string, string> named) =>
+        (weights[named("weight_ih")], weights[named("weight_hh")], weights[named("bias_ih")], weights[named("bias_hh")]);
+
+    /// <summary>An initializer of raw little-endian bytes; the int8 quantizer writes its tensors with it too.</summary>
+    internal static TensorProto Raw(string name, TensorProto.Types.DataType type, ReadOnlySpan<byte> bytes, long[] dimensions)
     {
         var tensor = new TensorProto
         {

@@ -1,7 +1,4 @@
 using System.Runtime.InteropServices;
-using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Generation.Encodings;
-using CrnnGan.Training.Model;
 using Onnx;
 using static TorchSharp.torch;
 

@@ -1,8 +1,4 @@
-using CrnnGan.Inference.Features;
-using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Randomness;
-using CrnnGan.Training.Model;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 using Generator = CrnnGan.Training.Model.Generator;

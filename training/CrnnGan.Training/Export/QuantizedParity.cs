@@ -1,6 +1,3 @@
-using CrnnGan.Inference.Features;
-using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Inference.Randomness;
 using Microsoft.ML.OnnxRuntime;
 using ModelMetadata = CrnnGan.Inference.Generation.ModelMetadata;

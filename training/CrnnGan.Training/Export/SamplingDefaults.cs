@@ -1,5 +1,3 @@
-using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Generation.Encodings;
 using Google.Protobuf;
 using Onnx;
 

@@ -1,4 +1,3 @@
-using CrnnGan.Inference.Features;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

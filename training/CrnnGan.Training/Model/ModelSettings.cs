@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using CrnnGan.Inference.Features;
 
 namespace CrnnGan.Training.Model;
 

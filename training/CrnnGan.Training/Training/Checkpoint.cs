@@ -1,9 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
-using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Randomness;
 using CrnnGan.Inference.Storage;
-using CrnnGan.Training.Model;
 using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Training;

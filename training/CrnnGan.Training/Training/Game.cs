@@ -20,6 +20,17 @@ public static class Game
     /// The losses from the discriminator's features of real songs, of generated songs as L_D sees them, and of
     /// generated songs as the generator's gradient flows through them (the same tensor when nothing learns).
     /// </summary>
+    /// <summary>
+    /// One batch of the game. One discriminator pass reads the real and the (detached) generated songs together: L_D
+    /// trains the discriminator alone. A second pass over the generated songs carries the generator's gradient.
+    /// </summary>
+    public static GameLoss Play(Func<Tensor, Tensor> features, Func<Tensor, Tensor> logits, Tensor real, Tensor generated, GeneratorLoss loss)
+    {
+        var batch = real.shape[0];
+        var both = features(cat([real, generated.detach()], 0));
+        return Losses(logits, both.narrow(0, 0, batch), both.narrow(0, batch, batch), features(generated), loss);
+    }
+
     public static GameLoss Losses(
         Func<Tensor, Tensor> logits,
         Tensor realFeatures,

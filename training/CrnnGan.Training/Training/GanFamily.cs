@@ -1,9 +1,4 @@
 using System.IO.Compression;
-using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Generation.Encodings;
-using CrnnGan.Inference.Music;
-using CrnnGan.Training.Export;
-using CrnnGan.Training.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,10 +1,4 @@
 using System.IO.Compression;
-using CrnnGan.Inference.Features;
-using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Generation.Encodings;
-using CrnnGan.Inference.Music;
-using CrnnGan.Training.Export;
-using CrnnGan.Training.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 using Generator = CrnnGan.Training.Model.Generator;
@@ -62,18 +56,7 @@ public sealed class PaperGan : GanFamily
         if (Settings.RoundGeneratedPitch)
             generated = RoundPitch(generated, Model);
 
-        // One discriminator pass reads the real and the (detached) generated songs together: L_D trains the
-        // discriminator alone. A second pass over the generated songs carries the generator's gradient.
-        var batch = real.shape[0];
-        var both = TypedDiscriminator.Features(cat([real, generated.detach()], 0));
-        var game = Game.Losses(
-            TypedDiscriminator.Logits,
-            both.narrow(0, 0, batch),
-            both.narrow(0, batch, batch),
-            TypedDiscriminator.Features(generated),
-            Settings.GeneratorLoss
-        );
-        return (game, null);
+        return (Game.Play(TypedDiscriminator.Features, TypedDiscriminator.Logits, real, generated, Settings.GeneratorLoss), null);
     }
 
     /// <summary>Pitches rounded to semitones going forward, unchanged going back (straight through).</summary>

@@ -1,7 +1,4 @@
-using CrnnGan.Inference.Features;
-using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Randomness;
-using CrnnGan.Training.Model;
 using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Training;

@@ -1,11 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json;
-using CrnnGan.Inference.Features;
-using CrnnGan.Inference.Generation;
-using CrnnGan.Inference.Generation.Encodings;
-using CrnnGan.Inference.Music;
-using CrnnGan.Training.Export;
-using CrnnGan.Training.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,11 +44,9 @@ public sealed class ToneGan : GanFamily
             OnnxImport.LoadWeights(onnx, imported.TypedGenerator);
             return imported;
         }
-        var saved = Checkpoint.ReadSettings(from);
-        if (saved.Model.Family != ModelFamily.Tones)
-            throw new ArgumentException($"generator_from: {from} is not a checkpoint of the tone family.");
-        if (saved.Model != m)
-            throw new ArgumentException($"generator_from: {from} has other model settings ({saved.Model}).");
+        // The model settings name the family too: a checkpoint of the paper's model is refused here.
+        if (Checkpoint.ReadSettings(from).Model is var saved && saved != m)
+            throw new ArgumentException($"generator_from: {from} has other model settings ({saved}) than this run's ({m}).");
         var started = new ToneGan(settings, Checkpoint.Read(from, VocabularyEntry, ReadVocabulary), device);
         Checkpoint.Read(from, Checkpoint.GeneratorEntry, s => started.Generator.load(s, strict: true));
         return started;
@@ -104,19 +96,10 @@ public sealed class ToneGan : GanFamily
 
     public override (GameLoss Game, double? Likelihood) GameLosses(Tensor real, int epoch)
     {
-        var batch = real.shape[0];
-        var (_, generated) = FreeRun(batch, real.shape[1], Settings.GumbelTemperatureAt(epoch));
+        var (_, generated) = FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch));
 
-        // One discriminator pass reads the real and the (detached) generated songs together: L_D trains the
-        // discriminator alone. A second pass over the generated songs carries the generator's gradient.
-        var both = TypedDiscriminator.Features(cat([TypedDiscriminator.OneHot(real), generated.detach()], 0));
-        var game = Game.Losses(
-            TypedDiscriminator.Logits,
-            both.narrow(0, 0, batch),
-            both.narrow(0, batch, batch),
-            TypedDiscriminator.Features(generated),
-            Settings.GeneratorLoss
-        );
+        var d = TypedDiscriminator;
+        var game = Game.Play(d.Features, d.Logits, d.OneHot(real), generated, Settings.GeneratorLoss);
         if (Settings.LikelihoodWeight <= 0)
             return (game, null);
         var nll = Likelihood(real);

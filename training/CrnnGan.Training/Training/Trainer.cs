@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Randomness;
 using CrnnGan.Inference.Statistics;
 using TorchSharp;

@@ -1,5 +1,4 @@
 using CrnnGan.Inference.Data;
-using CrnnGan.Inference.Music;
 using CrnnGan.Inference.Storage;
 
 namespace CrnnGan.Training.Training;

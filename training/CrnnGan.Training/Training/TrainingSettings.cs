@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CrnnGan.Inference.Features;
-using CrnnGan.Training.Model;
 
 namespace CrnnGan.Training.Training;
 

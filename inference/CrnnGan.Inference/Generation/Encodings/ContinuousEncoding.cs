@@ -1,7 +1,5 @@
 using System.Globalization;
-using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation.Steps;
-using CrnnGan.Inference.Music;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace CrnnGan.Inference.Generation.Encodings;

@@ -1,4 +1,3 @@
-using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation.Encodings;
 
 namespace CrnnGan.Inference.Generation.Steps;
