@@ -1,4 +1,3 @@
-
 namespace CrnnGan.Inference.Data;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 namespace CrnnGan.Inference.Data;
 
 /// <summary>Percentiles of one step feature over the tones of many songs, in musical units.</summary>

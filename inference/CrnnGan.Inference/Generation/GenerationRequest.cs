@@ -1,4 +1,3 @@
-
 namespace CrnnGan.Inference.Generation;
 
 /// <summary>
