@@ -47,6 +47,11 @@ public static class EvaluateCommand
             DefaultValueFactory = _ => 100,
         };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the samples and of the real windows.", DefaultValueFactory = _ => 0 };
+        var longSongs = new Option<bool>("--long-songs")
+        {
+            Description = $"Also measure tones {LateStart}–{LateStart + 100} of {LongSongTones}-tone songs, where a model narrows and loops.",
+            DefaultValueFactory = _ => true,
+        };
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
             Description = "Folder for report.md, evaluation.json and the pictures.",
@@ -66,6 +71,7 @@ public static class EvaluateCommand
             samples,
             steps,
             seed,
+            longSongs,
             output,
         };
         command.SetAction(parse =>
@@ -87,21 +93,38 @@ public static class EvaluateCommand
                 task => CorpusLoader.Load(dataFolder, CorpusSplit.Default(dataFolder, seedValue), progress: ProgressDisplay.Counts(task))
             );
             var splitName = parse.GetValue(split)!;
-            var holdOut = splitName == "validation" ? corpus.Validation : corpus.Test;
-            if (holdOut.Count == 0)
-                throw new InvalidDataException($"The corpus {dataFolder} has no usable {splitName} songs to compare with.");
+            var (holdOut, others) = splitName == "validation" ? (corpus.Validation, corpus.Test) : (corpus.Test, corpus.Validation);
+            if (holdOut.Count == 0 || others.Count == 0)
+                throw new InvalidDataException(
+                    $"The corpus {dataFolder} needs usable validation and test songs: real music against real music is the floor."
+                );
 
             var sources = new List<MusicSource>();
             foreach (var m in named)
                 sources.Add(
                     ProgressDisplay.Run($"Sampling {m.Name}", "songs", _ => Sample(m, count, length, seedValue, parse.GetValue(temperature)))
                 );
-            var real = new MusicSource(
-                "real music",
-                [.. holdOut.Select(song => Doublings.Merge(WindowedStatistics.SeededWindowTones(song, StepLayout.Monophonic, length, seedValue)))]
+            var real = new MusicSource("real music", RealWindows(holdOut, length, seedValue));
+            var otherReal = new MusicSource(
+                $"real music ({(splitName == "validation" ? "test" : "validation")})",
+                RealWindows(others, length, seedValue)
             );
             var modelSources = sources.ToList();
             sources.Add(real);
+            var floor = Realism.Of(otherReal, real, seedValue);
+            var realism = ProgressDisplay.Run(
+                "Two-sample tests",
+                "models",
+                _ => modelSources.Select(m => Realism.Of(m, real, seedValue)).Append(floor).ToList()
+            );
+            var late = parse.GetValue(longSongs)
+                ? named
+                    .Select(m =>
+                        ProgressDisplay.Run($"Long songs of {m.Name}", "songs", _ => Late(m, count, length, seedValue, parse.GetValue(temperature)))
+                    )
+                    .Select(l => (Source: l, Realism: Realism.Of(l, real, seedValue)))
+                    .ToList()
+                : [];
 
             var figures = new List<string>();
             var curves = (parse.GetValue(logs) ?? []).Select(NamedPath.Parse).Select(l => TrainingCurve.Read(l.Name, l.Path)).ToList();
@@ -112,7 +135,9 @@ public static class EvaluateCommand
             }
             EvaluationPlots.PianoRolls(sources, 3, Path.Combine(folder, "piano-rolls.png"));
             EvaluationPlots.Histograms(sources, Path.Combine(folder, "histograms.png"));
-            figures.AddRange(["piano-rolls.png", "histograms.png"]);
+            EvaluationPlots.Meter(sources, Path.Combine(folder, "meter-and-melody.png"));
+            EvaluationPlots.Realism(realism, late.Select(l => l.Realism).ToList(), Path.Combine(folder, "two-sample-test.png"));
+            figures.AddRange(["piano-rolls.png", "histograms.png", "meter-and-melody.png", "two-sample-test.png"]);
 
             var findings = EvaluationReport.Findings(modelSources, real);
             var description =
@@ -123,7 +148,8 @@ public static class EvaluateCommand
                 + $"Real music is one {length}-step window of each of the {holdOut.Count} usable {splitName} songs of "
                 + $"`{Path.GetFileName(dataFolder)}` ({corpus.Split()}), each window's start drawn from seed {seedValue} and the song's path.";
             var registers = PitchRegister.Of(sources, real);
-            EvaluationReport.Write(folder, CommandLineOf(parse), sources, findings, registers, description, figures);
+            var judged = new Judged(realism, floor, late);
+            EvaluationReport.Write(folder, CommandLineOf(parse), sources, findings, registers, description, figures, judged);
 
             var table = new Table().Title("The paper's statistics (mean ± sd)").AddColumn("statistic");
             foreach (var source in sources)
@@ -137,7 +163,7 @@ public static class EvaluateCommand
                 );
             foreach (var source in modelSources)
             {
-                var checks = MusicTargets.Of(source, real);
+                var checks = judged.Targets(source, real);
                 var missed = string.Join(", ", checks.Where(c => !c.Holds).Select(c => c.Target + " " + c.Value));
                 AnsiConsole.MarkupLineInterpolated($"{source.Name}: {checks.Count(c => c.Holds)} of {checks.Count} targets ({missed})");
             }
@@ -169,6 +195,32 @@ public static class EvaluateCommand
         var songs = new SongGenerator(session).Generate(request);
         return new MusicSource(model.Name, [.. songs.Select(s => (IReadOnlyList<Tone>)[.. s.Song.Tones.Take(tones)])]);
     }
+
+    /// <summary>The tones of <see cref="LongSongTones"/>-tone songs from the <see cref="LateStart"/>th on, as many as real windows hold.</summary>
+    public const int LongSongTones = 512;
+
+    public const int LateStart = 400;
+
+    /// <summary>
+    /// Songs of <see cref="LongSongTones"/> tones (in onset order; a song's steps give a few tones fewer, so a quarter more
+    /// steps are made) and their tones from <see cref="LateStart"/> on, <paramref name="tones"/> of them.
+    /// </summary>
+    private static MusicSource Late(NamedPath model, int count, int tones, ulong seed, float? temperature)
+    {
+        var songs = Sample(model, count, LongSongTones * 5 / 4, seed, temperature);
+        return new MusicSource(
+            $"{model.Name}, tones {LateStart}–{LateStart + tones}",
+            [
+                .. songs.Pieces.Select(p =>
+                    (IReadOnlyList<Tone>)[.. p.OrderBy(t => t.Onset).ThenBy(t => t.Pitch).Take(LongSongTones).Skip(LateStart).Take(tones)]
+                ),
+            ]
+        );
+    }
+
+    /// <summary>One seeded window of each song, doublings merged, at its place in the song's bars (see SeededWindowTones).</summary>
+    private static IReadOnlyList<IReadOnlyList<Tone>> RealWindows(IReadOnlyList<Song> songs, int length, ulong seed) =>
+        [.. songs.Select(song => Doublings.Merge(WindowedStatistics.SeededWindowTones(song, StepLayout.Monophonic, length, seed)))];
 
     private static string Split(this Corpus corpus) =>
         $"{corpus.Training.Count} training, {corpus.Validation.Count} validation, {corpus.Test.Count} test songs";

@@ -127,6 +127,72 @@ public static class EvaluationPlots
         figure.SavePng(path, 1500, 900);
     }
 
+    /// <summary>Where onsets fall in the quarter note and in the bar, and the melodic intervals, each source's shares.</summary>
+    public static void Meter(IReadOnlyList<MusicSource> sources, string path)
+    {
+        (string Title, string[] Labels, Func<MusicSource, IReadOnlyList<double>> Shares)[] panels =
+        [
+            ("Onset in the quarter note (share of onsets)", ["0", "1/4", "1/2", "3/4", "off"], s => s.Histograms.OnsetInQuarter),
+            (
+                "Onset in a 4-quarter bar, in sixteenths (share of onsets)",
+                [.. Enumerable.Range(0, OnsetPosition.BarClasses - 1).Select(i => $"{i}"), "off"],
+                s => s.Histograms.OnsetInBar
+            ),
+            (
+                "Melodic interval, semitones (share of intervals)",
+                [.. Enumerable.Range(-ToneHistograms.WidestInterval, 2 * ToneHistograms.WidestInterval + 1).Select(i => $"{i}")],
+                s => s.Histograms.MelodicInterval
+            ),
+        ];
+        var figure = new Multiplot();
+        figure.AddPlots(panels.Length);
+        figure.Layout = new ScottPlot.MultiplotLayouts.Grid(panels.Length, 1);
+        for (var f = 0; f < panels.Length; f++)
+        {
+            var (title, labels, shares) = panels[f];
+            var plot = figure.GetPlot(f);
+            plot.Title(title);
+            for (var s = 0; s < sources.Count; s++)
+            {
+                // One point past the last class, so that the step line draws the last class ("off the grid") as wide as the others.
+                var values = shares(sources[s]);
+                var line = plot.Add.Scatter(
+                    Enumerable.Range(0, labels.Length + 1).Select(i => i - 0.5).ToArray(),
+                    [.. values, values[^1]],
+                    Palette[s % Palette.Length]
+                );
+                line.ConnectStyle = ConnectStyle.StepHorizontal;
+                line.MarkerSize = 0;
+                line.LegendText = sources[s].Name;
+            }
+            var step = labels.Length > 20 ? 4 : 1;
+            plot.Axes.Bottom.SetTicks(
+                [.. Enumerable.Range(0, labels.Length).Where(i => i % step == 0).Select(i => (double)i)],
+                [.. labels.Where((_, i) => i % step == 0)]
+            );
+            if (f == 0)
+                plot.ShowLegend(Alignment.UpperRight);
+        }
+        figure.SavePng(path, 1500, 1200);
+    }
+
+    /// <summary>The two-sample test's accuracy per source (long songs' late tones beside), the real-against-real floor dashed.</summary>
+    public static void Realism(IReadOnlyList<Realism> realism, IReadOnlyList<Realism> late, string path)
+    {
+        var plot = new Plot();
+        plot.Title("Can a classifier tell the pieces from real music? (0.5: no)");
+        var rows = realism.Take(realism.Count - 1).Concat(late).ToList();
+        var bars = plot.Add.Bars(rows.Select(r => r.Accuracy).ToArray());
+        bars.Color = Colors.C0;
+        plot.Axes.Bottom.SetTicks([.. rows.Select((_, i) => (double)i)], [.. rows.Select(r => r.Source)]);
+        var floor = plot.Add.HorizontalLine(realism[^1].Accuracy, 1.5f, Colors.Black, LinePattern.Dashed);
+        floor.LegendText = $"real against real ({realism[^1].Accuracy:0.###})";
+        plot.Add.HorizontalLine(0.5, 1, Colors.Gray, LinePattern.Dotted);
+        plot.Axes.SetLimitsY(0, 1);
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.SavePng(path, 1200, 700);
+    }
+
     private static double[] GridCentres() => [.. Enumerable.Range(0, ToneHistograms.TimeBins).Select(i => i / (double)ToneHistograms.GridPerQuarter)];
 
     private static double[] PitchShares(MusicSource source, int lowest, int count)

@@ -12,9 +12,19 @@ public sealed record MusicSource(string Name, IReadOnlyList<IReadOnlyList<Tone>>
 
     public ToneHistograms Histograms { get; } = ToneHistograms.Of(Pieces);
 
+    /// <summary>Each piece as the two-sample test and the Fréchet distance read it.</summary>
+    public IReadOnlyList<double[]> Descriptors { get; } = [.. Pieces.Select(WindowDescriptor.Of)];
+
     /// <summary>The mean pitch of all tones; null for none.</summary>
     public double? MeanPitch { get; } =
         Pieces.SelectMany(p => p).Select(t => (double)t.Pitch).DefaultIfEmpty(double.NaN).Average() is var m && double.IsNaN(m) ? null : m;
+
+    /// <summary>The mean share of a piece's tones outside its key (<see cref="Scale.OutsideKey"/>).</summary>
+    public double OutsideKey { get; } = Pieces.Select(p => Scale.OutsideKey([.. p.Select(t => t.Pitch)])).DefaultIfEmpty(0).Average();
+
+    /// <summary>The share of onsets (a chord's once) off the sixteenth grid (<see cref="OnsetPosition"/>).</summary>
+    public double OffGrid { get; } =
+        Pieces.SelectMany(p => p.Select(t => t.Onset).Distinct()).Select(o => OnsetPosition.OnGrid(o) ? 0.0 : 1).DefaultIfEmpty(0).Average();
 
     public StatisticSummary this[string statistic] => Summary.Single(s => s.Name == statistic);
 }

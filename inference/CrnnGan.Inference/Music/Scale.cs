@@ -62,6 +62,29 @@ public readonly record struct Scale(int Root, ScaleKind Kind)
         return inside / (double)pitches.Length;
     }
 
+    /// <summary>
+    /// The share of <paramref name="pitches"/> outside their key: the best-fitting major or natural minor scale, so that a
+    /// harmonic minor's raised seventh counts as the accidental it is (0 for none).
+    /// </summary>
+    public static double OutsideKey(ReadOnlySpan<int> pitches)
+    {
+        if (pitches.IsEmpty)
+            return 0;
+        Span<int> perClass = stackalloc int[12];
+        foreach (var pitch in pitches)
+            perClass[PitchClass(pitch)]++;
+        var inside = 0;
+        // A natural minor holds its relative major's pitch classes: the 12 major scales are every key.
+        for (var root = 0; root < 12; root++)
+        {
+            var count = 0;
+            foreach (var degree in Degrees[(int)ScaleKind.Major])
+                count += perClass[PitchClass(root + degree)];
+            inside = Math.Max(inside, count);
+        }
+        return 1 - inside / (double)pitches.Length;
+    }
+
     public static int PitchClass(int pitch) => ((pitch % 12) + 12) % 12;
 
     /// <summary>A transposition in semitones taken to the same pitch class between −6 and +5.</summary>

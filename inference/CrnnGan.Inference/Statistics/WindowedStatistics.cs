@@ -8,6 +8,9 @@ namespace CrnnGan.Inference.Statistics;
 /// </summary>
 public static class WindowedStatistics
 {
+    /// <summary>The bar the windows keep their place in: four quarter notes.</summary>
+    public const double BarQuarters = 4;
+
     /// <summary>The statistics of each consecutive window of <paramref name="windowSteps"/> steps (a shorter song is one window).</summary>
     public static IReadOnlyList<ToneStatistics> Consecutive(StepSequence steps, int windowSteps)
     {
@@ -23,16 +26,22 @@ public static class WindowedStatistics
     public static ToneStatistics SeededWindow(Song song, StepLayout layout, int windowSteps, ulong seed) =>
         ToneStatistics.Of(SeededWindowTones(song, layout, windowSteps, seed));
 
-    /// <summary>The tones of the seeded window that <see cref="SeededWindow"/> measures, from its first step's onset on.</summary>
+    /// <summary>
+    /// The tones of the seeded window that <see cref="SeededWindow"/> measures, moved back by whole 4-quarter bars to start
+    /// within the first: where each onset falls in the beat and the bar is the song's.
+    /// </summary>
     public static IReadOnlyList<Tone> SeededWindowTones(Song song, StepLayout layout, int windowSteps, ulong seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(windowSteps, 1);
         var steps = StepEncoder.Encode(song.Tones, layout);
         var starts = Math.Max(1, steps.Steps - windowSteps + 1);
         var start = (int)(StableHash.Of(seed, song.Name) % (ulong)starts);
+        var onset = 0.0;
+        for (var step = 0; step <= start && step < steps.Steps; step++)
+            onset += steps.Values[step * layout.FeaturesPerStep + StepLayout.TimeDeltaIndex];
         var window = steps.Window(start, windowSteps);
         if (window.Steps > 0)
-            window.Values[StepLayout.TimeDeltaIndex] = 0;
+            window.Values[StepLayout.TimeDeltaIndex] = (float)(onset % BarQuarters);
         return StepEncoder.Decode(window);
     }
 

@@ -80,12 +80,22 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("| scale_consistency |", report, StringComparison.Ordinal);
         Assert.Contains("within 10% of real music", report, StringComparison.Ordinal);
         Assert.Contains("GAN has more unique tones than baseline", report, StringComparison.Ordinal);
-        Assert.Contains("| source | pitch_class_in_key | time_between_onsets | tone_length |", report, StringComparison.Ordinal);
-        Assert.Contains("| real music | 0 | 0 | 0 |", report, StringComparison.Ordinal);
-        Assert.Contains("| scale_consistency at least 0.88 |", report, StringComparison.Ordinal);
+        Assert.Contains(
+            "| source | pitch_class_in_key | time_between_onsets | tone_length | onset_in_quarter | onset_in_bar | melodic_interval |",
+            report,
+            StringComparison.Ordinal
+        );
+        Assert.Contains("| real music | 0 | 0 | 0 | 0 | 0 | 0 |", report, StringComparison.Ordinal);
+        Assert.Contains("| scale_consistency within 0.03 of real music's", report, StringComparison.Ordinal);
+        Assert.Contains("| late tone_span within 20% of real music's", report, StringComparison.Ordinal);
+        Assert.Contains("| source | classifier accuracy | Fréchet distance |", report, StringComparison.Ordinal);
+        Assert.Contains("| GAN | n/a (too few pieces) | n/a (too few pieces) |", report, StringComparison.Ordinal);
+        Assert.Contains("| GAN, tones 400–440 |", report, StringComparison.Ordinal);
         Assert.Contains("| source | mean pitch (MIDI) | distance to real music's pitches |", report, StringComparison.Ordinal);
         Assert.Contains("| real music |", report, StringComparison.Ordinal);
-        foreach (var picture in new[] { "statistics-by-epoch.png", "piano-rolls.png", "histograms.png" })
+        foreach (
+            var picture in new[] { "statistics-by-epoch.png", "piano-rolls.png", "histograms.png", "meter-and-melody.png", "two-sample-test.png" }
+        )
         {
             Assert.Contains($"({picture})", report, StringComparison.Ordinal);
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(_folder.Path, "a", picture))[..4]);

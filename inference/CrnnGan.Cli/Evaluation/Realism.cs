@@ -1,0 +1,21 @@
+using CrnnGan.Inference.Statistics;
+
+namespace CrnnGan.Cli.Evaluation;
+
+/// <summary>
+/// How well a source passes for real music, judged on whole pieces: a classifier two-sample test's accuracy (0.5: it
+/// cannot tell them apart) and the Fréchet distance of their descriptors, each beside the same measures between two
+/// sets of real music (the floor a model can reach).
+/// </summary>
+/// <remarks>Sets too small to test (fewer pieces a side than <see cref="TwoSampleTest.Folds"/>) are not judged: NaN.</remarks>
+public sealed record Realism(string Source, double Accuracy, double Frechet)
+{
+    public static Realism Of(MusicSource source, MusicSource real, ulong seed) =>
+        Math.Min(source.Pieces.Count, real.Pieces.Count) < TwoSampleTest.Folds
+            ? new(source.Name, double.NaN, double.NaN)
+            : new(
+                source.Name,
+                TwoSampleTest.Accuracy(source.Descriptors, real.Descriptors, seed),
+                FrechetDistance.Of(source.Descriptors, real.Descriptors, real.Descriptors)
+            );
+}

@@ -1,0 +1,31 @@
+namespace CrnnGan.Inference.Statistics;
+
+/// <summary>
+/// Where an onset falls in the meter, counted from the song's start in quarter notes: on the sixteenth grid of the
+/// quarter note (0, ¼, ½, ¾) or off it, and on the sixteenth grid of a 4-quarter bar (16 places) or off it. An onset
+/// within 1/96 quarter note of a grid line is on it (the tone family's times lie on a 1/48 grid; files' ticks round).
+/// </summary>
+public static class OnsetPosition
+{
+    /// <summary>Classes of <see cref="InQuarter"/>: the four sixteenths, then "off the grid".</summary>
+    public const int QuarterClasses = 5;
+
+    /// <summary>Classes of <see cref="InBar"/>: the bar's sixteen sixteenths, then "off the grid".</summary>
+    public const int BarClasses = 17;
+
+    private const double Tolerance = 1.0 / 96;
+
+    public static int InQuarter(double onset) => Sixteenth(onset) is { } s ? s % 4 : QuarterClasses - 1;
+
+    public static int InBar(double onset) => Sixteenth(onset) is { } s ? s % 16 : BarClasses - 1;
+
+    /// <summary>Whether the onset lies on the sixteenth grid.</summary>
+    public static bool OnGrid(double onset) => Sixteenth(onset) is not null;
+
+    private static int? Sixteenth(double onset)
+    {
+        var sixteenths = onset * 4;
+        var nearest = Math.Round(sixteenths, MidpointRounding.AwayFromZero);
+        return Math.Abs(sixteenths - nearest) * 0.25 <= Tolerance ? (int)(((long)nearest % 64 + 64) % 64) : null;
+    }
+}
