@@ -48,6 +48,20 @@ public sealed class ToneModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_nucleus_is_taken_as_topP_recorded_in_the_manifest_and_refused_out_of_range_by_name()
+    {
+        using var response = await _client.GetAsync("/api/generate?seed=3&steps=20&count=2&topP=0.8");
+        using var refused = await _client.GetAsync("/api/generate?seed=3&steps=20&topP=0");
+
+        using var zip = new System.IO.Compression.ZipArchive(await response.Content.ReadAsStreamAsync());
+        using var manifest = JsonDocument.Parse(zip.GetEntry("manifest.json")!.Open());
+        Assert.Equal(0.8f, manifest.RootElement.GetProperty("topP").GetSingle());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("topP", out _));
+    }
+
+    [Fact]
     public async Task A_key_places_the_song_there_and_the_json_says_which_key()
     {
         using var response = await _client.PostAsJsonAsync(

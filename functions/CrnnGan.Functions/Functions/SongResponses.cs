@@ -76,6 +76,7 @@ public static class SongResponses
                 request.Program,
                 request.NoiseScale,
                 request.Temperature,
+                request.TopP,
                 Songs = manifest,
             };
             JsonSerializer.Serialize(manifestEntry, settings, Json);

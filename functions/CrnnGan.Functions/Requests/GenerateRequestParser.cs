@@ -26,6 +26,7 @@ public static class GenerateRequestParser
         "program",
         "noiseScale",
         "temperature",
+        "topP",
         "key",
         "format",
     ];
@@ -182,7 +183,7 @@ public static class GenerateRequestParser
         var (steps, count, program) = (Int("steps"), Int("count"), Int("program"));
         var duration = Double("duration", "a number of seconds");
         var tempo = Double("tempo", "a number of beats per minute");
-        var (noiseScale, temperature) = (Single("noiseScale"), Single("temperature"));
+        var (noiseScale, temperature, topP) = (Single("noiseScale"), Single("temperature"), Single("topP"));
         MusicalKey? key = null;
         if (values.TryGetValue("key", out var keyElement))
         {
@@ -240,6 +241,7 @@ public static class GenerateRequestParser
             Program = program ?? 0,
             NoiseScale = noiseScale ?? 1f,
             Temperature = temperature,
+            TopP = topP,
             Key = key,
             BatchSize = rules.BatchSize ?? Math.Max(1, count ?? 1),
         };

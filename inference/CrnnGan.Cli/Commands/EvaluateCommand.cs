@@ -40,6 +40,7 @@ public static class EvaluateCommand
             Description = "A run's training-log.jsonl, as name=path (repeatable), for the statistics per epoch.",
         };
         var temperature = new Option<float?>("--temperature") { Description = "Tone models: sampling temperature (default: each model's own)." };
+        var topP = new Option<float?>("--top-p") { Description = "Tone models: the nucleus of pitch and time (default: each model's own)." };
         var samples = new Option<int>("--samples") { Description = "Songs sampled from each model.", DefaultValueFactory = _ => 200 };
         var steps = new Option<int>("--steps")
         {
@@ -68,6 +69,7 @@ public static class EvaluateCommand
             split,
             logs,
             temperature,
+            topP,
             samples,
             steps,
             seed,
@@ -99,11 +101,10 @@ public static class EvaluateCommand
                     $"The corpus {dataFolder} needs usable validation and test songs: real music against real music is the floor."
                 );
 
+            var sampling = new GenerationRequest { Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP) };
             var sources = new List<MusicSource>();
             foreach (var m in named)
-                sources.Add(
-                    ProgressDisplay.Run($"Sampling {m.Name}", "songs", _ => Sample(m, count, length, seedValue, parse.GetValue(temperature)))
-                );
+                sources.Add(ProgressDisplay.Run($"Sampling {m.Name}", "songs", _ => Sample(m, count, length, seedValue, sampling)));
             var real = new MusicSource("real music", RealWindows(holdOut, length, seedValue));
             var otherReal = new MusicSource(
                 $"real music ({(splitName == "validation" ? "test" : "validation")})",
@@ -119,9 +120,7 @@ public static class EvaluateCommand
             );
             var late = parse.GetValue(longSongs)
                 ? named
-                    .Select(m =>
-                        ProgressDisplay.Run($"Long songs of {m.Name}", "songs", _ => Late(m, count, length, seedValue, parse.GetValue(temperature)))
-                    )
+                    .Select(m => ProgressDisplay.Run($"Long songs of {m.Name}", "songs", _ => Late(m, count, length, seedValue, sampling)))
                     .Select(l => (Source: l, Realism: Realism.Of(l, real, seedValue)))
                     .ToList()
                 : [];
@@ -143,7 +142,8 @@ public static class EvaluateCommand
             var description =
                 $"Each model generated {count} songs of {length} steps (tones, for one tone per step) from seeds {seedValue} to "
                 + $"{seedValue + (ulong)count - 1} "
-                + $"(noise as trained; tone models at {(parse.GetValue(temperature) is { } t ? $"temperature {t}" : "their default temperature")} "
+                + $"(noise as trained; tone models at {(sampling.Temperature is { } t ? $"temperature {t}" : "their default temperature")}"
+                + $"{(sampling.TopP is { } p ? $" and top-p {p}" : "")} "
                 + "in the key each song's seed draws; decoded as the `generate` command does). "
                 + $"Real music is one {length}-step window of each of the {holdOut.Count} usable {splitName} songs of "
                 + $"`{Path.GetFileName(dataFolder)}` ({corpus.Split()}), each window's start drawn from seed {seedValue} and the song's path.";
@@ -181,17 +181,10 @@ public static class EvaluateCommand
     /// A model's samples. The paper's model has steps of one or three tones: its songs are cut to <paramref name="tones"/>
     /// tones, as real music's windows are, so that every source is measured on pieces of the same number of tones.
     /// </summary>
-    private static MusicSource Sample(NamedPath model, int count, int tones, ulong seed, float? temperature)
+    private static MusicSource Sample(NamedPath model, int count, int tones, ulong seed, GenerationRequest sampling)
     {
         using var session = GeneratorSession.Open(model.Path, new GeneratorSessionOptions(ExecutionProvider.Cpu));
-        var request = new GenerationRequest
-        {
-            Count = count,
-            Steps = tones,
-            Seed = seed,
-            BatchSize = 50,
-            Temperature = temperature,
-        }.ApplicableTo(session.Metadata);
+        var request = (sampling with { Count = count, Steps = tones, Seed = seed, BatchSize = 50 }).ApplicableTo(session.Metadata);
         var songs = new SongGenerator(session).Generate(request);
         return new MusicSource(model.Name, [.. songs.Select(s => (IReadOnlyList<Tone>)[.. s.Song.Tones.Take(tones)])]);
     }
@@ -205,9 +198,9 @@ public static class EvaluateCommand
     /// Songs of <see cref="LongSongTones"/> tones (in onset order; a song's steps give a few tones fewer, so a quarter more
     /// steps are made) and their tones from <see cref="LateStart"/> on, <paramref name="tones"/> of them.
     /// </summary>
-    private static MusicSource Late(NamedPath model, int count, int tones, ulong seed, float? temperature)
+    private static MusicSource Late(NamedPath model, int count, int tones, ulong seed, GenerationRequest sampling)
     {
-        var songs = Sample(model, count, LongSongTones * 5 / 4, seed, temperature);
+        var songs = Sample(model, count, LongSongTones * 5 / 4, seed, sampling);
         return new MusicSource(
             $"{model.Name}, tones {LateStart}–{LateStart + tones}",
             [

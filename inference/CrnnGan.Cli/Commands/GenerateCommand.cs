@@ -38,6 +38,10 @@ public static class GenerateCommand
             Description = "Spread of the noise: 1 as trained, lower is tamer, higher wilder.",
             DefaultValueFactory = _ => 1f,
         };
+        var topP = new Option<float?>("--top-p")
+        {
+            Description = "Tone models: draw pitch and time from the likeliest classes whose probabilities reach this (0..1]. Default: the model's.",
+        };
         var temperature = new Option<float?>("--temperature")
         {
             Description = "Tone models: sampling temperature, 1 as trained (lower: safer, more repetitive; 0: likeliest). Default: the model's.",
@@ -79,6 +83,7 @@ public static class GenerateCommand
             program,
             noiseScale,
             temperature,
+            topP,
             key,
             primer,
             format,
@@ -110,6 +115,7 @@ public static class GenerateCommand
                 Program = parse.GetValue(program),
                 NoiseScale = parse.GetValue(noiseScale),
                 Temperature = parse.GetValue(temperature),
+                TopP = parse.GetValue(topP),
                 Key = KeyOption(parse.GetValue(key)!),
                 Primer = primerPath is null ? null : MidiReader.Read(primerPath).Tones,
                 BatchSize = parse.GetValue(batchSize),

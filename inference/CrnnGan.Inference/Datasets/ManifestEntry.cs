@@ -15,7 +15,8 @@ public sealed record DatasetSettings(
     int BatchSize,
     ulong Seed,
     float? Temperature = null,
-    string? Key = null
+    string? Key = null,
+    float? TopP = null
 )
 {
     /// <summary>
@@ -36,7 +37,8 @@ public sealed record DatasetSettings(
             resolved.BatchSize,
             resolved.Seed,
             resolved.Temperature,
-            resolved.Key?.ToString()
+            resolved.Key?.ToString(),
+            resolved.TopP
         );
 
     /// <summary>The request that makes <paramref name="count"/> songs with these settings (a primer is the caller's to read).</summary>
@@ -51,6 +53,7 @@ public sealed record DatasetSettings(
             Program = Program,
             NoiseScale = NoiseScale,
             Temperature = Temperature,
+            TopP = TopP,
             Key = Key is { } key && MusicalKey.TryParse(key, out var parsed) ? parsed : null,
             BatchSize = BatchSize,
         };

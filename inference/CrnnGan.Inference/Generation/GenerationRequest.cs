@@ -42,6 +42,13 @@ public sealed record GenerationRequest
     /// </summary>
     public float? Temperature { get; init; }
 
+    /// <summary>
+    /// Models of the tone family: pitch and time are drawn from their nucleus, the likeliest classes whose probabilities
+    /// add up to this (above 0, at most 1; 1 the whole distribution). Null uses the model's default
+    /// (<see cref="Encodings.ToneEncoding.DefaultTopP"/>).
+    /// </summary>
+    public float? TopP { get; init; }
+
     /// <summary>Models of the tone family: the key every song is placed in; null draws one per song from its seed.</summary>
     public MusicalKey? Key { get; init; }
 
@@ -74,6 +81,7 @@ public sealed record GenerationRequest
         Require(Program is >= 0 and <= 127, "program", $"program must be a General MIDI program between 0 and 127, not {Program}");
         Require(NoiseScale is >= 0 and <= 10, "noiseScale", $"noise scale must be between 0 and 10, not {NoiseScale}");
         Require(Temperature is null or (>= 0 and <= 10), "temperature", $"temperature must be between 0 and 10, not {Temperature}");
+        Require(TopP is null or (> 0 and <= 1), "topP", $"topP must be above 0 and at most 1, not {TopP}");
         Require(BatchSize is >= 1 and <= 4096, "batchSize", $"batch size must be between 1 and 4096, not {BatchSize}");
         if (model is not null)
             problems.AddRange(model.Encoding.Problems(this));

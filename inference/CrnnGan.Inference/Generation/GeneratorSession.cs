@@ -188,13 +188,14 @@ public sealed partial class GeneratorSession : IDisposable
     /// Runs a tone model's step loop (contract versions 2 and 3) for <paramref name="batch"/> songs and returns their tones
     /// as class indices, [batch, primer tones + <paramref name="steps"/>, heads]. Song i draws from seeds[i] alone:
     /// at each step its noise (spread around 0.5 by <paramref name="noiseScale"/>), then one uniform number per head,
-    /// with which <see cref="ToneSampler.DrawTone"/> draws the tone at <paramref name="temperature"/>. A primer,
+    /// with which <see cref="ToneSampler.DrawTone"/> draws the tone at <paramref name="temperature"/> within the nucleus
+    /// <paramref name="topP"/>. A primer,
     /// [primer tones, heads], is fed back in place of the draws of its steps and stands in the result as given.
     /// </summary>
-    public int[] RunTones(int batch, int steps, ReadOnlySpan<ulong> seeds, float temperature, float noiseScale, int[]? primer)
+    public int[] RunTones(int batch, int steps, ReadOnlySpan<ulong> seeds, float temperature, float noiseScale, int[]? primer, float topP = 1f)
     {
         var encoding = Metadata.EncodingAs<ToneEncoding>("RunTones (use Run for the paper's model)");
-        var rows = Rows(batch, seeds, seed => encoding.Row(seed, steps, temperature, noiseScale, primer));
+        var rows = Rows(batch, seeds, seed => encoding.Row(seed, steps, temperature, noiseScale, primer, topP));
         RunRows(rows);
         return [.. rows.SelectMany(r => r.Result)];
     }

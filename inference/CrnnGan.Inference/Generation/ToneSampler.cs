@@ -3,12 +3,16 @@ namespace CrnnGan.Inference.Generation;
 /// <summary>
 /// Draws a class from a head's logits: softmax(logits / temperature) by its cumulative distribution at a given
 /// uniform number, so that the host and the export parity check, given the same uniforms and logits, draw the
-/// same class. Temperature 0 takes the most likely class.
+/// same class. Temperature 0 takes the most likely class. A nucleus (top-p, Holtzman et al. 2020) below 1 draws only
+/// from the likeliest classes whose probabilities add up to it: it cuts the unlikely tail and keeps the rare but
+/// right classes that a lower temperature would flatten away.
 /// </summary>
 public static class ToneSampler
 {
-    public static int Draw(ReadOnlySpan<float> logits, float temperature, float uniform)
+    public static int Draw(ReadOnlySpan<float> logits, float temperature, float uniform, float topP = 1f)
     {
+        if (topP < 1 && temperature > 0)
+            return DrawNucleus(logits, temperature, uniform, topP);
         var max = 0;
         for (var i = 1; i < logits.Length; i++)
         {
@@ -32,6 +36,39 @@ public static class ToneSampler
         return max;
     }
 
+    /// <summary>Draws from the smallest set of likeliest classes whose probability reaches <paramref name="topP"/> (ties kept together).</summary>
+    private static int DrawNucleus(ReadOnlySpan<float> logits, float temperature, float uniform, float topP)
+    {
+        var max = logits[0];
+        foreach (var logit in logits)
+            max = Math.Max(max, logit);
+        Span<double> weights = stackalloc double[logits.Length];
+        Span<double> sorted = stackalloc double[logits.Length];
+        var total = 0.0;
+        for (var i = 0; i < logits.Length; i++)
+            total += weights[i] = sorted[i] = Math.Exp((logits[i] - max) / temperature);
+        sorted.Sort();
+        var (kept, threshold) = (0.0, 0.0);
+        for (var i = sorted.Length - 1; i >= 0 && kept < topP * total; i--)
+            kept += threshold = sorted[i];
+        var nucleus = 0.0;
+        foreach (var weight in weights)
+            nucleus += weight >= threshold ? weight : 0;
+        var target = uniform * nucleus;
+        var cumulative = 0.0;
+        var last = 0;
+        for (var i = 0; i < weights.Length; i++)
+        {
+            if (weights[i] < threshold)
+                continue;
+            cumulative += weights[i];
+            last = i;
+            if (target < cumulative)
+                return i;
+        }
+        return last;
+    }
+
     /// <summary>The most keys one chord strikes: a pianist's ten fingers (97% of the corpus's windows stay within 8).</summary>
     public const int MaxChord = 10;
 
@@ -43,7 +80,8 @@ public static class ToneSampler
     /// drawn: the model, which counts a chord's keys poorly, would otherwise pile up chords no player could play.
     /// <paramref name="length"/> is one row of logits or, <paramref name="lengthGivenTime"/> (contract version 3), one per
     /// time class, of which the time drawn chooses its row; a <paramref name="lengthBias"/> (one logit per length bin) is
-    /// added to that row alone.
+    /// added to that row alone. <paramref name="topP"/>, the nucleus, cuts the tails of pitch and time, as the temperature
+    /// shapes them.
     /// </summary>
     public static void DrawTone(
         ReadOnlySpan<float> pitch,
@@ -56,19 +94,20 @@ public static class ToneSampler
         ReadOnlySpan<float> uniforms,
         int closedTime,
         Span<int> drawn,
-        ReadOnlySpan<float> lengthBias = default
+        ReadOnlySpan<float> lengthBias = default,
+        float topP = 1f
     )
     {
-        drawn[ToneVocabulary.PitchHead] = Draw(pitch, temperature, uniforms[ToneVocabulary.PitchHead]);
+        drawn[ToneVocabulary.PitchHead] = Draw(pitch, temperature, uniforms[ToneVocabulary.PitchHead], topP);
         if (closedTime >= 0 && time.Length > 1)
         {
             Span<float> open = stackalloc float[time.Length];
             time.CopyTo(open);
             open[closedTime] = float.NegativeInfinity;
-            drawn[ToneVocabulary.TimeHead] = Draw(open, temperature, uniforms[ToneVocabulary.TimeHead]);
+            drawn[ToneVocabulary.TimeHead] = Draw(open, temperature, uniforms[ToneVocabulary.TimeHead], topP);
         }
         else
-            drawn[ToneVocabulary.TimeHead] = Draw(time, temperature, uniforms[ToneVocabulary.TimeHead]);
+            drawn[ToneVocabulary.TimeHead] = Draw(time, temperature, uniforms[ToneVocabulary.TimeHead], topP);
         var lengths = lengthGivenTime ? length.Length / time.Length : length.Length;
         var row = length.Slice(lengthGivenTime ? drawn[ToneVocabulary.TimeHead] * lengths : 0, lengths);
         if (!lengthBias.IsEmpty)

@@ -222,11 +222,57 @@ public sealed class ToneGenerationTests : IDisposable
     public void Key_and_temperature_are_refused_for_the_papers_model_naming_the_fields()
     {
         using var paper = GeneratorSession.Open(FixtureModels.OneTonePerStep, new GeneratorSessionOptions(ExecutionProvider.Cpu));
-        var request = new GenerationRequest { Key = new MusicalKey(0, false), Temperature = 0.5f };
+        var request = new GenerationRequest
+        {
+            Key = new MusicalKey(0, false),
+            Temperature = 0.5f,
+            TopP = 0.9f,
+        };
 
-        Assert.Equal(["key", "temperature"], request.Problems(paper.Metadata).Select(p => p.Field));
+        Assert.Equal(["key", "temperature", "topP"], request.Problems(paper.Metadata).Select(p => p.Field));
         Assert.Empty(request.Problems(_session.Metadata));
         Assert.Throws<ArgumentException>(() => new SongGenerator(paper).Generate(request));
+    }
+
+    [Fact]
+    public void A_nucleus_draws_only_from_the_likeliest_classes_whose_probabilities_reach_it()
+    {
+        float[] logits = [3, 2, 0, -5]; // probabilities about 0.70, 0.26, 0.035, 0.0002
+        var uniforms = Enumerable.Range(0, 1000).Select(u => u / 1000f).ToList();
+
+        var whole = uniforms.Select(u => ToneSampler.Draw(logits, 1, u)).ToList();
+        var nucleus = uniforms.Select(u => ToneSampler.Draw(logits, 1, u, topP: 0.9f)).ToList();
+
+        Assert.Equal(whole, uniforms.Select(u => ToneSampler.Draw(logits, 1, u, topP: 1)));
+        Assert.Contains(2, whole);
+        Assert.Equal([0, 1], nucleus.Distinct().Order());
+        Assert.InRange(nucleus.Count(c => c == 0) / 1000.0, 0.72, 0.74); // 0.70 ÷ (0.70 + 0.26), renormalised
+        Assert.All(uniforms, u => Assert.Equal(0, ToneSampler.Draw(logits, 1, u, topP: 0.5f)));
+    }
+
+    [Fact]
+    public void A_models_nucleus_is_read_from_its_metadata_and_a_request_names_its_own()
+    {
+        var tones = (ToneEncoding)_session.Metadata.Encoding;
+        var properties = (_session.Metadata with { Encoding = tones with { DefaultTopP = 0.9f } }).ToProperties().ToDictionary();
+
+        Assert.Equal(1f, tones.DefaultTopP);
+        Assert.DoesNotContain(ModelMetadata.Prefix + "default_top_p", _session.Metadata.ToProperties().Keys);
+        Assert.Equal(0.9f, ((ToneEncoding)ModelMetadata.Parse(properties).Encoding).DefaultTopP);
+        properties[ModelMetadata.Prefix + "default_top_p"] = "0";
+        Assert.Contains("top-p", Assert.Throws<InvalidDataException>(() => ModelMetadata.Parse(properties)).Message);
+        Assert.Equal(
+            ["topP"],
+            new GenerationRequest { TopP = 1.5f }
+                .Problems(_session.Metadata)
+                .Select(p => p.Field)
+        );
+        Assert.Equal(1f, new GenerationRequest().Resolve(_session.Metadata).TopP);
+
+        var request = new GenerationRequest { Count = 4, Steps = 80 };
+        var nucleus = Generator.Generate(request with { TopP = 0.5f }).Select(s => s.ToMidi(0)).ToList();
+        Assert.NotEqual(Generator.Generate(request).Select(s => s.ToMidi(0)), nucleus);
+        Assert.Equal(nucleus, Generator.Generate(request with { TopP = 0.5f }).Select(s => s.ToMidi(0)));
     }
 
     public void Dispose() => _session.Dispose();

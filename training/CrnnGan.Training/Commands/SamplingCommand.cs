@@ -18,6 +18,10 @@ public static class SamplingCommand
         var model = new Option<FileInfo>("--model") { Description = "An exported tone model (.onnx).", Required = true }.AcceptExistingOnly();
         var output = new Option<FileInfo>("--out") { Description = "Where to write it (may be --model itself).", Required = true };
         var temperature = new Option<float?>("--temperature") { Description = "Temperature of pitch and time (default: the model's)." };
+        var topP = new Option<float?>("--top-p")
+        {
+            Description = "Nucleus of pitch and time: draw from the likeliest classes whose probabilities reach it (default: the model's).",
+        };
         var lengthTemperature = new Option<float?>("--length-temperature")
         {
             Description = "Temperature of the length head (default: the model's; 1 as trained).",
@@ -34,6 +38,7 @@ public static class SamplingCommand
             model,
             output,
             temperature,
+            topP,
             lengthTemperature,
             calibrate,
         };
@@ -43,7 +48,8 @@ public static class SamplingCommand
             var (bytes, metadata) = SamplingDefaults.Apply(
                 File.ReadAllBytes(parse.GetValue(model)!.FullName),
                 parse.GetValue(temperature),
-                parse.GetValue(lengthTemperature)
+                parse.GetValue(lengthTemperature),
+                topP: parse.GetValue(topP)
             );
             if (parse.GetValue(calibrate) is { } corpus)
             {
@@ -69,7 +75,8 @@ public static class SamplingCommand
             AtomicFile.WriteAllBytes(target, bytes);
             var tones = metadata.EncodingAs<ToneEncoding>("Sampling defaults are for the tone family");
             AnsiConsole.MarkupLine(
-                $"Wrote [bold]{Markup.Escape(target)}[/]: temperature {tones.DefaultTemperature}, length temperature {tones.LengthTemperature}"
+                $"Wrote [bold]{Markup.Escape(target)}[/]: temperature {tones.DefaultTemperature}, top-p {tones.DefaultTopP}, "
+                    + $"length temperature {tones.LengthTemperature}"
                     + (tones.LengthBias is null ? "." : ", a length bias.")
             );
             return 0;

@@ -4,9 +4,9 @@ using Onnx;
 namespace CrnnGan.Training.Export;
 
 /// <summary>
-/// An exported tone model with other sampling defaults in its metadata (the temperature of pitch and time, the length
-/// head's own temperature and bias) and its graph and weights untouched: a calibration after training, as `export` would
-/// have written it from the checkpoint.
+/// An exported tone model with other sampling defaults in its metadata (the temperature and nucleus of pitch and time,
+/// the length head's own temperature and bias) and its graph and weights untouched: a calibration after training, as
+/// `export` would have written it from the checkpoint.
 /// </summary>
 public static class SamplingDefaults
 {
@@ -15,7 +15,8 @@ public static class SamplingDefaults
         byte[] onnx,
         float? temperature,
         float? lengthTemperature,
-        IReadOnlyList<float>? lengthBias = null
+        IReadOnlyList<float>? lengthBias = null,
+        float? topP = null
     )
     {
         var model = ModelProto.Parser.ParseFrom(onnx);
@@ -28,6 +29,7 @@ public static class SamplingDefaults
                 DefaultTemperature = temperature ?? encoding.DefaultTemperature,
                 LengthTemperature = lengthTemperature ?? encoding.LengthTemperature,
                 LengthBias = lengthBias ?? encoding.LengthBias,
+                DefaultTopP = topP ?? encoding.DefaultTopP,
             },
         };
         if (tuned.SamplingProblem() is { } problem)

@@ -72,9 +72,11 @@ public sealed record ContinuousEncoding(StepLayout Layout, IReadOnlyList<float> 
             yield return new GenerationProblem("key", $"key {family}, which has no key");
         if (request.Temperature is not null)
             yield return new GenerationProblem("temperature", $"temperature {family}, which does not sample classes");
+        if (request.TopP is not null)
+            yield return new GenerationProblem("topP", $"topP {family}, which does not sample classes");
     }
 
-    internal override GenerationRequest Applicable(GenerationRequest request) => request with { Key = null, Temperature = null };
+    internal override GenerationRequest Applicable(GenerationRequest request) => request with { Key = null, Temperature = null, TopP = null };
 
     internal override GenerationRequest Resolve(GenerationRequest request) => request;
 

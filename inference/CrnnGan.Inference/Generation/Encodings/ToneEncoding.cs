@@ -8,7 +8,8 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// The tone family (contract versions 2 and 3): one tone per step as a class index per head (pitch, time since the
 /// previous onset, length, velocity), <see cref="Vocabulary"/> holding the bins, trained in C major / A minor and
 /// placed in a key when generated. The host draws each head's class from its logits (<see cref="ToneSampler"/>) at
-/// the request's temperature or the model's <see cref="DefaultTemperature"/>. With <see cref="LengthGivenTime"/>
+/// the request's temperature or the model's <see cref="DefaultTemperature"/>, and within the request's nucleus or the
+/// model's <see cref="DefaultTopP"/> (1: the whole distribution). With <see cref="LengthGivenTime"/>
 /// (version 3) the length logits are one row per time class, of which the time drawn chooses one.
 /// </summary>
 public sealed record ToneEncoding(
@@ -16,7 +17,8 @@ public sealed record ToneEncoding(
     bool LengthGivenTime = false,
     float DefaultTemperature = 1f,
     float LengthTemperature = 1f,
-    IReadOnlyList<float>? LengthBias = null
+    IReadOnlyList<float>? LengthBias = null,
+    float DefaultTopP = 1f
 ) : SongEncoding
 {
     public const int Version = ModelContract.ToneVersion;
@@ -57,6 +59,7 @@ public sealed record ToneEncoding(
         : LengthBias is { } bias && bias.Count != Vocabulary.LengthBins.Count
             ? $"{bias.Count} length biases for {Vocabulary.LengthBins.Count} length bins."
         : LengthBias?.Any(b => !float.IsFinite(b)) == true ? "A length bias is a finite number."
+        : DefaultTopP is not (> 0 and <= 1) ? $"A nucleus (top-p) is above 0 and at most 1, not {DefaultTopP}."
         : null;
 
     public override IEnumerable<KeyValuePair<string, string>> Properties(int noiseSize)
@@ -89,6 +92,9 @@ public sealed record ToneEncoding(
             yield return new(prefix + "length_temperature", LengthTemperature.ToString("R", CultureInfo.InvariantCulture));
         if (LengthBias is { } bias)
             yield return new(prefix + "length_bias", string.Join(',', bias.Select(b => b.ToString("R", CultureInfo.InvariantCulture))));
+        // Pitch and time are then drawn from their nucleus: the likeliest classes whose probabilities reach it.
+        if (DefaultTopP != 1f)
+            yield return new(prefix + "default_top_p", DefaultTopP.ToString("R", CultureInfo.InvariantCulture));
     }
 
     /// <summary>Every key <see cref="Properties"/> always writes; a model without one of them is refused.</summary>
@@ -107,7 +113,8 @@ public sealed record ToneEncoding(
             read.Text("contract_version") == TimedLengthVersion.ToString(CultureInfo.InvariantCulture),
             read.Single("default_temperature"),
             read.Single("length_temperature", fallback: "1"),
-            read.Optional("length_bias") is { } bias ? ParseLengthBias(bias) : null
+            read.Optional("length_bias") is { } bias ? ParseLengthBias(bias) : null,
+            read.Single("default_top_p", fallback: "1")
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
     }
@@ -135,6 +142,7 @@ public sealed record ToneEncoding(
         request with
         {
             Temperature = request.Temperature ?? DefaultTemperature,
+            TopP = request.TopP ?? DefaultTopP,
         };
 
     private const ulong KeyStream = 0x6B6579UL;
@@ -144,17 +152,21 @@ public sealed record ToneEncoding(
 
     internal override MusicalKey? KeyOf(GenerationRequest request, ulong seed) => request.Key ?? RandomKey(seed);
 
-    internal override SongRow Row(GenerationRequest request, ulong seed, int steps) =>
-        Row(seed, steps, Resolve(request).Temperature!.Value, request.NoiseScale, request.Primer is { Count: > 0 } p ? InC(p) : null);
+    internal override SongRow Row(GenerationRequest request, ulong seed, int steps)
+    {
+        var resolved = Resolve(request);
+        var primer = request.Primer is { Count: > 0 } tones ? InC(tones) : null;
+        return Row(seed, steps, resolved.Temperature!.Value, resolved.NoiseScale, primer, resolved.TopP!.Value);
+    }
 
     /// <summary>A song's row, its arguments checked as <see cref="GeneratorSession.RunTones"/> documents them.</summary>
-    internal ToneRow Row(ulong seed, int steps, float temperature, float noiseScale, int[]? primer)
+    internal ToneRow Row(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, float topP = 1f)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         var sizes = Vocabulary.Sizes;
         if (primer is not null && (primer.Length % sizes.Count != 0 || primer.Where((c, i) => c < 0 || c >= sizes[i % sizes.Count]).Any()))
             throw new ArgumentException($"A primer is whole tones of {sizes.Count} class indices, each within its head's classes.", nameof(primer));
-        return new ToneRow(seed, steps, temperature, noiseScale, primer, this);
+        return new ToneRow(seed, steps, temperature, topP, noiseScale, primer, this);
     }
 
     internal override IReadOnlyList<Tone> Decode(SongRow row, MusicalKey? key, int program) =>
@@ -178,7 +190,8 @@ public sealed record ToneEncoding(
         && LengthGivenTime == other.LengthGivenTime
         && DefaultTemperature == other.DefaultTemperature
         && LengthTemperature == other.LengthTemperature
-        && (LengthBias ?? []).SequenceEqual(other.LengthBias ?? []);
+        && (LengthBias ?? []).SequenceEqual(other.LengthBias ?? [])
+        && DefaultTopP == other.DefaultTopP;
 
     public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);
 }

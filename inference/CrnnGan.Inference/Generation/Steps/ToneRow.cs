@@ -13,6 +13,7 @@ internal sealed class ToneRow : SongRow
     private readonly bool _lengthGivenTime;
     private readonly int[]? _primer;
     private readonly float _temperature;
+    private readonly float _topP;
     private readonly float _lengthTemperature;
     private readonly float[] _lengthBias;
     private readonly int _zeroTime;
@@ -21,7 +22,7 @@ internal sealed class ToneRow : SongRow
     private readonly HashSet<int> _chord = [];
 
     /// <summary>The first previous tone is the start tone: each head's index equal to its size.</summary>
-    public ToneRow(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, ToneEncoding model)
+    public ToneRow(ulong seed, int steps, float temperature, float topP, float noiseScale, int[]? primer, ToneEncoding model)
         : base(seed, (primer?.Length ?? 0) / ToneVocabulary.Heads.Count + steps, noiseScale)
     {
         var vocabulary = model.Vocabulary;
@@ -29,6 +30,7 @@ internal sealed class ToneRow : SongRow
         _widths = [.. _sizes.Select((_, k) => model.LogitWidth(k))];
         _primer = primer;
         _temperature = temperature;
+        _topP = topP;
         _lengthTemperature = model.LengthTemperature;
         _lengthGivenTime = model.LengthGivenTime;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
@@ -63,7 +65,8 @@ internal sealed class ToneRow : SongRow
                 _uniforms,
                 _chord.Count >= ToneSampler.MaxChord ? _zeroTime : -1,
                 tone,
-                _lengthBias
+                _lengthBias,
+                _topP
             );
         if (tone[ToneVocabulary.TimeHead] != _zeroTime)
             _chord.Clear();
