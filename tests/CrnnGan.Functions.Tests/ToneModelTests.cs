@@ -111,6 +111,22 @@ public sealed class ToneModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_model_that_reads_the_bars_place_is_served_as_contract_version_4()
+    {
+        var (app, client) = await FunctionsServer.StartAsync(FunctionsServer.Settings(FixtureModels.BarTones));
+        await using var served = app;
+        using var owned = client;
+
+        using var model = JsonDocument.Parse(await client.GetStringAsync("/api/model"));
+        var first = await client.GetByteArrayAsync("/api/generate?seed=5&steps=60&key=D&topP=0.95");
+
+        Assert.Equal(4, model.RootElement.GetProperty("metadata").GetProperty("contractVersion").GetInt32());
+        Assert.True(model.RootElement.GetProperty("metadata").GetProperty("encoding").GetProperty("barPosition").GetBoolean());
+        Assert.Equal(first, await client.GetByteArrayAsync("/api/generate?seed=5&steps=60&key=D&topP=0.95"));
+        Assert.True(MidiReader.Read(first, "song.mid").Tones.Count > 30);
+    }
+
+    [Fact]
     public async Task A_model_whose_length_head_reads_the_time_is_served_as_contract_version_3()
     {
         var (app, client) = await FunctionsServer.StartAsync(FunctionsServer.Settings(FixtureModels.TimedTones));

@@ -16,4 +16,7 @@ public static class FixtureModels
 
     /// <summary>The same but that its length head reads the drawn time (contract version 3).</summary>
     public static string TimedTones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones-timed.onnx");
+
+    /// <summary>The same but that it reads where each tone falls in its bar (contract version 4).</summary>
+    public static string BarTones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones-bar.onnx");
 }

@@ -15,12 +15,32 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
     /// <summary>Bin values are multiples of this (quarter notes): 32nd notes, 16th-note triplets and finer.</summary>
     public const double Grid = 1.0 / 48;
 
+    /// <summary>A 4-quarter bar in <see cref="Grid"/> steps: the places an onset can fall in a bar.</summary>
+    public const int BarSteps = 4 * 48;
+
     public static IReadOnlyList<string> Heads { get; } = ["pitch", "time_delta", "length", "velocity"];
 
     public const int PitchHead = 0;
     public const int TimeHead = 1;
     public const int LengthHead = 2;
     public const int VelocityHead = 3;
+
+    /// <summary>Each time class in <see cref="Grid"/> steps (the bins lie on the grid).</summary>
+    public IReadOnlyList<int> TimeSteps => [.. TimeBins.Select(t => (int)Math.Round(t / Grid))];
+
+    /// <summary>
+    /// Where each of the tones [tones × 4] starts in its 4-quarter bar, in <see cref="Grid"/> steps (0 to
+    /// <see cref="BarSteps"/> − 1), counted from the first tone's previous onset at 0 as the tones' time classes add up.
+    /// </summary>
+    public int[] BarPositions(ReadOnlySpan<int> indices)
+    {
+        var steps = TimeSteps;
+        var positions = new int[indices.Length / Heads.Count];
+        var position = 0;
+        for (var t = 0; t < positions.Length; t++)
+            positions[t] = position = (position + steps[indices[t * Heads.Count + TimeHead]]) % BarSteps;
+        return positions;
+    }
 
     /// <summary>Classes per head, in the order of <see cref="Heads"/>.</summary>
     public IReadOnlyList<int> Sizes => [Pitches, TimeBins.Count, LengthBins.Count, VelocityBins.Count];

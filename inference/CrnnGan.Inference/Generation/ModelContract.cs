@@ -28,6 +28,11 @@ namespace CrnnGan.Inference.Generation;
 /// is [batch, time bins, length bins], the length head's logits given each time class. The host draws the time
 /// first, then the length from the row of the time it drew.
 /// </para>
+/// <para>
+/// Version 4, the tone family that knows where the beat is: as version 3, but previous_tone is [batch, heads + 1], its
+/// last column where the tone before started in its 4-quarter bar, in 1/48-quarter steps (0 for the start tone); the
+/// host adds each drawn time class's steps to it, modulo the bar.
+/// </para>
 /// </summary>
 public static class ModelContract
 {
@@ -39,6 +44,9 @@ public static class ModelContract
 
     /// <summary>The tone family with a length head that reads the tone's drawn time.</summary>
     public const int TimedLengthVersion = 3;
+
+    /// <summary>The tone family whose previous tone carries where it started in its bar.</summary>
+    public const int BarPositionVersion = 4;
 
     public const string PreviousTone = "previous_tone";
 

@@ -52,12 +52,14 @@ public sealed class FixtureModelTests
 
     /// <summary>
     /// The tone family's fixtures: bins of a few values, pitch logits that favour C major between C3 and C6; the second's
-    /// length head reads the drawn time (contract version 3).
+    /// length head reads the drawn time (contract version 3); the third's also reads where each tone falls in the bar
+    /// (contract version 4).
     /// </summary>
     [Theory]
-    [InlineData("generator-tones.onnx", 0)]
-    [InlineData("generator-tones-timed.onnx", 4)]
-    public void The_tone_fixture_models_are_what_the_exporter_makes(string file, int lengthGivenTime)
+    [InlineData("generator-tones.onnx", 0, false)]
+    [InlineData("generator-tones-timed.onnx", 4, false)]
+    [InlineData("generator-tones-bar.onnx", 4, true)]
+    public void The_tone_fixture_models_are_what_the_exporter_makes(string file, int lengthGivenTime, bool barPosition)
     {
         var vocabulary = new ToneVocabulary([0, 0.25, 0.5, 1], [0.25, 0.5, 1], [64, 80, 100]);
         var model = new ModelSettings(
@@ -66,7 +68,8 @@ public sealed class FixtureModelTests
             NoiseSize: 4,
             Family: ModelFamily.Tones,
             EmbeddingSize: 4,
-            LengthGivenTime: lengthGivenTime
+            LengthGivenTime: lengthGivenTime,
+            BarPosition: barPosition
         );
         using var generator = new ToneGenerator(model, vocabulary.Sizes);
         Initialise(generator, 20161128);
@@ -77,7 +80,7 @@ public sealed class FixtureModelTests
         }
         var s = generator.Settings;
         var metadata = new ModelMetadata(
-            new ToneEncoding(vocabulary, generator.LengthGivenTime),
+            new ToneEncoding(vocabulary, generator.LengthGivenTime, BarPosition: generator.BarPosition),
             s.Noise,
             s.HiddenSize,
             s.Layers,

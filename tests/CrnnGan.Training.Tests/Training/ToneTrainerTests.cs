@@ -64,7 +64,7 @@ public sealed class ToneTrainerTests : IDisposable
         var raw = new ToneWindows(Training, vocabulary, 16, keyNormalisation: false);
 
         int[] Pitches(ToneWindows w) =>
-            [.. w.Batches(8, new Inference.Randomness.SeededRandom(3)).SelectMany(b => b.Where((_, i) => i % 4 == 0)).Select(p => (int)p)];
+            [.. w.Batches(8, new Inference.Randomness.SeededRandom(3)).SelectMany(b => b.Where((_, i) => i % ToneWindows.Columns == 0)).Select(p => (int)p)];
 
         Assert.All(Pitches(windows), p => Assert.True(new Scale(0, ScaleKind.Major).Contains(p), $"{p} is not in C major"));
         Assert.True(Pitches(raw).Count(p => !new Scale(0, ScaleKind.Major).Contains(p)) > 10);
@@ -176,11 +176,16 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0, ModelContract.ToneVersion)]
-    [InlineData(5, ModelContract.TimedLengthVersion)]
-    public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library(int lengthGivenTime, int contractVersion)
+    [InlineData(0, false, ModelContract.ToneVersion)]
+    [InlineData(5, false, ModelContract.TimedLengthVersion)]
+    [InlineData(5, true, ModelContract.BarPositionVersion)]
+    public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library(
+        int lengthGivenTime,
+        bool barPosition,
+        int contractVersion
+    )
     {
-        var checkpoint = TrainedCheckpoint(lengthGivenTime);
+        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition);
         var output = _folder.File("tones.onnx");
 
         var (metadata, parity, quantized) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f);
@@ -212,11 +217,15 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(5)]
-    public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library(int lengthGivenTime)
+    [InlineData(0, false)]
+    [InlineData(5, false)]
+    [InlineData(5, true)]
+    public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library(
+        int lengthGivenTime,
+        bool barPosition
+    )
     {
-        var checkpoint = TrainedCheckpoint(lengthGivenTime);
+        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition);
         var int8 = _folder.File("int8.onnx");
 
         var (metadata, _, quantized) = ModelExport.Run(checkpoint, int8, quantize: true);
@@ -261,6 +270,34 @@ public sealed class ToneTrainerTests : IDisposable
         ];
     }
 
+    [Fact]
+    public void A_generator_reading_the_bars_place_starts_as_the_model_it_is_imported_from_and_learns_to_read_it()
+    {
+        var exported = _folder.File("timed.onnx");
+        ModelExport.Run(TrainedCheckpoint(5), exported);
+        var settings = Tiny with { GeneratorFrom = exported, Model = Tiny.Model with { LengthGivenTime = 5, BarPosition = true } };
+        using var positioned = NewTrainer(settings);
+        using var timed = NewTrainer(settings with { Model = settings.Model with { BarPosition = false } });
+
+        var (before, without) = (Logits(positioned, place: 0), Logits(timed, place: 0));
+        Assert.Equal(without, Logits(positioned, place: 100), new FloatsWithin(1e-6f));
+        Assert.Equal(without, before, new FloatsWithin(1e-6f));
+        positioned.RunEpoch();
+        Assert.NotEqual(Logits(positioned, place: 0), Logits(positioned, place: 100), new FloatsWithin(1e-4f));
+
+        // The pitch logits of the first step, after the start tone at a given place in the bar.
+        static float[] Logits(Trainer trainer, long place)
+        {
+            using var noGrad = no_grad();
+            var generator = Gan(trainer).TypedGenerator;
+            generator.eval();
+            var start = generator.StartTone(1, CPU).clone();
+            start[0, ToneVocabulary.Heads.Count] = tensor(place);
+            var (output, _) = generator.Step(full(1, 4, 0.5f), start, generator.ZeroState(1, CPU));
+            return generator.Logits(output, ToneVocabulary.PitchHead, null).data<float>().ToArray();
+        }
+    }
+
     private static ModelMetadata Metadata(byte[] onnx) =>
         ModelMetadata.Parse(ModelProto.Parser.ParseFrom(onnx).MetadataProps.ToDictionary(p => p.Key, p => p.Value));
 
@@ -272,11 +309,14 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     /// <summary>A tiny tone model after one epoch, saved as a checkpoint to export.</summary>
-    private string TrainedCheckpoint(int lengthGivenTime = 0)
+    private string TrainedCheckpoint(int lengthGivenTime = 0, bool barPosition = false)
     {
-        var checkpoint = _folder.File($"run-{lengthGivenTime}.zip");
-        using var trainer = NewTrainer(Tiny with { Model = Tiny.Model with { LengthGivenTime = lengthGivenTime } });
+        var checkpoint = _folder.File($"run-{lengthGivenTime}-{barPosition}.zip");
+        using var trainer = NewTrainer(Tiny with { Model = Tiny.Model with { LengthGivenTime = lengthGivenTime, BarPosition = barPosition } });
+        // With the bar's place read, one epoch of the game too, so that the place's embedding has left 0.
         trainer.RunEpoch();
+        if (barPosition)
+            trainer.RunEpoch();
         Checkpoint.Save(trainer, checkpoint, "synthetic", "test");
         return checkpoint;
     }

@@ -60,8 +60,8 @@ public static class OnnxExporter
     public static byte[] Export(ToneGenerator generator, ModelMetadata metadata)
     {
         var encoding = metadata.EncodingAs<ToneEncoding>("A tone generator's step exports with a tone model's metadata");
-        if (encoding.LengthGivenTime != generator.LengthGivenTime)
-            throw new ArgumentException("The metadata's contract version and the generator's length head do not agree.", nameof(metadata));
+        if (encoding.LengthGivenTime != generator.LengthGivenTime || encoding.BarPosition != generator.BarPosition)
+            throw new ArgumentException("The metadata's contract version and the generator's inputs and heads do not agree.", nameof(metadata));
         var m = generator.Settings;
         var sizes = generator.HeadSizes;
         var weights = generator.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray());
@@ -69,7 +69,7 @@ public static class OnnxExporter
         var nodes = new NodeBuilder(graph);
 
         graph.Input.Add(Value(ModelContract.Noise, ModelContract.Batch, m.Noise));
-        graph.Input.Add(Value(ModelContract.PreviousTone, TensorProto.Types.DataType.Int64, ModelContract.Batch, sizes.Count));
+        graph.Input.Add(Value(ModelContract.PreviousTone, TensorProto.Types.DataType.Int64, ModelContract.Batch, encoding.PreviousWidth));
         graph.Input.Add(Value(ModelContract.Hidden, m.Layers, ModelContract.Batch, m.HiddenSize));
         graph.Input.Add(Value(ModelContract.Cell, m.Layers, ModelContract.Batch, m.HiddenSize));
         for (var k = 0; k < sizes.Count; k++)
@@ -89,10 +89,15 @@ public static class OnnxExporter
         }
         graph.Initializer.Add(Floats("input.weight", weights["input.weight"], m.HiddenSize, m.Noise + sizes.Count * m.EmbeddingSize));
         graph.Initializer.Add(Floats("input.bias", weights["input.bias"], m.HiddenSize));
-        var x = nodes.Add(
-            "Relu",
-            [nodes.Add("Gemm", [nodes.Add("Concat", embedded, Int("axis", 1)), "input.weight", "input.bias"], Int("transB", 1))]
-        );
+        var x = nodes.Add("Gemm", [nodes.Add("Concat", embedded, Int("axis", 1)), "input.weight", "input.bias"], Int("transB", 1));
+        if (generator.BarPosition)
+        {
+            // + P[b_{t−1}]: where the tone before started in its bar, previous_tone's last column.
+            graph.Initializer.Add(Floats("position.weight", weights["position.weight"], ToneVocabulary.BarSteps, m.HiddenSize));
+            var place = nodes.Add("Gather", ["position.weight", nodes.Gather(ModelContract.PreviousTone, sizes.Count, axis: 1)], Int("axis", 0));
+            x = nodes.Add("Add", [x, place]);
+        }
+        x = nodes.Add("Relu", [x]);
 
         x = Lstm(graph, nodes, x, m.Layers, m.HiddenSize, layer => Gates(weights, name => $"lstm.{name}_l{layer}"));
 

@@ -9,7 +9,8 @@ namespace CrnnGan.Training.Export;
 /// <see cref="OnnxExporter"/>, so that a run can start from a model whose checkpoint is gone. Each LSTM layer's
 /// stacked [W_ih | W_hh] is split again; its one bias (b_ih + b_hh) becomes b_ih, with b_hh 0, which computes the
 /// same. Exporting the imported generator gives the same graph and weights. A generator whose length head reads the
-/// drawn time may start from a model whose head does not: its correction stays 0, so it computes what the model does.
+/// drawn time may start from a model whose head does not, and one that reads where each tone falls in the bar from a model
+/// that does not: the correction and the bar's embedding stay 0, so it computes what the model does.
 /// </summary>
 public static class OnnxImport
 {
@@ -40,11 +41,14 @@ public static class OnnxImport
         var timed = initializers.Keys.Any(IsTimedLength);
         if (timed && !generator.LengthGivenTime)
             throw new InvalidDataException("The model's length head reads the drawn time; the settings' generator has no length_given_time.");
+        var positioned = initializers.ContainsKey("position.weight");
+        if (positioned && !generator.BarPosition)
+            throw new InvalidDataException("The model reads where each tone falls in the bar; the settings' generator has no bar_position.");
         using var noGrad = no_grad();
         foreach (var (name, parameter) in generator.state_dict())
         {
             // A model whose length head does not read the time leaves the generator's correction as it starts: 0.
-            if (!timed && IsTimedLength(name))
+            if (!timed && IsTimedLength(name) || !positioned && name.StartsWith("position.", StringComparison.Ordinal))
                 continue;
             var values = name switch
             {

@@ -114,10 +114,13 @@ public static class ParityCheck
         var m = generator.Settings;
         var sizes = generator.HeadSizes;
         var heads = sizes.Count;
+        var encoding = Inference.Generation.ModelMetadata.Parse(session.ModelMetadata.CustomMetadataMap).EncodingAs<ToneEncoding>("Tone parity");
+        var columns = encoding.PreviousWidth;
         var random = new SeededRandom(seed);
         var stateSize = m.Layers * batch * m.HiddenSize;
         var onnxState = (Hidden: new float[stateSize], Cell: new float[stateSize]);
-        var onnxPrevious = Enumerable.Range(0, batch * heads).Select(i => (long)sizes[i % heads]).ToArray();
+        var onnxPrevious = Enumerable.Range(0, batch).SelectMany(_ => encoding.StartTone).ToArray();
+        var onnxDraws = new int[batch * heads];
         var torchDraws = new long[batch * heads];
         var maxDifference = 0.0;
         int compared = 0,
@@ -134,11 +137,20 @@ public static class ParityCheck
 
             var (output, state) = generator.Step(
                 tensor(noise, [batch, m.Noise]),
-                tensor(onnxPrevious, [batch, heads]),
+                tensor(onnxPrevious, [batch, columns]),
                 (tensor(onnxState.Hidden, [m.Layers, batch, m.HiddenSize]), tensor(onnxState.Cell, [m.Layers, batch, m.HiddenSize]))
             );
             var torchLogits = Enumerable.Range(0, heads).Select(k => AllLogits(generator, output, k).data<float>().ToArray()).ToArray();
-            var (onnxLogits, hidden, cell) = OnnxToneStep(session, noise, onnxPrevious, onnxState, batch, (m.Noise, m.Layers, m.HiddenSize), sizes);
+            var (onnxLogits, hidden, cell) = OnnxToneStep(
+                session,
+                noise,
+                onnxPrevious,
+                onnxState,
+                batch,
+                (m.Noise, m.Layers, m.HiddenSize),
+                sizes,
+                columns
+            );
             onnxState = (hidden, cell);
 
             for (var k = 0; k < heads; k++)
@@ -155,13 +167,13 @@ public static class ParityCheck
                     var (torchRow, onnxRow) =
                         width == sizes[k]
                             ? (0, 0)
-                            : (torchDraws[b * heads + ToneVocabulary.TimeHead], onnxPrevious[b * heads + ToneVocabulary.TimeHead]);
+                            : (torchDraws[b * heads + ToneVocabulary.TimeHead], onnxDraws[b * heads + ToneVocabulary.TimeHead]);
                     var torchLogitsOfSong = torchLogits[k].AsSpan(b * width + (int)torchRow * sizes[k], sizes[k]);
                     var (torchDraw, onnxDraw) = (
                         ToneSampler.Draw(torchLogitsOfSong, 1f, u),
                         ToneSampler.Draw(onnxLogits[k].AsSpan(b * width + (int)onnxRow * sizes[k], sizes[k]), 1f, u)
                     );
-                    (torchDraws[b * heads + k], onnxPrevious[b * heads + k]) = (torchDraw, onnxDraw);
+                    (torchDraws[b * heads + k], onnxDraws[b * heads + k]) = (torchDraw, onnxDraw);
                     if (torchDraw == onnxDraw)
                         continue;
                     // A tie: the classes are neighbours in probability and u lies on the boundary between them.
@@ -172,13 +184,14 @@ public static class ParityCheck
                     else
                         same = false;
                 }
+                encoding.FeedBack(onnxDraws.AsSpan(b * heads, heads), onnxPrevious.AsSpan(b * columns, columns));
                 compared++;
                 agreeing += same && !tie ? 1 : 0;
                 ties += same && tie ? 1 : 0;
                 firstDisagreement ??= same
                     ? null
                     : $"song {b}, tone {t}: TorchSharp [{string.Join(", ", torchDraws.AsSpan(b * heads, heads).ToArray())}], "
-                        + $"ONNX [{string.Join(", ", onnxPrevious.AsSpan(b * heads, heads).ToArray())}]";
+                        + $"ONNX [{string.Join(", ", onnxDraws.AsSpan(b * heads, heads).ToArray())}]";
             }
         }
         return new ParityReport(batch, steps, maxDifference, compared, agreeing, firstDisagreement, RequiredNoteAgreement: 1, BoundaryTies: ties);
@@ -205,11 +218,12 @@ public static class ParityCheck
         (float[] Hidden, float[] Cell) state,
         int batch,
         (int Noise, int Layers, int HiddenSize) m,
-        IReadOnlyList<int> sizes
+        IReadOnlyList<int> sizes,
+        int columns
     )
     {
         using var noiseValue = OrtValue.CreateTensorValueFromMemory(noise, [batch, m.Noise]);
-        using var previousValue = OrtValue.CreateTensorValueFromMemory(previous, [batch, sizes.Count]);
+        using var previousValue = OrtValue.CreateTensorValueFromMemory(previous, [batch, columns]);
         using var hiddenValue = OrtValue.CreateTensorValueFromMemory(state.Hidden, [m.Layers, batch, m.HiddenSize]);
         using var cellValue = OrtValue.CreateTensorValueFromMemory(state.Cell, [m.Layers, batch, m.HiddenSize]);
         using var runOptions = new RunOptions();

@@ -27,9 +27,8 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         var widths = sizes.Select((_, k) => encoding.LogitWidth(k)).ToArray();
         var m = (metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
         var random = new SeededRandom(seed);
-        var previous = new long[batch * sizes.Count];
-        for (var i = 0; i < previous.Length; i++)
-            previous[i] = sizes[i % sizes.Count];
+        var columns = encoding.PreviousWidth;
+        var previous = Enumerable.Range(0, batch).SelectMany(_ => encoding.StartTone).ToArray();
         var zeros = new float[metadata.Layers * batch * metadata.HiddenSize];
         var (referenceState, quantizedState) = ((zeros, zeros), (zeros, zeros));
         var uniforms = new float[sizes.Count];
@@ -40,8 +39,8 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         {
             var noise = new float[batch * metadata.NoiseSize];
             random.Fill(noise);
-            var (expected, h, c) = ParityCheck.OnnxToneStep(reference, noise, previous, referenceState, batch, m, sizes);
-            var (actual, qh, qc) = ParityCheck.OnnxToneStep(quantized, noise, previous, quantizedState, batch, m, sizes);
+            var (expected, h, c) = ParityCheck.OnnxToneStep(reference, noise, previous, referenceState, batch, m, sizes, columns);
+            var (actual, qh, qc) = ParityCheck.OnnxToneStep(quantized, noise, previous, quantizedState, batch, m, sizes, columns);
             (referenceState, quantizedState) = ((h, c), (qh, qc));
             for (var b = 0; b < batch; b++)
             {
@@ -65,8 +64,7 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
                     var distance = TotalVariation(Head(expected, k).Slice(row, sizes[k]), Head(actual, k).Slice(row, sizes[k]));
                     (sum, max) = (sum + distance, Math.Max(max, distance));
                 }
-                for (var k = 0; k < sizes.Count; k++)
-                    previous[b * sizes.Count + k] = drawn[k];
+                encoding.FeedBack(drawn, previous.AsSpan(b * columns, columns));
 
                 ReadOnlySpan<float> Head(float[][] logits, int k) => logits[k].AsSpan(b * widths[k], widths[k]);
             }

@@ -29,6 +29,9 @@ public enum ModelFamily
 /// <param name="VelocityBins">The tone family: classes of velocity, chosen from the corpus.</param>
 /// <param name="LengthGivenTime">The tone family: the width of the length head's correction that reads the tone's drawn
 /// time (<see cref="TimedLength"/>); 0, none: the heads are drawn apart.</param>
+/// <param name="BarPosition">The tone family: the generator also reads where the tone before started in its 4-quarter bar
+/// (<see cref="ToneVocabulary.BarSteps"/> places on the 1/48-quarter grid), tracked from the time classes drawn, so that
+/// it knows where the beat is (contract version 4).</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,
@@ -43,7 +46,8 @@ public sealed record ModelSettings(
     int TimeBins = 48,
     int LengthBins = 64,
     int VelocityBins = 16,
-    int LengthGivenTime = 0
+    int LengthGivenTime = 0,
+    bool BarPosition = false
 )
 {
     [JsonIgnore]

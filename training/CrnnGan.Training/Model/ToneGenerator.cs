@@ -9,14 +9,16 @@ namespace CrnnGan.Training.Model;
 /// indices (pitch, time since the previous onset, length, velocity; see <see cref="CrnnGan.Inference.Features.ToneVocabulary"/>).
 /// At every step it reads a uniform random vector z_t and the tone before, embedded head by head:
 /// <code>
-/// x_t = ReLU(W_in · [z_t, E_pitch[p_{t−1}], E_time[d_{t−1}], E_length[l_{t−1}], E_velocity[v_{t−1}]])
+/// x_t = ReLU(W_in · [z_t, E_pitch[p_{t−1}], E_time[d_{t−1}], E_length[l_{t−1}], E_velocity[v_{t−1}]] + P[b_{t−1}])
 /// h_t = LSTM_L(… LSTM_1(x_t))                      dropout after each layer while training
 /// logits_k = W_k · h_t                             one head per class set k
 /// </code>
 /// With <see cref="ModelSettings.LengthGivenTime"/>, the length head also reads the tone's drawn time
 /// (<see cref="TimedLength"/>): time is drawn first, then length from its logits given that time. The tone before
 /// the first is the start tone, index "head size" in every head. Generating, it feeds back its own sampled tone; in
-/// pretraining (teacher forcing) the real tone before takes its place.
+/// pretraining (teacher forcing) the real tone before takes its place. With <see cref="ModelSettings.BarPosition"/>, P
+/// reads b_{t−1}, where the tone before started in its bar (the tone's fifth column); P starts at 0, so that a generator
+/// imported from a model without it computes what that model does.
 /// </summary>
 public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 {
@@ -26,6 +28,7 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     private readonly Dropout dropout;
     private readonly ModuleList<Linear> heads;
     private readonly TimedLength? timedLength;
+    private readonly Embedding? position;
 
     public ToneGenerator(ModelSettings settings, IReadOnlyList<int> headSizes)
         : base("tone_generator")
@@ -46,6 +49,12 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
                 settings.LengthGivenTime
             );
         }
+        if (settings.BarPosition)
+        {
+            position = nn.Embedding(ToneVocabulary.BarSteps, settings.HiddenSize);
+            using var noGrad = no_grad();
+            position.weight!.zero_();
+        }
         RegisterComponents();
     }
 
@@ -56,9 +65,13 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     /// <summary>Whether the length head reads the tone's drawn time.</summary>
     public bool LengthGivenTime => timedLength is not null;
 
+    /// <summary>Whether the generator reads where the tone before started in its bar.</summary>
+    public bool BarPosition => position is not null;
+
     /// <summary>
     /// Teacher forcing: the logits of every step, one tensor [batch, steps, classes] per head, from noise
-    /// [batch, steps, noise] and the tones before each step [batch, steps, heads] (the start tone first); the length
+    /// [batch, steps, noise] and the tones before each step [batch, steps, heads + 1] (the start tone first; the last
+    /// column where each started in its bar, read only with <see cref="BarPosition"/>); the length
     /// head reads each step's real time class in <paramref name="time"/> [batch, steps] when it reads one.
     /// </summary>
     public override Tensor[] forward(Tensor noise, Tensor previous, Tensor time)
@@ -70,7 +83,7 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 
     /// <summary>
     /// One step: h_t [batch, hidden], from which <see cref="Logits"/> gives each head's, and the new state [layers, batch,
-    /// hidden], from z_t [batch, noise], the tone before [batch, heads] and the old state.
+    /// hidden], from z_t [batch, noise], the tone before [batch, heads + 1] and the old state.
     /// </summary>
     public (Tensor Output, (Tensor H, Tensor C) State) Step(Tensor noise, Tensor previous, (Tensor H, Tensor C) state)
     {
@@ -87,9 +100,12 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
         return logits + timedLength.call(output, time ?? throw new ArgumentNullException(nameof(time), "The length head reads the drawn time."));
     }
 
-    /// <summary>The start tone for <paramref name="batch"/> songs: [batch, heads], each head's index one past its classes.</summary>
+    /// <summary>
+    /// The start tone for <paramref name="batch"/> songs: [batch, heads + 1], each head's index one past its classes, at
+    /// the start of a bar.
+    /// </summary>
     public Tensor StartTone(long batch, Device device) =>
-        tensor(HeadSizes.Select(s => (long)s).ToArray(), device: device).unsqueeze(0).expand(batch, -1);
+        tensor([.. HeadSizes.Select(s => (long)s), 0L], device: device).unsqueeze(0).expand(batch, -1);
 
     public (Tensor H, Tensor C) ZeroState(long batch, Device device) =>
         (zeros(Settings.Layers, batch, Settings.HiddenSize, device: device), zeros(Settings.Layers, batch, Settings.HiddenSize, device: device));
@@ -97,6 +113,7 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     private Tensor Input(Tensor noise, Tensor previous)
     {
         var embedded = embeddings.Select((embedding, k) => embedding.call(previous[.., .., k]));
-        return nn.functional.relu(input.call(cat([noise, .. embedded], dim: 2)));
+        var x = input.call(cat([noise, .. embedded], dim: 2));
+        return nn.functional.relu(position is null ? x : x + position.call(previous[.., .., HeadSizes.Count]));
     }
 }

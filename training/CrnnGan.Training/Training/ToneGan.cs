@@ -99,22 +99,27 @@ public sealed class ToneGan : GanFamily
         var (_, generated) = FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch));
 
         var d = TypedDiscriminator;
-        var game = Game.Play(d.Features, d.Logits, d.OneHot(real), generated, Settings.GeneratorLoss);
+        var game = Game.Play(d.Features, d.Logits, d.OneHot(Tones(real)), generated, Settings.GeneratorLoss);
         if (Settings.LikelihoodWeight <= 0)
             return (game, null);
         var nll = Likelihood(real);
         return (game with { Minimised = game.Minimised + Settings.LikelihoodWeight * nll }, nll.item<float>());
     }
 
+    /// <summary>A window's tones without their places in the bar: [batch, steps, heads].</summary>
+    private static Tensor Tones(Tensor windows) => windows.narrow(2, 0, ToneVocabulary.Heads.Count);
+
     /// <summary>
     /// Runs the generator free for <paramref name="steps"/> tones from the start tone: its hard draws [batch, steps,
     /// heads] and the discriminator's view of them [batch, steps, Σ classes], relaxed at <paramref name="temperature"/>
-    /// (or one-hot with the relaxed gradient when training straight through).
+    /// (or one-hot with the relaxed gradient when training straight through). Where each tone starts in its bar follows
+    /// from the time classes drawn.
     /// </summary>
     public (Tensor Tones, Tensor Relaxed) FreeRun(long batch, long steps, double temperature, torch.Generator? source = null)
     {
         var state = TypedGenerator.ZeroState(batch, Device);
         var previous = TypedGenerator.StartTone(batch, Device);
+        var timeSteps = tensor([.. Vocabulary.TimeSteps.Select(s => (long)s)], device: Device);
         var (tones, relaxed) = (new List<Tensor>(), new List<Tensor>());
         for (var t = 0; t < steps; t++)
         {
@@ -134,8 +139,10 @@ public sealed class ToneGan : GanFamily
                 if (Settings.StraightThrough)
                     soft[k] = nn.functional.one_hot(draws[k], logits.shape[1]).to_type(ScalarType.Float32) - soft[k].detach() + soft[k];
             }
-            previous = stack(draws, 1);
-            tones.Add(previous);
+            var tone = stack(draws, 1);
+            var position = (previous[.., ToneVocabulary.Heads.Count] + timeSteps[draws[ToneVocabulary.TimeHead]]) % ToneVocabulary.BarSteps;
+            previous = cat([tone, position.unsqueeze(1)], 1);
+            tones.Add(tone);
             relaxed.Add(cat(soft, 1));
         }
         return (stack(tones, 1), stack(relaxed, 1));
@@ -148,7 +155,7 @@ public sealed class ToneGan : GanFamily
         if (pretraining)
             return new LossSummary(likelihood, null, null, null);
         var generated = TypedDiscriminator.Features(FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch), source).Relaxed);
-        var realFeatures = TypedDiscriminator.Features(TypedDiscriminator.OneHot(real));
+        var realFeatures = TypedDiscriminator.Features(TypedDiscriminator.OneHot(Tones(real)));
         return Game.Losses(TypedDiscriminator.Logits, realFeatures, generated, generated, Settings.GeneratorLoss).Summary(likelihood);
     }
 
@@ -171,7 +178,7 @@ public sealed class ToneGan : GanFamily
     }
 
     public override SongEncoding Encoding(float defaultTemperature, float lengthTemperature) =>
-        new ToneEncoding(Vocabulary, TypedGenerator.LengthGivenTime, defaultTemperature, lengthTemperature);
+        new ToneEncoding(Vocabulary, TypedGenerator.LengthGivenTime, defaultTemperature, lengthTemperature, BarPosition: TypedGenerator.BarPosition);
 
     public override byte[] Export(ModelMetadata metadata) => OnnxExporter.Export(TypedGenerator, metadata);
 

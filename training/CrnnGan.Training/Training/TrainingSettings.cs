@@ -245,6 +245,10 @@ public sealed record TrainingSettings
         Require(Model.LengthBins >= 1, $"length_bins must be at least 1, not {Model.LengthBins}");
         Require(Model.VelocityBins >= 1, $"velocity_bins must be at least 1, not {Model.VelocityBins}");
         Require(Model.LengthGivenTime >= 0, $"length_given_time must be 0 (none) or more, not {Model.LengthGivenTime}");
+        Require(
+            !Model.BarPosition || Model.Family == ModelFamily.Tones && Model.LengthGivenTime > 0,
+            "bar_position is for the tone family with a length head that reads the time (length_given_time above 0)"
+        );
         Require(LikelihoodWeight >= 0, $"likelihood_weight must be 0 or more, not {LikelihoodWeight}");
         Require(
             GumbelTemperatureStart > 0 && GumbelTemperatureEnd > 0,

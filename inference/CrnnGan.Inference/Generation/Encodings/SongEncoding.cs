@@ -31,6 +31,7 @@ public abstract record SongEncoding
         (ContinuousEncoding.Version, ContinuousEncoding.FromProperties, "the paper's model"),
         (ToneEncoding.Version, ToneEncoding.FromProperties, "the tone family"),
         (ToneEncoding.TimedLengthVersion, ToneEncoding.FromProperties, "the tone family, its length given the time"),
+        (ToneEncoding.BarPositionVersion, ToneEncoding.FromProperties, "the tone family, knowing where each tone falls in the bar"),
     ];
 
     /// <summary>The model's encoding, chosen by its contract version: the one place that tells the families apart.</summary>

@@ -10,7 +10,9 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// placed in a key when generated. The host draws each head's class from its logits (<see cref="ToneSampler"/>) at
 /// the request's temperature or the model's <see cref="DefaultTemperature"/>, and within the request's nucleus or the
 /// model's <see cref="DefaultTopP"/> (1: the whole distribution). With <see cref="LengthGivenTime"/>
-/// (version 3) the length logits are one row per time class, of which the time drawn chooses one.
+/// (version 3) the length logits are one row per time class, of which the time drawn chooses one. With
+/// <see cref="BarPosition"/> (version 4, which has the length given the time too) the previous tone fed back carries
+/// where it started in its bar, which the host tracks from the time classes drawn (<see cref="FeedBack"/>).
 /// </summary>
 public sealed record ToneEncoding(
     ToneVocabulary Vocabulary,
@@ -18,18 +20,47 @@ public sealed record ToneEncoding(
     float DefaultTemperature = 1f,
     float LengthTemperature = 1f,
     IReadOnlyList<float>? LengthBias = null,
-    float DefaultTopP = 1f
+    float DefaultTopP = 1f,
+    bool BarPosition = false
 ) : SongEncoding
 {
     public const int Version = ModelContract.ToneVersion;
     public const int TimedLengthVersion = ModelContract.TimedLengthVersion;
+    public const int BarPositionVersion = ModelContract.BarPositionVersion;
+
+    private IReadOnlyList<int>? _timeSteps;
 
     /// <summary>What the tone family's training did to keys, and so what the host does to place a song in one.</summary>
     public const string KeyNormalisation =
         "training windows transposed to C major / A minor by their best-fitting of 36 scales; to place a song in a key, add the key's offset from "
         + "C major (A minor) to every pitch";
 
-    public override int ContractVersion => LengthGivenTime ? TimedLengthVersion : Version;
+    public override int ContractVersion =>
+        BarPosition ? BarPositionVersion
+        : LengthGivenTime ? TimedLengthVersion
+        : Version;
+
+    /// <summary>The width of the previous tone fed back: the heads, and where it started in its bar with <see cref="BarPosition"/>.</summary>
+    public int PreviousWidth => ToneVocabulary.Heads.Count + (BarPosition ? 1 : 0);
+
+    /// <summary>The previous tone of the first step: each head's index one past its classes, at the start of a bar.</summary>
+    public long[] StartTone => [.. Vocabulary.Sizes.Select(s => (long)s), .. BarPosition ? new[] { 0L } : []];
+
+    /// <summary>
+    /// The previous tone of the step after <paramref name="tone"/> (its class indices), written over the one before it in
+    /// <paramref name="previous"/>: with <see cref="BarPosition"/>, where it starts in its bar moves on by its time class.
+    /// </summary>
+    public void FeedBack(ReadOnlySpan<int> tone, Span<long> previous)
+    {
+        var heads = ToneVocabulary.Heads.Count;
+        if (BarPosition)
+        {
+            _timeSteps ??= Vocabulary.TimeSteps;
+            previous[heads] = (previous[heads] + _timeSteps[tone[ToneVocabulary.TimeHead]]) % ToneVocabulary.BarSteps;
+        }
+        for (var k = 0; k < heads; k++)
+            previous[k] = tone[k];
+    }
 
     public override string Description => $"the tone family (contract version {ContractVersion})";
 
@@ -92,6 +123,12 @@ public sealed record ToneEncoding(
             yield return new(prefix + "length_temperature", LengthTemperature.ToString("R", CultureInfo.InvariantCulture));
         if (LengthBias is { } bias)
             yield return new(prefix + "length_bias", string.Join(',', bias.Select(b => b.ToString("R", CultureInfo.InvariantCulture))));
+        if (BarPosition)
+            yield return new(
+                prefix + "bar_position",
+                "previous_tone's last column: where the tone before started in its 4-quarter bar, in 1/48-quarter steps (0 to 191; 0 for the "
+                    + "start tone), moved on by each drawn time class's steps modulo the bar"
+            );
         // Pitch and time are then drawn from their nucleus: the likeliest classes whose probabilities reach it.
         if (DefaultTopP != 1f)
             yield return new(prefix + "default_top_p", DefaultTopP.ToString("R", CultureInfo.InvariantCulture));
@@ -108,13 +145,16 @@ public sealed record ToneEncoding(
         var vocabulary = ToneVocabulary.Parse(read.Text("time_delta_bins"), read.Text("length_bins"), read.Text("velocity_bins"));
         if (read.Text("head_sizes") != string.Join(',', vocabulary.Sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))))
             throw new InvalidDataException($"The model's head sizes ({read.Text("head_sizes")}) do not match its bins.");
+        var version = read.Text("contract_version");
+        var positioned = version == BarPositionVersion.ToString(CultureInfo.InvariantCulture);
         var encoding = new ToneEncoding(
             vocabulary,
-            read.Text("contract_version") == TimedLengthVersion.ToString(CultureInfo.InvariantCulture),
+            positioned || version == TimedLengthVersion.ToString(CultureInfo.InvariantCulture),
             read.Single("default_temperature"),
             read.Single("length_temperature", fallback: "1"),
             read.Optional("length_bias") is { } bias ? ParseLengthBias(bias) : null,
-            read.Single("default_top_p", fallback: "1")
+            read.Single("default_top_p", fallback: "1"),
+            positioned
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
     }
@@ -129,7 +169,7 @@ public sealed record ToneEncoding(
                 ),
         ];
 
-    internal override StepValue Previous => new(ModelContract.PreviousTone, TensorElementType.Int64, [ToneVocabulary.Heads.Count]);
+    internal override StepValue Previous => new(ModelContract.PreviousTone, TensorElementType.Int64, [PreviousWidth]);
 
     internal override IReadOnlyList<StepValue> Outputs =>
         [.. ToneVocabulary.Heads.Select((head, k) => new StepValue(ModelContract.Logits(head), TensorElementType.Float, LogitShape(k)))];
@@ -191,7 +231,8 @@ public sealed record ToneEncoding(
         && DefaultTemperature == other.DefaultTemperature
         && LengthTemperature == other.LengthTemperature
         && (LengthBias ?? []).SequenceEqual(other.LengthBias ?? [])
-        && DefaultTopP == other.DefaultTopP;
+        && DefaultTopP == other.DefaultTopP
+        && BarPosition == other.BarPosition;
 
     public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);
 }

@@ -17,11 +17,12 @@ internal sealed class ToneRow : SongRow
     private readonly float _lengthTemperature;
     private readonly float[] _lengthBias;
     private readonly int _zeroTime;
+    private readonly ToneEncoding _model;
     private readonly long[] _previous;
     private readonly float[] _uniforms;
     private readonly HashSet<int> _chord = [];
 
-    /// <summary>The first previous tone is the start tone: each head's index equal to its size.</summary>
+    /// <summary>The first previous tone is the start tone (<see cref="ToneEncoding.StartTone"/>).</summary>
     public ToneRow(ulong seed, int steps, float temperature, float topP, float noiseScale, int[]? primer, ToneEncoding model)
         : base(seed, (primer?.Length ?? 0) / ToneVocabulary.Heads.Count + steps, noiseScale)
     {
@@ -35,7 +36,8 @@ internal sealed class ToneRow : SongRow
         _lengthGivenTime = model.LengthGivenTime;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
         _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
-        _previous = [.. _sizes.Select(size => (long)size)];
+        _model = model;
+        _previous = model.StartTone;
         _uniforms = new float[_sizes.Count];
         Result = new int[Steps * _sizes.Count];
     }
@@ -71,8 +73,7 @@ internal sealed class ToneRow : SongRow
         if (tone[ToneVocabulary.TimeHead] != _zeroTime)
             _chord.Clear();
         _chord.Add(tone[ToneVocabulary.PitchHead]);
-        for (var k = 0; k < heads; k++)
-            _previous[k] = tone[k];
+        _model.FeedBack(tone, _previous);
         Step++;
 
         ReadOnlySpan<float> Logits(int head) => buffers.Outputs[head].AsSpan(slot * _widths[head], _widths[head]);
