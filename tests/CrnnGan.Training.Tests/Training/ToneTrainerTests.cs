@@ -64,7 +64,11 @@ public sealed class ToneTrainerTests : IDisposable
         var raw = new ToneWindows(Training, vocabulary, 16, keyNormalisation: false);
 
         int[] Pitches(ToneWindows w) =>
-            [.. w.Batches(8, new Inference.Randomness.SeededRandom(3)).SelectMany(b => b.Where((_, i) => i % ToneWindows.Columns == 0)).Select(p => (int)p)];
+            [
+                .. w.Batches(8, new Inference.Randomness.SeededRandom(3))
+                    .SelectMany(b => b.Where((_, i) => i % ToneWindows.Columns == 0))
+                    .Select(p => (int)p),
+            ];
 
         Assert.All(Pitches(windows), p => Assert.True(new Scale(0, ScaleKind.Major).Contains(p), $"{p} is not in C major"));
         Assert.True(Pitches(raw).Count(p => !new Scale(0, ScaleKind.Major).Contains(p)) > 10);
