@@ -13,7 +13,15 @@ public sealed class OnnxImportTests
     {
         var onnx = Repository.ModelBytes("crnngan-baseline.onnx");
         var metadata = OnnxImport.Metadata(onnx);
-        var settings = new ModelSettings(HiddenSize: 350, Layers: 2, NoiseSize: 4, Dropout: 0.1, Family: ModelFamily.Tones, LengthGivenTime: 128);
+        var settings = new ModelSettings(
+            HiddenSize: 350,
+            Layers: 2,
+            NoiseSize: 4,
+            Dropout: 0.1,
+            Family: ModelFamily.Tones,
+            LengthGivenTime: 128,
+            BarPosition: true
+        );
         using var generator = new ToneGenerator(settings, metadata.Tones().Vocabulary.Sizes);
 
         OnnxImport.LoadWeights(onnx, generator);
@@ -22,15 +30,20 @@ public sealed class OnnxImportTests
     }
 
     [Fact]
-    public void Other_model_settings_an_int8_model_the_papers_model_and_a_length_given_time_are_refused_by_name()
+    public void Other_model_settings_an_int8_model_the_papers_model_a_length_given_time_and_the_bars_place_are_refused_by_name()
     {
         var onnx = Repository.ModelBytes("crnngan-baseline.onnx");
         using var wider = new ToneGenerator(
-            new ModelSettings(HiddenSize: 360, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones, LengthGivenTime: 128),
+            new ModelSettings(HiddenSize: 360, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones, LengthGivenTime: 128, BarPosition: true),
+            OnnxImport.Encoding(onnx).Vocabulary.Sizes
+        );
+        using var withoutBar = new ToneGenerator(
+            new ModelSettings(HiddenSize: 350, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones, LengthGivenTime: 128),
             OnnxImport.Encoding(onnx).Vocabulary.Sizes
         );
 
         var shape = Assert.Throws<InvalidDataException>(() => OnnxImport.LoadWeights(onnx, wider));
+        var noBar = Assert.Throws<InvalidDataException>(() => OnnxImport.LoadWeights(onnx, withoutBar));
         var int8 = Assert.Throws<InvalidDataException>(() => OnnxImport.Metadata(Repository.ModelBytes("crnngan-int8.onnx")));
         var paper = Assert.Throws<InvalidDataException>(() => OnnxImport.Metadata(Repository.ModelBytes("paper-crnngan.onnx")));
         var timed = File.ReadAllBytes(Repository.Fixture("generator-tones-timed.onnx"));
@@ -44,5 +57,6 @@ public sealed class OnnxImportTests
         Assert.Contains("fp32", int8.Message, StringComparison.Ordinal);
         Assert.Contains("tone model", paper.Message, StringComparison.Ordinal);
         Assert.Contains("length_given_time", noTime.Message, StringComparison.Ordinal);
+        Assert.Contains("bar_position", noBar.Message, StringComparison.Ordinal);
     }
 }
