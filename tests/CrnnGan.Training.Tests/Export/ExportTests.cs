@@ -85,16 +85,7 @@ public sealed class ExportTests : IDisposable
                     parameter.fill_(10);
             }
         }
-        var metadata = new ModelMetadata(
-            new ContinuousEncoding(settings.Layout, settings.FeatureScale),
-            settings.Noise,
-            24,
-            2,
-            "synthetic",
-            0,
-            0,
-            "test"
-        );
+        var metadata = SyntheticMetadata(settings);
 
         var report = ParityCheck.Run(generator, OnnxExporter.Export(generator, metadata), batch: 4, steps: 256, seed: 3);
 
@@ -119,16 +110,7 @@ public sealed class ExportTests : IDisposable
             foreach (var (name, parameter) in generator.named_parameters())
                 parameter.copy_((rand(parameter.shape, generator: weights) * 2 - 1) * (name.StartsWith("lstm", StringComparison.Ordinal) ? 3 : 0.2));
         }
-        var metadata = new ModelMetadata(
-            new ContinuousEncoding(settings.Layout, settings.FeatureScale),
-            settings.Noise,
-            24,
-            2,
-            "synthetic",
-            0,
-            0,
-            "test"
-        );
+        var metadata = SyntheticMetadata(settings);
         var onnx = OnnxExporter.Export(generator, metadata);
 
         var report = ParityCheck.Run(generator, onnx, batch: 4, steps: 256, seed: 3);
@@ -271,4 +253,8 @@ public sealed class ExportTests : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+
+    /// <summary>The metadata of an untrained generator of the paper's family with <paramref name="settings"/>, hidden 24 × 2.</summary>
+    private static ModelMetadata SyntheticMetadata(ModelSettings settings) =>
+        new(new ContinuousEncoding(settings.Layout, settings.FeatureScale), settings.Noise, 24, 2, "synthetic", 0, 0, "test");
 }
