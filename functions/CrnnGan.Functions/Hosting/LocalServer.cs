@@ -42,7 +42,7 @@ public static partial class LocalServer
         int[] taken = [portIndex, portIndex + 1, workersIndex, workersIndex + 1];
         var rest = args.Where((a, i) => a != Flag && !taken.Contains(i)).ToArray();
         await using var app = await StartAsync(new Dictionary<string, string?>(), port, rest);
-        app.Logger.LocalServing($"http://127.0.0.1:{port}/{RoutePrefix}", $"http://127.0.0.1:{port}/{RoutePrefix}/play/");
+        app.Logger.LocalServing(port);
         // Without the Functions host, this process drains the dataset queue itself, as --workers instances would.
         var storage = app.Services.GetRequiredService<DatasetStorage>();
         var drained =
@@ -72,7 +72,8 @@ public static partial class LocalServer
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddMusicGeneration(builder.Configuration);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Only what a user needs: the frameworks' warnings, and the server's own lines (where it listens, its workers).
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter(builder.Environment.ApplicationName, LogLevel.Information);
         builder.Services.AddMvcCore();
         foreach (var type in HttpRoutes.All.Select(r => r.Function).Where(f => !f.IsStatic).Select(f => f.DeclaringType!).Distinct())
             builder.Services.AddTransient(type);
@@ -106,15 +107,20 @@ public static partial class LocalServer
     }
 
     [LoggerMessage(
-        Level = LogLevel.Warning,
-        Message = ListeningLine + " on {Address} and the page on {Page} (function keys are not checked here). Ctrl+C stops."
+        Level = LogLevel.Information,
+        Message = ListeningLine
+            + " on http://127.0.0.1:{Port}/"
+            + RoutePrefix
+            + " and the page on http://127.0.0.1:{Port}/"
+            + RoutePrefix
+            + "/play/ (function keys are not checked here). Ctrl+C stops."
     )]
-    private static partial void LocalServing(this ILogger logger, string address, string page);
+    private static partial void LocalServing(this ILogger logger, int port);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Datasets are off: {Problem}")]
     private static partial void NoDatasets(this ILogger logger, string problem);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining the queue {Queue} with {Workers} worker(s).")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draining the queue {Queue} with {Workers} worker(s).")]
     private static partial void Draining(this ILogger logger, string queue, int workers);
 
     private static Task Execute(HttpContext context, IActionResult result) =>

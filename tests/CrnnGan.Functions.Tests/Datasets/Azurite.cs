@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using CrnnGan.TestSupport;
 
 namespace CrnnGan.Functions.Tests.Datasets;
@@ -20,6 +21,23 @@ public sealed class Azurite : IAsyncDisposable
 
     private Azurite() { }
 
+    /// <summary>
+    /// The flags of README's command (<c>npm --prefix tests/azurite start</c>, the start script in tests/azurite/package.json)
+    /// but its folder: the tests run Azurite as a user does, so the command cannot lose a flag the app needs
+    /// (without --skipApiVersionCheck Azurite refuses the Storage SDK's API version). --disableTelemetry matters here
+    /// too: telemetry would wait on a network this machine cannot reach, and meanwhile ignore SIGTERM.
+    /// </summary>
+    public static IReadOnlyList<string> ReadmeFlags
+    {
+        get
+        {
+            using var package = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "tests", "azurite", "package.json")));
+            var words = package.RootElement.GetProperty("scripts").GetProperty("start").GetString()!.Split(' ');
+            var location = Array.IndexOf(words, "--location");
+            return [.. words.Where((_, i) => i > 0 && i != location && i != location + 1)];
+        }
+    }
+
     public static string Script => Path.Combine(Repository.Root, "tests", "azurite", "node_modules", "azurite", "dist", "src", "azurite.js");
 
     public string ConnectionString =>
@@ -30,8 +48,8 @@ public sealed class Azurite : IAsyncDisposable
     {
         var installed = File.Exists(Script);
         if (!installed && Environment.GetEnvironmentVariable("CRNNGAN_REQUIRE_AZURITE") == "1")
-            throw new FileNotFoundException($"CRNNGAN_REQUIRE_AZURITE=1 but Azurite is not at {Script}: run npm ci in tests/azurite.");
-        Assert.SkipUnless(installed, $"Azurite is not installed (npm ci in tests/azurite): {Script}");
+            throw new FileNotFoundException($"CRNNGAN_REQUIRE_AZURITE=1 but Azurite is not at {Script}: run npm ci --prefix tests/azurite.");
+        Assert.SkipUnless(installed, $"Azurite is not installed (npm ci --prefix tests/azurite): {Script}");
         var azurite = new Azurite();
         await azurite.RestartAsync();
         return azurite;
@@ -40,28 +58,22 @@ public sealed class Azurite : IAsyncDisposable
     /// <summary>Starts it (again, over the same files).</summary>
     public async Task RestartAsync()
     {
-        var start = new ProcessStartInfo("node")
-        {
-            ArgumentList =
-            {
-                Script,
-                "--blobPort",
-                $"{_ports[0]}",
-                "--queuePort",
-                $"{_ports[1]}",
-                "--tablePort",
-                $"{_ports[2]}",
-                "--location",
-                _folder.Path,
-                "--skipApiVersionCheck",
-                "--loose",
-                "--silent",
-                // Its telemetry would wait on a network this machine cannot reach, and meanwhile ignore SIGTERM.
-                "--disableTelemetry",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        string[] arguments =
+        [
+            Script,
+            .. ReadmeFlags,
+            "--blobPort",
+            $"{_ports[0]}",
+            "--queuePort",
+            $"{_ports[1]}",
+            "--tablePort",
+            $"{_ports[2]}",
+            "--location",
+            _folder.Path,
+        ];
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
