@@ -21,7 +21,7 @@ public sealed class FunctionsMetadataTests
             .Order();
 
         Assert.Equal(HttpRoutes.All.Select(r => (r.Name, (r.Template, r.Level.ToString(), string.Join(',', r.Methods)))).Order(), functions);
-        Assert.Equal(6, HttpRoutes.All.Count);
+        Assert.Equal(7, HttpRoutes.All.Count);
     }
 
     [Fact]

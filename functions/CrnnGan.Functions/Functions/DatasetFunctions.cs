@@ -24,7 +24,7 @@ public sealed class DatasetFunctions(ModelHost model, DatasetStorage storage, Da
             return Problems.Unavailable(model.Error ?? "The model is not loaded.");
         if (storage.Store is not { } store)
             return Problems.Unavailable(storage.Problem!);
-        var rules = GenerateRequestParser.Rules.ForDatasets(storage.Options.MaxCount, storage.Options.BatchSize);
+        var rules = GenerateRequestParser.Rules.ForDatasets(model.Options, storage.Options.MaxCount, storage.Options.BatchSize);
         var (parameters, problem) = await GenerateRequestParser.ParseAsync(request, model.Options, session.Metadata, rules);
         if (problem is not null)
             return problem;

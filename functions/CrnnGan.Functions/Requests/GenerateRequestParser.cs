@@ -16,27 +16,12 @@ namespace CrnnGan.Functions.Requests;
 /// </summary>
 public static class GenerateRequestParser
 {
-    private static readonly string[] SongFields =
-    [
-        "seed",
-        "steps",
-        "duration",
-        "count",
-        "tempo",
-        "program",
-        "noiseScale",
-        "temperature",
-        "topP",
-        "key",
-        "format",
-    ];
-
     /// <summary>
-    /// What one endpoint takes beyond the shared fields: its count limit, formats and extra fields, and its batch size
-    /// (null: the request's songs in one batch).
+    /// What one endpoint takes: its fields (<see cref="RequestFields"/>), count limit and formats, what to say of larger jobs,
+    /// and its batch size (null: the request's songs in one batch).
     /// </summary>
     public sealed record Rules(
-        IReadOnlyList<string> Fields,
+        IReadOnlyList<RequestField> Fields,
         int MaxCount,
         IReadOnlyList<SongFormat> Formats,
         string LargerJobs,
@@ -44,11 +29,32 @@ public static class GenerateRequestParser
         int? BatchSize = null
     )
     {
-        public static Rules ForGenerate(GenerationOptions options) =>
-            new(SongFields, options.MaxCount, [SongFormat.Midi, SongFormat.Json, SongFormat.Zip], "use POST /api/datasets", Datasets: false);
+        public static Rules ForGenerate(GenerationOptions options)
+        {
+            SongFormat[] formats = [SongFormat.Midi, SongFormat.Json, SongFormat.Zip];
+            return new(
+                RequestFields.For(options, options.MaxCount, formats, named: false),
+                options.MaxCount,
+                formats,
+                "use POST /api/datasets",
+                false
+            );
+        }
 
-        public static Rules ForDatasets(int maxCount, int batchSize) =>
-            new([.. SongFields, "name"], maxCount, [SongFormat.Midi, SongFormat.Json], "split the dataset into several jobs", true, batchSize);
+        public static Rules ForDatasets(GenerationOptions options, int maxCount, int batchSize)
+        {
+            SongFormat[] formats = [SongFormat.Midi, SongFormat.Json];
+            return new(
+                RequestFields.For(options, maxCount, formats, named: true),
+                maxCount,
+                formats,
+                "split the dataset into several jobs",
+                true,
+                batchSize
+            );
+        }
+
+        public IEnumerable<string> Names => Fields.Select(f => f.Name);
     }
 
     public static Task<(GenerateParameters? Parameters, ObjectResult? Problem)> ParseAsync(
@@ -135,8 +141,8 @@ public static class GenerateRequestParser
     )
     {
         var errors = new Dictionary<string, string[]>();
-        foreach (var unknown in values.Keys.Where(k => !rules.Fields.Contains(k, StringComparer.Ordinal)))
-            errors[unknown] = [$"Unknown field '{unknown}'. Known fields: {string.Join(", ", rules.Fields)}."];
+        foreach (var unknown in values.Keys.Where(k => !rules.Names.Contains(k, StringComparer.Ordinal)))
+            errors[unknown] = [$"Unknown field '{unknown}'. Known fields: {string.Join(", ", rules.Names)}."];
 
         T? Read<T>(string field, Func<JsonElement, T?> number, Func<string, T?> text, string kind)
             where T : struct

@@ -10,6 +10,12 @@ public sealed record GenerationRequest
     public const int MaxSteps = 100_000;
     public const int MaxCount = 1_000_000;
     public const double MaxDurationSeconds = 3600;
+    public const double MinBpm = 10;
+    public const double MaxBpm = 400;
+    public const int MaxProgram = 127;
+    public const float MaxNoiseScale = 10;
+    public const float MaxTemperature = 10;
+    public const int MaxBatchSize = 4096;
 
     /// <summary>Steps of a song when a request names none, and the first try of a request for a duration.</summary>
     public const int DefaultSteps = 256;
@@ -77,12 +83,16 @@ public sealed record GenerationRequest
             "duration",
             $"duration must be above 0 and at most {MaxDurationSeconds} seconds, not {DurationSeconds}"
         );
-        Require(Bpm is not { } bpm || bpm is >= 10 and <= 400, "tempo", $"tempo must be between 10 and 400 BPM, not {Bpm}");
-        Require(Program is >= 0 and <= 127, "program", $"program must be a General MIDI program between 0 and 127, not {Program}");
-        Require(NoiseScale is >= 0 and <= 10, "noiseScale", $"noise scale must be between 0 and 10, not {NoiseScale}");
-        Require(Temperature is null or (>= 0 and <= 10), "temperature", $"temperature must be between 0 and 10, not {Temperature}");
+        Require(Bpm is not { } bpm || bpm is >= MinBpm and <= MaxBpm, "tempo", $"tempo must be between {MinBpm} and {MaxBpm} BPM, not {Bpm}");
+        Require(Program is >= 0 and <= MaxProgram, "program", $"program must be a General MIDI program between 0 and {MaxProgram}, not {Program}");
+        Require(NoiseScale is >= 0 and <= MaxNoiseScale, "noiseScale", $"noise scale must be between 0 and {MaxNoiseScale}, not {NoiseScale}");
+        Require(
+            Temperature is null or (>= 0 and <= MaxTemperature),
+            "temperature",
+            $"temperature must be between 0 and {MaxTemperature}, not {Temperature}"
+        );
         Require(TopP is null or (> 0 and <= 1), "topP", $"topP must be above 0 and at most 1, not {TopP}");
-        Require(BatchSize is >= 1 and <= 4096, "batchSize", $"batch size must be between 1 and 4096, not {BatchSize}");
+        Require(BatchSize is >= 1 and <= MaxBatchSize, "batchSize", $"batch size must be between 1 and {MaxBatchSize}, not {BatchSize}");
         if (model is not null)
             problems.AddRange(model.Encoding.Problems(this));
         return problems;

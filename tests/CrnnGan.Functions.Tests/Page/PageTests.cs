@@ -126,6 +126,21 @@ public sealed class PageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_page_links_to_the_apis_openapi_document()
+    {
+        var page = await OpenAsync();
+
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.ClickAsync("#openapi"),
+            r => r.Url.EndsWith("/api/openapi.json", StringComparison.Ordinal)
+        );
+
+        Assert.Equal(200, response.Status);
+        using var document = JsonDocument.Parse(await response.TextAsync());
+        Assert.StartsWith("3.", document.RootElement.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_refused_value_shows_the_apis_problem_next_to_its_field_and_draws_nothing()
     {
         var page = await OpenAsync();

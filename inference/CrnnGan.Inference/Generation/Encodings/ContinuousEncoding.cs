@@ -67,7 +67,7 @@ public sealed record ContinuousEncoding(StepLayout Layout, IReadOnlyList<float> 
 
     internal override IEnumerable<GenerationProblem> Problems(GenerationRequest request)
     {
-        const string family = "applies to models of the tone family (contract versions 2 and 3); this is the paper's continuous model";
+        const string family = "applies to models of the tone family (contract version 2 and later); this is the paper's continuous model";
         if (request.Key is not null)
             yield return new GenerationProblem("key", $"key {family}, which has no key");
         if (request.Temperature is not null)
