@@ -83,7 +83,7 @@ public static class EvaluateCommand
                 throw new ArgumentException($"--samples must be between 1 and 10000 and --steps between 2 and 10000, not {count} and {length}.");
             var named = parse.GetValue(models) is { Length: > 0 } given
                 ? [.. given.Select(NamedPath.Parse)]
-                : new[] { new NamedPath("GAN", GenerateCommand.BundledModel) };
+                : new[] { new NamedPath("GAN", BundledModel.Path) };
             if (named.Select(m => m.Name).Distinct().Count() != named.Length)
                 throw new ArgumentException("Each --model needs a name of its own (name=path).");
             var folder = Directory.CreateDirectory(parse.GetValue(output)!.FullName).FullName;

@@ -13,9 +13,6 @@ namespace CrnnGan.Cli.Commands;
 /// <summary>`crnngan generate`: songs from an exported generator, as MIDI or JSON files with a manifest.</summary>
 public static class GenerateCommand
 {
-    /// <summary>Where the model that ships with the tool is copied beside it.</summary>
-    public static string BundledModel => Path.Combine(AppContext.BaseDirectory, "models", "crnngan.onnx");
-
     public static Command Create()
     {
         var model = new Option<FileInfo>("--model") { Description = "An exported generator (.onnx). Default: the bundled model." };
@@ -95,7 +92,7 @@ public static class GenerateCommand
         };
         command.SetAction(parse =>
         {
-            var modelPath = parse.GetValue(model)?.FullName ?? BundledModel;
+            var modelPath = parse.GetValue(model)?.FullName ?? BundledModel.Path;
             if (!File.Exists(modelPath))
                 throw new FileNotFoundException(
                     parse.GetValue(model) is null

@@ -15,7 +15,9 @@ public sealed record Corpus(
     int FilesFound
 )
 {
+    /// <summary>Every song of the three splits: training, then validation, then test.</summary>
     public IEnumerable<Song> AllSongs => Training.Concat(Validation).Concat(Test);
 
+    /// <summary>How many songs the three splits hold together.</summary>
     public int SongCount => Training.Count + Validation.Count + Test.Count;
 }

@@ -9,6 +9,7 @@ public abstract record CorpusSplit
     /// </summary>
     public sealed record HoldOutLists(string ValidationList, string TestList) : CorpusSplit
     {
+        /// <inheritdoc/>
         public override string Describe() => $"hold-out lists {ValidationList} and {TestList}";
     }
 
@@ -18,8 +19,10 @@ public abstract record CorpusSplit
     /// </summary>
     public sealed record Percentages(double ValidationPercent, double TestPercent, ulong Seed) : CorpusSplit
     {
+        /// <inheritdoc/>
         public override string Describe() => $"seeded percentages: validation {ValidationPercent}%, test {TestPercent}%, seed {Seed}";
 
+        /// <summary>This split, or an <see cref="ArgumentException"/> naming the percentage that is out of range.</summary>
         public Percentages Validate()
         {
             if (ValidationPercent is < 0 or > 100 || TestPercent is < 0 or > 100 || ValidationPercent + TestPercent > 100)

@@ -3,6 +3,7 @@ namespace CrnnGan.Inference.Data;
 /// <summary>Percentiles of one step feature over the tones of many songs, in musical units.</summary>
 public sealed record FeatureDistribution(string Name, string Unit, long Count, double Mean, IReadOnlyList<Percentile> Percentiles)
 {
+    /// <summary>The percentiles a corpus report shows: 1, 5, 25, 50, 75, 95 and 99.</summary>
     public static readonly double[] StandardPercentiles = [1, 5, 25, 50, 75, 95, 99];
 
     /// <summary>
@@ -54,4 +55,7 @@ public sealed record FeatureDistribution(string Name, string Unit, long Count, d
     }
 }
 
+/// <summary>One percentile of a feature.</summary>
+/// <param name="Percent">Which percentile (0–100).</param>
+/// <param name="Value">The feature's value there, in its unit.</param>
 public readonly record struct Percentile(double Percent, double Value);

@@ -6,6 +6,7 @@ namespace CrnnGan.Inference.Datasets;
 /// <summary>A generated song as a dataset holds it: its file's name and bytes, and its manifest line.</summary>
 public sealed record DatasetSong(string File, byte[] Bytes, ManifestEntry Entry)
 {
+    /// <summary>How manifest lines are written: snake_case names, as the CLI and the app both read them.</summary>
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>MIDI (format "midi") or the song's JSON document ("json"), named by <paramref name="name"/>.</summary>

@@ -1,5 +1,9 @@
 namespace CrnnGan.Inference.Datasets;
 
+/// <summary>A dataset job's batches.</summary>
+/// <param name="Total">How many batches the job has.</param>
+/// <param name="Done">How many are written.</param>
+/// <param name="Failed">How many went to the poison queue.</param>
 public sealed record BatchCounts(int Total, int Done, int Failed);
 
 /// <summary>A batch whose message went to the poison queue, and why.</summary>

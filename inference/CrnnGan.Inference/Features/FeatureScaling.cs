@@ -10,7 +10,10 @@ namespace CrnnGan.Inference.Features;
 /// </summary>
 public static class FeatureScaling
 {
+    /// <summary>Time features (quarter notes) are kept as they are.</summary>
     public const float TimeScale = 1f;
+
+    /// <summary>Velocities (0–127) are divided by 128.</summary>
     public const float VelocityScale = 1f / 128;
 
     /// <summary>
@@ -39,8 +42,12 @@ public static class FeatureScaling
     /// <summary>Whether <paramref name="divisor"/> keeps the inverse exact (a power of two) and notes of order 1 (at most 128).</summary>
     public static bool IsPitchDivisor(int divisor) => divisor is >= 1 and <= 128 && int.IsPow2(divisor);
 
+    /// <summary>Divides each step's features by <paramref name="factors"/> (one per feature), in place.</summary>
     public static void Normalise(Span<float> steps, IReadOnlyList<float> factors) => Scale(steps, factors, invert: false);
 
+    /// <summary>
+    /// Multiplies each step's features by <paramref name="factors"/> (one per feature), in place: the inverse of <see cref="Normalise"/>.
+    /// </summary>
     public static void Denormalise(Span<float> steps, IReadOnlyList<float> factors) => Scale(steps, factors, invert: true);
 
     private static void Scale(Span<float> steps, IReadOnlyList<float> factors, bool invert)

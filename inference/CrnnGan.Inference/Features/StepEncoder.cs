@@ -13,6 +13,7 @@ public static class StepEncoder
     /// </summary>
     public const int TicksPerQuarter = 480;
 
+    /// <summary>The tones as steps of <paramref name="layout"/>: tones that start together share a step, up to its tones per step.</summary>
     public static StepSequence Encode(IReadOnlyList<Tone> tones, StepLayout layout)
     {
         var ordered = tones.OrderBy(t => t.Onset).ThenBy(t => t.Pitch).ToList();

@@ -3,6 +3,7 @@ namespace CrnnGan.Inference.Features;
 /// <summary>A song as model steps: a row-major [steps × features] matrix in musical units (see <see cref="StepEncoder"/>).</summary>
 public sealed class StepSequence
 {
+    /// <summary>Steps of <paramref name="layout"/> stored one after another in <paramref name="values"/>.</summary>
     public StepSequence(StepLayout layout, float[] values)
     {
         if (values.Length % layout.FeaturesPerStep != 0)
@@ -11,12 +12,16 @@ public sealed class StepSequence
         Values = values;
     }
 
+    /// <summary>What each step holds.</summary>
     public StepLayout Layout { get; }
 
+    /// <summary>Every step's features, one step after another.</summary>
     public float[] Values { get; }
 
+    /// <summary>How many steps there are.</summary>
     public int Steps => Values.Length / Layout.FeaturesPerStep;
 
+    /// <summary>The features of step <paramref name="index"/>.</summary>
     public ReadOnlySpan<float> Step(int index) => Values.AsSpan(index * Layout.FeaturesPerStep, Layout.FeaturesPerStep);
 
     /// <summary>

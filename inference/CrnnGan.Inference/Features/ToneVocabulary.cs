@@ -10,6 +10,7 @@ namespace CrnnGan.Inference.Features;
 /// </summary>
 public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyList<double> LengthBins, IReadOnlyList<int> VelocityBins)
 {
+    /// <summary>Pitch classes: the 128 MIDI notes.</summary>
     public const int Pitches = 128;
 
     /// <summary>Bin values are multiples of this (quarter notes): 32nd notes, 16th-note triplets and finer.</summary>
@@ -18,11 +19,19 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
     /// <summary>A 4-quarter bar in <see cref="Grid"/> steps: the places an onset can fall in a bar.</summary>
     public const int BarSteps = 4 * 48;
 
+    /// <summary>The heads' names, in the order of their indices below.</summary>
     public static IReadOnlyList<string> Heads { get; } = ["pitch", "time_delta", "length", "velocity"];
 
+    /// <summary>The pitch head's index.</summary>
     public const int PitchHead = 0;
+
+    /// <summary>The head of the time since the previous onset.</summary>
     public const int TimeHead = 1;
+
+    /// <summary>The length head's index.</summary>
     public const int LengthHead = 2;
+
+    /// <summary>The velocity head's index.</summary>
     public const int VelocityHead = 3;
 
     /// <summary>Each time class in <see cref="Grid"/> steps (the bins lie on the grid).</summary>
@@ -177,12 +186,14 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
         }
     }
 
+    /// <summary>Equal when every bin of every head is equal.</summary>
     public bool Equals(ToneVocabulary? other) =>
         other is not null
         && TimeBins.SequenceEqual(other.TimeBins)
         && LengthBins.SequenceEqual(other.LengthBins)
         && VelocityBins.SequenceEqual(other.VelocityBins);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(TimeBins.Count, LengthBins.Count, VelocityBins.Count);
 
     private static string Join(IEnumerable<double> values) => string.Join(',', values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));

@@ -6,6 +6,7 @@ public enum ExecutionProvider
     /// <summary>CUDA when its libraries and a device are there; otherwise CPU, with one warning.</summary>
     Auto,
 
+    /// <summary>The CPU.</summary>
     Cpu,
 
     /// <summary>CUDA or a clear error: never a silent fallback.</summary>

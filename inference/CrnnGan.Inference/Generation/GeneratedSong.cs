@@ -8,5 +8,6 @@ namespace CrnnGan.Inference.Generation;
 /// </summary>
 public sealed record GeneratedSong(int Index, ulong Seed, Song Song, ToneStatistics Statistics, MusicalKey? Key = null)
 {
+    /// <summary>The song as a Standard MIDI File, every tone on General MIDI program <paramref name="program"/>.</summary>
     public byte[] ToMidi(int program) => MidiWriter.ToBytes(Song, new MidiWriteOptions(Program: program));
 }

@@ -7,19 +7,37 @@ namespace CrnnGan.Inference.Generation;
 /// </summary>
 public sealed record GenerationRequest
 {
+    /// <summary>The most steps a song may have.</summary>
     public const int MaxSteps = 100_000;
+
+    /// <summary>The most songs one request may ask for.</summary>
     public const int MaxCount = 1_000_000;
+
+    /// <summary>The longest song, in seconds, one request may ask for.</summary>
     public const double MaxDurationSeconds = 3600;
+
+    /// <summary>The slowest tempo a song may be written at (beats per minute).</summary>
     public const double MinBpm = 10;
+
+    /// <summary>The fastest tempo a song may be written at (beats per minute).</summary>
     public const double MaxBpm = 400;
+
+    /// <summary>The highest General MIDI program.</summary>
     public const int MaxProgram = 127;
+
+    /// <summary>The largest noise scale.</summary>
     public const float MaxNoiseScale = 10;
+
+    /// <summary>The highest temperature.</summary>
     public const float MaxTemperature = 10;
+
+    /// <summary>The most songs one batch may step at once.</summary>
     public const int MaxBatchSize = 4096;
 
     /// <summary>Steps of a song when a request names none, and the first try of a request for a duration.</summary>
     public const int DefaultSteps = 256;
 
+    /// <summary>How many songs to generate.</summary>
     public int Count { get; init; } = 1;
 
     /// <summary>Steps to generate after the primer (one step is one tone, or a chord of up to k tones).</summary>
@@ -30,6 +48,7 @@ public sealed record GenerationRequest
     /// </summary>
     public double? DurationSeconds { get; init; }
 
+    /// <summary>The first song's seed; song i uses this + i.</summary>
     public ulong Seed { get; init; }
 
     /// <summary>Tempo of the written MIDI; null uses the model's default.</summary>
@@ -61,6 +80,7 @@ public sealed record GenerationRequest
     /// <summary>Tones that the model continues: fed in as its previous outputs, and kept at the start of each song.</summary>
     public IReadOnlyList<Tone>? Primer { get; init; }
 
+    /// <summary>How many songs step together: part of what the bytes depend on (see above).</summary>
     public int BatchSize { get; init; } = 16;
 
     /// <summary>

@@ -33,6 +33,7 @@ public sealed partial class GeneratorSession : IDisposable
         _stateMemory = stateMemory;
     }
 
+    /// <summary>What the model says about itself: its family's encoding, sizes and training.</summary>
     public ModelMetadata Metadata { get; }
 
     /// <summary>The provider in use: <see cref="ExecutionProvider.Cpu"/> or <see cref="ExecutionProvider.Cuda"/>.</summary>
@@ -255,6 +256,7 @@ public sealed partial class GeneratorSession : IDisposable
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
+    /// <summary>Releases the ONNX Runtime session and its buffers.</summary>
     public void Dispose()
     {
         _session.Dispose();

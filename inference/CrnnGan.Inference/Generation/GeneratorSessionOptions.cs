@@ -13,5 +13,6 @@ public sealed record GeneratorSessionOptions(
     int CudaDevice = 0
 )
 {
+    /// <summary>CUDA when present, else the CPU; ONNX Runtime's own thread count.</summary>
     public static GeneratorSessionOptions Default { get; } = new();
 }

@@ -48,17 +48,31 @@ public static class ModelContract
     /// <summary>The tone family whose previous tone carries where it started in its bar.</summary>
     public const int BarPositionVersion = 4;
 
+    /// <summary>Input of the tone family: the previous tone's class indices (and its place in the bar, from version 4).</summary>
     public const string PreviousTone = "previous_tone";
 
     /// <summary>The output of a head's logits.</summary>
     public static string Logits(string head) => head + "_logits";
 
+    /// <summary>Input: each song's noise for this step.</summary>
     public const string Noise = "noise";
+
+    /// <summary>Input of the paper's model: the previous step's features.</summary>
     public const string Previous = "previous";
+
+    /// <summary>Input: the LSTM layers' hidden state.</summary>
     public const string Hidden = "h";
+
+    /// <summary>Input: the LSTM layers' cell state.</summary>
     public const string Cell = "c";
+
+    /// <summary>Output of the paper's model: this step's features.</summary>
     public const string Output = "output";
+
+    /// <summary>Output: the hidden state after this step.</summary>
     public const string HiddenOut = "h_out";
+
+    /// <summary>Output: the cell state after this step.</summary>
     public const string CellOut = "c_out";
 
     /// <summary>The symbolic batch dimension of every input and output.</summary>

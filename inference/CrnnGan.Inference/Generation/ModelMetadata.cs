@@ -20,25 +20,32 @@ public sealed record ModelMetadata(
     string CodeVersion
 )
 {
+    /// <summary>The prefix of every metadata key the exporter writes.</summary>
     public const string Prefix = "crnngan.";
 
     /// <summary>The exporter's weights: 32-bit floats, as trained. A quantized model names its own in crnngan.weights.</summary>
     public const string Fp32 = "fp32";
+
+    /// <summary>The noise every exported generator reads: uniform in [0, 1), as the paper's.</summary>
     public const string UniformNoise = "uniform[0,1)";
 
+    /// <summary>The tempo songs are written at when a request names none (beats per minute).</summary>
     public double DefaultTempoBpm { get; init; } = 120;
 
     /// <summary>How the weights are stored: <see cref="Fp32"/>, or a quantizer's name.</summary>
     public string Weights { get; init; } = Fp32;
 
+    /// <summary>The contract version of the model's family (<see cref="SongEncoding.ContractVersion"/>).</summary>
     public int ContractVersion => Encoding.ContractVersion;
 
     /// <summary>The family's part as JSON shows it: every property of its own type (the declared type would show the base's alone).</summary>
     [JsonPropertyName("encoding")]
     public object EncodingDocument => Encoding;
 
+    /// <summary>How many features each step has.</summary>
     public int Features => Encoding.Features;
 
+    /// <summary>The names of each step's features.</summary>
     public IReadOnlyList<string> FeatureNames => Encoding.FeatureNames;
 
     /// <summary>
@@ -52,6 +59,9 @@ public sealed record ModelMetadata(
     /// <summary>What is wrong with the model's sampling defaults, or null.</summary>
     public string? SamplingProblem() => Encoding.SamplingProblem();
 
+    /// <summary>
+    /// The metadata as the ONNX file's key-value pairs, as the exporter writes them and <see cref="Encodings.MetadataReader"/> reads them.
+    /// </summary>
     public IReadOnlyDictionary<string, string> ToProperties()
     {
         var properties = Encoding.Properties(NoiseSize).ToDictionary();

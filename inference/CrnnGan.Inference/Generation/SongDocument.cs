@@ -24,6 +24,7 @@ public sealed record SongDocument(
     IReadOnlyDictionary<string, double> Statistics
 )
 {
+    /// <summary>The song, its notes written for General MIDI program <paramref name="program"/>, and its statistics.</summary>
     public static SongDocument Of(GeneratedSong generated, int program)
     {
         var song = generated.Song;
@@ -49,6 +50,7 @@ public sealed record SongDocument(
         );
     }
 
+    /// <summary>The paper's statistics by name, as the JSON format shows them.</summary>
     public static IReadOnlyDictionary<string, double> StatisticsOf(ToneStatistics statistics) =>
         statistics.Named().ToDictionary(s => s.Key, s => s.Value);
 }

@@ -10,6 +10,7 @@ namespace CrnnGan.Inference.Generation;
 /// </summary>
 public sealed class SongGenerator(GeneratorSession session, StepScheduler? scheduler = null)
 {
+    /// <summary>The session the songs are generated with.</summary>
     public GeneratorSession Session { get; } = session;
 
     /// <summary>All songs of a request, in order.</summary>
@@ -27,6 +28,7 @@ public sealed class SongGenerator(GeneratorSession session, StepScheduler? sched
         return [.. (await Task.WhenAll(batches.Select(b => Batch(resolved, b, cancellation)))).SelectMany(songs => songs)];
     }
 
+    /// <summary>How many batches a request runs in.</summary>
     public static int Batches(GenerationRequest request) => (request.Count + request.BatchSize - 1) / request.BatchSize;
 
     /// <summary>

@@ -22,6 +22,10 @@ public sealed class StepScheduler : IDisposable
     private long _rowSteps;
     private int _peakBatch;
 
+    /// <summary>
+    /// A scheduler over <paramref name="session"/>: an idle scheduler waits <paramref name="window"/> for more songs before it starts a batch of
+    /// at most <paramref name="maxBatch"/>.
+    /// </summary>
     public StepScheduler(GeneratorSession session, TimeSpan window, int maxBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, TimeSpan.Zero);
@@ -123,6 +127,7 @@ public sealed class StepScheduler : IDisposable
         return true;
     }
 
+    /// <summary>Stops the step loop and waits for it to end.</summary>
     public void Dispose()
     {
         if (_stop.IsCancellationRequested)

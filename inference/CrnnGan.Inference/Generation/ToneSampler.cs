@@ -9,6 +9,10 @@ namespace CrnnGan.Inference.Generation;
 /// </summary>
 public static class ToneSampler
 {
+    /// <summary>
+    /// The class drawn from <paramref name="logits"/> at <paramref name="temperature"/> (0: the likeliest) by inverse CDF at <paramref
+    /// name="uniform"/> (in [0, 1)), within the nucleus <paramref name="topP"/>.
+    /// </summary>
     public static int Draw(ReadOnlySpan<float> logits, float temperature, float uniform, float topP = 1f)
     {
         if (topP < 1 && temperature > 0)

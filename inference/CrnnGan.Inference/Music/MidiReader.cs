@@ -13,6 +13,7 @@ namespace CrnnGan.Inference.Music;
 /// </summary>
 public static class MidiReader
 {
+    /// <summary>Reads the MIDI file at <paramref name="path"/>; a <see cref="MidiReadException"/> names what is wrong with a broken file.</summary>
     public static Song Read(string path, MidiReadOptions? options = null)
     {
         byte[] bytes;
@@ -27,6 +28,7 @@ public static class MidiReader
         return Read(bytes, Path.GetFileName(path), options);
     }
 
+    /// <summary>Reads a MIDI file's bytes; <paramref name="name"/> names it in the song and in errors.</summary>
     public static Song Read(byte[] bytes, string name, MidiReadOptions? options = null)
     {
         options ??= MidiReadOptions.Default;

@@ -6,5 +6,6 @@ namespace CrnnGan.Inference.Music;
 /// <param name="Program">A General MIDI program (0..127) for every tone; null keeps each tone's own.</param>
 public sealed record MidiWriteOptions(int TicksPerQuarter = Features.StepEncoder.TicksPerQuarter, double? Bpm = null, int? Program = null)
 {
+    /// <summary>480 ticks per quarter note, and the song's own tempo map and programs.</summary>
     public static MidiWriteOptions Default { get; } = new();
 }

@@ -10,6 +10,7 @@ namespace CrnnGan.Inference.Music;
 /// </summary>
 public static class MidiWriter
 {
+    /// <summary>The song as a Standard MIDI File (format 1).</summary>
     public static byte[] ToBytes(Song song, MidiWriteOptions? options = null)
     {
         using var stream = new MemoryStream();
@@ -20,6 +21,7 @@ public static class MidiWriter
     /// <summary>Writes to a temporary file beside <paramref name="path"/>, then renames it into place.</summary>
     public static void WriteFile(Song song, string path, MidiWriteOptions? options = null) => AtomicFile.WriteAllBytes(path, ToBytes(song, options));
 
+    /// <summary>Writes the song as a Standard MIDI File (format 1) to <paramref name="stream"/>.</summary>
     public static void Write(Song song, Stream stream, MidiWriteOptions? options = null)
     {
         options ??= MidiWriteOptions.Default;

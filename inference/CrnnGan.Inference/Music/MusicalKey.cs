@@ -46,5 +46,6 @@ public readonly record struct MusicalKey(int Tonic, bool Minor)
         return true;
     }
 
+    /// <summary>The key's name as <see cref="TryParse"/> reads it: C, F#m, Bb and so on.</summary>
     public override string ToString() => Names[Tonic] + (Minor ? "m" : "");
 }

@@ -1,9 +1,15 @@
 namespace CrnnGan.Inference.Music;
 
+/// <summary>The kinds of scale a window is fitted to.</summary>
 public enum ScaleKind
 {
+    /// <summary>The major scale.</summary>
     Major,
+
+    /// <summary>The natural minor scale.</summary>
     NaturalMinor,
+
+    /// <summary>The harmonic minor scale (its seventh raised).</summary>
     HarmonicMinor,
 }
 
@@ -24,6 +30,7 @@ public readonly record struct Scale(int Root, ScaleKind Kind)
     public static IReadOnlyList<Scale> All { get; } =
     [.. Enum.GetValues<ScaleKind>().SelectMany(kind => Enumerable.Range(0, 12).Select(root => new Scale(root, kind)))];
 
+    /// <summary>Whether the pitch (any octave) is a degree of this scale.</summary>
     public bool Contains(int pitch) => Degrees[(int)Kind].Contains(PitchClass(pitch - Root));
 
     /// <summary>
@@ -85,6 +92,7 @@ public readonly record struct Scale(int Root, ScaleKind Kind)
         return 1 - inside / (double)pitches.Length;
     }
 
+    /// <summary>The pitch class, 0 (C) to 11 (B), of any whole number, negative ones too.</summary>
     public static int PitchClass(int pitch) => ((pitch % 12) + 12) % 12;
 
     /// <summary>A transposition in semitones taken to the same pitch class between −6 and +5.</summary>

@@ -3,6 +3,7 @@ namespace CrnnGan.Inference.Music;
 /// <summary>A tempo in force from <see cref="Quarter"/> on, as MIDI states it: microseconds per quarter note.</summary>
 public readonly record struct TempoChange(double Quarter, int MicrosecondsPerQuarter)
 {
+    /// <summary>The tempo in beats (quarter notes) per minute.</summary>
     public double Bpm => 60_000_000.0 / MicrosecondsPerQuarter;
 }
 
@@ -12,6 +13,7 @@ public readonly record struct TempoChange(double Quarter, int MicrosecondsPerQua
 /// </summary>
 public sealed class TempoMap
 {
+    /// <summary>MIDI's default tempo: 120 beats per minute.</summary>
     public const int DefaultMicrosecondsPerQuarter = 500_000;
 
     private readonly TempoChange[] _changes;
@@ -20,6 +22,7 @@ public sealed class TempoMap
     // Seconds elapsed at each change, so that a conversion is one binary search.
     private readonly double[] _secondsAtChange;
 
+    /// <summary>A map of <paramref name="changes"/> (in any order; before the first, the default tempo).</summary>
     public TempoMap(IEnumerable<TempoChange> changes)
     {
         var ordered = changes.OrderBy(c => c.Quarter).ToList();
@@ -37,6 +40,7 @@ public sealed class TempoMap
             _secondsAtChange[i] = _secondsAtChange[i - 1] + SecondsPerQuarter(i - 1) * (_changes[i].Quarter - _changes[i - 1].Quarter);
     }
 
+    /// <summary>One tempo, <paramref name="bpm"/> beats per minute, throughout.</summary>
     public static TempoMap Constant(double bpm)
     {
         if (!(bpm is > 0 and <= 1000))
@@ -44,10 +48,13 @@ public sealed class TempoMap
         return new TempoMap([new TempoChange(0, (int)Math.Round(60_000_000.0 / bpm))]);
     }
 
+    /// <summary>MIDI's default tempo throughout.</summary>
     public static TempoMap Default { get; } = new([]);
 
+    /// <summary>The tempo changes, in order of time.</summary>
     public IReadOnlyList<TempoChange> Changes => _changes;
 
+    /// <summary>The time in seconds of a point <paramref name="quarter"/> quarter notes from the start.</summary>
     public double ToSeconds(double quarter)
     {
         var found = Array.BinarySearch(_quarterAtChange, quarter);

@@ -8,5 +8,6 @@ namespace CrnnGan.Inference.Music;
 /// </summary>
 public readonly record struct Tone(double Onset, double Duration, int Pitch, int Velocity, int Channel = 1, int Program = 0)
 {
+    /// <summary>When the tone ends, in quarter notes from the song's start.</summary>
     public double End => Onset + Duration;
 }

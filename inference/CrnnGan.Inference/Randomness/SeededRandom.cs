@@ -12,6 +12,7 @@ public sealed class SeededRandom
         _s2,
         _s3;
 
+    /// <summary>A generator whose every draw follows from <paramref name="seed"/> alone.</summary>
     public SeededRandom(ulong seed)
     {
         var x = seed;
@@ -35,8 +36,10 @@ public sealed class SeededRandom
         (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
     }
 
+    /// <summary>The four words of the state, for a checkpoint to save and restore.</summary>
     public IReadOnlyList<ulong> State => [_s0, _s1, _s2, _s3];
 
+    /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
         var result = ulong.RotateLeft(_s1 * 5, 7) * 9;

@@ -9,6 +9,7 @@ namespace CrnnGan.Inference.Randomness;
 /// </summary>
 public static class StableHash
 {
+    /// <summary>The hash of <paramref name="seed"/> and <paramref name="text"/>.</summary>
     public static ulong Of(ulong seed, string text)
     {
         var hash = 14695981039346656037UL ^ Mix(seed);

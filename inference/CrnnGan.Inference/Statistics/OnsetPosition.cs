@@ -15,8 +15,10 @@ public static class OnsetPosition
 
     private const double Tolerance = 1.0 / 96;
 
+    /// <summary>Where an onset (in quarter notes) falls in its quarter: 0–3 on the sixteenth grid, 4 off it.</summary>
     public static int InQuarter(double onset) => Sixteenth(onset) is { } s ? s % 4 : QuarterClasses - 1;
 
+    /// <summary>Where an onset (in quarter notes) falls in a 4-quarter bar: 0–15 on the sixteenth grid, 16 off it.</summary>
     public static int InBar(double onset) => Sixteenth(onset) is { } s ? s % 16 : BarClasses - 1;
 
     /// <summary>Whether the onset lies on the sixteenth grid.</summary>

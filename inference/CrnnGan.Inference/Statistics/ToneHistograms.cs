@@ -27,9 +27,11 @@ public sealed record ToneHistograms(
     /// <summary>The widest melodic interval with a bin of its own, in semitones, up or down.</summary>
     public const int WidestInterval = 24;
 
+    /// <summary>The names of the distributions, in the order a report shows them.</summary>
     public static IReadOnlyList<string> Names { get; } =
     ["pitch_class_in_key", "time_between_onsets", "tone_length", "onset_in_quarter", "onset_in_bar", "melodic_interval"];
 
+    /// <summary>The distribution of that name (its shares add up to 1).</summary>
     public IReadOnlyList<double> this[string name] =>
         name switch
         {
@@ -42,6 +44,7 @@ public sealed record ToneHistograms(
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a histogram."),
         };
 
+    /// <summary>The distributions over every tone of <paramref name="pieces"/>, pooled.</summary>
     public static ToneHistograms Of(IEnumerable<IReadOnlyList<Tone>> pieces)
     {
         var (pitchClass, time, length) = (new double[12], new double[TimeBins], new double[TimeBins]);
@@ -73,6 +76,7 @@ public sealed record ToneHistograms(
     public IReadOnlyDictionary<string, double> Distances(ToneHistograms other) =>
         Names.ToDictionary(name => name, name => Distance(this[name], other[name]));
 
+    /// <summary>The total variation distance of two distributions: 0 equal, 1 disjoint.</summary>
     public static double Distance(IReadOnlyList<double> p, IReadOnlyList<double> q) => 0.5 * p.Zip(q, (a, b) => Math.Abs(a - b)).Sum();
 
     private static int OnGrid(double quarters) =>

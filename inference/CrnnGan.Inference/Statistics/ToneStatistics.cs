@@ -21,12 +21,18 @@ public sealed record ToneStatistics(
     int IntensitySpan
 )
 {
+    /// <summary>The shortest repeated pitch pattern counted.</summary>
     public const int ShortestRepetition = 2;
+
+    /// <summary>The longest repeated pitch pattern counted.</summary>
     public const int LongestRepetition = 9;
 
     /// <summary>The headline repetition count of the paper's Figure 3: windows of three pitches.</summary>
     public int Repetitions3 => RepetitionsOfLength(3);
 
+    /// <summary>
+    /// Repetitions of <paramref name="length"/>-tone pitch patterns (<see cref="ShortestRepetition"/> to <see cref="LongestRepetition"/>).
+    /// </summary>
     public int RepetitionsOfLength(int length) => Repetitions[length - ShortestRepetition];
 
     /// <summary>Names and values in a fixed order, for tables, logs and summaries.</summary>

@@ -57,6 +57,7 @@ public static class TwoSampleTest
         return (mean, deviation);
     }
 
+    /// <summary><paramref name="x"/> less <paramref name="mean"/>, over <paramref name="deviation"/>, feature by feature.</summary>
     public static double[] Standardise(double[] x, double[] mean, double[] deviation) => [.. x.Select((v, j) => (v - mean[j]) / deviation[j])];
 
     /// <summary>Logistic regression by Newton's method, an intercept and an L2 penalty on the other weights.</summary>

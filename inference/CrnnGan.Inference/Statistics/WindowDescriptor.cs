@@ -13,6 +13,7 @@ public static class WindowDescriptor
     private static readonly double[] DurationEdges = [0, 0.125, 0.25, 0.5, 1, 2];
     private static readonly int[] IntervalEdges = [0, 2, 4, 7, 12];
 
+    /// <summary>The descriptor's numbers by name, in order.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         "polyphony",
@@ -32,6 +33,7 @@ public static class WindowDescriptor
         .. Enumerable.Range(0, 2 * IntervalEdges.Length + 1).Select(i => $"interval_class_{i}"),
     ];
 
+    /// <summary>The descriptor of one window of tones (<see cref="Names"/> gives each number's meaning).</summary>
     public static double[] Of(IReadOnlyList<Tone> piece)
     {
         var statistics = ToneStatistics.Of(piece);

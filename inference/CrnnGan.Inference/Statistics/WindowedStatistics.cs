@@ -45,5 +45,6 @@ public static class WindowedStatistics
         return StepEncoder.Decode(window);
     }
 
+    /// <summary>The paper's statistics of one window of steps.</summary>
     public static ToneStatistics Of(StepSequence window) => ToneStatistics.Of(StepEncoder.Decode(window));
 }

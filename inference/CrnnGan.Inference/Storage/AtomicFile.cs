@@ -23,9 +23,12 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> whole: a reader sees the old file or the new one.</summary>
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, temporary => File.WriteAllBytes(temporary, bytes));
 
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> whole: a reader sees the old file or the new one.</summary>
     public static void WriteAllText(string path, string text) => Write(path, temporary => File.WriteAllText(temporary, text));
 
+    /// <summary>Copies <paramref name="source"/> to <paramref name="path"/> whole: a reader sees the old file or the new one.</summary>
     public static void Copy(string source, string path) => Write(path, temporary => File.Copy(source, temporary));
 }

@@ -9,7 +9,7 @@ public sealed class SourceLayoutTests
     [Fact]
     public void Every_source_line_fits_in_150_characters()
     {
-        string[] folders = ["inference", "training", "functions", "tests"];
+        string[] folders = ["inference", "training", "functions", "tests", "samples"];
         var sources = folders
             .SelectMany(f => Directory.EnumerateFiles(Path.Combine(Repository.Root, f), "*.cs", SearchOption.AllDirectories))
             .Where(p => !p.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))

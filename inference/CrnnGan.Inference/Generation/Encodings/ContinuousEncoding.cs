@@ -10,18 +10,25 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// </summary>
 public sealed record ContinuousEncoding(StepLayout Layout, IReadOnlyList<float> FeatureScale) : SongEncoding
 {
+    /// <summary>The contract version of the paper's continuous model.</summary>
     public const int Version = ModelContract.Version;
 
+    /// <inheritdoc/>
     public override int ContractVersion => Version;
 
+    /// <inheritdoc/>
     public override string Description => "the paper's continuous model (contract version 1)";
 
+    /// <summary>How many tones one step holds.</summary>
     public int TonesPerStep => Layout.TonesPerStep;
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> FeatureNames => Layout.FeatureNames;
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> FeatureUnits => [.. FeatureNames.Select(UnitOf)];
 
+    /// <inheritdoc/>
     public override IEnumerable<KeyValuePair<string, string>> Properties(int noiseSize)
     {
         const string prefix = ModelMetadata.Prefix;
@@ -115,7 +122,9 @@ public sealed record ContinuousEncoding(StepLayout Layout, IReadOnlyList<float> 
             _ => "MIDI velocity",
         };
 
+    /// <summary>Equal when the layout and every scale factor are equal.</summary>
     public bool Equals(ContinuousEncoding? other) => other is not null && Layout == other.Layout && FeatureScale.SequenceEqual(other.FeatureScale);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Layout, FeatureScale.Count);
 }

@@ -12,6 +12,7 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// </summary>
 public abstract record SongEncoding
 {
+    /// <summary>The contract version: which inputs the host feeds and which outputs it reads (<see cref="ModelContract"/>).</summary>
     public abstract int ContractVersion { get; }
 
     /// <summary>The family in a reader's words, for messages: e.g. "the tone family (contract version 2)".</summary>
@@ -23,6 +24,7 @@ public abstract record SongEncoding
     /// <summary>The musical unit of each of <see cref="FeatureNames"/>.</summary>
     public abstract IReadOnlyList<string> FeatureUnits { get; }
 
+    /// <summary>How many features each step has (<see cref="FeatureNames"/>).</summary>
     public int Features => FeatureNames.Count;
 
     /// <summary>The contract versions this library reads, each with the encoding that parses its metadata.</summary>

@@ -24,8 +24,13 @@ public sealed record ToneEncoding(
     bool BarPosition = false
 ) : SongEncoding
 {
+    /// <summary>The contract version of the tone family's first form: four categorical heads.</summary>
     public const int Version = ModelContract.ToneVersion;
+
+    /// <summary>The contract version whose length head reads the drawn time.</summary>
     public const int TimedLengthVersion = ModelContract.TimedLengthVersion;
+
+    /// <summary>The contract version whose previous tone carries its place in the bar.</summary>
     public const int BarPositionVersion = ModelContract.BarPositionVersion;
 
     private IReadOnlyList<int>? _timeSteps;
@@ -35,6 +40,7 @@ public sealed record ToneEncoding(
         "training windows transposed to C major / A minor by their best-fitting of 36 scales; to place a song in a key, add the key's offset from "
         + "C major (A minor) to every pitch";
 
+    /// <inheritdoc/>
     public override int ContractVersion =>
         BarPosition ? BarPositionVersion
         : LengthGivenTime ? TimedLengthVersion
@@ -62,10 +68,13 @@ public sealed record ToneEncoding(
             previous[k] = tone[k];
     }
 
+    /// <inheritdoc/>
     public override string Description => $"the tone family (contract version {ContractVersion})";
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> FeatureNames => ToneVocabulary.Heads;
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> FeatureUnits => ["MIDI note", "quarter notes", "quarter notes", "MIDI velocity"];
 
     /// <summary>Logits of head <paramref name="head"/> per song: [classes], or [time classes, length classes].</summary>
@@ -93,6 +102,7 @@ public sealed record ToneEncoding(
         : DefaultTopP is not (> 0 and <= 1) ? $"A nucleus (top-p) is above 0 and at most 1, not {DefaultTopP}."
         : null;
 
+    /// <inheritdoc/>
     public override IEnumerable<KeyValuePair<string, string>> Properties(int noiseSize)
     {
         const string prefix = ModelMetadata.Prefix;
@@ -224,6 +234,7 @@ public sealed record ToneEncoding(
         return indices;
     }
 
+    /// <summary>Equal when the vocabulary and every sampling setting are equal.</summary>
     public bool Equals(ToneEncoding? other) =>
         other is not null
         && Vocabulary == other.Vocabulary
@@ -234,5 +245,6 @@ public sealed record ToneEncoding(
         && DefaultTopP == other.DefaultTopP
         && BarPosition == other.BarPosition;
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);
 }
