@@ -19,8 +19,13 @@ public static class PageFunction
             return new RedirectResult($"{request.PathBase}{request.Path}/{request.QueryString}");
         if (PageAssets.Find(string.IsNullOrEmpty(file) ? PageAssets.Index : file) is not { } asset)
             return new NotFoundResult();
-        request.HttpContext.Response.Headers.CacheControl = "no-cache";
-        request.HttpContext.Response.Headers.ContentSecurityPolicy = PageAssets.ContentSecurityPolicy;
-        return new FileContentResult(asset.Content, asset.ContentType);
+        // Kept by the browser and checked each time: the SoundFont (10 MB) is then fetched once, yet a deploy is seen at once.
+        var headers = request.HttpContext.Response.Headers;
+        headers.CacheControl = "no-cache";
+        headers.ETag = asset.ETag;
+        headers.ContentSecurityPolicy = PageAssets.ContentSecurityPolicy;
+        return request.Headers.IfNoneMatch.Contains(asset.ETag)
+            ? new StatusCodeResult(StatusCodes.Status304NotModified)
+            : new FileContentResult(asset.Content, asset.ContentType);
     }
 }

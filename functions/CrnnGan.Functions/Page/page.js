@@ -1,5 +1,8 @@
 // The app's page: the fields go to /api/generate (format=json); the song comes back as notes, statistics and the
-// MIDI file, drawn as a piano roll and played with Web Audio. No framework and no samples: oscillators suffice.
+// MIDI file, drawn as a piano roll and played by a SoundFont synthesizer (SpessaSynth, vendored with its SoundFont:
+// functions/page-vendor rebuilds them). The same synthesizer renders the song to a WAV file for "Download audio".
+import { BasicMIDI, Sequencer, WorkletSynthesizer, audioBufferToWav } from './spessasynth.js';
+
 const api = new URL('../', location.href);
 const functionKey = new URLSearchParams(location.search).get('code');
 const fields = ['seed', 'steps', 'duration', 'tempo', 'program', 'noiseScale', 'temperature', 'key'];
@@ -8,7 +11,11 @@ const $ = id => document.getElementById(id);
 const svg = 'http://www.w3.org/2000/svg';
 
 // The browser tests (and anyone curious, in the console) read the page's state here.
-const state = { song: null, seed: null, audio: null, playback: null, metrics: {} };
+const state = { song: null, seed: null, midi: null, audio: null, synth: null, playback: null, metrics: {} };
+// Fetched once the page loads (the browser caches it), so that the first Play waits for no download.
+state.soundfont = fetch('soundfont.sf2').then(r => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`soundfont.sf2: ${r.status}`))));
+// The release of the last notes, kept at the end of the rendered audio.
+const tailSeconds = 1;
 window.crnngan = state;
 
 function headers(extra = {}) {
@@ -103,12 +110,15 @@ function show({ song, midiBase64 }, seed) {
   showStatistics(song.statistics);
 
   const midi = Uint8Array.from(atob(midiBase64), c => c.charCodeAt(0));
+  state.midi = midi;
   const download = $('download');
   if (download.href) URL.revokeObjectURL(download.href);
   download.href = URL.createObjectURL(new Blob([midi], { type: 'audio/midi' }));
   download.download = `crnngan-${seed}.mid`;
   download.setAttribute('aria-disabled', 'false');
   $('play').disabled = false;
+  $('download-audio').disabled = false;
+  synthesizer().catch(error => ($('form-problem').textContent = `The synthesizer could not start: ${error.message}`));
 }
 
 function element(name, attributes) {
@@ -146,32 +156,34 @@ function showStatistics(statistics) {
   }
 }
 
-// A plucked tone per note: a triangle wave, a fast attack and a decay, all through one compressor so chords don't clip.
+// One synthesizer for the page, in an AudioWorklet: made while the first song is shown, in a context that stays suspended
+// until a click resumes it (browsers allow sound only after one), so that Play then waits for nothing.
+function synthesizer() {
+  return (state.synthReady ??= makeSynthesizer());
+}
+
+async function makeSynthesizer() {
+  const audio = (state.audio ??= new AudioContext());
+  await audio.audioWorklet.addModule('spessasynth_processor.min.js');
+  const synth = new WorkletSynthesizer(audio);
+  synth.connect(audio.destination);
+  await synth.soundBankManager.addSoundBank((await state.soundfont).slice(0), 'main');
+  await synth.isReady;
+  state.sequencer = new Sequencer(synth, { skipToFirstNoteOn: false });
+  state.sequencer.loopCount = 0;
+  return (state.synth = synth);
+}
+
+// The song's own MIDI file through the sequencer, so that what plays is what the download holds.
 async function play() {
   const clicked = performance.now();
-  const audio = (state.audio ??= new AudioContext());
-  await audio.resume();
-  const output = audio.createGain();
-  output.connect(audio.createDynamicsCompressor()).connect(audio.destination);
-  const start = audio.currentTime + 0.05;
-  for (const note of state.song.notes) {
-    const at = start + note.onsetSeconds;
-    const length = Math.max(note.durationSeconds, 0.05);
-    const oscillator = audio.createOscillator();
-    oscillator.type = 'triangle';
-    oscillator.frequency.value = 440 * 2 ** ((note.pitch - 69) / 12);
-    const envelope = audio.createGain();
-    envelope.gain.setValueAtTime(0, at);
-    envelope.gain.linearRampToValueAtTime(0.25 * note.velocity / 127, at + 0.008);
-    envelope.gain.setTargetAtTime(0, at + 0.008, Math.min(length, 1.5) / 2);
-    envelope.gain.setTargetAtTime(0, at + length, 0.03);
-    oscillator.connect(envelope).connect(output);
-    oscillator.start(at);
-    oscillator.stop(at + length + 0.2);
-  }
-  const first = Math.min(...state.song.notes.map(n => n.onsetSeconds));
-  state.metrics.clickToFirstNoteMs = performance.now() - clicked + (start + first - audio.currentTime) * 1000;
-  state.playback = { output, start };
+  state.metrics.clickToFirstNoteMs = null;
+  const synth = await synthesizer();
+  await state.audio.resume();
+  state.sequencer.loadNewSongList([{ binary: state.midi.buffer.slice(0), fileName: `crnngan-${state.seed}.mid` }]);
+  state.sequencer.currentTime = 0;
+  state.sequencer.play();
+  state.playback = { synth, clicked, first: Math.min(...state.song.notes.map(n => n.onsetSeconds)) };
   $('play').textContent = 'Stop';
   $('play').setAttribute('aria-pressed', 'true');
   requestAnimationFrame(moveCursor);
@@ -179,7 +191,11 @@ async function play() {
 
 function moveCursor() {
   if (!state.playback) return;
-  const position = state.audio.currentTime - state.playback.start;
+  const position = state.sequencer.currentHighResolutionTime;
+  // Click to the first note: until the sequencer's clock reaches it, plus the time the context takes to put it out.
+  if (position >= state.playback.first && state.metrics.clickToFirstNoteMs == null)
+    state.metrics.clickToFirstNoteMs =
+      performance.now() - state.playback.clicked + 1000 * ((state.audio.baseLatency ?? 0) + (state.audio.outputLatency ?? 0));
   $('cursor')?.setAttribute('x1', Math.max(position, 0));
   $('cursor')?.setAttribute('x2', Math.max(position, 0));
   if (position > state.rollEnd + 0.3) stop();
@@ -188,12 +204,55 @@ function moveCursor() {
 
 function stop() {
   if (!state.playback) return;
-  state.playback.output.disconnect();
+  state.sequencer.pause();
+  state.synth.stopAll(true);
   state.playback = null;
   $('play').textContent = 'Play';
   $('play').setAttribute('aria-pressed', 'false');
 }
 
+// The song rendered by the same synthesizer in an OfflineAudioContext: 44.1 kHz stereo, the song's length and a second
+// for the last notes to fade.
+async function render() {
+  const sampleRate = 44100;
+  const context = new OfflineAudioContext({
+    numberOfChannels: 2,
+    sampleRate,
+    length: Math.ceil((state.song.lengthSeconds + tailSeconds) * sampleRate),
+  });
+  await context.audioWorklet.addModule('spessasynth_processor.min.js');
+  const synth = new WorkletSynthesizer(context);
+  synth.connect(context.destination);
+  await synth.startOfflineRender({
+    midiSequence: BasicMIDI.fromArrayBuffer(state.midi.buffer.slice(0), `crnngan-${state.seed}.mid`),
+    soundBankList: [{ bankOffset: 0, soundBankBuffer: (await state.soundfont).slice(0) }],
+    loopCount: 0,
+    sequencerOptions: { skipToFirstNoteOn: false },
+  });
+  const buffer = await context.startRendering();
+  synth.destroy();
+  return audioBufferToWav(buffer);
+}
+
+async function downloadAudio() {
+  const button = $('download-audio');
+  button.disabled = true;
+  button.textContent = 'Rendering…';
+  try {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await render());
+    link.download = `crnngan-${state.seed}.wav`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  } catch (error) {
+    $('form-problem').textContent = `Rendering the audio failed: ${error.message}`;
+  } finally {
+    button.disabled = false;
+    button.textContent = 'Download audio';
+  }
+}
+
 $('song-form').addEventListener('submit', generate);
 $('play').addEventListener('click', () => (state.playback ? stop() : play()));
+$('download-audio').addEventListener('click', downloadAudio);
 state.ready = loadModel();

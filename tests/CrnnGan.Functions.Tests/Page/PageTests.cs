@@ -88,6 +88,7 @@ public sealed class PageTests : IAsyncLifetime
 
         await page.ClickAsync("#play");
         await page.WaitForFunctionAsync("() => window.crnngan.playback && window.crnngan.audio.state === 'running'");
+        await page.WaitForFunctionAsync("() => window.crnngan.metrics.clickToFirstNoteMs != null");
         var first = await CursorAsync(page);
         await page.WaitForTimeoutAsync(400);
         var later = await CursorAsync(page);
@@ -97,9 +98,10 @@ public sealed class PageTests : IAsyncLifetime
         Assert.True(later > first, $"the cursor stood at {first} s, then {later} s");
         Assert.Equal("false", await page.GetAttributeAsync("#play", "aria-pressed"));
         Assert.True(clickToFirstNote > 0, $"{clickToFirstNote} ms");
-        var figure = $"page: click on Play to the first scheduled note {clickToFirstNote:0} ms (headless Chromium, this machine)";
+        var figure =
+            $"page: click on Play to the first note sounding {clickToFirstNote:0} ms (SoundFont synthesizer, headless Chromium, this machine)";
         TestContext.Current.TestOutputHelper?.WriteLine(figure);
-        await File.WriteAllTextAsync(Path.Combine(Browser.ArtifactsFolder, "page-figures.txt"), figure + Environment.NewLine);
+        await File.AppendAllTextAsync(Path.Combine(Browser.ArtifactsFolder, "page-figures.txt"), figure + Environment.NewLine);
     }
 
     private static async Task<double> CursorAsync(IPage page) =>
@@ -123,6 +125,57 @@ public sealed class PageTests : IAsyncLifetime
         var read = MidiReader.Read(path).Tones;
         Assert.InRange(read.Count, 0.9 * drawn.Length, drawn.Length);
         Assert.Equal(drawn.Distinct().Order(), read.Select(t => t.Pitch).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task Download_audio_renders_the_song_to_a_wav_of_its_length_whose_onsets_are_the_songs_notes()
+    {
+        var page = await OpenAsync();
+        await GenerateAsync(page, "21", 200);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-audio"), new() { Timeout = 120_000 });
+        var path = Path.Combine(Browser.ArtifactsFolder, download.SuggestedFilename);
+        await download.SaveAsAsync(path);
+        var wave = WaveFile.Read(await File.ReadAllBytesAsync(path));
+        var length = await page.EvaluateAsync<double>("() => window.crnngan.song.lengthSeconds");
+        var notes = await page.EvaluateAsync<double[]>("() => window.crnngan.song.notes.map(n => n.onsetSeconds)");
+
+        Assert.Equal("crnngan-21.wav", download.SuggestedFilename);
+        Assert.Equal((2, 44100), (wave.Channels, wave.SampleRate));
+        Assert.InRange(wave.Seconds, length + 1 - 0.001, length + 1 + 0.001);
+        var rms = Math.Sqrt(wave.Mono.Average(x => x * x));
+        Assert.True(rms > 0.01, $"RMS {rms}: silent");
+        // Notes that start within 30 ms of each other are one onset to the ear and to the detector.
+        var onsets = notes.Order().Aggregate(new List<double>(), (all, t) => all.Count > 0 && t - all[^1] < 0.03 ? all : [.. all, t]);
+        var detected = AudioOnsets.Detect(wave);
+        var recall = AudioOnsets.Matched(onsets, detected, 0.03);
+        var precision = AudioOnsets.Matched(detected.Where(t => t < length), onsets, 0.03);
+        var shifted = AudioOnsets.Matched(onsets.Select(t => t + 0.1), detected, 0.03);
+        var figure =
+            $"page audio: {onsets.Count} onsets in {length:0.0} s; within 30 ms of a detected onset {recall:P0} of the notes' onsets, "
+            + $"{precision:P0} of the detected ones on a note (the notes 100 ms late: {shifted:P0}); RMS {rms:0.000}";
+        TestContext.Current.TestOutputHelper?.WriteLine(figure);
+        await File.AppendAllTextAsync(Path.Combine(Browser.ArtifactsFolder, "page-figures.txt"), figure + Environment.NewLine);
+        // Within 30 ms by the samples; the detector misses a few notes struck under a louder chord that sounds on.
+        Assert.True(recall >= 0.85 && precision >= 0.9, figure);
+        Assert.True(shifted < 0.5, figure);
+    }
+
+    [Fact]
+    public async Task The_instrument_field_offers_exactly_the_programs_the_soundfont_holds_which_the_browser_keeps()
+    {
+        var page = await OpenAsync();
+        var offered = await page.EvalOnSelectorAllAsync<int[]>("#program option", "options => options.map(o => Number(o.value))");
+        using var first = await _client.GetAsync("/api/play/soundfont.sf2");
+        var soundfont = await first.Content.ReadAsByteArrayAsync();
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/play/soundfont.sf2") { Headers = { IfNoneMatch = { first.Headers.ETag! } } };
+        using var revalidated = await _client.SendAsync(again);
+
+        var presets = SoundFontFile.Presets(soundfont);
+        Assert.Equal(presets.Select(p => p.Program).Order(), offered.Order());
+        Assert.All(presets, p => Assert.Equal(0, p.Bank));
+        Assert.InRange(soundfont.Length, 1_000_000, 15_000_000);
+        Assert.Equal(System.Net.HttpStatusCode.NotModified, revalidated.StatusCode);
     }
 
     [Fact]
