@@ -117,7 +117,7 @@ public static partial class LocalServer
     )]
     private static partial void LocalServing(this ILogger logger, int port);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Datasets are off: {Problem}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Datasets are off: {Problem}")]
     private static partial void NoDatasets(this ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining the queue {Queue} with {Workers} worker(s).")]
