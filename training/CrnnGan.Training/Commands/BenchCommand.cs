@@ -47,11 +47,18 @@ public static class BenchCommand
             Description = "Threads for both paths (default: one per core).",
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
+        var models = new Option<FileInfo[]>("--model")
+        {
+            Description = "Exported models (.onnx, any family, int8 too) to measure through the library instead, side by side.",
+            AllowMultipleArgumentsPerToken = true,
+        }.AcceptExistingOnly();
         var generation = new Command(
             "generation",
-            "ONNX Runtime against TorchSharp eager on the same generator: songs/s at a batch, latency at batch 1, FLOP rate against matmul."
+            "ONNX Runtime against TorchSharp eager on the same generator, or exported models through the library (--model): songs/s at "
+                + "a batch, latency at batch 1, FLOP rate against matmul."
         )
         {
+            models,
             checkpoint,
             generationHidden,
             batch,
@@ -60,14 +67,22 @@ public static class BenchCommand
             threads,
         };
         generation.SetAction(parse =>
-            RunGeneration(
-                parse.GetValue(checkpoint)?.FullName,
-                parse.GetValue(generationHidden),
-                parse.GetValue(batch),
-                parse.GetValue(steps),
-                parse.GetValue(runs),
-                parse.GetValue(threads)
-            )
+            parse.GetValue(models) is { Length: > 0 } files
+                ? RunModels(
+                    [.. files.Select(f => f.FullName)],
+                    parse.GetValue(batch),
+                    parse.GetValue(steps),
+                    parse.GetValue(runs),
+                    parse.GetValue(threads)
+                )
+                : RunGeneration(
+                    parse.GetValue(checkpoint)?.FullName,
+                    parse.GetValue(generationHidden),
+                    parse.GetValue(batch),
+                    parse.GetValue(steps),
+                    parse.GetValue(runs),
+                    parse.GetValue(threads)
+                )
         );
         return new Command("bench", "Benchmarks that print figures.") { training, generation };
     }
@@ -107,6 +122,40 @@ public static class BenchCommand
             $"ONNX Runtime / TorchSharp: throughput × {onnx.SongsPerSecond / torch.SongsPerSecond:0.00}, latency p50 × "
                 + $"{onnx.LatencyP50Milliseconds / torch.LatencyP50Milliseconds:0.00}"
         );
+        return 0;
+    }
+
+    private static int RunModels(IReadOnlyList<string> paths, int batch, int steps, int latencyRuns, int threads)
+    {
+        var figures = paths.Select(p => ModelBenchmark.Run(p, batch, steps, latencyRuns, threads)).ToList();
+        var matmul = MatrixMultiplyRate.OnnxRuntime(threads: threads);
+        var table = new Table()
+            .Title($"Generation through the library (SongGenerator, decoding included): {steps} steps, {threads} threads, CPU")
+            .AddColumns(
+                "model",
+                "contract",
+                "MFLOP/step",
+                $"songs/s (batch {batch})",
+                "GFLOP/s",
+                "share of matmul",
+                "latency p50 (batch 1)",
+                "p99",
+                $"p50 × {figures[0].Model}'s"
+            );
+        foreach (var f in figures)
+            table.AddRow(
+                f.Model,
+                f.Contract,
+                $"{f.FlopsPerStep / 1e6:0.00}",
+                $"{f.SongsPerSecond:0.0}",
+                $"{f.GigaflopsPerSecond(steps):0.0}",
+                $"{f.GigaflopsPerSecond(steps) / matmul:P0}",
+                $"{f.LatencyP50Milliseconds:0.0} ms",
+                $"{f.LatencyP99Milliseconds:0.0} ms",
+                $"{f.LatencyP50Milliseconds / figures[0].LatencyP50Milliseconds:0.00}"
+            );
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"matrix multiply (1024³, fp32, ONNX Runtime, measured in this run): {matmul:0.0} GFLOP/s");
         return 0;
     }
 

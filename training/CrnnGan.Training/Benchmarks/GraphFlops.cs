@@ -1,0 +1,65 @@
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+
+namespace CrnnGan.Training.Benchmarks;
+
+/// <summary>
+/// The operations of one step of any exported generator, counted from its graph's products: every Gemm, MatMul and
+/// int8 DynamicQuantizeMatMul does K multiply-adds (2K operations) per output element. The shapes come from running one
+/// step at batch 1 with every product's input and output exposed, so that a product over a dimension the weights do not
+/// show (such as the length head over all 48 time classes) counts what it computes.
+/// </summary>
+public static class GraphFlops
+{
+    public static double PerStep(byte[] model)
+    {
+        var proto = ModelProto.Parser.ParseFrom(model);
+        var graph = proto.Graph;
+        var initializers = graph.Initializer.ToDictionary(t => t.Name, t => t.Dims.ToArray());
+        var products = graph.Node.Where(n => n.OpType is "Gemm" or "MatMul" or "DynamicQuantizeMatMul").ToList();
+        var exposed = products
+            .SelectMany(n => new[] { n.Input[0], n.Output[0] })
+            .Where(name => !initializers.ContainsKey(name) && graph.Output.All(o => o.Name != name))
+            .Distinct()
+            .ToList();
+        foreach (var name in exposed)
+            graph.Output.Add(
+                new ValueInfoProto
+                {
+                    Name = name,
+                    Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
+                }
+            );
+
+        using var session = new InferenceSession(proto.ToByteArray());
+        var inputs = session.InputMetadata.Select(i => Zeros(i.Key, i.Value)).ToList();
+        using var results = session.Run(inputs);
+        var shapes = results.ToDictionary(r => r.Name, r => r.AsTensor<float>().Dimensions.ToArray());
+        foreach (var input in inputs)
+            (input.Value as IDisposable)?.Dispose();
+
+        long[] Shape(string name) =>
+            shapes.TryGetValue(name, out var dims) ? [.. dims.Select(d => (long)d)]
+            : initializers.TryGetValue(name, out var weights) ? weights
+            : throw new InvalidOperationException($"no shape for {name}");
+
+        return products.Sum(node =>
+        {
+            var a = Shape(node.Input[0]);
+            var transposed = node.Attribute.Any(x => x.Name == "transA" && x.I == 1);
+            var depth = transposed ? a[^2] : a[^1];
+            return 2.0 * depth * Shape(node.Output[0]).Aggregate(1L, (p, d) => p * d);
+        });
+    }
+
+    /// <summary>A zero input of the model's type, its symbolic batch as 1: class index 0 and zero states are valid inputs.</summary>
+    private static NamedOnnxValue Zeros(string name, NodeMetadata input)
+    {
+        var dims = input.Dimensions.Select(d => d < 0 ? 1 : d).ToArray();
+        var size = dims.Aggregate(1, (p, d) => p * d);
+        return input.ElementType == typeof(long)
+            ? NamedOnnxValue.CreateFromTensor(name, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<long>(new long[size], dims))
+            : NamedOnnxValue.CreateFromTensor(name, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(new float[size], dims));
+    }
+}
