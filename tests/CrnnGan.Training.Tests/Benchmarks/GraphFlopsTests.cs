@@ -1,0 +1,34 @@
+using CrnnGan.Inference.Generation;
+using CrnnGan.TestSupport;
+using CrnnGan.Training.Benchmarks;
+
+namespace CrnnGan.Training.Tests.Benchmarks;
+
+/// <summary>The FLOPs the benchmark counts from a graph are the ones its products compute.</summary>
+public sealed class GraphFlopsTests
+{
+    [Fact]
+    public void A_paper_generators_step_counts_its_input_layer_lstm_cells_and_output_layer()
+    {
+        using var session = GeneratorSession.Open(Repository.Fixture("generator-k3.onnx"));
+        var m = session.Metadata;
+        var (h, features) = ((double)m.HiddenSize, (double)m.Features);
+
+        var expected = 2 * ((m.NoiseSize + features) * h + m.Layers * 2 * h * 4 * h + h * features);
+
+        Assert.Equal(expected, GraphFlops.PerStep(File.ReadAllBytes(Repository.Fixture("generator-k3.onnx"))));
+    }
+
+    [Fact]
+    public void A_tone_generator_with_a_timed_length_head_counts_that_head_over_every_time_class()
+    {
+        var untimed = GraphFlops.PerStep(File.ReadAllBytes(Repository.Fixture("generator-tones.onnx")));
+        var timed = GraphFlops.PerStep(File.ReadAllBytes(Repository.Fixture("generator-tones-timed.onnx")));
+        using var session = GeneratorSession.Open(Repository.Fixture("generator-tones-timed.onnx"));
+        var tones = session.Metadata.EncodingAs<Inference.Generation.Encodings.ToneEncoding>("the test");
+
+        Assert.True(timed > untimed, $"timed {timed}, untimed {untimed}");
+        // The timed head's products grow with the time classes: at least one multiply-add per time class and length class.
+        Assert.True(timed - untimed >= 2.0 * tones.Vocabulary.TimeBins.Count * tones.Vocabulary.LengthBins.Count, $"{timed - untimed}");
+    }
+}
