@@ -30,6 +30,7 @@ var root = new RootCommand(
 };
 root.Subcommands.Add(DatasetBenchmark.Create(model, steps));
 root.Subcommands.Add(StartupBenchmark.Create(model));
+root.Subcommands.Add(SoakTest.Create(model, steps));
 root.SetAction(
     async (parse, cancellation) =>
     {
