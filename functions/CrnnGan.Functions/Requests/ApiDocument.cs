@@ -21,22 +21,17 @@ public static class ApiDocument
         var dataset = GenerateRequestParser.Rules.ForDatasets(generation, datasets.MaxCount, datasets.BatchSize).Fields;
         var paths = new JsonObject();
         foreach (var route in HttpRoutes.All)
-        foreach (var (path, parameters) in Paths(route.Template))
+        foreach (var (path, parameters, suffix) in Paths(route.Template))
         {
             var item = paths[path] as JsonObject ?? [];
             paths[path] = item;
             foreach (var method in route.Methods)
             {
                 var operation = Operation(route.Name, method, generate, dataset);
-                operation["operationId"] =
-                    route.Template.Contains("{file?}", StringComparison.Ordinal) ? $"{route.Name}{(parameters.Count == 0 ? "" : "-file")}"
-                    : route.Methods.Count > 1 ? $"{route.Name}-{method}"
-                    : route.Name;
+                operation["operationId"] = route.Name + suffix + (route.Methods.Count > 1 ? $"-{method}" : "");
+                // A route's path parameters come first; only generate's GET has query parameters, and it has no path ones.
                 if (parameters.Count > 0)
-                    operation["parameters"] = new JsonArray([
-                        .. parameters,
-                        .. operation["parameters"] is JsonArray p ? p.Select(x => x!.DeepClone()) : [],
-                    ]);
+                    operation["parameters"] = new JsonArray([.. parameters]);
                 if (route.Level != AuthorizationLevel.Anonymous)
                     operation["security"] = new JsonArray(
                         new JsonObject { ["functionKey"] = new JsonArray() },
@@ -87,14 +82,14 @@ public static class ApiDocument
         };
     }
 
-    /// <summary>OpenAPI has no optional path segment: play/{file?} is two paths.</summary>
-    private static IEnumerable<(string Path, List<JsonNode> Parameters)> Paths(string template)
+    /// <summary>OpenAPI has no optional path segment: play/{file?} is two paths, the second's operation id ending in -file.</summary>
+    private static IEnumerable<(string Path, List<JsonNode> Parameters, string Suffix)> Paths(string template)
     {
         var plain = template.Replace("{file?}", "", StringComparison.Ordinal);
         var names = plain.Split('/').Where(s => s.StartsWith('{')).Select(s => s.Trim('{', '}'));
-        yield return ($"/{plain}", [.. names.Select(PathParameter)]);
+        yield return ($"/{plain}", [.. names.Select(PathParameter)], "");
         if (plain != template)
-            yield return ($"/{template.Replace("{file?}", "{file}", StringComparison.Ordinal)}", [PathParameter("file")]);
+            yield return ($"/{template.Replace("{file?}", "{file}", StringComparison.Ordinal)}", [PathParameter("file")], "-file");
     }
 
     private static JsonObject PathParameter(string name) =>

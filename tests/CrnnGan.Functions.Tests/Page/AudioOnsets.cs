@@ -25,11 +25,19 @@ public static class AudioOnsets
         var onsets = new List<double>();
         for (var k = 12; k < energy.Length; k++)
         {
-            var before = energy.AsSpan(k - 12, 8).ToArray().Average() + 1e-5 * loudest;
+            var before = Mean(energy.AsSpan(k - 12, 8)) + 1e-5 * loudest;
             if (energy[k] > rise * before && energy[k] > 1e-4 * loudest && (onsets.Count == 0 || Time(k) - onsets[^1] > 0.05))
                 onsets.Add(Time(k));
         }
         return onsets;
+    }
+
+    private static double Mean(ReadOnlySpan<double> values)
+    {
+        var sum = 0.0;
+        foreach (var v in values)
+            sum += v;
+        return sum / values.Length;
     }
 
     /// <summary>The share of <paramref name="expected"/> times with a detected onset within <paramref name="tolerance"/> seconds.</summary>

@@ -63,17 +63,21 @@ public static class GenerationBenchmark
 
         GenerationFigures Measure(string path, Func<int, double> seconds)
         {
-            seconds(batch);
-            seconds(1);
-            var throughput = Enumerable.Range(0, 3).Select(_ => batch / seconds(batch)).Max();
-            var latencies = Enumerable.Range(0, latencyRuns).Select(_ => seconds(1) * 1000).Order().ToList();
-            return new GenerationFigures(
-                path,
-                throughput,
-                latencies[(int)Math.Round(0.50 * (latencies.Count - 1))],
-                latencies[(int)Math.Round(0.99 * (latencies.Count - 1))],
-                throughput * flopsPerSong / 1e9
-            );
+            var (throughput, p50, p99) = Time(seconds, batch, latencyRuns);
+            return new GenerationFigures(path, throughput, p50, p99, throughput * flopsPerSong / 1e9);
         }
+    }
+
+    /// <summary>
+    /// Songs per second at <paramref name="batch"/> (the best of 3, after one uncounted run at each size) and the p50 and
+    /// p99 latency in milliseconds of <paramref name="latencyRuns"/> single songs, given how long a batch of a size takes.
+    /// </summary>
+    public static (double SongsPerSecond, double P50, double P99) Time(Func<int, double> seconds, int batch, int latencyRuns)
+    {
+        seconds(batch);
+        seconds(1);
+        var throughput = Enumerable.Range(0, 3).Select(_ => batch / seconds(batch)).Max();
+        var latencies = Enumerable.Range(0, latencyRuns).Select(_ => seconds(1) * 1000).Order().ToList();
+        return (throughput, latencies[(int)Math.Round(0.50 * (latencies.Count - 1))], latencies[(int)Math.Round(0.99 * (latencies.Count - 1))]);
     }
 }

@@ -36,8 +36,6 @@ public static class GraphFlops
         var inputs = session.InputMetadata.Select(i => Zeros(i.Key, i.Value)).ToList();
         using var results = session.Run(inputs);
         var shapes = results.ToDictionary(r => r.Name, r => r.AsTensor<float>().Dimensions.ToArray());
-        foreach (var input in inputs)
-            (input.Value as IDisposable)?.Dispose();
 
         long[] Shape(string name) =>
             shapes.TryGetValue(name, out var dims) ? [.. dims.Select(d => (long)d)]

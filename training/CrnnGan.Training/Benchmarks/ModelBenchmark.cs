@@ -25,31 +25,28 @@ public static class ModelBenchmark
     {
         using var session = GeneratorSession.Open(path, new GeneratorSessionOptions(ExecutionProvider.Cpu, threads));
         var generator = new SongGenerator(session);
-        double Seconds(int count, int batchSize)
+        double Seconds(int songs)
         {
             var clock = Stopwatch.StartNew();
             generator.Generate(
                 new GenerationRequest
                 {
-                    Count = count,
+                    Count = songs,
                     Steps = steps,
-                    BatchSize = batchSize,
+                    BatchSize = songs,
                 }
             );
             return clock.Elapsed.TotalSeconds;
         }
 
-        Seconds(batch, batch);
-        Seconds(1, 1);
-        var throughput = Enumerable.Range(0, 3).Select(_ => batch / Seconds(batch, batch)).Max();
-        var latencies = Enumerable.Range(0, latencyRuns).Select(_ => Seconds(1, 1) * 1000).Order().ToList();
+        var (throughput, p50, p99) = GenerationBenchmark.Time(Seconds, batch, latencyRuns);
         return new ModelFigures(
             Path.GetFileName(path),
             $"contract {session.Metadata.ContractVersion}",
             GraphFlops.PerStep(File.ReadAllBytes(path)),
             throughput,
-            latencies[(int)Math.Round(0.50 * (latencies.Count - 1))],
-            latencies[(int)Math.Round(0.99 * (latencies.Count - 1))]
+            p50,
+            p99
         );
     }
 }
