@@ -19,4 +19,7 @@ public static class FixtureModels
 
     /// <summary>The same but that it reads where each tone falls in its bar (contract version 4).</summary>
     public static string BarTones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones-bar.onnx");
+
+    /// <summary>The same but that it also looks back on the last two bars (contract version 5).</summary>
+    public static string LookbackTones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones-lookback.onnx");
 }

@@ -33,6 +33,11 @@ namespace CrnnGan.Inference.Generation;
 /// last column where the tone before started in its 4-quarter bar, in 1/48-quarter steps (0 for the start tone); the
 /// host adds each drawn time class's steps to it, modulo the bar.
 /// </para>
+/// <para>
+/// Version 5, the tone family with memory: as version 4, but previous_tone [batch, heads + 1 + 3 × lookback bars] also
+/// carries, for each of the last bars, what came next that many bars earlier and whether the tone before repeats what
+/// sounded then (<see cref="Encodings.ToneFeedback"/> says how; the host builds it from the song's tones).
+/// </para>
 /// </summary>
 public static class ModelContract
 {
@@ -47,6 +52,9 @@ public static class ModelContract
 
     /// <summary>The tone family whose previous tone carries where it started in its bar.</summary>
     public const int BarPositionVersion = 4;
+
+    /// <summary>The tone family whose previous tone carries a lookback of the last bars.</summary>
+    public const int LookbackVersion = 5;
 
     /// <summary>Input of the tone family: the previous tone's class indices (and its place in the bar, from version 4).</summary>
     public const string PreviousTone = "previous_tone";

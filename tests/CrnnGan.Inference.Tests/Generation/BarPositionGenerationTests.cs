@@ -26,15 +26,15 @@ public sealed class BarPositionGenerationTests : IDisposable
     public void The_bars_place_moves_on_by_each_time_class_modulo_the_bar()
     {
         var tones = (ToneEncoding)_session.Metadata.Encoding; // time bins 0, 1/4, 1/2 and 1 quarter: 0, 12, 24 and 48 steps
-        var previous = tones.StartTone;
+        var feedback = tones.Feedback();
 
         int[] Draw(int time) => [60, time, 0, 0];
         foreach (var time in new[] { 3, 3, 2, 1, 0 })
-            tones.FeedBack(Draw(time), previous);
-        Assert.Equal(new long[] { 60, 0, 0, 0, 132 }, previous);
+            feedback.Add(Draw(time));
+        Assert.Equal(new long[] { 60, 0, 0, 0, 132 }, feedback.Previous);
         foreach (var _ in Enumerable.Range(0, 2))
-            tones.FeedBack(Draw(3), previous);
-        Assert.Equal(228L % ToneVocabulary.BarSteps, previous[^1]);
+            feedback.Add(Draw(3));
+        Assert.Equal(228L % ToneVocabulary.BarSteps, feedback.Previous[^1]);
         Assert.Equal([12, 24, 72, 72], tones.Vocabulary.BarPositions([60, 1, 0, 0, 60, 1, 0, 0, 60, 3, 0, 0, 60, 0, 0, 0]));
     }
 

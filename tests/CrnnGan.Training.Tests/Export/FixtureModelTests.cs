@@ -53,13 +53,14 @@ public sealed class FixtureModelTests
     /// <summary>
     /// The tone family's fixtures: bins of a few values, pitch logits that favour C major between C3 and C6; the second's
     /// length head reads the drawn time (contract version 3); the third's also reads where each tone falls in the bar
-    /// (contract version 4).
+    /// (contract version 4); the fourth's also looks back two bars (contract version 5).
     /// </summary>
     [Theory]
-    [InlineData("generator-tones.onnx", 0, false)]
-    [InlineData("generator-tones-timed.onnx", 4, false)]
-    [InlineData("generator-tones-bar.onnx", 4, true)]
-    public void The_tone_fixture_models_are_what_the_exporter_makes(string file, int lengthGivenTime, bool barPosition)
+    [InlineData("generator-tones.onnx", 0, false, 0)]
+    [InlineData("generator-tones-timed.onnx", 4, false, 0)]
+    [InlineData("generator-tones-bar.onnx", 4, true, 0)]
+    [InlineData("generator-tones-lookback.onnx", 4, true, 2)]
+    public void The_tone_fixture_models_are_what_the_exporter_makes(string file, int lengthGivenTime, bool barPosition, int lookbackBars)
     {
         var vocabulary = new ToneVocabulary([0, 0.25, 0.5, 1], [0.25, 0.5, 1], [64, 80, 100]);
         var model = new ModelSettings(
@@ -69,7 +70,8 @@ public sealed class FixtureModelTests
             Family: ModelFamily.Tones,
             EmbeddingSize: 4,
             LengthGivenTime: lengthGivenTime,
-            BarPosition: barPosition
+            BarPosition: barPosition,
+            LookbackBars: lookbackBars
         );
         using var generator = new ToneGenerator(model, vocabulary.Sizes);
         Initialise(generator, 20161128);
@@ -80,7 +82,7 @@ public sealed class FixtureModelTests
         }
         var s = generator.Settings;
         var metadata = new ModelMetadata(
-            new ToneEncoding(vocabulary, generator.LengthGivenTime, BarPosition: generator.BarPosition),
+            new ToneEncoding(vocabulary, generator.LengthGivenTime, BarPosition: generator.BarPosition, LookbackBars: lookbackBars),
             s.Noise,
             s.HiddenSize,
             s.Layers,

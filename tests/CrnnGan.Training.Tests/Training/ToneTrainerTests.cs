@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Tests.Training;
 
-/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contracts of versions 2 and 3.</summary>
+/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contracts of versions 2 to 5.</summary>
 public sealed class ToneTrainerTests : IDisposable
 {
     private static readonly TrainingSettings Tiny = new()
@@ -60,15 +60,11 @@ public sealed class ToneTrainerTests : IDisposable
     public void Windows_are_moved_to_C_major_or_A_minor_by_their_best_fitting_scale()
     {
         var vocabulary = ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4);
-        var windows = new ToneWindows(Training, vocabulary, 16, keyNormalisation: true);
-        var raw = new ToneWindows(Training, vocabulary, 16, keyNormalisation: false);
+        var windows = new ToneWindows(Training, new ToneEncoding(vocabulary), 16, keyNormalisation: true);
+        var raw = new ToneWindows(Training, new ToneEncoding(vocabulary), 16, keyNormalisation: false);
 
         int[] Pitches(ToneWindows w) =>
-            [
-                .. w.Batches(8, new Inference.Randomness.SeededRandom(3))
-                    .SelectMany(b => b.Where((_, i) => i % ToneWindows.Columns == 0))
-                    .Select(p => (int)p),
-            ];
+            [.. w.Batches(8, new Inference.Randomness.SeededRandom(3)).SelectMany(b => b.Where((_, i) => i % w.Columns == 0)).Select(p => (int)p)];
 
         Assert.All(Pitches(windows), p => Assert.True(new Scale(0, ScaleKind.Major).Contains(p), $"{p} is not in C major"));
         Assert.True(Pitches(raw).Count(p => !new Scale(0, ScaleKind.Major).Contains(p)) > 10);
@@ -180,16 +176,18 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0, false, ModelContract.ToneVersion)]
-    [InlineData(5, false, ModelContract.TimedLengthVersion)]
-    [InlineData(5, true, ModelContract.BarPositionVersion)]
+    [InlineData(0, false, 0, ModelContract.ToneVersion)]
+    [InlineData(5, false, 0, ModelContract.TimedLengthVersion)]
+    [InlineData(5, true, 0, ModelContract.BarPositionVersion)]
+    [InlineData(5, true, 2, ModelContract.LookbackVersion)]
     public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library(
         int lengthGivenTime,
         bool barPosition,
+        int lookbackBars,
         int contractVersion
     )
     {
-        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition);
+        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars);
         var output = _folder.File("tones.onnx");
 
         var (metadata, parity, quantized) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f);
@@ -221,15 +219,17 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0, false)]
-    [InlineData(5, false)]
-    [InlineData(5, true)]
+    [InlineData(0, false, 0)]
+    [InlineData(5, false, 0)]
+    [InlineData(5, true, 0)]
+    [InlineData(5, true, 2)]
     public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library(
         int lengthGivenTime,
-        bool barPosition
+        bool barPosition,
+        int lookbackBars
     )
     {
-        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition);
+        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars);
         var int8 = _folder.File("int8.onnx");
 
         var (metadata, _, quantized) = ModelExport.Run(checkpoint, int8, quantize: true);
@@ -265,7 +265,7 @@ public sealed class ToneTrainerTests : IDisposable
         using var noGrad = no_grad();
         var (generator, vocabulary) = (Gan(trainer).TypedGenerator, Gan(trainer).Vocabulary);
         generator.eval();
-        var (output, _) = generator.Step(full(1, 4, 0.5f), generator.StartTone(1, CPU), generator.ZeroState(1, CPU));
+        var (output, _) = generator.Step(full(1, 4, 0.5f), StartTone(trainer), generator.ZeroState(1, CPU));
         return
         [
             .. Enumerable
@@ -295,12 +295,68 @@ public sealed class ToneTrainerTests : IDisposable
             using var noGrad = no_grad();
             var generator = Gan(trainer).TypedGenerator;
             generator.eval();
-            var start = generator.StartTone(1, CPU).clone();
-            start[0, ToneVocabulary.Heads.Count] = tensor(place);
+            var start = StartTone(trainer);
+            if (generator.BarPosition)
+                start[0, ToneVocabulary.Heads.Count] = tensor(place);
             var (output, _) = generator.Step(full(1, 4, 0.5f), start, generator.ZeroState(1, CPU));
             return generator.Logits(output, ToneVocabulary.PitchHead, null).data<float>().ToArray();
         }
     }
+
+    [Fact]
+    public void A_generator_looking_back_starts_as_the_model_it_is_imported_from_and_learns_to_read_its_lookback()
+    {
+        var exported = _folder.File("bar.onnx");
+        ModelExport.Run(TrainedCheckpoint(5, barPosition: true), exported);
+        var model = Tiny.Model with { LengthGivenTime = 5, BarPosition = true };
+        var settings = Tiny with { GeneratorFrom = exported, Model = model with { LookbackBars = 2 } };
+        using var looking = NewTrainer(settings);
+        using var positioned = NewTrainer(settings with { Model = model });
+
+        var without = Logits(positioned, lookback: null);
+        Assert.Equal(without, Logits(looking, lookback: null), new FloatsWithin(1e-6f));
+        Assert.Equal(without, Logits(looking, lookback: [62, 48, 2, 60, 0, 1]), new FloatsWithin(1e-6f));
+        looking.RunEpoch();
+        Assert.NotEqual(Logits(looking, lookback: null), Logits(looking, lookback: [62, 48, 2, 60, 0, 1]), new FloatsWithin(1e-4f));
+
+        // The pitch logits of the first step after the start tone, with a lookback written over its own (none).
+        static float[] Logits(Trainer trainer, long[]? lookback)
+        {
+            using var noGrad = no_grad();
+            var generator = Gan(trainer).TypedGenerator;
+            generator.eval();
+            var start = StartTone(trainer);
+            if (lookback is not null)
+                start[0, TensorIndex.Slice(ToneVocabulary.Heads.Count + 1)] = tensor(lookback);
+            var (output, _) = generator.Step(full(1, 4, 0.5f), start, generator.ZeroState(1, CPU));
+            return generator.Logits(output, ToneVocabulary.PitchHead, null).data<float>().ToArray();
+        }
+    }
+
+    [Fact]
+    public void Training_windows_carry_the_lookback_the_host_builds_from_the_same_tones()
+    {
+        var vocabulary = ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4);
+        var encoding = new ToneEncoding(vocabulary, LengthGivenTime: true, BarPosition: true, LookbackBars: 2);
+        var windows = new ToneWindows(Training, encoding, 16, keyNormalisation: false);
+        var heads = ToneVocabulary.Heads.Count;
+
+        var batch = windows.Batches(8, new Inference.Randomness.SeededRandom(3)).First();
+
+        Assert.Equal(8 * 16 * 11, batch.Length);
+        var window = batch.AsSpan(0, 16 * 11).ToArray();
+        var tones = Enumerable.Range(0, 16).Select(t => window.Skip(t * 11).Take(heads).Select(c => (int)c).ToArray()).ToList();
+        var feedback = new ToneFeedback(encoding, (int)((window[4] - vocabulary.TimeSteps[tones[0][ToneVocabulary.TimeHead]] + 192) % 192));
+        foreach (var (tone, t) in tones.Select((tone, t) => (tone, t)))
+        {
+            feedback.Add(tone);
+            Assert.Equal(feedback.Previous, window.Skip(t * 11).Take(11));
+        }
+        Assert.Contains(batch.Where((_, i) => i % 11 == 5), pitch => pitch != ToneFeedback.NoPitch);
+    }
+
+    /// <summary>One song's start tone, as the trainer's generator reads it.</summary>
+    private static Tensor StartTone(Trainer trainer) => tensor(Gan(trainer).Encoding(1, 1).StartTone).unsqueeze(0);
 
     private static ModelMetadata Metadata(byte[] onnx) =>
         ModelMetadata.Parse(ModelProto.Parser.ParseFrom(onnx).MetadataProps.ToDictionary(p => p.Key, p => p.Value));
@@ -313,11 +369,12 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     /// <summary>A tiny tone model after one epoch, saved as a checkpoint to export.</summary>
-    private string TrainedCheckpoint(int lengthGivenTime = 0, bool barPosition = false)
+    private string TrainedCheckpoint(int lengthGivenTime = 0, bool barPosition = false, int lookbackBars = 0)
     {
-        var checkpoint = _folder.File($"run-{lengthGivenTime}-{barPosition}.zip");
-        using var trainer = NewTrainer(Tiny with { Model = Tiny.Model with { LengthGivenTime = lengthGivenTime, BarPosition = barPosition } });
-        // With the bar's place read, one epoch of the game too, so that the place's embedding has left 0.
+        var checkpoint = _folder.File($"run-{lengthGivenTime}-{barPosition}-{lookbackBars}.zip");
+        var model = Tiny.Model with { LengthGivenTime = lengthGivenTime, BarPosition = barPosition, LookbackBars = lookbackBars };
+        using var trainer = NewTrainer(Tiny with { Model = model });
+        // With the bar's place read, one epoch of the game too, so that the place's (and lookback's) embeddings have left 0.
         trainer.RunEpoch();
         if (barPosition)
             trainer.RunEpoch();

@@ -60,7 +60,11 @@ public static class OnnxExporter
     public static byte[] Export(ToneGenerator generator, ModelMetadata metadata)
     {
         var encoding = metadata.EncodingAs<ToneEncoding>("A tone generator's step exports with a tone model's metadata");
-        if (encoding.LengthGivenTime != generator.LengthGivenTime || encoding.BarPosition != generator.BarPosition)
+        if (
+            encoding.LengthGivenTime != generator.LengthGivenTime
+            || encoding.BarPosition != generator.BarPosition
+            || encoding.LookbackBars != generator.LookbackBars
+        )
             throw new ArgumentException("The metadata's contract version and the generator's inputs and heads do not agree.", nameof(metadata));
         var m = generator.Settings;
         var sizes = generator.HeadSizes;
@@ -96,6 +100,14 @@ public static class OnnxExporter
             graph.Initializer.Add(Floats("position.weight", weights["position.weight"], ToneVocabulary.BarSteps, m.HiddenSize));
             var place = nodes.Add("Gather", ["position.weight", nodes.Gather(ModelContract.PreviousTone, sizes.Count, axis: 1)], Int("axis", 0));
             x = nodes.Add("Add", [x, place]);
+        }
+        // + Σ_n (N_n[next pitch] + O_n[next offset] + R_n[repeat]): the lookback, previous_tone's columns after the bar's place.
+        for (var i = 0; i < generator.LookbackBars * ToneFeedback.ColumnsPerBar; i++)
+        {
+            var table = $"lookback.{i}.weight";
+            graph.Initializer.Add(Floats(table, weights[table], weights[table].Length / m.HiddenSize, m.HiddenSize));
+            var looked = nodes.Add("Gather", [table, nodes.Gather(ModelContract.PreviousTone, sizes.Count + 1 + i, axis: 1)], Int("axis", 0));
+            x = nodes.Add("Add", [x, looked]);
         }
         x = nodes.Add("Relu", [x]);
 

@@ -9,8 +9,9 @@ namespace CrnnGan.Training.Export;
 /// <see cref="OnnxExporter"/>, so that a run can start from a model whose checkpoint is gone. Each LSTM layer's
 /// stacked [W_ih | W_hh] is split again; its one bias (b_ih + b_hh) becomes b_ih, with b_hh 0, which computes the
 /// same. Exporting the imported generator gives the same graph and weights. A generator whose length head reads the
-/// drawn time may start from a model whose head does not, and one that reads where each tone falls in the bar from a model
-/// that does not: the correction and the bar's embedding stay 0, so it computes what the model does.
+/// drawn time may start from a model whose head does not, one that reads where each tone falls in the bar from a model
+/// that does not, and one that looks back more bars than the model: the correction and the new embeddings stay 0, so it
+/// computes what the model does.
 /// </summary>
 public static class OnnxImport
 {
@@ -44,11 +45,14 @@ public static class OnnxImport
         var positioned = initializers.ContainsKey("position.weight");
         if (positioned && !generator.BarPosition)
             throw new InvalidDataException("The model reads where each tone falls in the bar; the settings' generator has no bar_position.");
+        var lookback = initializers.Keys.Count(n => n.StartsWith("lookback.", StringComparison.Ordinal)) / ToneFeedback.ColumnsPerBar;
+        if (lookback > generator.LookbackBars)
+            throw new InvalidDataException($"The model looks back {lookback} bars; the settings' generator {generator.LookbackBars}.");
         using var noGrad = no_grad();
         foreach (var (name, parameter) in generator.state_dict())
         {
             // A model whose length head does not read the time leaves the generator's correction as it starts: 0.
-            if (!timed && IsTimedLength(name) || !positioned && name.StartsWith("position.", StringComparison.Ordinal))
+            if (!timed && IsTimedLength(name) || !positioned && name.StartsWith("position.", StringComparison.Ordinal) || IsNewLookback(name))
                 continue;
             var values = name switch
             {
@@ -71,6 +75,8 @@ public static class OnnxImport
         }
 
         static bool IsTimedLength(string name) => name.StartsWith("timedLength.", StringComparison.Ordinal);
+
+        bool IsNewLookback(string name) => name.StartsWith("lookback.", StringComparison.Ordinal) && !initializers.ContainsKey(name);
 
         // The layer's index from PyTorch's name (e.g. lstm.weight_ih_l1 → lstm.1).
         static string Lstm(string name) => $"lstm.{name[(name.LastIndexOf('l') + 1)..]}";

@@ -119,7 +119,8 @@ public static class ParityCheck
         var random = new SeededRandom(seed);
         var stateSize = m.Layers * batch * m.HiddenSize;
         var onnxState = (Hidden: new float[stateSize], Cell: new float[stateSize]);
-        var onnxPrevious = Enumerable.Range(0, batch).SelectMany(_ => encoding.StartTone).ToArray();
+        var feedback = Enumerable.Range(0, batch).Select(_ => encoding.Feedback()).ToArray();
+        var onnxPrevious = feedback.SelectMany(f => f.Previous).ToArray();
         var onnxDraws = new int[batch * heads];
         var torchDraws = new long[batch * heads];
         var maxDifference = 0.0;
@@ -184,7 +185,8 @@ public static class ParityCheck
                     else
                         same = false;
                 }
-                encoding.FeedBack(onnxDraws.AsSpan(b * heads, heads), onnxPrevious.AsSpan(b * columns, columns));
+                feedback[b].Add(onnxDraws.AsSpan(b * heads, heads));
+                feedback[b].Previous.CopyTo(onnxPrevious.AsSpan(b * columns, columns));
                 compared++;
                 agreeing += same && !tie ? 1 : 0;
                 ties += same && tie ? 1 : 0;

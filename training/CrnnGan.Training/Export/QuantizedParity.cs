@@ -22,13 +22,14 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         using var reference = new InferenceSession(fp32, options);
         using var quantized = new InferenceSession(quantizedModel, options);
         var metadata = ModelMetadata.Parse(reference.ModelMetadata.CustomMetadataMap);
-        var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 and 3)");
+        var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 to 5)");
         var sizes = encoding.Vocabulary.Sizes;
         var widths = sizes.Select((_, k) => encoding.LogitWidth(k)).ToArray();
         var m = (metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
         var random = new SeededRandom(seed);
         var columns = encoding.PreviousWidth;
-        var previous = Enumerable.Range(0, batch).SelectMany(_ => encoding.StartTone).ToArray();
+        var feedback = Enumerable.Range(0, batch).Select(_ => encoding.Feedback()).ToArray();
+        var previous = feedback.SelectMany(f => f.Previous).ToArray();
         var zeros = new float[metadata.Layers * batch * metadata.HiddenSize];
         var (referenceState, quantizedState) = ((zeros, zeros), (zeros, zeros));
         var uniforms = new float[sizes.Count];
@@ -64,7 +65,8 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
                     var distance = TotalVariation(Head(expected, k).Slice(row, sizes[k]), Head(actual, k).Slice(row, sizes[k]));
                     (sum, max) = (sum + distance, Math.Max(max, distance));
                 }
-                encoding.FeedBack(drawn, previous.AsSpan(b * columns, columns));
+                feedback[b].Add(drawn);
+                feedback[b].Previous.CopyTo(previous.AsSpan(b * columns, columns));
 
                 ReadOnlySpan<float> Head(float[][] logits, int k) => logits[k].AsSpan(b * widths[k], widths[k]);
             }

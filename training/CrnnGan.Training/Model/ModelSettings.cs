@@ -32,6 +32,9 @@ public enum ModelFamily
 /// <param name="BarPosition">The tone family: the generator also reads where the tone before started in its 4-quarter bar
 /// (<see cref="ToneVocabulary.BarSteps"/> places on the 1/48-quarter grid), tracked from the time classes drawn, so that
 /// it knows where the beat is (contract version 4).</param>
+/// <param name="LookbackBars">The tone family, with <paramref name="BarPosition"/>: the generator also reads, for each of
+/// this many last bars, what came next that many bars earlier and whether the tone before repeats it
+/// (<see cref="ToneFeedback"/>), so that it can bring a motif back (contract version 5); 0, none.</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,
@@ -47,7 +50,8 @@ public sealed record ModelSettings(
     int LengthBins = 64,
     int VelocityBins = 16,
     int LengthGivenTime = 0,
-    bool BarPosition = false
+    bool BarPosition = false,
+    int LookbackBars = 0
 )
 {
     [JsonIgnore]

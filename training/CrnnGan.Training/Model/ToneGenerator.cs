@@ -18,7 +18,11 @@ namespace CrnnGan.Training.Model;
 /// the first is the start tone, index "head size" in every head. Generating, it feeds back its own sampled tone; in
 /// pretraining (teacher forcing) the real tone before takes its place. With <see cref="ModelSettings.BarPosition"/>, P
 /// reads b_{t−1}, where the tone before started in its bar (the tone's fifth column); P starts at 0, so that a generator
-/// imported from a model without it computes what that model does.
+/// imported from a model without it computes what that model does. With <see cref="ModelSettings.LookbackBars"/>, for each
+/// of the last bars n, three more embeddings, also added and starting at 0, read its lookback (<see cref="ToneFeedback"/>):
+/// <code>
+/// x_t = ReLU(… + P[b_{t−1}] + Σ_n (N_n[next pitch] + O_n[next offset] + R_n[repeat]))
+/// </code>
 /// </summary>
 public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 {
@@ -29,6 +33,7 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     private readonly ModuleList<Linear> heads;
     private readonly TimedLength? timedLength;
     private readonly Embedding? position;
+    private readonly ModuleList<Embedding> lookback;
 
     public ToneGenerator(ModelSettings settings, IReadOnlyList<int> headSizes)
         : base("tone_generator")
@@ -55,7 +60,19 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
             using var noGrad = no_grad();
             position.weight!.zero_();
         }
+        if (settings.LookbackBars > 0 && !settings.BarPosition)
+            throw new ArgumentException("A lookback needs bar_position: it is measured in bars from where each tone started.", nameof(settings));
+        int[] lookbackSizes = [ToneFeedback.NoPitch + 1, ToneFeedback.NoOffset + 1, 3];
+        lookback = nn.ModuleList([.. Enumerable.Range(0, settings.LookbackBars).SelectMany(_ => lookbackSizes).Select(Zeroed)]);
         RegisterComponents();
+
+        Embedding Zeroed(int size)
+        {
+            var embedding = nn.Embedding(size, settings.HiddenSize);
+            using var noGrad = no_grad();
+            embedding.weight!.zero_();
+            return embedding;
+        }
     }
 
     public ModelSettings Settings { get; }
@@ -68,10 +85,13 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     /// <summary>Whether the generator reads where the tone before started in its bar.</summary>
     public bool BarPosition => position is not null;
 
+    /// <summary>How many of the last bars the generator looks back on.</summary>
+    public int LookbackBars => Settings.LookbackBars;
+
     /// <summary>
     /// Teacher forcing: the logits of every step, one tensor [batch, steps, classes] per head, from noise
-    /// [batch, steps, noise] and the tones before each step [batch, steps, heads + 1] (the start tone first; the last
-    /// column where each started in its bar, read only with <see cref="BarPosition"/>); the length
+    /// [batch, steps, noise] and the tones before each step [batch, steps, previous_tone's columns] (the start tone
+    /// first; <see cref="ToneFeedback"/> builds the rows); the length
     /// head reads each step's real time class in <paramref name="time"/> [batch, steps] when it reads one.
     /// </summary>
     public override Tensor[] forward(Tensor noise, Tensor previous, Tensor time)
@@ -83,7 +103,7 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 
     /// <summary>
     /// One step: h_t [batch, hidden], from which <see cref="Logits"/> gives each head's, and the new state [layers, batch,
-    /// hidden], from z_t [batch, noise], the tone before [batch, heads + 1] and the old state.
+    /// hidden], from z_t [batch, noise], the tone before [batch, previous_tone's columns] and the old state.
     /// </summary>
     public (Tensor Output, (Tensor H, Tensor C) State) Step(Tensor noise, Tensor previous, (Tensor H, Tensor C) state)
     {
@@ -100,13 +120,6 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
         return logits + timedLength.call(output, time ?? throw new ArgumentNullException(nameof(time), "The length head reads the drawn time."));
     }
 
-    /// <summary>
-    /// The start tone for <paramref name="batch"/> songs: [batch, heads + 1], each head's index one past its classes, at
-    /// the start of a bar.
-    /// </summary>
-    public Tensor StartTone(long batch, Device device) =>
-        tensor([.. HeadSizes.Select(s => (long)s), 0L], device: device).unsqueeze(0).expand(batch, -1);
-
     public (Tensor H, Tensor C) ZeroState(long batch, Device device) =>
         (zeros(Settings.Layers, batch, Settings.HiddenSize, device: device), zeros(Settings.Layers, batch, Settings.HiddenSize, device: device));
 
@@ -114,6 +127,10 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     {
         var embedded = embeddings.Select((embedding, k) => embedding.call(previous[.., .., k]));
         var x = input.call(cat([noise, .. embedded], dim: 2));
-        return nn.functional.relu(position is null ? x : x + position.call(previous[.., .., HeadSizes.Count]));
+        if (position is not null)
+            x = x + position.call(previous[.., .., HeadSizes.Count]);
+        for (var i = 0; i < lookback.Count; i++)
+            x = x + lookback[i].call(previous[.., .., HeadSizes.Count + 1 + i]);
+        return nn.functional.relu(x);
     }
 }

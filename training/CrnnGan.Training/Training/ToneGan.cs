@@ -26,7 +26,11 @@ public sealed class ToneGan : GanFamily
         TypedDiscriminator = new ToneDiscriminator(settings.Model, vocabulary.Sizes);
         TypedGenerator.to(device);
         TypedDiscriminator.to(device);
+        _rows = Encoding(1, 1);
     }
+
+    /// <summary>What the generator reads of a song's past, as the exported model's host will build it.</summary>
+    private readonly ToneEncoding _rows;
 
     /// <summary>
     /// Bins chosen from <paramref name="training"/>, or bins and generator taken from <see cref="TrainingSettings.GeneratorFrom"/>:
@@ -71,8 +75,7 @@ public sealed class ToneGan : GanFamily
 
     public override nn.Module Discriminator => TypedDiscriminator;
 
-    public override IWindows Windows(IReadOnlyList<Song> songs) =>
-        new ToneWindows(songs, Vocabulary, Settings.SequenceLength, Settings.KeyNormalisation);
+    public override IWindows Windows(IReadOnlyList<Song> songs) => new ToneWindows(songs, _rows, Settings.SequenceLength, Settings.KeyNormalisation);
 
     public override int WindowLength(int epoch) => Settings.SequenceLength;
 
@@ -88,7 +91,7 @@ public sealed class ToneGan : GanFamily
     public Tensor Likelihood(Tensor real, torch.Generator? source = null)
     {
         var (batch, steps) = (real.shape[0], real.shape[1]);
-        var previous = cat([TypedGenerator.StartTone(batch, Device).unsqueeze(1), real.narrow(1, 0, steps - 1)], dim: 1);
+        var previous = cat([StartTones(batch).unsqueeze(1), real.narrow(1, 0, steps - 1)], dim: 1);
         var noise = rand([batch, steps, Settings.Model.Noise], generator: source, device: Device);
         var logits = TypedGenerator.call(noise, previous, real[.., .., ToneVocabulary.TimeHead]);
         return stack([.. logits.Select((l, k) => nn.functional.cross_entropy(l.reshape(-1, l.shape[2]), real[.., .., k].reshape(-1)))]).mean();
@@ -106,26 +109,30 @@ public sealed class ToneGan : GanFamily
         return (game with { Minimised = game.Minimised + Settings.LikelihoodWeight * nll }, nll.item<float>());
     }
 
-    /// <summary>A window's tones without their places in the bar: [batch, steps, heads].</summary>
+    /// <summary>The start tone of <paramref name="batch"/> songs, [batch, previous_tone's columns].</summary>
+    private Tensor StartTones(long batch) => tensor(_rows.StartTone, device: Device).unsqueeze(0).expand(batch, -1);
+
+    /// <summary>A window's tones without the rest of what the generator reads after them: [batch, steps, heads].</summary>
     private static Tensor Tones(Tensor windows) => windows.narrow(2, 0, ToneVocabulary.Heads.Count);
 
     /// <summary>
     /// Runs the generator free for <paramref name="steps"/> tones from the start tone: its hard draws [batch, steps,
     /// heads] and the discriminator's view of them [batch, steps, Σ classes], relaxed at <paramref name="temperature"/>
-    /// (or one-hot with the relaxed gradient when training straight through). Where each tone starts in its bar follows
-    /// from the time classes drawn.
+    /// (or one-hot with the relaxed gradient when training straight through). What the generator reads after each tone
+    /// (where it starts in its bar, its lookback) each song's <see cref="ToneFeedback"/> builds from the tones drawn, as
+    /// the host does.
     /// </summary>
     public (Tensor Tones, Tensor Relaxed) FreeRun(long batch, long steps, double temperature, torch.Generator? source = null)
     {
         var state = TypedGenerator.ZeroState(batch, Device);
-        var previous = TypedGenerator.StartTone(batch, Device);
-        var timeSteps = tensor([.. Vocabulary.TimeSteps.Select(s => (long)s)], device: Device);
+        var previous = StartTones(batch);
+        var feedback = Enumerable.Range(0, (int)batch).Select(_ => _rows.Feedback()).ToArray();
+        var heads = TypedGenerator.HeadSizes.Count;
         var (tones, relaxed) = (new List<Tensor>(), new List<Tensor>());
         for (var t = 0; t < steps; t++)
         {
             Tensor output;
             (output, state) = TypedGenerator.Step(rand([batch, Settings.Model.Noise], generator: source, device: Device), previous, state);
-            var heads = TypedGenerator.HeadSizes.Count;
             var draws = new Tensor[heads];
             var soft = new Tensor[heads];
             for (var k = 0; k < heads; k++)
@@ -140,8 +147,10 @@ public sealed class ToneGan : GanFamily
                     soft[k] = nn.functional.one_hot(draws[k], logits.shape[1]).to_type(ScalarType.Float32) - soft[k].detach() + soft[k];
             }
             var tone = stack(draws, 1);
-            var position = (previous[.., ToneVocabulary.Heads.Count] + timeSteps[draws[ToneVocabulary.TimeHead]]) % ToneVocabulary.BarSteps;
-            previous = cat([tone, position.unsqueeze(1)], 1);
+            var drawn = tone.cpu().to_type(ScalarType.Int32).data<int>().ToArray();
+            for (var b = 0; b < batch; b++)
+                feedback[b].Add(drawn.AsSpan(b * heads, heads));
+            previous = tensor(feedback.SelectMany(f => f.Previous).ToArray(), [batch, feedback[0].Previous.Length], device: Device);
             tones.Add(tone);
             relaxed.Add(cat(soft, 1));
         }
@@ -177,8 +186,15 @@ public sealed class ToneGan : GanFamily
             + $"({length:P1}), {Vocabulary.VelocityBins.Count} velocities ({velocity:P1}).";
     }
 
-    public override SongEncoding Encoding(float defaultTemperature, float lengthTemperature) =>
-        new ToneEncoding(Vocabulary, TypedGenerator.LengthGivenTime, defaultTemperature, lengthTemperature, BarPosition: TypedGenerator.BarPosition);
+    public override ToneEncoding Encoding(float defaultTemperature, float lengthTemperature) =>
+        new(
+            Vocabulary,
+            TypedGenerator.LengthGivenTime,
+            defaultTemperature,
+            lengthTemperature,
+            BarPosition: TypedGenerator.BarPosition,
+            LookbackBars: TypedGenerator.LookbackBars
+        );
 
     public override byte[] Export(ModelMetadata metadata) => OnnxExporter.Export(TypedGenerator, metadata);
 

@@ -8,26 +8,30 @@ namespace CrnnGan.Training.Training;
 /// gives one window at a random start; songs are shuffled and grouped into batches, the last, partial batch
 /// dropped. With key normalisation each window is transposed to C major / A minor by its own best-fitting
 /// scale (a song that changes key is normalised where the window is). Songs shorter than a window are left
-/// out, since padding would teach tones no song has.
+/// out, since padding would teach tones no song has. Each tone's row is what the generator reads after it, as
+/// <see cref="ToneFeedback"/> builds it when generating, from the window's tones alone: the window starts a song.
 /// </summary>
 public sealed class ToneWindows : IWindows
 {
     private const int Heads = 4;
 
-    /// <summary>A window's columns per tone: its four class indices, then where its onset falls in the bar.</summary>
-    public const int Columns = Heads + 1;
-
+    private readonly ToneEncoding _encoding;
     private readonly int[][] _songs;
     private readonly int[][] _positions;
     private readonly bool _keyNormalisation;
 
-    public ToneWindows(IEnumerable<Song> songs, ToneVocabulary vocabulary, int length, bool keyNormalisation)
+    /// <summary>Windows of <paramref name="length"/> tones, their rows as <paramref name="encoding"/>'s previous tones.</summary>
+    public ToneWindows(IEnumerable<Song> songs, ToneEncoding encoding, int length, bool keyNormalisation)
     {
+        _encoding = encoding;
         _keyNormalisation = keyNormalisation;
-        _songs = [.. songs.Select(song => vocabulary.Encode(song.Tones)).Where(indices => indices.Length >= length * Heads)];
-        _positions = [.. _songs.Select(song => vocabulary.BarPositions(song))];
+        _songs = [.. songs.Select(song => encoding.Vocabulary.Encode(song.Tones)).Where(indices => indices.Length >= length * Heads)];
+        _positions = [.. _songs.Select(song => encoding.Vocabulary.BarPositions(song))];
         Length = length;
     }
+
+    /// <summary>A window's columns per tone: its class indices first, then the rest of what the generator reads after it.</summary>
+    public int Columns => _encoding.PreviousWidth;
 
     public int Count => _songs.Length;
 
@@ -41,9 +45,9 @@ public sealed class ToneWindows : IWindows
 
     /// <summary>
     /// A batch as a tensor [batch, length, <see cref="Columns"/>]: each tone's class indices, then its onset's place in the
-    /// bar (<see cref="ToneVocabulary.BarPositions"/>, from the song's start).
+    /// bar (<see cref="ToneVocabulary.BarPositions"/>, from the song's start) and its lookback, as the encoding has them.
     /// </summary>
-    public static Tensor ToTensor(long[] batch, int length, Device device) =>
+    public Tensor ToTensor(long[] batch, int length, Device device) =>
         tensor(batch, [batch.Length / (length * Columns), length, Columns], device: device);
 
     /// <summary>The batches of one epoch, each [batch, length, columns] as a flat array, drawn with <paramref name="random"/>.</summary>
@@ -68,12 +72,14 @@ public sealed class ToneWindows : IWindows
         for (var t = 0; t < Length; t++)
             pitches[t] = window[t * Heads + ToneVocabulary.PitchHead];
         var shift = _keyNormalisation ? Scale.BestFit(pitches).ShiftToC : 0;
+        var feedback = new ToneFeedback(_encoding, start > 0 ? _positions[song][start - 1] : 0);
+        Span<int> tone = stackalloc int[Heads];
         for (var t = 0; t < Length; t++)
         {
-            for (var k = 0; k < Heads; k++)
-                destination[t * Columns + k] = window[t * Heads + k];
-            destination[t * Columns + ToneVocabulary.PitchHead] = Math.Clamp(pitches[t] + shift, 0, ToneVocabulary.Pitches - 1);
-            destination[t * Columns + Heads] = _positions[song][start + t];
+            window.Slice(t * Heads, Heads).CopyTo(tone);
+            tone[ToneVocabulary.PitchHead] = Math.Clamp(pitches[t] + shift, 0, ToneVocabulary.Pitches - 1);
+            feedback.Add(tone);
+            feedback.Previous.CopyTo(destination.Slice(t * Columns, Columns));
         }
     }
 }

@@ -249,6 +249,10 @@ public sealed record TrainingSettings
             !Model.BarPosition || Model.Family == ModelFamily.Tones && Model.LengthGivenTime > 0,
             "bar_position is for the tone family with a length head that reads the time (length_given_time above 0)"
         );
+        Require(
+            Model.LookbackBars is >= 0 and <= ToneEncoding.MaxLookbackBars && (Model.LookbackBars == 0 || Model.BarPosition),
+            $"lookback_bars is 0 (none) to {ToneEncoding.MaxLookbackBars}, with bar_position, not {Model.LookbackBars}"
+        );
         Require(LikelihoodWeight >= 0, $"likelihood_weight must be 0 or more, not {LikelihoodWeight}");
         Require(
             GumbelTemperatureStart > 0 && GumbelTemperatureEnd > 0,

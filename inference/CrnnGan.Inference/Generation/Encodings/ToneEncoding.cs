@@ -12,7 +12,9 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// model's <see cref="DefaultTopP"/> (1: the whole distribution). With <see cref="LengthGivenTime"/>
 /// (version 3) the length logits are one row per time class, of which the time drawn chooses one. With
 /// <see cref="BarPosition"/> (version 4, which has the length given the time too) the previous tone fed back carries
-/// where it started in its bar, which the host tracks from the time classes drawn (<see cref="FeedBack"/>).
+/// where it started in its bar, which the host tracks from the time classes drawn. With <see cref="LookbackBars"/> (version 5,
+/// which has the bar's place too) it also carries what came next one and two bars earlier and whether the tone repeats
+/// what sounded then. <see cref="ToneFeedback"/> builds each song's rows.
 /// </summary>
 public sealed record ToneEncoding(
     ToneVocabulary Vocabulary,
@@ -21,7 +23,8 @@ public sealed record ToneEncoding(
     float LengthTemperature = 1f,
     IReadOnlyList<float>? LengthBias = null,
     float DefaultTopP = 1f,
-    bool BarPosition = false
+    bool BarPosition = false,
+    int LookbackBars = 0
 ) : SongEncoding
 {
     /// <summary>The contract version of the tone family's first form: four categorical heads.</summary>
@@ -33,7 +36,8 @@ public sealed record ToneEncoding(
     /// <summary>The contract version whose previous tone carries its place in the bar.</summary>
     public const int BarPositionVersion = ModelContract.BarPositionVersion;
 
-    private IReadOnlyList<int>? _timeSteps;
+    /// <summary>The contract version whose previous tone carries a lookback of the last bars.</summary>
+    public const int LookbackVersion = ModelContract.LookbackVersion;
 
     /// <summary>What the tone family's training did to keys, and so what the host does to place a song in one.</summary>
     public const string KeyNormalisation =
@@ -42,31 +46,30 @@ public sealed record ToneEncoding(
 
     /// <inheritdoc/>
     public override int ContractVersion =>
-        BarPosition ? BarPositionVersion
+        LookbackBars > 0 ? LookbackVersion
+        : BarPosition ? BarPositionVersion
         : LengthGivenTime ? TimedLengthVersion
         : Version;
 
-    /// <summary>The width of the previous tone fed back: the heads, and where it started in its bar with <see cref="BarPosition"/>.</summary>
-    public int PreviousWidth => ToneVocabulary.Heads.Count + (BarPosition ? 1 : 0);
-
-    /// <summary>The previous tone of the first step: each head's index one past its classes, at the start of a bar.</summary>
-    public long[] StartTone => [.. Vocabulary.Sizes.Select(s => (long)s), .. BarPosition ? new[] { 0L } : []];
+    /// <summary>
+    /// The width of the previous tone fed back: the heads, where it started in its bar with <see cref="BarPosition"/>, and
+    /// <see cref="ToneFeedback.ColumnsPerBar"/> for each bar of <see cref="LookbackBars"/>.
+    /// </summary>
+    public int PreviousWidth => ToneVocabulary.Heads.Count + (BarPosition ? 1 : 0) + LookbackBars * ToneFeedback.ColumnsPerBar;
 
     /// <summary>
-    /// The previous tone of the step after <paramref name="tone"/> (its class indices), written over the one before it in
-    /// <paramref name="previous"/>: with <see cref="BarPosition"/>, where it starts in its bar moves on by its time class.
+    /// The previous tone of the first step: each head's index one past its classes, at the start of a bar, with nothing
+    /// to look back on.
     /// </summary>
-    public void FeedBack(ReadOnlySpan<int> tone, Span<long> previous)
-    {
-        var heads = ToneVocabulary.Heads.Count;
-        if (BarPosition)
-        {
-            _timeSteps ??= Vocabulary.TimeSteps;
-            previous[heads] = (previous[heads] + _timeSteps[tone[ToneVocabulary.TimeHead]]) % ToneVocabulary.BarSteps;
-        }
-        for (var k = 0; k < heads; k++)
-            previous[k] = tone[k];
-    }
+    public long[] StartTone =>
+        [
+            .. Vocabulary.Sizes.Select(s => (long)s),
+            .. BarPosition ? new[] { 0L } : [],
+            .. Enumerable.Range(0, LookbackBars).SelectMany(_ => new long[] { ToneFeedback.NoPitch, ToneFeedback.NoOffset, 0 }),
+        ];
+
+    /// <summary>A new song's rows of previous tones, from the start tone.</summary>
+    public ToneFeedback Feedback() => new(this);
 
     /// <inheritdoc/>
     public override string Description => $"the tone family (contract version {ContractVersion})";
@@ -139,6 +142,17 @@ public sealed record ToneEncoding(
                 "previous_tone's last column: where the tone before started in its 4-quarter bar, in 1/48-quarter steps (0 to 191; 0 for the "
                     + "start tone), moved on by each drawn time class's steps modulo the bar"
             );
+        if (LookbackBars > 0)
+        {
+            yield return new(prefix + "lookback_bars", LookbackBars.ToString(CultureInfo.InvariantCulture));
+            yield return new(
+                prefix + "lookback",
+                "previous_tone's columns after the bar's place, 3 for each of the last lookback_bars bars: the pitch of the tone that "
+                    + "came next that many bars before the tone before (128: none), how many 1/48-quarter steps after that moment it "
+                    + "started (192: a bar or more; 193: none), and whether the tone before repeats the tone then at its place in its chord "
+                    + "(0: none there, 1: no, 2: yes)"
+            );
+        }
         // Pitch and time are then drawn from their nucleus: the likeliest classes whose probabilities reach it.
         if (DefaultTopP != 1f)
             yield return new(prefix + "default_top_p", DefaultTopP.ToString("R", CultureInfo.InvariantCulture));
@@ -156,7 +170,8 @@ public sealed record ToneEncoding(
         if (read.Text("head_sizes") != string.Join(',', vocabulary.Sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))))
             throw new InvalidDataException($"The model's head sizes ({read.Text("head_sizes")}) do not match its bins.");
         var version = read.Text("contract_version");
-        var positioned = version == BarPositionVersion.ToString(CultureInfo.InvariantCulture);
+        var lookback = version == LookbackVersion.ToString(CultureInfo.InvariantCulture);
+        var positioned = lookback || version == BarPositionVersion.ToString(CultureInfo.InvariantCulture);
         var encoding = new ToneEncoding(
             vocabulary,
             positioned || version == TimedLengthVersion.ToString(CultureInfo.InvariantCulture),
@@ -164,10 +179,19 @@ public sealed record ToneEncoding(
             read.Single("length_temperature", fallback: "1"),
             read.Optional("length_bias") is { } bias ? ParseLengthBias(bias) : null,
             read.Single("default_top_p", fallback: "1"),
-            positioned
+            positioned,
+            lookback ? LookbackBarsOf(read.Text("lookback_bars")) : 0
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
     }
+
+    private static int LookbackBarsOf(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bars) && bars is >= 1 and <= MaxLookbackBars
+            ? bars
+            : throw new InvalidDataException($"The model's metadata {ModelMetadata.Prefix}lookback_bars holds '{text}', not 1 to {MaxLookbackBars}.");
+
+    /// <summary>The most bars a model looks back.</summary>
+    public const int MaxLookbackBars = 4;
 
     private static float[] ParseLengthBias(string text) =>
         [
@@ -243,7 +267,8 @@ public sealed record ToneEncoding(
         && LengthTemperature == other.LengthTemperature
         && (LengthBias ?? []).SequenceEqual(other.LengthBias ?? [])
         && DefaultTopP == other.DefaultTopP
-        && BarPosition == other.BarPosition;
+        && BarPosition == other.BarPosition
+        && LookbackBars == other.LookbackBars;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);

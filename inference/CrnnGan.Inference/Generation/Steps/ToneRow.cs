@@ -3,7 +3,7 @@ using CrnnGan.Inference.Generation.Encodings;
 namespace CrnnGan.Inference.Generation.Steps;
 
 /// <summary>
-/// A song of the tone family (contract versions 2 and 3): its tones as class indices, [steps, heads]. After each step
+/// A song of the tone family (contract versions 2 to 5): its tones as class indices, [steps, heads]. After each step
 /// the row draws one uniform number per head and, with them, its tone by <see cref="ToneSampler.DrawTone"/>.
 /// </summary>
 internal sealed class ToneRow : SongRow
@@ -17,12 +17,11 @@ internal sealed class ToneRow : SongRow
     private readonly float _lengthTemperature;
     private readonly float[] _lengthBias;
     private readonly int _zeroTime;
-    private readonly ToneEncoding _model;
-    private readonly long[] _previous;
+    private readonly ToneFeedback _feedback;
     private readonly float[] _uniforms;
     private readonly HashSet<int> _chord = [];
 
-    /// <summary>The first previous tone is the start tone (<see cref="ToneEncoding.StartTone"/>).</summary>
+    /// <summary>The first previous tone is the start tone (<see cref="ToneEncoding.StartTone"/>); the rows after, the song's <see cref="ToneFeedback"/>.</summary>
     public ToneRow(ulong seed, int steps, float temperature, float topP, float noiseScale, int[]? primer, ToneEncoding model)
         : base(seed, (primer?.Length ?? 0) / ToneVocabulary.Heads.Count + steps, noiseScale)
     {
@@ -36,16 +35,18 @@ internal sealed class ToneRow : SongRow
         _lengthGivenTime = model.LengthGivenTime;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
         _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
-        _model = model;
-        _previous = model.StartTone;
+        _feedback = model.Feedback();
         _uniforms = new float[_sizes.Count];
         Result = new int[Steps * _sizes.Count];
     }
 
     public int[] Result { get; }
 
-    protected override void WritePrevious(StepBuffers buffers, int slot) =>
-        _previous.CopyTo(buffers.PreviousClasses.AsSpan(slot * _previous.Length, _previous.Length));
+    protected override void WritePrevious(StepBuffers buffers, int slot)
+    {
+        var previous = _feedback.Previous;
+        previous.CopyTo(buffers.PreviousClasses.AsSpan(slot * previous.Length, previous.Length));
+    }
 
     public override void Take(StepBuffers buffers, int slot)
     {
@@ -73,7 +74,7 @@ internal sealed class ToneRow : SongRow
         if (tone[ToneVocabulary.TimeHead] != _zeroTime)
             _chord.Clear();
         _chord.Add(tone[ToneVocabulary.PitchHead]);
-        _model.FeedBack(tone, _previous);
+        _feedback.Add(tone);
         Step++;
 
         ReadOnlySpan<float> Logits(int head) => buffers.Outputs[head].AsSpan(slot * _widths[head], _widths[head]);
