@@ -1,6 +1,7 @@
 using CrnnGan.Inference.Generation;
 using CrnnGan.TestSupport;
 using CrnnGan.Training.Benchmarks;
+using CrnnGan.Training.Model;
 
 namespace CrnnGan.Training.Tests.Benchmarks;
 
@@ -30,5 +31,28 @@ public sealed class GraphFlopsTests
         Assert.True(timed > untimed, $"timed {timed}, untimed {untimed}");
         // The timed head's products grow with the time classes: at least one multiply-add per time class and length class.
         Assert.True(timed - untimed >= 2.0 * tones.Vocabulary.TimeBins.Count * tones.Vocabulary.LengthBins.Count, $"{timed - untimed}");
+    }
+
+    [Fact]
+    public void The_training_count_of_a_tone_generators_step_is_the_graphs_less_the_length_rows_of_the_times_not_drawn()
+    {
+        // The lookback fixture: hidden 16 × 2, noise 4, embeddings 4, 4 time, 3 length and 3 velocity classes, a timed length of 4.
+        var m = new ModelSettings(
+            HiddenSize: 16,
+            Layers: 2,
+            NoiseSize: 4,
+            Family: ModelFamily.Tones,
+            EmbeddingSize: 4,
+            TimeBins: 4,
+            LengthBins: 3,
+            VelocityBins: 3,
+            LengthGivenTime: 4,
+            BarPosition: true,
+            LookbackBars: 2
+        );
+
+        var graph = GraphFlops.PerStep(File.ReadAllBytes(Repository.Fixture("generator-tones-lookback.onnx")));
+
+        Assert.Equal(graph - 2.0 * (m.TimeBins - 1) * m.LengthGivenTime * m.LengthBins, TrainingFlops.GeneratorStep(m, 1));
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CrnnGan.Inference.Data;
 using CrnnGan.Terminal;
 using CrnnGan.Training.Benchmarks;
 using Spectre.Console;
@@ -14,17 +15,37 @@ public static class BenchCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "Folder of MIDI files to train on.", Required = true }.AcceptExistingOnly();
         var hidden = new Option<int>("--hidden") { Description = "LSTM units (default 350, the paper's).", DefaultValueFactory = _ => 350 };
         var seed = new Option<ulong>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 0 };
+        var settingsFiles = new Option<FileInfo[]>("--settings")
+        {
+            Description = "Training settings files (any family) to measure side by side, fresh networks; default: the paper's model.",
+            AllowMultipleArgumentsPerToken = true,
+        }.AcceptExistingOnly();
+        var batchesOption = new Option<int>("--batches")
+        {
+            Description = "Batches in each measured epoch (the first training songs that fill them).",
+            DefaultValueFactory = _ => 8,
+        };
         var training = new Command(
             "training",
-            "One pretraining and one adversarial epoch at full window length on CPU: seconds per epoch and training FLOP rate against the "
-                + "matrix-multiply rate."
+            "One pretraining and one adversarial epoch at full window length on CPU for each settings file: seconds per batch, training "
+                + "FLOP rate against the matrix-multiply rate, and what a whole epoch of the corpus takes."
         )
         {
             data,
             hidden,
             seed,
+            settingsFiles,
+            batchesOption,
         };
-        training.SetAction(parse => RunTraining(parse.GetValue(data)!.FullName, parse.GetValue(hidden), parse.GetValue(seed)));
+        training.SetAction(parse =>
+            RunTraining(
+                parse.GetValue(data)!.FullName,
+                parse.GetValue(hidden),
+                parse.GetValue(seed),
+                [.. (parse.GetValue(settingsFiles) ?? []).Select(f => f.FullName)],
+                parse.GetValue(batchesOption)
+            )
+        );
 
         var checkpoint = new Option<FileInfo>("--checkpoint")
         {
@@ -159,48 +180,99 @@ public static class BenchCommand
         return 0;
     }
 
-    private static int RunTraining(string data, int hidden, ulong seed)
+    private static int RunTraining(string data, int hidden, ulong seed, IReadOnlyList<string> settingsFiles, int batches)
     {
-        var console = ProgressDisplay.Stderr;
-        var settings = new TrainingSettings
+        var measured =
+            settingsFiles.Count > 0
+                ? settingsFiles.Select(f => (Path.GetFileNameWithoutExtension(f), TrainingSettings.Load(f))).ToList()
+                : [("paper", new TrainingSettings { Model = new ModelSettings(HiddenSize: hidden) })];
+        // One pretraining and one adversarial epoch of fresh, seeded networks in which both networks update every batch.
+        var runs = measured
+            .Select(m =>
+                (
+                    m.Item1,
+                    Settings: m.Item2 with
+                    {
+                        GeneratorFrom = null,
+                        PretrainingEpochs = 1,
+                        Epochs = 2,
+                        PretrainingOnly = false,
+                        CurriculumStep = 0,
+                        FreezeRatio = 0,
+                        Seed = seed,
+                    }
+                )
+            )
+            .ToList();
+        if (runs.SelectMany(r => r.Settings.Problems()).ToList() is { Count: > 0 } problems)
+            throw new ArgumentException($"The training settings are not valid: {string.Join("; ", problems)}.");
+        var corpus = ProgressDisplay.Run(
+            "Reading MIDI",
+            "files",
+            task => TrainingRun.LoadCorpus(data, seed, runs.Max(r => r.Settings.BatchSize), ProgressDisplay.Counts(task))
+        );
+        var matmulBefore = MatrixMultiplyRate.LibTorch();
+        var results = runs.Select(r => (r.Item1, r.Settings, Epochs: Measure(corpus, r.Settings, batches))).ToList();
+        var matmulAfter = MatrixMultiplyRate.LibTorch();
+        var matmul = Math.Max(matmulBefore, matmulAfter);
+
+        var table = new Table()
+            .Title($"Training benchmark: {batches} batches an epoch, {get_num_threads()} threads, CPU")
+            .AddColumns("settings", "model", "epoch", "batch × steps", "s/batch", "songs/s", "GFLOP/s", "share of matmul", "corpus epoch");
+        foreach (var (name, settings, epochs) in results)
         {
-            Model = new ModelSettings(HiddenSize: hidden),
-            PretrainingEpochs = 1,
-            Epochs = 2,
-            CurriculumStep = 0,
-            FreezeRatio = 0,
-            Seed = seed,
-        };
-        // The same run as `train`'s, in a folder that is removed afterwards.
-        var folder = Directory.CreateTempSubdirectory("crnngan-bench-").FullName;
-        try
-        {
-            using var session = ProgressDisplay.Run(
-                "Reading MIDI",
-                "files",
-                task => TrainingSession.Start(data, folder, resume: false, _ => settings, CPU, ProgressDisplay.Counts(task))
-            );
-            return Report(session, settings, hidden);
+            var m = settings.Model;
+            var corpusBatches = corpus.Training.Count(s => s.Tones.Count >= settings.SequenceLength) / settings.BatchSize;
+            foreach (var r in epochs)
+            {
+                var flops =
+                    r.Batches
+                    * (
+                        r.Phase == "pretraining"
+                            ? TrainingFlops.PretrainingBatch(m, settings.BatchSize, r.SequenceLength)
+                            : TrainingFlops.AdversarialBatch(m, settings.BatchSize, r.SequenceLength, settings.LikelihoodWeight > 0)
+                    );
+                var rate = flops / r.TrainingSeconds / 1e9;
+                table.AddRow(
+                    name,
+                    $"{m.Family.ToString().ToLowerInvariant()}, {m.HiddenSize} × {m.Layers}",
+                    r.Phase,
+                    $"{settings.BatchSize} × {r.SequenceLength}",
+                    $"{r.TrainingSeconds / r.Batches:0.000}",
+                    $"{r.SongsPerSecond:0.0}",
+                    $"{rate:0.0}",
+                    $"{rate / matmul:P0}",
+                    $"{r.TrainingSeconds / r.Batches * corpusBatches:0} s ({corpusBatches} batches)"
+                );
+            }
         }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(
+            $"matrix multiply (1024³, fp32, LibTorch): {matmul:0.0} GFLOP/s (before {matmulBefore:0.0}, after {matmulAfter:0.0}); peak memory "
+                + $"{results.SelectMany(r => r.Epochs).Max(r => r.PeakMemoryMegabytes):0} MB"
+        );
+        return 0;
     }
 
-    private static int Report(TrainingSession session, TrainingSettings settings, int hidden)
+    /// <summary>Both epochs of one settings' run on the first training songs that fill <paramref name="batches"/> batches.</summary>
+    private static List<EpochResult> Measure(Corpus corpus, TrainingSettings settings, int batches)
     {
-        var matmulBefore = MatrixMultiplyRate.LibTorch();
+        var longEnough = corpus.Training.Where(s => s.Tones.Count >= settings.SequenceLength).ToList();
+        var songs = longEnough.Take(batches * settings.BatchSize).ToList();
+        if (songs.Count < batches * settings.BatchSize)
+            throw new ArgumentException($"{longEnough.Count} training songs of {settings.SequenceLength} tones do not fill {batches} batches.");
+        using var trainer = Trainer.Create(settings, CPU, corpus.Training);
+        trainer.UseData(songs, [.. corpus.Validation.Where(s => s.Tones.Count >= settings.SequenceLength).Take(settings.BatchSize)]);
         var results = new List<EpochResult>();
-        while (!session.Done)
+        while (trainer.EpochsDone < settings.Epochs)
         {
-            var epoch = session.Trainer.EpochsDone;
+            var phase = settings.IsPretraining(trainer.EpochsDone) ? "pretraining" : "adversarial";
             results.Add(
                 ProgressDisplay.Run(
-                    $"epoch {epoch + 1} ({(settings.IsPretraining(epoch) ? "pretraining" : "adversarial")})",
+                    $"{settings.Model.Family.ToString().ToLowerInvariant()} {phase}",
                     "songs",
                     task =>
-                        session.RunEpoch(
+                        trainer.RunEpoch(
                             new Progress<(int Done, int Total, LossSummary Losses)>(p =>
                                 (task.MaxValue, task.Value) = (p.Total * settings.BatchSize, p.Done * settings.BatchSize)
                             )
@@ -208,40 +280,6 @@ public static class BenchCommand
                 )
             );
         }
-        var matmulAfter = MatrixMultiplyRate.LibTorch();
-        var matmul = Math.Max(matmulBefore, matmulAfter);
-
-        var table = new Table()
-            .Title(
-                $"Training benchmark: hidden {hidden}, batch {settings.BatchSize}, {settings.SequenceLength} steps, {get_num_threads()} threads, "
-                    + $"{session.Trainer.TrainingSongs} songs"
-            )
-            .AddColumns("epoch", "batches", "seconds (all)", "songs/s", "s/batch", "GFLOP/s", "share of matmul");
-        foreach (var r in results)
-        {
-            var flops =
-                r.Batches
-                * (
-                    r.Phase == "pretraining"
-                        ? TrainingFlops.PretrainingBatch(settings.Model, settings.BatchSize, r.SequenceLength)
-                        : TrainingFlops.AdversarialBatch(settings.Model, settings.BatchSize, r.SequenceLength)
-                );
-            var rate = flops / r.TrainingSeconds / 1e9;
-            table.AddRow(
-                r.Phase,
-                $"{r.Batches}",
-                $"{r.Seconds:0.0}",
-                $"{r.SongsPerSecond:0.0}",
-                $"{r.TrainingSeconds / r.Batches:0.000}",
-                $"{rate:0.0}",
-                $"{rate / matmul:P0}"
-            );
-        }
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(
-            $"matrix multiply (1024³, fp32, LibTorch): {matmul:0.0} GFLOP/s (before {matmulBefore:0.0}, after {matmulAfter:0.0}); peak memory "
-                + $"{results.Max(r => r.PeakMemoryMegabytes):0} MB"
-        );
-        return 0;
+        return results;
     }
 }
