@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 
 namespace CrnnGan.Functions.Tests;
 
-/// <summary>The app serving a model of the tone family (contract versions 2 and 3): key and temperature over real HTTP.</summary>
+/// <summary>The app serving a model of the tone family (contract versions 2 to 5): key and temperature over real HTTP.</summary>
 public sealed class ToneModelTests : IAsyncLifetime
 {
     private WebApplication? _app;
@@ -123,6 +123,22 @@ public sealed class ToneModelTests : IAsyncLifetime
         Assert.Equal(4, model.RootElement.GetProperty("metadata").GetProperty("contractVersion").GetInt32());
         Assert.True(model.RootElement.GetProperty("metadata").GetProperty("encoding").GetProperty("barPosition").GetBoolean());
         Assert.Equal(first, await client.GetByteArrayAsync("/api/generate?seed=5&steps=60&key=D&topP=0.95"));
+        Assert.True(MidiReader.Read(first, "song.mid").Tones.Count > 30);
+    }
+
+    [Fact]
+    public async Task A_model_that_looks_back_on_the_last_bars_is_served_as_contract_version_5()
+    {
+        var (app, client) = await FunctionsServer.StartAsync(FunctionsServer.Settings(FixtureModels.LookbackTones));
+        await using var served = app;
+        using var owned = client;
+
+        using var model = JsonDocument.Parse(await client.GetStringAsync("/api/model"));
+        var first = await client.GetByteArrayAsync("/api/generate?seed=5&steps=60&key=D");
+
+        Assert.Equal(5, model.RootElement.GetProperty("metadata").GetProperty("contractVersion").GetInt32());
+        Assert.Equal(2, model.RootElement.GetProperty("metadata").GetProperty("encoding").GetProperty("lookbackBars").GetInt32());
+        Assert.Equal(first, await client.GetByteArrayAsync("/api/generate?seed=5&steps=60&key=D"));
         Assert.True(MidiReader.Read(first, "song.mid").Tones.Count > 30);
     }
 

@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace CrnnGan.Inference.Generation.Encodings;
 
 /// <summary>
-/// The tone family (contract versions 2 and 3): one tone per step as a class index per head (pitch, time since the
+/// The tone family (contract versions 2 to 5): one tone per step as a class index per head (pitch, time since the
 /// previous onset, length, velocity), <see cref="Vocabulary"/> holding the bins, trained in C major / A minor and
 /// placed in a key when generated. The host draws each head's class from its logits (<see cref="ToneSampler"/>) at
 /// the request's temperature or the model's <see cref="DefaultTemperature"/>, and within the request's nucleus or the
