@@ -26,14 +26,16 @@ public static class ToneSampler
         if (temperature <= 0)
             return max;
 
+        // Each weight is computed once: the exponentials are most of a draw's cost.
+        Span<double> weights = stackalloc double[logits.Length];
         var total = 0.0;
         for (var i = 0; i < logits.Length; i++)
-            total += Math.Exp((logits[i] - logits[max]) / temperature);
+            total += weights[i] = Math.Exp((logits[i] - logits[max]) / temperature);
         var target = uniform * total;
         var cumulative = 0.0;
-        for (var i = 0; i < logits.Length; i++)
+        for (var i = 0; i < weights.Length; i++)
         {
-            cumulative += Math.Exp((logits[i] - logits[max]) / temperature);
+            cumulative += weights[i];
             if (target < cumulative)
                 return i;
         }

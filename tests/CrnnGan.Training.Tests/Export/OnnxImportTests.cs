@@ -30,6 +30,30 @@ public sealed class OnnxImportTests
     }
 
     [Fact]
+    public void A_model_that_looks_back_imported_and_exported_again_is_the_same_graph_and_a_shorter_lookback_is_refused()
+    {
+        var onnx = File.ReadAllBytes(Repository.Fixture("generator-tones-lookback.onnx"));
+        var metadata = OnnxImport.Metadata(onnx);
+        var settings = new ModelSettings(
+            HiddenSize: 16,
+            Layers: 2,
+            NoiseSize: 4,
+            Family: ModelFamily.Tones,
+            EmbeddingSize: 4,
+            LengthGivenTime: 4,
+            BarPosition: true,
+            LookbackBars: 2
+        );
+        using var generator = new ToneGenerator(settings, metadata.Tones().Vocabulary.Sizes);
+        using var shorter = new ToneGenerator(settings with { LookbackBars = 1 }, metadata.Tones().Vocabulary.Sizes);
+
+        OnnxImport.LoadWeights(onnx, generator);
+
+        Assert.Equal(ModelProto.Parser.ParseFrom(onnx).Graph, ModelProto.Parser.ParseFrom(OnnxExporter.Export(generator, metadata)).Graph);
+        Assert.Contains("looks back 2 bars", Assert.Throws<InvalidDataException>(() => OnnxImport.LoadWeights(onnx, shorter)).Message);
+    }
+
+    [Fact]
     public void Other_model_settings_an_int8_model_the_papers_model_a_length_given_time_and_the_bars_place_are_refused_by_name()
     {
         var onnx = Repository.ModelBytes("crnngan-baseline.onnx");

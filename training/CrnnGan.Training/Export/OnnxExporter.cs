@@ -94,20 +94,14 @@ public static class OnnxExporter
         graph.Initializer.Add(Floats("input.weight", weights["input.weight"], m.HiddenSize, m.Noise + sizes.Count * m.EmbeddingSize));
         graph.Initializer.Add(Floats("input.bias", weights["input.bias"], m.HiddenSize));
         var x = nodes.Add("Gemm", [nodes.Add("Concat", embedded, Int("axis", 1)), "input.weight", "input.bias"], Int("transB", 1));
-        if (generator.BarPosition)
+        if (generator.LookbackBars > 0)
+            x = nodes.Add("Add", [x, Context(graph, nodes, generator, weights, sizes.Count)]);
+        else if (generator.BarPosition)
         {
             // + P[b_{t−1}]: where the tone before started in its bar, previous_tone's last column.
             graph.Initializer.Add(Floats("position.weight", weights["position.weight"], ToneVocabulary.BarSteps, m.HiddenSize));
             var place = nodes.Add("Gather", ["position.weight", nodes.Gather(ModelContract.PreviousTone, sizes.Count, axis: 1)], Int("axis", 0));
             x = nodes.Add("Add", [x, place]);
-        }
-        // + Σ_n (N_n[next pitch] + O_n[next offset] + R_n[repeat]): the lookback, previous_tone's columns after the bar's place.
-        for (var i = 0; i < generator.LookbackBars * ToneFeedback.ColumnsPerBar; i++)
-        {
-            var table = $"lookback.{i}.weight";
-            graph.Initializer.Add(Floats(table, weights[table], weights[table].Length / m.HiddenSize, m.HiddenSize));
-            var looked = nodes.Add("Gather", [table, nodes.Gather(ModelContract.PreviousTone, sizes.Count + 1 + i, axis: 1)], Int("axis", 0));
-            x = nodes.Add("Add", [x, looked]);
         }
         x = nodes.Add("Relu", [x]);
 
@@ -134,6 +128,33 @@ public static class OnnxExporter
         }
         return Finish(graph, metadata);
     }
+
+    /// <summary>
+    /// P[b_{t−1}] + Σ_n (N_n[next pitch] + O_n[next offset] + R_n[repeat]): the bar's place and the lookback, previous_tone's
+    /// columns after the heads, as one Gather from their tables stacked into <see cref="ContextTable"/> (each column's index
+    /// moved to its table's first row) and one ReduceSum, rather than a Gather and an Add per column.
+    /// </summary>
+    private static string Context(GraphProto graph, NodeBuilder nodes, ToneGenerator generator, Dictionary<string, float[]> weights, int heads)
+    {
+        var hidden = generator.Settings.HiddenSize;
+        string[] tables =
+        [
+            "position.weight",
+            .. Enumerable.Range(0, generator.LookbackBars * ToneFeedback.ColumnsPerBar).Select(i => $"lookback.{i}.weight"),
+        ];
+        var rows = tables.Select(t => (long)weights[t].Length / hidden).ToArray();
+        long[] firstRows = [.. rows.Select((_, i) => rows.Take(i).Sum())];
+        graph.Initializer.Add(Floats(ContextTable, [.. tables.SelectMany(t => weights[t])], rows.Sum(), hidden));
+        graph.Initializer.Add(Ints("context_columns", [.. Enumerable.Range(heads, tables.Length).Select(c => (long)c)], tables.Length));
+        graph.Initializer.Add(Ints("context_first_rows", firstRows, tables.Length));
+        var columns = nodes.Add("Gather", [ModelContract.PreviousTone, "context_columns"], Int("axis", 1));
+        var looked = nodes.Add("Gather", [ContextTable, nodes.Add("Add", [columns, "context_first_rows"])], Int("axis", 0));
+        graph.Initializer.Add(Ints("context_axis", [1], 1));
+        return nodes.Add("ReduceSum", [looked, "context_axis"], Int("keepdims", 0));
+    }
+
+    /// <summary>The stacked tables of the bar's place and the lookback, [Σ rows, hidden], in a model that looks back.</summary>
+    public const string ContextTable = "context.weight";
 
     /// <summary>
     /// The length logits given each time class d, [batch, time classes, length classes]: W_length · h_t (the Gemm

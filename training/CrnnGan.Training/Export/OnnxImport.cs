@@ -39,13 +39,14 @@ public static class OnnxImport
         Read(model);
         var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
         var hidden = generator.Settings.HiddenSize;
+        var context = Unstacked(initializers, hidden);
         var timed = initializers.Keys.Any(IsTimedLength);
         if (timed && !generator.LengthGivenTime)
             throw new InvalidDataException("The model's length head reads the drawn time; the settings' generator has no length_given_time.");
-        var positioned = initializers.ContainsKey("position.weight");
+        var positioned = initializers.ContainsKey("position.weight") || context.ContainsKey("position.weight");
         if (positioned && !generator.BarPosition)
             throw new InvalidDataException("The model reads where each tone falls in the bar; the settings' generator has no bar_position.");
-        var lookback = initializers.Keys.Count(n => n.StartsWith("lookback.", StringComparison.Ordinal)) / ToneFeedback.ColumnsPerBar;
+        var lookback = context.Keys.Count(n => n.StartsWith("lookback.", StringComparison.Ordinal)) / ToneFeedback.ColumnsPerBar;
         if (lookback > generator.LookbackBars)
             throw new InvalidDataException($"The model looks back {lookback} bars; the settings' generator {generator.LookbackBars}.");
         using var noGrad = no_grad();
@@ -76,7 +77,7 @@ public static class OnnxImport
 
         static bool IsTimedLength(string name) => name.StartsWith("timedLength.", StringComparison.Ordinal);
 
-        bool IsNewLookback(string name) => name.StartsWith("lookback.", StringComparison.Ordinal) && !initializers.ContainsKey(name);
+        bool IsNewLookback(string name) => name.StartsWith("lookback.", StringComparison.Ordinal) && !context.ContainsKey(name);
 
         // The layer's index from PyTorch's name (e.g. lstm.weight_ih_l1 → lstm.1).
         static string Lstm(string name) => $"lstm.{name[(name.LastIndexOf('l') + 1)..]}";
@@ -84,10 +85,36 @@ public static class OnnxImport
         float[] Floats(string name, string? part)
         {
             var key = part is null ? name : $"{name}.{part}";
-            return initializers.TryGetValue(key, out var t) && t.DataType == (int)TensorProto.Types.DataType.Float
-                ? MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray()
+            return context.TryGetValue(key, out var unstacked) ? unstacked
+                : initializers.TryGetValue(key, out var t) && t.DataType == (int)TensorProto.Types.DataType.Float
+                    ? MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray()
                 : throw new InvalidDataException($"The model has no fp32 weight {key}: it was not written by crnngan-train export.");
         }
+    }
+
+    /// <summary>
+    /// The bar's place's and the lookback's tables of a model that looks back, which the exporter stacks into
+    /// <see cref="OnnxExporter.ContextTable"/> (the place's 192 rows, then 129, 194 and 3 a bar); none otherwise.
+    /// </summary>
+    private static Dictionary<string, float[]> Unstacked(Dictionary<string, TensorProto> initializers, int hidden)
+    {
+        if (!initializers.TryGetValue(OnnxExporter.ContextTable, out var table))
+            return [];
+        var stacked = MemoryMarshal.Cast<byte, float>(table.RawData.Span);
+        int[] bar = [ToneFeedback.NoPitch + 1, ToneFeedback.NoOffset + 1, 3];
+        var rowsPerBar = bar.Sum();
+        var bars = (stacked.Length / hidden - ToneVocabulary.BarSteps) / rowsPerBar;
+        if (stacked.Length != (ToneVocabulary.BarSteps + bars * rowsPerBar) * hidden)
+            throw new InvalidDataException($"The model's {OnnxExporter.ContextTable} is not the bar's place and whole bars of lookback.");
+        var rows = new[] { ToneVocabulary.BarSteps }.Concat(Enumerable.Range(0, bars).SelectMany(_ => bar)).ToArray();
+        var tables = new Dictionary<string, float[]>();
+        var start = 0;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            tables[i == 0 ? "position.weight" : $"lookback.{i - 1}.weight"] = stacked.Slice(start * hidden, rows[i] * hidden).ToArray();
+            start += rows[i];
+        }
+        return tables;
     }
 
     /// <summary>Columns <paramref name="from"/> to <paramref name="to"/> of a [rows × columns] matrix.</summary>
