@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CrnnGan.Inference.Generation;
 
 /// <summary>
@@ -5,7 +7,8 @@ namespace CrnnGan.Inference.Generation;
 /// uniform number, so that the host and the export parity check, given the same uniforms and logits, draw the
 /// same class. Temperature 0 takes the most likely class. A nucleus (top-p, Holtzman et al. 2020) below 1 draws only
 /// from the likeliest classes whose probabilities add up to it: it cuts the unlikely tail and keeps the rare but
-/// right classes that a lower temperature would flatten away.
+/// right classes that a lower temperature would flatten away. The draws are most of the host's work per step, so they
+/// are compiled optimised from their first call rather than after .NET's tiers have watched them run.
 /// </summary>
 public static class ToneSampler
 {
@@ -13,6 +16,7 @@ public static class ToneSampler
     /// The class drawn from <paramref name="logits"/> at <paramref name="temperature"/> (0: the likeliest) by inverse CDF at <paramref
     /// name="uniform"/> (in [0, 1)), within the nucleus <paramref name="topP"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Draw(ReadOnlySpan<float> logits, float temperature, float uniform, float topP = 1f)
     {
         if (topP < 1 && temperature > 0)
@@ -43,6 +47,7 @@ public static class ToneSampler
     }
 
     /// <summary>Draws from the smallest set of likeliest classes whose probability reaches <paramref name="topP"/> (ties kept together).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int DrawNucleus(ReadOnlySpan<float> logits, float temperature, float uniform, float topP)
     {
         var max = logits[0];
