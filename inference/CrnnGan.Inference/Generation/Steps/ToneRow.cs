@@ -21,7 +21,10 @@ internal sealed class ToneRow : SongRow
     private readonly float[] _uniforms;
     private readonly HashSet<int> _chord = [];
 
-    /// <summary>The first previous tone is the start tone (<see cref="ToneEncoding.StartTone"/>); the rows after, the song's <see cref="ToneFeedback"/>.</summary>
+    /// <summary>
+    /// The first previous tone is the start tone (<see cref="ToneEncoding.StartTone"/>); the rows after, the song's
+    /// <see cref="ToneFeedback"/>.
+    /// </summary>
     public ToneRow(ulong seed, int steps, float temperature, float topP, float noiseScale, int[]? primer, ToneEncoding model)
         : base(seed, (primer?.Length ?? 0) / ToneVocabulary.Heads.Count + steps, noiseScale)
     {
