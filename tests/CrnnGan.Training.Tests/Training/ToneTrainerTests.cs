@@ -180,6 +180,7 @@ public sealed class ToneTrainerTests : IDisposable
     [InlineData(5, false, 0, ModelContract.TimedLengthVersion)]
     [InlineData(5, true, 0, ModelContract.BarPositionVersion)]
     [InlineData(5, true, 2, ModelContract.LookbackVersion)]
+    [InlineData(5, true, -2, ModelContract.LookbackVersion)]
     public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library(
         int lengthGivenTime,
         bool barPosition,
@@ -187,6 +188,7 @@ public sealed class ToneTrainerTests : IDisposable
         int contractVersion
     )
     {
+        // A negative lookback: that many bars, with the lookback copied into the heads.
         var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars);
         var output = _folder.File("tones.onnx");
 
@@ -222,7 +224,7 @@ public sealed class ToneTrainerTests : IDisposable
     [InlineData(0, false, 0)]
     [InlineData(5, false, 0)]
     [InlineData(5, true, 0)]
-    [InlineData(5, true, 2)]
+    [InlineData(5, true, -2)]
     public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library(
         int lengthGivenTime,
         bool barPosition,
@@ -334,6 +336,34 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_generator_copying_its_lookback_starts_as_the_model_it_is_imported_from_and_learns_to_copy()
+    {
+        var exported = _folder.File("lookback.onnx");
+        ModelExport.Run(TrainedCheckpoint(5, barPosition: true, lookbackBars: 2), exported);
+        var model = Tiny.Model with { LengthGivenTime = 5, BarPosition = true, LookbackBars = 2 };
+        var settings = Tiny with { GeneratorFrom = exported, Model = model with { LookbackCopy = true } };
+        using var copying = NewTrainer(settings);
+        using var looking = NewTrainer(settings with { Model = model });
+        long[] lookback = [62, 12, 2, 60, 0, 1];
+
+        Assert.Equal(Logits(looking, lookback), Logits(copying, lookback), new FloatsWithin(1e-6f));
+        copying.RunEpoch();
+        Assert.Contains(Gan(copying).TypedGenerator.Copy!.parameters(), p => p.abs().max().item<float>() > 0);
+
+        // The pitch logits of the first step after the start tone, with a lookback written over its own (none).
+        static float[] Logits(Trainer trainer, long[] lookback)
+        {
+            using var noGrad = no_grad();
+            var generator = Gan(trainer).TypedGenerator;
+            generator.eval();
+            var start = StartTone(trainer);
+            start[0, TensorIndex.Slice(ToneVocabulary.Heads.Count + 1)] = tensor(lookback);
+            var (output, _) = generator.Step(full(1, 4, 0.5f), start, generator.ZeroState(1, CPU));
+            return generator.Logits(output, ToneVocabulary.PitchHead, null, start).data<float>().ToArray();
+        }
+    }
+
+    [Fact]
     public void Training_windows_carry_the_lookback_the_host_builds_from_the_same_tones()
     {
         var vocabulary = ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4);
@@ -372,7 +402,13 @@ public sealed class ToneTrainerTests : IDisposable
     private string TrainedCheckpoint(int lengthGivenTime = 0, bool barPosition = false, int lookbackBars = 0)
     {
         var checkpoint = _folder.File($"run-{lengthGivenTime}-{barPosition}-{lookbackBars}.zip");
-        var model = Tiny.Model with { LengthGivenTime = lengthGivenTime, BarPosition = barPosition, LookbackBars = lookbackBars };
+        var model = Tiny.Model with
+        {
+            LengthGivenTime = lengthGivenTime,
+            BarPosition = barPosition,
+            LookbackBars = Math.Abs(lookbackBars),
+            LookbackCopy = lookbackBars < 0,
+        };
         using var trainer = NewTrainer(Tiny with { Model = model });
         // With the bar's place read, one epoch of the game too, so that the place's (and lookback's) embeddings have left 0.
         trainer.RunEpoch();

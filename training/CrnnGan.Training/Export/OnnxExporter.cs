@@ -107,6 +107,8 @@ public static class OnnxExporter
 
         x = Lstm(graph, nodes, x, m.Layers, m.HiddenSize, layer => Gates(weights, name => $"lstm.{name}_l{layer}"));
 
+        var copies = generator.Copy is { } copy ? Copies(graph, nodes, x, copy, generator.LookbackBars, weights, sizes.Count) : [];
+
         // logits_k = W_k · h_t + b_k
         for (var k = 0; k < sizes.Count; k++)
         {
@@ -123,6 +125,8 @@ public static class OnnxExporter
                     weights,
                     sizes
                 );
+            else if (generator.Copy is not null && k is ToneVocabulary.PitchHead or ToneVocabulary.TimeHead)
+                nodes.Add("Add", [nodes.Add("Gemm", [x, $"heads.{k}.weight", $"heads.{k}.bias"], Int("transB", 1)), copies[k]], logits);
             else
                 nodes.Add("Gemm", [x, $"heads.{k}.weight", $"heads.{k}.bias"], logits, Int("transB", 1));
         }
@@ -151,6 +155,60 @@ public static class OnnxExporter
         var looked = nodes.Add("Gather", [ContextTable, nodes.Add("Add", [columns, "context_first_rows"])], Int("axis", 0));
         graph.Initializer.Add(Ints("context_axis", [1], 1));
         return nodes.Add("ReduceSum", [looked, "context_axis"], Int("keepdims", 0));
+    }
+
+    /// <summary>
+    /// The lookback copy's corrections (<see cref="LookbackCopy"/>), by head: the pitch's [batch, 128] and the time's
+    /// [batch, time classes]. The one-hots are rows of constant tables gathered by the lookback's columns.
+    /// </summary>
+    private static Dictionary<int, string> Copies(
+        GraphProto graph,
+        NodeBuilder nodes,
+        string h,
+        LookbackCopy copy,
+        int bars,
+        Dictionary<string, float[]> weights,
+        int heads
+    )
+    {
+        graph.Initializer.Add(Floats("copy_pitch_rows", copy.PitchRows.data<float>().ToArray(), copy.PitchRows.shape));
+        graph.Initializer.Add(Floats("copy_time_rows", copy.TimeRows.data<float>().ToArray(), copy.TimeRows.shape));
+        graph.Initializer.Add(Ints("copy_pitch_gate", [0], 1));
+        graph.Initializer.Add(Ints("copy_time_gate", [1], 1));
+        var (pitch, time) = ((string?)null, (string?)null);
+        for (var n = 0; n < bars; n++)
+        {
+            var column = heads + 1 + n * ToneFeedback.ColumnsPerBar;
+            var prefix = $"lookbackCopy.gates.{n}";
+            var repeats = $"lookbackCopy.repeats.{n}.weight";
+            graph.Initializer.Add(Floats($"{prefix}.weight", weights[$"{prefix}.weight"], 2, weights[$"{prefix}.weight"].Length / 2));
+            graph.Initializer.Add(Floats($"{prefix}.bias", weights[$"{prefix}.bias"], 2));
+            graph.Initializer.Add(Floats(repeats, weights[repeats], 3, 2));
+            // g_n = W_n · h_t + b_n + R_n[repeat_n]: [batch, 2]
+            var gate = nodes.Add(
+                "Add",
+                [
+                    nodes.Add("Gemm", [h, $"{prefix}.weight", $"{prefix}.bias"], Int("transB", 1)),
+                    nodes.Add("Gather", [repeats, nodes.Gather(ModelContract.PreviousTone, column + 2, axis: 1)], Int("axis", 0)),
+                ]
+            );
+            var p = nodes.Add(
+                "Mul",
+                [
+                    nodes.Add("Gather", [gate, "copy_pitch_gate"], Int("axis", 1)),
+                    nodes.Add("Gather", ["copy_pitch_rows", nodes.Gather(ModelContract.PreviousTone, column, axis: 1)], Int("axis", 0)),
+                ]
+            );
+            var t = nodes.Add(
+                "Mul",
+                [
+                    nodes.Add("Gather", [gate, "copy_time_gate"], Int("axis", 1)),
+                    nodes.Add("Gather", ["copy_time_rows", nodes.Gather(ModelContract.PreviousTone, column + 1, axis: 1)], Int("axis", 0)),
+                ]
+            );
+            (pitch, time) = (pitch is null ? p : nodes.Add("Add", [pitch, p]), time is null ? t : nodes.Add("Add", [time, t]));
+        }
+        return new() { [ToneVocabulary.PitchHead] = pitch!, [ToneVocabulary.TimeHead] = time! };
     }
 
     /// <summary>The stacked tables of the bar's place and the lookback, [Σ rows, hidden], in a model that looks back.</summary>

@@ -77,7 +77,10 @@ public static class OnnxImport
 
         static bool IsTimedLength(string name) => name.StartsWith("timedLength.", StringComparison.Ordinal);
 
-        bool IsNewLookback(string name) => name.StartsWith("lookback.", StringComparison.Ordinal) && !context.ContainsKey(name);
+        // A lookback longer than the model's, or a copy it lacks, starts at 0.
+        bool IsNewLookback(string name) =>
+            name.StartsWith("lookback.", StringComparison.Ordinal) && !context.ContainsKey(name)
+            || name.StartsWith("lookbackCopy.", StringComparison.Ordinal) && !initializers.ContainsKey(name);
 
         // The layer's index from PyTorch's name (e.g. lstm.weight_ih_l1 → lstm.1).
         static string Lstm(string name) => $"lstm.{name[(name.LastIndexOf('l') + 1)..]}";

@@ -136,12 +136,13 @@ public static class ParityCheck
             var uniforms = new float[batch * heads];
             random.Fill(uniforms);
 
+            var previous = tensor(onnxPrevious, [batch, columns]);
             var (output, state) = generator.Step(
                 tensor(noise, [batch, m.Noise]),
-                tensor(onnxPrevious, [batch, columns]),
+                previous,
                 (tensor(onnxState.Hidden, [m.Layers, batch, m.HiddenSize]), tensor(onnxState.Cell, [m.Layers, batch, m.HiddenSize]))
             );
-            var torchLogits = Enumerable.Range(0, heads).Select(k => AllLogits(generator, output, k).data<float>().ToArray()).ToArray();
+            var torchLogits = Enumerable.Range(0, heads).Select(k => AllLogits(generator, output, k, previous).data<float>().ToArray()).ToArray();
             var (onnxLogits, hidden, cell) = OnnxToneStep(
                 session,
                 noise,
@@ -203,10 +204,10 @@ public static class ParityCheck
     /// Head <paramref name="head"/>'s logits from h_t as the exported step gives them: a length head given the time, for
     /// every time class.
     /// </summary>
-    private static Tensor AllLogits(ToneGenerator generator, Tensor output, int head)
+    private static Tensor AllLogits(ToneGenerator generator, Tensor output, int head, Tensor previous)
     {
         if (head != ToneVocabulary.LengthHead || !generator.LengthGivenTime)
-            return generator.Logits(output, head, null);
+            return generator.Logits(output, head, null, previous);
         var (batch, times) = (output.shape[0], generator.HeadSizes[ToneVocabulary.TimeHead]);
         var everyTime = arange(times, dtype: ScalarType.Int64).unsqueeze(0).expand(batch, -1);
         return generator.Logits(output.unsqueeze(1).expand(-1, times, -1), head, everyTime);

@@ -35,6 +35,9 @@ public enum ModelFamily
 /// <param name="LookbackBars">The tone family, with <paramref name="BarPosition"/>: the generator also reads, for each of
 /// this many last bars, what came next that many bars earlier and whether the tone before repeats it
 /// (<see cref="ToneFeedback"/>), so that it can bring a motif back (contract version 5); 0, none.</param>
+/// <param name="LookbackCopy">The tone family, with <paramref name="LookbackBars"/>: the lookback's next pitch and time are also
+/// copied straight into the pitch and time logits with a learnt weight (<see cref="Model.LookbackCopy"/>); the contract is
+/// the same.</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,
@@ -51,7 +54,8 @@ public sealed record ModelSettings(
     int VelocityBins = 16,
     int LengthGivenTime = 0,
     bool BarPosition = false,
-    int LookbackBars = 0
+    int LookbackBars = 0,
+    bool LookbackCopy = false
 )
 {
     [JsonIgnore]

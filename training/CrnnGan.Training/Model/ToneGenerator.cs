@@ -34,8 +34,12 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     private readonly TimedLength? timedLength;
     private readonly Embedding? position;
     private readonly ModuleList<Embedding> lookback;
+    private readonly LookbackCopy? lookbackCopy;
 
-    public ToneGenerator(ModelSettings settings, IReadOnlyList<int> headSizes)
+    /// <param name="settings">The model's sizes.</param>
+    /// <param name="headSizes">Classes per head.</param>
+    /// <param name="timeSteps">Each time class's 1/48-quarter steps, which <see cref="ModelSettings.LookbackCopy"/> needs.</param>
+    public ToneGenerator(ModelSettings settings, IReadOnlyList<int> headSizes, IReadOnlyList<int>? timeSteps = null)
         : base("tone_generator")
     {
         Settings = settings;
@@ -64,6 +68,11 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
             throw new ArgumentException("A lookback needs bar_position: it is measured in bars from where each tone started.", nameof(settings));
         int[] lookbackSizes = [ToneFeedback.NoPitch + 1, ToneFeedback.NoOffset + 1, 3];
         lookback = nn.ModuleList([.. Enumerable.Range(0, settings.LookbackBars).SelectMany(_ => lookbackSizes).Select(Zeroed)]);
+        if (settings.LookbackCopy)
+        {
+            var steps = timeSteps ?? throw new ArgumentNullException(nameof(timeSteps), "A lookback copy needs the time classes' steps.");
+            lookbackCopy = new LookbackCopy(settings.HiddenSize, settings.LookbackBars, headSizes.Count, steps);
+        }
         RegisterComponents();
 
         Embedding Zeroed(int size)
@@ -88,6 +97,9 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     /// <summary>How many of the last bars the generator looks back on.</summary>
     public int LookbackBars => Settings.LookbackBars;
 
+    /// <summary>The direct path from the lookback to the pitch and time heads, when the generator has one.</summary>
+    public LookbackCopy? Copy => lookbackCopy;
+
     /// <summary>
     /// Teacher forcing: the logits of every step, one tensor [batch, steps, classes] per head, from noise
     /// [batch, steps, noise] and the tones before each step [batch, steps, previous_tone's columns] (the start tone
@@ -98,7 +110,7 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     {
         var (output, _, _) = lstm.call(Input(noise, previous));
         var h = dropout.call(output);
-        return [.. heads.Select((_, k) => Logits(h, k, time))];
+        return [.. heads.Select((_, k) => Logits(h, k, time, previous))];
     }
 
     /// <summary>
@@ -111,10 +123,18 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
         return (dropout.call(output.squeeze(1)), (h, c));
     }
 
-    /// <summary>Head <paramref name="head"/>'s logits from h_t; the length head's given the drawn time classes, which only it reads.</summary>
-    public Tensor Logits(Tensor output, int head, Tensor? time)
+    /// <summary>
+    /// Head <paramref name="head"/>'s logits from h_t; the length head's given the drawn time classes, which only it reads;
+    /// with a <see cref="Copy"/>, the pitch and time heads' with what the rows read (<paramref name="previous"/>, as h_t's) copied in.
+    /// </summary>
+    public Tensor Logits(Tensor output, int head, Tensor? time, Tensor? previous = null)
     {
         var logits = heads[head].call(output);
+        if (lookbackCopy is not null && head is ToneVocabulary.PitchHead or ToneVocabulary.TimeHead)
+        {
+            var (pitch, times) = lookbackCopy.call(output, previous ?? throw new ArgumentNullException(nameof(previous), "The copy reads the rows."));
+            return logits + (head == ToneVocabulary.PitchHead ? pitch : times);
+        }
         if (head != ToneVocabulary.LengthHead || timedLength is null)
             return logits;
         return logits + timedLength.call(output, time ?? throw new ArgumentNullException(nameof(time), "The length head reads the drawn time."));

@@ -22,7 +22,7 @@ public sealed class ToneGan : GanFamily
     {
         Vocabulary = vocabulary;
         random.manual_seed((long)settings.Seed);
-        TypedGenerator = new ToneGenerator(settings.Model, vocabulary.Sizes);
+        TypedGenerator = new ToneGenerator(settings.Model, vocabulary.Sizes, vocabulary.TimeSteps);
         TypedDiscriminator = new ToneDiscriminator(settings.Model, vocabulary.Sizes);
         TypedGenerator.to(device);
         TypedDiscriminator.to(device);
@@ -138,7 +138,7 @@ public sealed class ToneGan : GanFamily
             for (var k = 0; k < heads; k++)
             {
                 // Heads in order, so that the length head can read the time just drawn.
-                var logits = TypedGenerator.Logits(output, k, draws[ToneVocabulary.TimeHead]);
+                var logits = TypedGenerator.Logits(output, k, draws[ToneVocabulary.TimeHead], previous);
                 var uniform = rand(logits.shape, generator: source, device: Device).clamp(1e-10, 1 - 1e-7);
                 var perturbed = logits - (-uniform.log()).log();
                 draws[k] = perturbed.argmax(1);
