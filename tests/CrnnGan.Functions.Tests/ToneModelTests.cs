@@ -110,35 +110,26 @@ public sealed class ToneModelTests : IAsyncLifetime
         Assert.Equal("the CPU was asked for", document.RootElement.GetProperty("providerReason").GetString());
     }
 
-    [Fact]
-    public async Task A_model_that_reads_the_bars_place_is_served_as_contract_version_4()
+    [Theory]
+    [InlineData("generator-tones-bar.onnx", 4, "barPosition", "true")]
+    [InlineData("generator-tones-lookback.onnx", 5, "lookbackBars", "2")]
+    public async Task A_model_that_knows_the_bar_or_looks_back_is_served_as_its_contract_version(
+        string fixture,
+        int version,
+        string property,
+        string value
+    )
     {
-        var (app, client) = await FunctionsServer.StartAsync(FunctionsServer.Settings(FixtureModels.BarTones));
+        var (app, client) = await FunctionsServer.StartAsync(FunctionsServer.Settings(Repository.Fixture(fixture)));
         await using var served = app;
         using var owned = client;
 
         using var model = JsonDocument.Parse(await client.GetStringAsync("/api/model"));
         var first = await client.GetByteArrayAsync("/api/generate?seed=5&steps=60&key=D&topP=0.95");
 
-        Assert.Equal(4, model.RootElement.GetProperty("metadata").GetProperty("contractVersion").GetInt32());
-        Assert.True(model.RootElement.GetProperty("metadata").GetProperty("encoding").GetProperty("barPosition").GetBoolean());
+        Assert.Equal(version, model.RootElement.GetProperty("metadata").GetProperty("contractVersion").GetInt32());
+        Assert.Equal(value, model.RootElement.GetProperty("metadata").GetProperty("encoding").GetProperty(property).GetRawText());
         Assert.Equal(first, await client.GetByteArrayAsync("/api/generate?seed=5&steps=60&key=D&topP=0.95"));
-        Assert.True(MidiReader.Read(first, "song.mid").Tones.Count > 30);
-    }
-
-    [Fact]
-    public async Task A_model_that_looks_back_on_the_last_bars_is_served_as_contract_version_5()
-    {
-        var (app, client) = await FunctionsServer.StartAsync(FunctionsServer.Settings(FixtureModels.LookbackTones));
-        await using var served = app;
-        using var owned = client;
-
-        using var model = JsonDocument.Parse(await client.GetStringAsync("/api/model"));
-        var first = await client.GetByteArrayAsync("/api/generate?seed=5&steps=60&key=D");
-
-        Assert.Equal(5, model.RootElement.GetProperty("metadata").GetProperty("contractVersion").GetInt32());
-        Assert.Equal(2, model.RootElement.GetProperty("metadata").GetProperty("encoding").GetProperty("lookbackBars").GetInt32());
-        Assert.Equal(first, await client.GetByteArrayAsync("/api/generate?seed=5&steps=60&key=D"));
         Assert.True(MidiReader.Read(first, "song.mid").Tones.Count > 30);
     }
 

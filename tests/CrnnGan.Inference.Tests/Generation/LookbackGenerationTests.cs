@@ -4,7 +4,10 @@ using CrnnGan.TestSupport;
 
 namespace CrnnGan.Inference.Tests.Generation;
 
-/// <summary>A model that looks back on the last two bars (contract version 5), served by the same generation loop.</summary>
+/// <summary>
+/// A model that looks back on the last two bars (contract version 5), served by the same generation loop (its songs through
+/// the scheduler: <see cref="StepSchedulerTests"/>).
+/// </summary>
 public sealed class LookbackGenerationTests : IDisposable
 {
     // The fixture's time bins are 0, 1/4, 1/2 and 1 quarter: classes 0 to 3 of 0, 12, 24 and 48 steps of a 192-step bar.
@@ -62,26 +65,6 @@ public sealed class LookbackGenerationTests : IDisposable
         Assert.Equal(new long[] { 64, 0, 2 }, c[5..8]); // E next, at once
         Assert.Equal(new long[] { 67, 0, 1 }, e[5..8]); // F is not the E that sounded here; G next, at once
         Assert.Equal(new long[] { 72, 48, 2 }, g[5..8]); // the chord done, the next onset a quarter later
-    }
-
-    [Fact]
-    public async Task A_song_is_the_same_alone_in_a_batch_and_through_the_scheduler()
-    {
-        var request = new GenerationRequest
-        {
-            Count = 5,
-            Steps = 120,
-            Seed = 9,
-            BatchSize = 5,
-        };
-        using var scheduler = new StepScheduler(_session, TimeSpan.Zero, 8);
-
-        var batch = new SongGenerator(_session).Generate(request).Select(s => s.ToMidi(0)).ToList();
-        var alone = new SongGenerator(_session).Generate(request with { Seed = 11, Count = 1, BatchSize = 1 })[0].ToMidi(0);
-        var scheduled = (await new SongGenerator(_session, scheduler).GenerateAsync(request, CancellationToken.None)).Select(s => s.ToMidi(0));
-
-        Assert.Equal(batch[2], alone);
-        Assert.Equal(batch, scheduled);
     }
 
     [Theory]

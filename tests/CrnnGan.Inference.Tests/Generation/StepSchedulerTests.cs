@@ -8,7 +8,8 @@ namespace CrnnGan.Inference.Tests.Generation;
 /// <summary>Dynamic batching: concurrent callers share one batch and each gets exactly the songs it would get alone.</summary>
 public sealed class StepSchedulerTests
 {
-    public static TheoryData<string> Models => [FixtureModels.Tones, FixtureModels.OneTonePerStep, FixtureModels.ThreeTonesPerStep, Bundled];
+    public static TheoryData<string> Models =>
+        [FixtureModels.Tones, FixtureModels.LookbackTones, FixtureModels.OneTonePerStep, FixtureModels.ThreeTonesPerStep, Bundled];
 
     private static string Bundled => Repository.Model("crnngan.onnx");
 
