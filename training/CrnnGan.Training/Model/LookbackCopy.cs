@@ -52,7 +52,8 @@ public sealed class LookbackCopy : nn.Module<Tensor, Tensor, (Tensor Pitch, Tens
     /// <summary>The corrections to the pitch and time logits, [..., 128] and [..., time classes], from h [..., hidden] and the rows read.</summary>
     public override (Tensor Pitch, Tensor Time) forward(Tensor h, Tensor previous)
     {
-        var (pitchRows, timeRows) = (PitchRows.to(h.device), TimeRows.to(h.device));
+        // Moved only when h lives elsewhere: a moved copy belongs to the caller's dispose scope, the constants must not.
+        var (pitchRows, timeRows) = h.device == PitchRows.device ? (PitchRows, TimeRows) : (PitchRows.to(h.device), TimeRows.to(h.device));
         Tensor? pitch = null,
             time = null;
         for (var n = 0; n < gates.Count; n++)
