@@ -226,7 +226,7 @@ public static class BenchCommand
         foreach (var (name, settings, epochs) in results)
         {
             var m = settings.Model;
-            var corpusBatches = corpus.Training.Count(s => s.Tones.Count >= settings.SequenceLength) / settings.BatchSize;
+            var corpusBatches = LongEnough(corpus.Training, settings).Count() / settings.BatchSize;
             foreach (var r in epochs)
             {
                 var flops =
@@ -264,12 +264,12 @@ public static class BenchCommand
     /// </summary>
     private static List<EpochResult> Measure(Corpus corpus, TrainingSettings settings, int batches)
     {
-        var longEnough = corpus.Training.Where(s => s.Tones.Count >= settings.SequenceLength).ToList();
+        var longEnough = LongEnough(corpus.Training, settings).ToList();
         var songs = longEnough.Take(batches * settings.BatchSize).ToList();
         if (songs.Count < batches * settings.BatchSize)
             throw new ArgumentException($"{longEnough.Count} training songs of {settings.SequenceLength} tones do not fill {batches} batches.");
         using var trainer = Trainer.Create(settings, CPU, corpus.Training);
-        trainer.UseData(songs, [.. corpus.Validation.Where(s => s.Tones.Count >= settings.SequenceLength).Take(settings.BatchSize)]);
+        trainer.UseData(songs, [.. LongEnough(corpus.Validation, settings).Take(settings.BatchSize)]);
         var results = new List<EpochResult>();
         while (trainer.EpochsDone < settings.Epochs)
         {
@@ -289,4 +289,8 @@ public static class BenchCommand
         }
         return [results[1], results[3]];
     }
+
+    /// <summary>The songs that give a training window: at least a window's tones.</summary>
+    private static IEnumerable<Song> LongEnough(IEnumerable<Song> songs, TrainingSettings settings) =>
+        songs.Where(s => s.Tones.Count >= settings.SequenceLength);
 }

@@ -183,7 +183,7 @@ public static class OnnxExporter
             var repeats = $"lookbackCopy.repeats.{n}.weight";
             graph.Initializer.Add(Floats($"{prefix}.weight", weights[$"{prefix}.weight"], 2, weights[$"{prefix}.weight"].Length / 2));
             graph.Initializer.Add(Floats($"{prefix}.bias", weights[$"{prefix}.bias"], 2));
-            graph.Initializer.Add(Floats(repeats, weights[repeats], 3, 2));
+            graph.Initializer.Add(Floats(repeats, weights[repeats], ToneFeedback.RepeatValues, 2));
             // g_n = W_n · h_t + b_n + R_n[repeat_n]: [batch, 2]
             var gate = nodes.Add(
                 "Add",

@@ -104,7 +104,7 @@ public static class OnnxImport
         if (!initializers.TryGetValue(OnnxExporter.ContextTable, out var table))
             return [];
         var stacked = MemoryMarshal.Cast<byte, float>(table.RawData.Span);
-        int[] bar = [ToneFeedback.NoPitch + 1, ToneFeedback.NoOffset + 1, 3];
+        var bar = ToneFeedback.ColumnValues;
         var rowsPerBar = bar.Sum();
         var bars = (stacked.Length / hidden - ToneVocabulary.BarSteps) / rowsPerBar;
         if (stacked.Length != (ToneVocabulary.BarSteps + bars * rowsPerBar) * hidden)

@@ -27,7 +27,7 @@ public sealed class LookbackCopy : nn.Module<Tensor, Tensor, (Tensor Pitch, Tens
         : base("lookback_copy")
     {
         gates = nn.ModuleList([.. Enumerable.Range(0, bars).Select(_ => nn.Linear(hiddenSize, 2))]);
-        repeats = nn.ModuleList([.. Enumerable.Range(0, bars).Select(_ => nn.Embedding(3, 2))]);
+        repeats = nn.ModuleList([.. Enumerable.Range(0, bars).Select(_ => nn.Embedding(ToneFeedback.RepeatValues, 2))]);
         firstColumn = heads + 1;
         // Constants of the vocabulary, not weights: kept out of the state (and checkpoints) and out of any dispose scope.
         PitchRows = cat([eye(ToneVocabulary.Pitches), zeros(1, ToneVocabulary.Pitches)]).DetachFromDisposeScope();
@@ -70,11 +70,15 @@ public sealed class LookbackCopy : nn.Module<Tensor, Tensor, (Tensor Pitch, Tens
     private static Tensor TimeRowsOf(IReadOnlyList<int> timeSteps)
     {
         var rows = new float[(ToneFeedback.NoOffset + 1) * timeSteps.Count];
-        for (var offset = 0; offset <= ToneFeedback.BarOrMore; offset++)
+        // The first class of each step count: the offset's row marks it.
+        for (var c = timeSteps.Count - 1; c >= 0; c--)
         {
-            var c = timeSteps.ToList().IndexOf(offset);
-            if (c >= 0)
-                rows[offset * timeSteps.Count + c] = 1;
+            if (timeSteps[c] <= ToneFeedback.BarOrMore)
+            {
+                var row = rows.AsSpan(timeSteps[c] * timeSteps.Count, timeSteps.Count);
+                row.Clear();
+                row[c] = 1;
+            }
         }
         return tensor(rows, [ToneFeedback.NoOffset + 1, timeSteps.Count]);
     }

@@ -66,8 +66,7 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
         }
         if (settings.LookbackBars > 0 && !settings.BarPosition)
             throw new ArgumentException("A lookback needs bar_position: it is measured in bars from where each tone started.", nameof(settings));
-        int[] lookbackSizes = [ToneFeedback.NoPitch + 1, ToneFeedback.NoOffset + 1, 3];
-        lookback = nn.ModuleList([.. Enumerable.Range(0, settings.LookbackBars).SelectMany(_ => lookbackSizes).Select(Zeroed)]);
+        lookback = nn.ModuleList([.. Enumerable.Range(0, settings.LookbackBars).SelectMany(_ => ToneFeedback.ColumnValues).Select(Zeroed)]);
         if (settings.LookbackCopy)
         {
             var steps = timeSteps ?? throw new ArgumentNullException(nameof(timeSteps), "A lookback copy needs the time classes' steps.");

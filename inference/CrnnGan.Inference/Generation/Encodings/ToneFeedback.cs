@@ -18,7 +18,7 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// </summary>
 public sealed class ToneFeedback
 {
-    /// <summary>The lookback's columns for each bar: next pitch, next offset, repeat.</summary>
+    /// <summary>The lookback's columns for each bar: next pitch, next offset, repeat (<see cref="ColumnValues"/>).</summary>
     public const int ColumnsPerBar = 3;
 
     /// <summary>The next pitch's "none" (one past the pitches).</summary>
@@ -29,6 +29,12 @@ public sealed class ToneFeedback
 
     /// <summary>The next offset's "none".</summary>
     public const int NoOffset = BarOrMore + 1;
+
+    /// <summary>The values the repeat column takes: no tone then at that place, another pitch, the same.</summary>
+    public const int RepeatValues = 3;
+
+    /// <summary>How many values each of a bar's lookback columns takes, in column order: next pitch, next offset, repeat.</summary>
+    public static IReadOnlyList<int> ColumnValues { get; } = [NoPitch + 1, NoOffset + 1, RepeatValues];
 
     private readonly ToneEncoding _encoding;
     private readonly IReadOnlyList<int> _timeSteps;
