@@ -27,6 +27,9 @@ public sealed record ToneStatistics(
     /// <summary>The longest repeated pitch pattern counted.</summary>
     public const int LongestRepetition = 9;
 
+    private const int PitchBits = 7;
+    private const int PitchMask = (1 << PitchBits) - 1;
+
     /// <summary>The headline repetition count of the paper's Figure 3: windows of three pitches.</summary>
     public int Repetitions3 => RepetitionsOfLength(3);
 
@@ -78,25 +81,39 @@ public sealed record ToneStatistics(
     /// <summary>Pairs (i, j), i + length ≤ j, with pitches[i..i+length) equal to pitches[j..j+length).</summary>
     private static int CountRepetitions(int[] pitches, int length)
     {
-        var windows = new Dictionary<string, List<int>>();
-        for (var start = 0; start + length <= pitches.Length; start++)
+        var count = pitches.Length - length + 1;
+        if (count < 2)
+            return 0;
+        // A window's key packs its pitches, 7 bits each: exact for MIDI notes (0 to 127, as every decoded tone is), up to 9 in
+        // 63 bits. Sorting the keys groups equal windows without a string or a list a window, which made these counts most
+        // of a generated song's decoding time.
+        var keys = new long[count];
+        var starts = new int[count];
+        for (var start = 0; start < count; start++)
         {
-            var key = string.Join(',', new ArraySegment<int>(pitches, start, length));
-            if (!windows.TryGetValue(key, out var starts))
-                windows[key] = starts = [];
-            starts.Add(start);
+            var key = 0L;
+            foreach (var pitch in pitches.AsSpan(start, length))
+                key = key << PitchBits | (uint)(pitch & PitchMask);
+            (keys[start], starts[start]) = (key, start);
         }
+        Array.Sort(keys, starts);
         var pairs = 0;
-        foreach (var starts in windows.Values)
+        for (var first = 0; first < count; )
         {
-            // starts is ascending: for each j, count the earlier starts that end before j begins.
+            var end = first + 1;
+            while (end < count && keys[end] == keys[first])
+                end++;
+            var group = starts.AsSpan(first, end - first);
+            group.Sort();
+            // For each window j of the group, count the earlier ones that end before j begins.
             var earlier = 0;
-            foreach (var j in starts)
+            foreach (var j in group)
             {
-                while (starts[earlier] + length <= j)
+                while (group[earlier] + length <= j)
                     earlier++;
                 pairs += earlier;
             }
+            first = end;
         }
         return pairs;
     }

@@ -109,29 +109,54 @@ public static class OnnxExporter
 
         var copies = generator.Copy is { } copy ? Copies(graph, nodes, x, copy, generator.LookbackBars, weights, sizes.Count) : [];
 
-        // logits_k = W_k · h_t + b_k
+        // A head's part of the Split is its output, unless the copy or the timed length adds to it.
+        bool Direct(int k) => !copies.ContainsKey(k) && !(k == ToneVocabulary.LengthHead && generator.LengthGivenTime);
+        string[] named = [.. Enumerable.Range(0, sizes.Count).Select(k => Direct(k) ? ModelContract.Logits(ToneVocabulary.Heads[k]) : $"head_{k}")];
+        var head = Heads(graph, nodes, x, generator, weights, generator.LengthGivenTime ? [.. named, "timed_length_hidden"] : named);
         for (var k = 0; k < sizes.Count; k++)
         {
-            graph.Initializer.Add(Floats($"heads.{k}.weight", weights[$"heads.{k}.weight"], sizes[k], m.HiddenSize));
-            graph.Initializer.Add(Floats($"heads.{k}.bias", weights[$"heads.{k}.bias"], sizes[k]));
             var logits = ModelContract.Logits(ToneVocabulary.Heads[k]);
             if (k == ToneVocabulary.LengthHead && generator.LengthGivenTime)
-                TimedLength(
-                    graph,
-                    nodes,
-                    x,
-                    nodes.Add("Gemm", [x, $"heads.{k}.weight", $"heads.{k}.bias"], Int("transB", 1)),
-                    logits,
-                    weights,
-                    sizes
-                );
-            else if (generator.Copy is not null && k is ToneVocabulary.PitchHead or ToneVocabulary.TimeHead)
-                nodes.Add("Add", [nodes.Add("Gemm", [x, $"heads.{k}.weight", $"heads.{k}.bias"], Int("transB", 1)), copies[k]], logits);
-            else
-                nodes.Add("Gemm", [x, $"heads.{k}.weight", $"heads.{k}.bias"], logits, Int("transB", 1));
+                TimedLength(graph, nodes, head[k], head[^1], logits, weights, sizes);
+            else if (!Direct(k))
+                nodes.Add("Add", [head[k], copies[k]], logits);
         }
         return Finish(graph, metadata);
     }
+
+    /// <summary>
+    /// logits_k = W_k · h_t + b_k for every head, and the timed length's U_h · h_t + b after them when it has one, as one Gemm
+    /// against the weights stacked into <see cref="HeadsTable"/>, then a Split into the parts <paramref name="named"/>: one pass
+    /// over h_t rather than a Gemm each, which at one song a step is a pass over memory each.
+    /// </summary>
+    private static string[] Heads(
+        GraphProto graph,
+        NodeBuilder nodes,
+        string h,
+        ToneGenerator generator,
+        Dictionary<string, float[]> weights,
+        string[] named
+    )
+    {
+        var hidden = generator.Settings.HiddenSize;
+        string[] parts =
+        [
+            .. Enumerable.Range(0, generator.HeadSizes.Count).Select(k => $"heads.{k}"),
+            .. generator.LengthGivenTime ? new[] { "timedLength.hidden" } : [],
+        ];
+        long[] rows = [.. parts.Select(p => (long)weights[$"{p}.weight"].Length / hidden)];
+        graph.Initializer.Add(Floats(HeadsTable, [.. parts.SelectMany(p => weights[$"{p}.weight"])], rows.Sum(), hidden));
+        graph.Initializer.Add(Floats(HeadsBias, [.. parts.SelectMany(p => weights[$"{p}.bias"])], rows.Sum()));
+        graph.Initializer.Add(Ints("heads_split", rows, rows.Length));
+        var all = nodes.Add("Gemm", [h, HeadsTable, HeadsBias], Int("transB", 1));
+        return nodes.AddMany("Split", [all, "heads_split"], named, Int("axis", 1));
+    }
+
+    /// <summary>The heads' weights stacked, [Σ classes (+ the timed length's width), hidden]: each head's rows in order.</summary>
+    public const string HeadsTable = "heads.weight";
+
+    /// <summary>The heads' biases stacked as <see cref="HeadsTable"/> stacks their weights.</summary>
+    public const string HeadsBias = "heads.bias";
 
     /// <summary>
     /// P[b_{t−1}] + Σ_n (N_n[next pitch] + O_n[next offset] + R_n[repeat]): the bar's place and the lookback, previous_tone's
@@ -215,14 +240,14 @@ public static class OnnxExporter
     public const string ContextTable = "context.weight";
 
     /// <summary>
-    /// The length logits given each time class d, [batch, time classes, length classes]: W_length · h_t (the Gemm
-    /// <paramref name="plain"/>) plus V · ReLU(U_h · h_t + U_d[d] + b), every row of U_d at once.
+    /// The length logits given each time class d, [batch, time classes, length classes]: W_length · h_t + b (<paramref
+    /// name="plain"/>) plus V · ReLU(U_h · h_t + b_U (<paramref name="fromH"/>) + U_d[d]), every row of U_d at once.
     /// </summary>
     private static void TimedLength(
         GraphProto graph,
         NodeBuilder nodes,
-        string h,
         string plain,
+        string fromH,
         string output,
         Dictionary<string, float[]> weights,
         IReadOnlyList<int> sizes
@@ -230,17 +255,10 @@ public static class OnnxExporter
     {
         var (times, lengths) = (sizes[ToneVocabulary.TimeHead], sizes[ToneVocabulary.LengthHead]);
         var width = weights["timedLength.times.weight"].Length / times;
-        var hidden = weights["timedLength.hidden.weight"].Length / width;
-        graph.Initializer.Add(Floats("timedLength.hidden.weight", weights["timedLength.hidden.weight"], width, hidden));
-        graph.Initializer.Add(Floats("timedLength.hidden.bias", weights["timedLength.hidden.bias"], width));
         graph.Initializer.Add(Floats("timedLength.times.weight", weights["timedLength.times.weight"], times, width));
         graph.Initializer.Add(Floats("timedLength.output.weight", weights["timedLength.output.weight"], lengths, width));
         graph.Initializer.Add(Ints("axis_1", [1], 1));
-        var fromH = nodes.Add(
-            "Unsqueeze",
-            [nodes.Add("Gemm", [h, "timedLength.hidden.weight", "timedLength.hidden.bias"], Int("transB", 1)), "axis_1"]
-        );
-        var a = nodes.Add("Relu", [nodes.Add("Add", [fromH, "timedLength.times.weight"])]);
+        var a = nodes.Add("Relu", [nodes.Add("Add", [nodes.Add("Unsqueeze", [fromH, "axis_1"]), "timedLength.times.weight"])]);
         var correction = nodes.Add("MatMul", [a, nodes.Add("Transpose", ["timedLength.output.weight"])]);
         nodes.Add("Add", [correction, nodes.Add("Unsqueeze", [plain, "axis_1"])], output);
     }
@@ -402,7 +420,7 @@ public static class OnnxExporter
             return Add("Gather", [input, name], Int("axis", axis));
         }
 
-        private string[] AddMany(string op, IEnumerable<string> inputs, string[] outputs, AttributeProto[] attributes)
+        public string[] AddMany(string op, IEnumerable<string> inputs, string[] outputs, params AttributeProto[] attributes)
         {
             var node = new NodeProto { OpType = op, Name = $"{op}_{_count++}" };
             node.Input.AddRange(inputs);

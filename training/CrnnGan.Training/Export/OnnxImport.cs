@@ -39,8 +39,8 @@ public static class OnnxImport
         Read(model);
         var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
         var hidden = generator.Settings.HiddenSize;
-        var context = Unstacked(initializers, hidden);
         var timed = initializers.Keys.Any(IsTimedLength);
+        var context = Unstacked(initializers, hidden).Concat(UnstackedHeads(initializers, generator.HeadSizes, timed)).ToDictionary();
         if (timed && !generator.LengthGivenTime)
             throw new InvalidDataException("The model's length head reads the drawn time; the settings' generator has no length_given_time.");
         var positioned = initializers.ContainsKey("position.weight") || context.ContainsKey("position.weight");
@@ -115,6 +115,33 @@ public static class OnnxImport
         for (var i = 0; i < rows.Length; i++)
         {
             tables[i == 0 ? "position.weight" : $"lookback.{i - 1}.weight"] = stacked.Slice(start * hidden, rows[i] * hidden).ToArray();
+            start += rows[i];
+        }
+        return tables;
+    }
+
+    /// <summary>
+    /// Each head's weight and bias, and the timed length's U_h and b when <paramref name="timed"/>, from the tables the
+    /// exporter stacks them in (<see cref="OnnxExporter.HeadsTable"/>, <see cref="OnnxExporter.HeadsBias"/>); none for a
+    /// model exported with a Gemm a head.
+    /// </summary>
+    private static Dictionary<string, float[]> UnstackedHeads(Dictionary<string, TensorProto> initializers, IReadOnlyList<int> sizes, bool timed)
+    {
+        if (!initializers.TryGetValue(OnnxExporter.HeadsTable, out var table) || !initializers.TryGetValue(OnnxExporter.HeadsBias, out var biases))
+            return [];
+        var weight = MemoryMarshal.Cast<byte, float>(table.RawData.Span);
+        var bias = MemoryMarshal.Cast<byte, float>(biases.RawData.Span);
+        string[] parts = [.. sizes.Select((_, k) => $"heads.{k}"), .. timed ? new[] { "timedLength.hidden" } : []];
+        int[] rows = [.. sizes, .. timed ? new[] { bias.Length - sizes.Sum() } : []];
+        if (rows.Sum() != bias.Length || weight.Length % bias.Length != 0)
+            throw new InvalidDataException($"The model's {OnnxExporter.HeadsTable} is not its heads' weights stacked.");
+        var hidden = weight.Length / bias.Length;
+        var tables = new Dictionary<string, float[]>();
+        var start = 0;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            tables[$"{parts[i]}.weight"] = weight.Slice(start * hidden, rows[i] * hidden).ToArray();
+            tables[$"{parts[i]}.bias"] = bias.Slice(start, rows[i]).ToArray();
             start += rows[i];
         }
         return tables;
