@@ -95,7 +95,7 @@ public static class ToneSampler
     /// <paramref name="length"/> is one row of logits or, <paramref name="lengthGivenTime"/> (contract version 3), one per
     /// time class, of which the time drawn chooses its row; a <paramref name="lengthBias"/> (one logit per length bin) is
     /// added to that row alone. <paramref name="topP"/>, the nucleus, cuts the tails of pitch and time, as the temperature
-    /// shapes them.
+    /// shapes them. <paramref name="timeTemperature"/>, the model's own when it has one, draws the time in place of the temperature.
     /// </summary>
     public static void DrawTone(
         ReadOnlySpan<float> pitch,
@@ -109,19 +109,21 @@ public static class ToneSampler
         int closedTime,
         Span<int> drawn,
         ReadOnlySpan<float> lengthBias = default,
-        float topP = 1f
+        float topP = 1f,
+        float? timeTemperature = null
     )
     {
+        var timed = timeTemperature ?? temperature;
         drawn[ToneVocabulary.PitchHead] = Draw(pitch, temperature, uniforms[ToneVocabulary.PitchHead], topP);
         if (closedTime >= 0 && time.Length > 1)
         {
             Span<float> open = stackalloc float[time.Length];
             time.CopyTo(open);
             open[closedTime] = float.NegativeInfinity;
-            drawn[ToneVocabulary.TimeHead] = Draw(open, temperature, uniforms[ToneVocabulary.TimeHead], topP);
+            drawn[ToneVocabulary.TimeHead] = Draw(open, timed, uniforms[ToneVocabulary.TimeHead], topP);
         }
         else
-            drawn[ToneVocabulary.TimeHead] = Draw(time, temperature, uniforms[ToneVocabulary.TimeHead], topP);
+            drawn[ToneVocabulary.TimeHead] = Draw(time, timed, uniforms[ToneVocabulary.TimeHead], topP);
         var lengths = lengthGivenTime ? length.Length / time.Length : length.Length;
         var row = length.Slice(lengthGivenTime ? drawn[ToneVocabulary.TimeHead] * lengths : 0, lengths);
         if (!lengthBias.IsEmpty)

@@ -30,6 +30,38 @@ public sealed class SamplingDefaultsTests : IDisposable
     }
 
     [Fact]
+    public void A_time_temperature_draws_the_time_in_place_of_the_requests_which_then_shapes_the_pitch_alone()
+    {
+        var model = Repository.ModelBytes("crnngan.onnx");
+
+        var (tuned, _) = SamplingDefaults.Apply(model, temperature: null, lengthTemperature: null, timeTemperature: 0.7f);
+        var outOfRange = Assert.Throws<InvalidDataException>(() => SamplingDefaults.Apply(model, null, null, timeTemperature: 11f));
+
+        Assert.Equal(ModelProto.Parser.ParseFrom(model).Graph, ModelProto.Parser.ParseFrom(tuned).Graph);
+        Assert.Contains("time temperature", outOfRange.Message, StringComparison.Ordinal);
+        using var plain = GeneratorSession.Load(model, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        using var timed = GeneratorSession.Load(tuned, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        Assert.Equal((null, 0.7f), (plain.Metadata.Tones().TimeTemperature, timed.Metadata.Tones().TimeTemperature));
+        // At the time's own temperature the two models draw alike; at another, the plain model's rhythm follows the request.
+        Assert.Equal(Songs(plain, 0.7f), Songs(timed, 0.7f));
+        Assert.NotEqual(Songs(plain, 1.5f), Songs(timed, 1.5f));
+        Assert.True(Onsets(timed, 1.5f) < Onsets(plain, 1.5f), $"{Onsets(timed, 1.5f)} against {Onsets(plain, 1.5f)} distinct gaps");
+
+        static GenerationRequest Request(float temperature) => new() { Count = 8, Steps = 100, Temperature = temperature };
+
+        static string Songs(GeneratorSession session, float temperature) =>
+            string.Join(';', new SongGenerator(session).Generate(Request(temperature)).SelectMany(s => s.Song.Tones));
+
+        // How many distinct gaps between onsets the songs hold: more at a higher temperature.
+        static int Onsets(GeneratorSession session, float temperature) =>
+            new SongGenerator(session)
+                .Generate(Request(temperature))
+                .SelectMany(s => s.Song.Tones.Zip(s.Song.Tones.Skip(1), (a, b) => Math.Round(b.Onset - a.Onset, 4)))
+                .Distinct()
+                .Count();
+    }
+
+    [Fact]
     public void The_command_writes_the_model_and_refuses_the_papers_model_and_a_temperature_out_of_range()
     {
         var output = Path.Combine(_folder.Path, "tuned.onnx");

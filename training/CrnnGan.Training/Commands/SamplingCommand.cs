@@ -26,6 +26,10 @@ public static class SamplingCommand
         {
             Description = "Temperature of the length head (default: the model's; 1 as trained).",
         };
+        var timeTemperature = new Option<float?>("--time-temperature")
+        {
+            Description = "The time's own temperature, in place of the request's, which then shapes the pitch alone (default: the model's; none).",
+        };
         var calibrate = new Option<DirectoryInfo>("--calibrate-lengths")
         {
             Description = "Fit a length bias so that the model's songs hold each length as often as this corpus's training songs do.",
@@ -40,6 +44,7 @@ public static class SamplingCommand
             temperature,
             topP,
             lengthTemperature,
+            timeTemperature,
             calibrate,
         };
         command.SetAction(parse =>
@@ -49,7 +54,8 @@ public static class SamplingCommand
                 File.ReadAllBytes(parse.GetValue(model)!.FullName),
                 parse.GetValue(temperature),
                 parse.GetValue(lengthTemperature),
-                topP: parse.GetValue(topP)
+                topP: parse.GetValue(topP),
+                timeTemperature: parse.GetValue(timeTemperature)
             );
             if (parse.GetValue(calibrate) is { } corpus)
             {
@@ -76,6 +82,7 @@ public static class SamplingCommand
             var tones = metadata.EncodingAs<ToneEncoding>("Sampling defaults are for the tone family");
             AnsiConsole.MarkupLine(
                 $"Wrote [bold]{Markup.Escape(target)}[/]: temperature {tones.DefaultTemperature}, top-p {tones.DefaultTopP}, "
+                    + (tones.TimeTemperature is { } time ? $"time temperature {time}, " : "")
                     + $"length temperature {tones.LengthTemperature}"
                     + (tones.LengthBias is null ? "." : ", a length bias.")
             );

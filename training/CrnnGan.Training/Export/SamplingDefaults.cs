@@ -5,7 +5,7 @@ namespace CrnnGan.Training.Export;
 
 /// <summary>
 /// An exported tone model with other sampling defaults in its metadata (the temperature and nucleus of pitch and time,
-/// the length head's own temperature and bias) and its graph and weights untouched: a calibration after training, as
+/// the time's and the length head's own temperatures, the length's bias) and its graph and weights untouched: a calibration after training, as
 /// `export` would have written it from the checkpoint.
 /// </summary>
 public static class SamplingDefaults
@@ -16,7 +16,8 @@ public static class SamplingDefaults
         float? temperature,
         float? lengthTemperature,
         IReadOnlyList<float>? lengthBias = null,
-        float? topP = null
+        float? topP = null,
+        float? timeTemperature = null
     )
     {
         var model = ModelProto.Parser.ParseFrom(onnx);
@@ -30,6 +31,7 @@ public static class SamplingDefaults
                 LengthTemperature = lengthTemperature ?? encoding.LengthTemperature,
                 LengthBias = lengthBias ?? encoding.LengthBias,
                 DefaultTopP = topP ?? encoding.DefaultTopP,
+                TimeTemperature = timeTemperature ?? encoding.TimeTemperature,
             },
         };
         if (tuned.SamplingProblem() is { } problem)

@@ -14,7 +14,9 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// <see cref="BarPosition"/> (version 4, which has the length given the time too) the previous tone fed back carries
 /// where it started in its bar, which the host tracks from the time classes drawn. With <see cref="LookbackBars"/> (version 5,
 /// which has the bar's place too) it also carries what came next one and two bars earlier and whether the tone repeats
-/// what sounded then. <see cref="ToneFeedback"/> builds each song's rows.
+/// what sounded then. <see cref="ToneFeedback"/> builds each song's rows. With a <see cref="TimeTemperature"/>, the model's
+/// own, the time is drawn at it and the request's temperature shapes the pitch alone: the rhythm keeps its beat at a
+/// temperature that would crowd the melody into its key.
 /// </summary>
 public sealed record ToneEncoding(
     ToneVocabulary Vocabulary,
@@ -24,7 +26,8 @@ public sealed record ToneEncoding(
     IReadOnlyList<float>? LengthBias = null,
     float DefaultTopP = 1f,
     bool BarPosition = false,
-    int LookbackBars = 0
+    int LookbackBars = 0,
+    float? TimeTemperature = null
 ) : SongEncoding
 {
     /// <summary>The contract version of the tone family's first form: four categorical heads.</summary>
@@ -103,6 +106,7 @@ public sealed record ToneEncoding(
             ? $"{bias.Count} length biases for {Vocabulary.LengthBins.Count} length bins."
         : LengthBias?.Any(b => !float.IsFinite(b)) == true ? "A length bias is a finite number."
         : DefaultTopP is not (> 0 and <= 1) ? $"A nucleus (top-p) is above 0 and at most 1, not {DefaultTopP}."
+        : TimeTemperature is not (null or (>= 0 and <= 10)) ? $"A time temperature is from 0 to 10, not {TimeTemperature}."
         : null;
 
     /// <inheritdoc/>
@@ -122,7 +126,7 @@ public sealed record ToneEncoding(
         yield return new(prefix + "start_tone", "each head's index equal to its size (one past its classes)");
         yield return new(
             prefix + "sampling",
-            "pitch and time drawn from softmax(logits / temperature), length from softmax((logits + length_bias) / "
+            "pitch and time drawn from softmax(logits / temperature) (time at time_temperature when present), length from softmax((logits + length_bias) / "
                 + "length_temperature) (a bias of 0 and a temperature of 1 when absent"
                 + (LengthGivenTime ? "; the logits of the time drawn" : "")
                 + "), velocity at 1 as trained; "
@@ -153,6 +157,8 @@ public sealed record ToneEncoding(
                     + "(0: none there, 1: no, 2: yes)"
             );
         }
+        if (TimeTemperature is { } time)
+            yield return new(prefix + "time_temperature", time.ToString("R", CultureInfo.InvariantCulture));
         // Pitch and time are then drawn from their nucleus: the likeliest classes whose probabilities reach it.
         if (DefaultTopP != 1f)
             yield return new(prefix + "default_top_p", DefaultTopP.ToString("R", CultureInfo.InvariantCulture));
@@ -180,7 +186,8 @@ public sealed record ToneEncoding(
             read.Optional("length_bias") is { } bias ? ParseLengthBias(bias) : null,
             read.Single("default_top_p", fallback: "1"),
             positioned,
-            lookback ? LookbackBarsOf(read.Text("lookback_bars")) : 0
+            lookback ? LookbackBarsOf(read.Text("lookback_bars")) : 0,
+            read.Optional("time_temperature") is null ? null : read.Single("time_temperature")
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
     }
@@ -268,7 +275,8 @@ public sealed record ToneEncoding(
         && (LengthBias ?? []).SequenceEqual(other.LengthBias ?? [])
         && DefaultTopP == other.DefaultTopP
         && BarPosition == other.BarPosition
-        && LookbackBars == other.LookbackBars;
+        && LookbackBars == other.LookbackBars
+        && TimeTemperature == other.TimeTemperature;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);
