@@ -2,15 +2,14 @@ using System.CommandLine;
 using System.Diagnostics;
 using CrnnGan.Functions.Hosting;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Terminal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
-// Redirected output (a log, CI) gets whole tables rather than the 80 columns Spectre assumes there.
-if (Console.IsOutputRedirected)
-    AnsiConsole.Profile.Width = 160;
+RedirectedTables.Widen();
 
 var model = new Option<FileInfo>("--model") { Description = "The exported generator to serve.", Required = true }.AcceptExistingOnly();
 var requests = new Option<int>("--requests") { Description = "Requests for each latency and throughput figure.", DefaultValueFactory = _ => 200 };
