@@ -47,7 +47,13 @@ public sealed class SamplingDefaultsTests : IDisposable
         Assert.NotEqual(Songs(plain, 1.5f), Songs(timed, 1.5f));
         Assert.True(Onsets(timed, 1.5f) < Onsets(plain, 1.5f), $"{Onsets(timed, 1.5f)} against {Onsets(plain, 1.5f)} distinct gaps");
 
-        static GenerationRequest Request(float temperature) => new() { Count = 8, Steps = 100, Temperature = temperature };
+        static GenerationRequest Request(float temperature) =>
+            new()
+            {
+                Count = 8,
+                Steps = 100,
+                Temperature = temperature,
+            };
 
         static string Songs(GeneratorSession session, float temperature) =>
             string.Join(';', new SongGenerator(session).Generate(Request(temperature)).SelectMany(s => s.Song.Tones));
