@@ -126,7 +126,7 @@ public sealed record ToneEncoding(
         yield return new(prefix + "start_tone", "each head's index equal to its size (one past its classes)");
         yield return new(
             prefix + "sampling",
-            "pitch and time drawn from softmax(logits / temperature) (time at time_temperature when present), length from softmax((logits + length_bias) / "
+            "pitch and time drawn from softmax(logits / temperature), length from softmax((logits + length_bias) / "
                 + "length_temperature) (a bias of 0 and a temperature of 1 when absent"
                 + (LengthGivenTime ? "; the logits of the time drawn" : "")
                 + "), velocity at 1 as trained; "
