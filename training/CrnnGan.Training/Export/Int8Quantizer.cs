@@ -6,7 +6,7 @@ namespace CrnnGan.Training.Export;
 
 /// <summary>
 /// An exported generator with int8 weights: every Gemm against a weight matrix (the input layer, each LSTM layer's
-/// stacked [W_ih | W_hh], the output or each head) becomes ONNX Runtime's DynamicQuantizeMatMul, which quantizes its
+/// stacked [W_ih | W_hh], the output or the heads' stacked weights) becomes ONNX Runtime's DynamicQuantizeMatMul, which quantizes its
 /// activations per call and multiplies in integers. Weights are quantized per output channel, symmetrically, to 7
 /// bits (−63..63): x86's fast u8×s8 kernels add pairs of products in 16 bits, which 8-bit weights could overflow.
 /// </summary>
