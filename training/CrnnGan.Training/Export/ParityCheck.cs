@@ -119,8 +119,8 @@ public static class ParityCheck
         var random = new SeededRandom(seed);
         var stateSize = m.Layers * batch * m.HiddenSize;
         var onnxState = (Hidden: new float[stateSize], Cell: new float[stateSize]);
-        var feedback = Enumerable.Range(0, batch).Select(_ => encoding.Feedback()).ToArray();
-        var onnxPrevious = feedback.SelectMany(f => f.Previous).ToArray();
+        var feedback = new FeedbackBatch(encoding, batch);
+        var onnxPrevious = feedback.Rows;
         var onnxDraws = new int[batch * heads];
         var torchDraws = new long[batch * heads];
         var maxDifference = 0.0;
@@ -186,8 +186,7 @@ public static class ParityCheck
                     else
                         same = false;
                 }
-                feedback[b].Add(onnxDraws.AsSpan(b * heads, heads));
-                feedback[b].Previous.CopyTo(onnxPrevious.AsSpan(b * columns, columns));
+                feedback.Add(b, onnxDraws.AsSpan(b * heads, heads));
                 compared++;
                 agreeing += same && !tie ? 1 : 0;
                 ties += same && tie ? 1 : 0;

@@ -28,8 +28,8 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         var m = (metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
         var random = new SeededRandom(seed);
         var columns = encoding.PreviousWidth;
-        var feedback = Enumerable.Range(0, batch).Select(_ => encoding.Feedback()).ToArray();
-        var previous = feedback.SelectMany(f => f.Previous).ToArray();
+        var feedback = new FeedbackBatch(encoding, batch);
+        var previous = feedback.Rows;
         var zeros = new float[metadata.Layers * batch * metadata.HiddenSize];
         var (referenceState, quantizedState) = ((zeros, zeros), (zeros, zeros));
         var uniforms = new float[sizes.Count];
@@ -65,8 +65,7 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
                     var distance = TotalVariation(Head(expected, k).Slice(row, sizes[k]), Head(actual, k).Slice(row, sizes[k]));
                     (sum, max) = (sum + distance, Math.Max(max, distance));
                 }
-                feedback[b].Add(drawn);
-                feedback[b].Previous.CopyTo(previous.AsSpan(b * columns, columns));
+                feedback.Add(b, drawn);
 
                 ReadOnlySpan<float> Head(float[][] logits, int k) => logits[k].AsSpan(b * widths[k], widths[k]);
             }

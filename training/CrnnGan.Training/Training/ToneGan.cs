@@ -126,7 +126,7 @@ public sealed class ToneGan : GanFamily
     {
         var state = TypedGenerator.ZeroState(batch, Device);
         var previous = StartTones(batch);
-        var feedback = Enumerable.Range(0, (int)batch).Select(_ => _rows.Feedback()).ToArray();
+        var feedback = new FeedbackBatch(_rows, (int)batch);
         var heads = TypedGenerator.HeadSizes.Count;
         var (tones, relaxed) = (new List<Tensor>(), new List<Tensor>());
         for (var t = 0; t < steps; t++)
@@ -149,8 +149,8 @@ public sealed class ToneGan : GanFamily
             var tone = stack(draws, 1);
             var drawn = tone.cpu().to_type(ScalarType.Int32).data<int>().ToArray();
             for (var b = 0; b < batch; b++)
-                feedback[b].Add(drawn.AsSpan(b * heads, heads));
-            previous = tensor(feedback.SelectMany(f => f.Previous).ToArray(), [batch, feedback[0].Previous.Length], device: Device);
+                feedback.Add(b, drawn.AsSpan(b * heads, heads));
+            previous = tensor(feedback.Rows, [batch, feedback.Columns], device: Device);
             tones.Add(tone);
             relaxed.Add(cat(soft, 1));
         }
