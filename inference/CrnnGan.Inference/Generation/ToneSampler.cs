@@ -129,8 +129,7 @@ public static class ToneSampler
         if (!lengthBias.IsEmpty)
         {
             Span<float> biased = stackalloc float[lengths];
-            for (var i = 0; i < lengths; i++)
-                biased[i] = row[i] + lengthBias[i];
+            TensorPrimitives.Add(row, lengthBias, biased);
             drawn[ToneVocabulary.LengthHead] = Draw(biased, lengthTemperature, uniforms[ToneVocabulary.LengthHead]);
         }
         else

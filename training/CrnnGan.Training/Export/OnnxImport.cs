@@ -109,14 +109,10 @@ public static class OnnxImport
         var bars = (stacked.Length / hidden - ToneVocabulary.BarSteps) / rowsPerBar;
         if (stacked.Length != (ToneVocabulary.BarSteps + bars * rowsPerBar) * hidden)
             throw new InvalidDataException($"The model's {OnnxExporter.ContextTable} is not the bar's place and whole bars of lookback.");
-        var rows = new[] { ToneVocabulary.BarSteps }.Concat(Enumerable.Range(0, bars).SelectMany(_ => bar)).ToArray();
+        int[] rows = [ToneVocabulary.BarSteps, .. Enumerable.Range(0, bars).SelectMany(_ => bar)];
+        string[] names = ["position.weight", .. Enumerable.Range(0, rows.Length - 1).Select(i => $"lookback.{i}.weight")];
         var tables = new Dictionary<string, float[]>();
-        var start = 0;
-        for (var i = 0; i < rows.Length; i++)
-        {
-            tables[i == 0 ? "position.weight" : $"lookback.{i - 1}.weight"] = stacked.Slice(start * hidden, rows[i] * hidden).ToArray();
-            start += rows[i];
-        }
+        Slice(stacked, names, rows, hidden, tables);
         return tables;
     }
 
@@ -135,16 +131,21 @@ public static class OnnxImport
         int[] rows = [.. sizes, .. timed ? new[] { bias.Length - sizes.Sum() } : []];
         if (rows.Sum() != bias.Length || weight.Length % bias.Length != 0)
             throw new InvalidDataException($"The model's {OnnxExporter.HeadsTable} is not its heads' weights stacked.");
-        var hidden = weight.Length / bias.Length;
         var tables = new Dictionary<string, float[]>();
+        Slice(weight, [.. parts.Select(p => $"{p}.weight")], rows, weight.Length / bias.Length, tables);
+        Slice(bias, [.. parts.Select(p => $"{p}.bias")], rows, 1, tables);
+        return tables;
+    }
+
+    /// <summary>Tables stacked row-wise, [Σ rows × width], back into <paramref name="tables"/> under their names.</summary>
+    private static void Slice(ReadOnlySpan<float> stacked, string[] names, int[] rows, int width, Dictionary<string, float[]> tables)
+    {
         var start = 0;
-        for (var i = 0; i < parts.Length; i++)
+        for (var i = 0; i < names.Length; i++)
         {
-            tables[$"{parts[i]}.weight"] = weight.Slice(start * hidden, rows[i] * hidden).ToArray();
-            tables[$"{parts[i]}.bias"] = bias.Slice(start, rows[i]).ToArray();
+            tables[names[i]] = stacked.Slice(start * width, rows[i] * width).ToArray();
             start += rows[i];
         }
-        return tables;
     }
 
     /// <summary>Columns <paramref name="from"/> to <paramref name="to"/> of a [rows × columns] matrix.</summary>

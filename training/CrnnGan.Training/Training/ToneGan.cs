@@ -125,12 +125,12 @@ public sealed class ToneGan : GanFamily
     public (Tensor Tones, Tensor Relaxed) FreeRun(long batch, long steps, double temperature, torch.Generator? source = null)
     {
         var state = TypedGenerator.ZeroState(batch, Device);
-        var previous = StartTones(batch);
         var feedback = new FeedbackBatch(_rows, (int)batch);
         var heads = TypedGenerator.HeadSizes.Count;
         var (tones, relaxed) = (new List<Tensor>(), new List<Tensor>());
         for (var t = 0; t < steps; t++)
         {
+            var previous = tensor(feedback.Rows, [batch, feedback.Columns], device: Device);
             Tensor output;
             (output, state) = TypedGenerator.Step(rand([batch, Settings.Model.Noise], generator: source, device: Device), previous, state);
             var draws = new Tensor[heads];
@@ -150,7 +150,6 @@ public sealed class ToneGan : GanFamily
             var drawn = tone.cpu().to_type(ScalarType.Int32).data<int>().ToArray();
             for (var b = 0; b < batch; b++)
                 feedback.Add(b, drawn.AsSpan(b * heads, heads));
-            previous = tensor(feedback.Rows, [batch, feedback.Columns], device: Device);
             tones.Add(tone);
             relaxed.Add(cat(soft, 1));
         }

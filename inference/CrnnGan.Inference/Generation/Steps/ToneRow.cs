@@ -13,7 +13,7 @@ internal sealed class ToneRow : SongRow
     private readonly bool _lengthGivenTime;
     private readonly int[]? _primer;
     private readonly float _temperature;
-    private readonly float _timeTemperature;
+    private readonly float? _timeTemperature;
     private readonly float _topP;
     private readonly float _lengthTemperature;
     private readonly float[] _lengthBias;
@@ -34,7 +34,7 @@ internal sealed class ToneRow : SongRow
         _widths = [.. _sizes.Select((_, k) => model.LogitWidth(k))];
         _primer = primer;
         _temperature = temperature;
-        _timeTemperature = model.TimeTemperature ?? temperature;
+        _timeTemperature = model.TimeTemperature;
         _topP = topP;
         _lengthTemperature = model.LengthTemperature;
         _lengthGivenTime = model.LengthGivenTime;
