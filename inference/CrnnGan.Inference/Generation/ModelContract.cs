@@ -38,6 +38,11 @@ namespace CrnnGan.Inference.Generation;
 /// carries, for each of the last bars, what came next that many bars earlier and whether the tone before repeats what
 /// sounded then (<see cref="Encodings.ToneFeedback"/> says how; the host builds it from the song's tones).
 /// </para>
+/// <para>
+/// Version 6, the tone family that knows how its song keeps time: as version 4 (or 5), but previous_tone has one more
+/// column, last, the same at every step of a song: its <see cref="Music.SongTiming"/> (0 metered, 1 free), which the host
+/// draws from the song's seed with the model's metered_share, the share of its training songs that were metered.
+/// </para>
 /// </summary>
 public static class ModelContract
 {
@@ -55,6 +60,9 @@ public static class ModelContract
 
     /// <summary>The tone family whose previous tone carries a lookback of the last bars.</summary>
     public const int LookbackVersion = 5;
+
+    /// <summary>The tone family whose previous tone carries its song's timing.</summary>
+    public const int TimingVersion = 6;
 
     /// <summary>Input of the tone family: the previous tone's class indices (and its place in the bar, from version 4).</summary>
     public const string PreviousTone = "previous_tone";

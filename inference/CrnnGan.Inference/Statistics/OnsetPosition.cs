@@ -1,3 +1,5 @@
+using CrnnGan.Inference.Music;
+
 namespace CrnnGan.Inference.Statistics;
 
 /// <summary>
@@ -23,6 +25,13 @@ public static class OnsetPosition
 
     /// <summary>Whether the onset lies on the sixteenth grid.</summary>
     public static bool OnGrid(double onset) => Sixteenth(onset) is not null;
+
+    /// <summary>A song's <see cref="SongTiming"/>: metered when at least half its distinct onsets lie on the sixteenth grid.</summary>
+    public static SongTiming Timing(IEnumerable<Tone> tones)
+    {
+        var onsets = tones.Select(t => t.Onset).Distinct().ToList();
+        return onsets.Count(OnGrid) * 2 >= onsets.Count ? SongTiming.Metered : SongTiming.Free;
+    }
 
     private static int? Sixteenth(double onset)
     {

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Tests.Training;
 
-/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contracts of versions 2 to 5.</summary>
+/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contracts of versions 2 to 6.</summary>
 public sealed class ToneTrainerTests : IDisposable
 {
     private static readonly TrainingSettings Tiny = new()
@@ -181,15 +181,17 @@ public sealed class ToneTrainerTests : IDisposable
     [InlineData(5, true, 0, ModelContract.BarPositionVersion)]
     [InlineData(5, true, 2, ModelContract.LookbackVersion)]
     [InlineData(5, true, -2, ModelContract.LookbackVersion)]
+    [InlineData(5, true, 0, ModelContract.TimingVersion, true)]
     public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library(
         int lengthGivenTime,
         bool barPosition,
         int lookbackBars,
-        int contractVersion
+        int contractVersion,
+        bool timing = false
     )
     {
         // A negative lookback: that many bars, with the lookback copied into the heads.
-        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars);
+        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing);
         var output = _folder.File("tones.onnx");
 
         var (metadata, parity, quantized) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f);
@@ -225,13 +227,15 @@ public sealed class ToneTrainerTests : IDisposable
     [InlineData(5, false, 0)]
     [InlineData(5, true, 0)]
     [InlineData(5, true, -2)]
+    [InlineData(5, true, 0, true)]
     public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library(
         int lengthGivenTime,
         bool barPosition,
-        int lookbackBars
+        int lookbackBars,
+        bool timing = false
     )
     {
-        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars);
+        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing);
         var int8 = _folder.File("int8.onnx");
 
         var (metadata, _, quantized) = ModelExport.Run(checkpoint, int8, quantize: true);
@@ -364,6 +368,58 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_generator_reading_its_songs_timing_starts_as_the_model_it_is_imported_from_and_learns_to_read_it()
+    {
+        var exported = _folder.File("positioned.onnx");
+        ModelExport.Run(TrainedCheckpoint(5, barPosition: true), exported);
+        var model = Tiny.Model with { LengthGivenTime = 5, BarPosition = true };
+        var settings = Tiny with { GeneratorFrom = exported, Model = model with { Timing = true } };
+        // Half the songs free: their onsets on a triplet grid.
+        var free = Training.Take(16).Select(s => s with { Tones = [.. s.Tones.Select(t => t with { Onset = t.Onset * 2 / 3 })] });
+        IReadOnlyList<Song> songs = [.. free, .. Training.Skip(16)];
+        using var timed = Trainer.Create(settings, CPU, songs);
+        timed.UseData(songs, Validation);
+        using var positioned = NewTrainer(settings with { Model = model });
+
+        Assert.Equal(0.5f, Gan(timed).MeteredShare);
+        var without = Logits(positioned, SongTiming.Metered);
+        Assert.Equal(without, Logits(timed, SongTiming.Metered), new FloatsWithin(1e-6f));
+        Assert.Equal(without, Logits(timed, SongTiming.Free), new FloatsWithin(1e-6f));
+        timed.RunEpoch();
+        Assert.NotEqual(Logits(timed, SongTiming.Metered), Logits(timed, SongTiming.Free), new FloatsWithin(1e-4f));
+
+        // The time logits of the first step after the start tone of a song of the given timing.
+        static float[] Logits(Trainer trainer, SongTiming timing)
+        {
+            using var noGrad = no_grad();
+            var generator = Gan(trainer).TypedGenerator;
+            generator.eval();
+            var start = tensor(Gan(trainer).Encoding(1, 1).Feedback(timing).Previous).unsqueeze(0);
+            var (output, _) = generator.Step(full(1, 4, 0.5f), start, generator.ZeroState(1, CPU));
+            return generator.Logits(output, ToneVocabulary.TimeHead, null).data<float>().ToArray();
+        }
+    }
+
+    [Fact]
+    public void Training_windows_carry_the_timing_of_the_song_they_are_cut_from()
+    {
+        var vocabulary = ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4);
+        var encoding = new ToneEncoding(vocabulary, LengthGivenTime: true, BarPosition: true, MeteredShare: 0.5f);
+        var free = Training.Select(s => s with { Tones = [.. s.Tones.Select(t => t with { Onset = t.Onset * 2 / 3 })] }).ToList();
+
+        long[] LastColumns(IReadOnlyList<Song> songs) =>
+            [
+                .. new ToneWindows(songs, encoding, 16, keyNormalisation: false)
+                    .Batches(8, new Inference.Randomness.SeededRandom(3))
+                    .First()
+                    .Where((_, i) => i % 6 == 5),
+            ];
+
+        Assert.All(LastColumns(Training), c => Assert.Equal((long)SongTiming.Metered, c));
+        Assert.All(LastColumns(free), c => Assert.Equal((long)SongTiming.Free, c));
+    }
+
+    [Fact]
     public void Training_windows_carry_the_lookback_the_host_builds_from_the_same_tones()
     {
         var vocabulary = ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4);
@@ -399,15 +455,16 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     /// <summary>A tiny tone model after one epoch, saved as a checkpoint to export.</summary>
-    private string TrainedCheckpoint(int lengthGivenTime = 0, bool barPosition = false, int lookbackBars = 0)
+    private string TrainedCheckpoint(int lengthGivenTime = 0, bool barPosition = false, int lookbackBars = 0, bool timing = false)
     {
-        var checkpoint = _folder.File($"run-{lengthGivenTime}-{barPosition}-{lookbackBars}.zip");
+        var checkpoint = _folder.File($"run-{lengthGivenTime}-{barPosition}-{lookbackBars}-{timing}.zip");
         var model = Tiny.Model with
         {
             LengthGivenTime = lengthGivenTime,
             BarPosition = barPosition,
             LookbackBars = Math.Abs(lookbackBars),
             LookbackCopy = lookbackBars < 0,
+            Timing = timing,
         };
         using var trainer = NewTrainer(Tiny with { Model = model });
         // With the bar's place read, one epoch of the game too, so that the place's (and lookback's) embeddings have left 0.

@@ -64,6 +64,7 @@ public static class OnnxExporter
             encoding.LengthGivenTime != generator.LengthGivenTime
             || encoding.BarPosition != generator.BarPosition
             || encoding.LookbackBars != generator.LookbackBars
+            || encoding.Timing != generator.Timing
         )
             throw new ArgumentException("The metadata's contract version and the generator's inputs and heads do not agree.", nameof(metadata));
         var m = generator.Settings;
@@ -102,6 +103,13 @@ public static class OnnxExporter
             graph.Initializer.Add(Floats("position.weight", weights["position.weight"], ToneVocabulary.BarSteps, m.HiddenSize));
             var place = nodes.Add("Gather", ["position.weight", nodes.Gather(ModelContract.PreviousTone, sizes.Count, axis: 1)], Int("axis", 0));
             x = nodes.Add("Add", [x, place]);
+        }
+        if (generator.Timing)
+        {
+            // + S[s]: the song's timing, previous_tone's last column.
+            graph.Initializer.Add(Floats("timing.weight", weights["timing.weight"], Enum.GetValues<SongTiming>().Length, m.HiddenSize));
+            var timing = nodes.Gather(ModelContract.PreviousTone, encoding.PreviousWidth - 1, axis: 1);
+            x = nodes.Add("Add", [x, nodes.Add("Gather", ["timing.weight", timing], Int("axis", 0))]);
         }
         x = nodes.Add("Relu", [x]);
 

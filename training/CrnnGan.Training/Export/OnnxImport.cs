@@ -10,8 +10,8 @@ namespace CrnnGan.Training.Export;
 /// stacked [W_ih | W_hh] is split again; its one bias (b_ih + b_hh) becomes b_ih, with b_hh 0, which computes the
 /// same. Exporting the imported generator gives the same graph and weights. A generator whose length head reads the
 /// drawn time may start from a model whose head does not, one that reads where each tone falls in the bar from a model
-/// that does not, and one that looks back more bars than the model: the correction and the new embeddings stay 0, so it
-/// computes what the model does.
+/// that does not, one that looks back more bars than the model, and one that reads its song's timing from a model that
+/// does not: the correction and the new embeddings stay 0, so it computes what the model does.
 /// </summary>
 public static class OnnxImport
 {
@@ -46,6 +46,9 @@ public static class OnnxImport
         var positioned = initializers.ContainsKey("position.weight") || context.ContainsKey("position.weight");
         if (positioned && !generator.BarPosition)
             throw new InvalidDataException("The model reads where each tone falls in the bar; the settings' generator has no bar_position.");
+        var timing = initializers.ContainsKey("timing.weight");
+        if (timing && !generator.Timing)
+            throw new InvalidDataException("The model reads its song's timing; the settings' generator has no timing.");
         var lookback = context.Keys.Count(n => n.StartsWith("lookback.", StringComparison.Ordinal)) / ToneFeedback.ColumnsPerBar;
         if (lookback > generator.LookbackBars)
             throw new InvalidDataException($"The model looks back {lookback} bars; the settings' generator {generator.LookbackBars}.");
@@ -53,7 +56,12 @@ public static class OnnxImport
         foreach (var (name, parameter) in generator.state_dict())
         {
             // A model whose length head does not read the time leaves the generator's correction as it starts: 0.
-            if (!timed && IsTimedLength(name) || !positioned && name.StartsWith("position.", StringComparison.Ordinal) || IsNewLookback(name))
+            if (
+                !timed && IsTimedLength(name)
+                || !positioned && name.StartsWith("position.", StringComparison.Ordinal)
+                || !timing && name.StartsWith("timing.", StringComparison.Ordinal)
+                || IsNewLookback(name)
+            )
                 continue;
             var values = name switch
             {

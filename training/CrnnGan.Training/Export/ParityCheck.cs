@@ -119,7 +119,7 @@ public static class ParityCheck
         var random = new SeededRandom(seed);
         var stateSize = m.Layers * batch * m.HiddenSize;
         var onnxState = (Hidden: new float[stateSize], Cell: new float[stateSize]);
-        var feedback = new FeedbackBatch(encoding, batch);
+        var feedback = new FeedbackBatch(encoding, batch, FeedbackBatch.Alternating(batch));
         var onnxPrevious = feedback.Rows;
         var onnxDraws = new int[batch * heads];
         var torchDraws = new long[batch * heads];

@@ -22,13 +22,13 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         using var reference = new InferenceSession(fp32, options);
         using var quantized = new InferenceSession(quantizedModel, options);
         var metadata = ModelMetadata.Parse(reference.ModelMetadata.CustomMetadataMap);
-        var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 to 5)");
+        var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 to 6)");
         var sizes = encoding.Vocabulary.Sizes;
         var widths = sizes.Select((_, k) => encoding.LogitWidth(k)).ToArray();
         var m = (metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
         var random = new SeededRandom(seed);
         var columns = encoding.PreviousWidth;
-        var feedback = new FeedbackBatch(encoding, batch);
+        var feedback = new FeedbackBatch(encoding, batch, FeedbackBatch.Alternating(batch));
         var previous = feedback.Rows;
         var zeros = new float[metadata.Layers * batch * metadata.HiddenSize];
         var (referenceState, quantizedState) = ((zeros, zeros), (zeros, zeros));

@@ -38,6 +38,9 @@ public enum ModelFamily
 /// <param name="LookbackCopy">The tone family, with <paramref name="LookbackBars"/>: the lookback's next pitch and time are also
 /// copied straight into the pitch and time logits with a learnt weight (<see cref="Model.LookbackCopy"/>); the contract is
 /// the same.</param>
+/// <param name="Timing">The tone family, with <paramref name="BarPosition"/>: the generator also reads its song's
+/// <see cref="SongTiming"/>, metered or free, the same at every step, so that a metered song stays on the beat however long
+/// it grows (contract version 6).</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,
@@ -55,7 +58,8 @@ public sealed record ModelSettings(
     int LengthGivenTime = 0,
     bool BarPosition = false,
     int LookbackBars = 0,
-    bool LookbackCopy = false
+    bool LookbackCopy = false,
+    bool Timing = false
 )
 {
     [JsonIgnore]

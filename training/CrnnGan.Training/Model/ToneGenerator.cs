@@ -23,6 +23,8 @@ namespace CrnnGan.Training.Model;
 /// <code>
 /// x_t = ReLU(… + P[b_{t−1}] + Σ_n (N_n[next pitch] + O_n[next offset] + R_n[repeat]))
 /// </code>
+/// With <see cref="ModelSettings.Timing"/>, one more, also starting at 0, reads the song's timing s (metered or free), the
+/// rows' last column: x_t = ReLU(… + S[s]).
 /// </summary>
 public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 {
@@ -35,6 +37,7 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     private readonly Embedding? position;
     private readonly ModuleList<Embedding> lookback;
     private readonly LookbackCopy? lookbackCopy;
+    private readonly Embedding? timing;
 
     /// <param name="settings">The model's sizes.</param>
     /// <param name="headSizes">Classes per head.</param>
@@ -72,6 +75,10 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
             var steps = timeSteps ?? throw new ArgumentNullException(nameof(timeSteps), "A lookback copy needs the time classes' steps.");
             lookbackCopy = new LookbackCopy(settings.HiddenSize, settings.LookbackBars, headSizes.Count, steps);
         }
+        if (settings.Timing && !settings.BarPosition)
+            throw new ArgumentException("A song's timing is read with bar_position: it is the rows' column after the bar's place.", nameof(settings));
+        if (settings.Timing)
+            timing = Zeroed(Enum.GetValues<SongTiming>().Length);
         RegisterComponents();
 
         Embedding Zeroed(int size)
@@ -92,6 +99,9 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 
     /// <summary>Whether the generator reads where the tone before started in its bar.</summary>
     public bool BarPosition => position is not null;
+
+    /// <summary>Whether the generator reads its song's timing, the rows' last column.</summary>
+    public bool Timing => timing is not null;
 
     /// <summary>How many of the last bars the generator looks back on.</summary>
     public int LookbackBars => Settings.LookbackBars;
@@ -150,6 +160,8 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
             x = x + position.call(previous[.., .., HeadSizes.Count]);
         for (var i = 0; i < lookback.Count; i++)
             x = x + lookback[i].call(previous[.., .., HeadSizes.Count + 1 + i]);
+        if (timing is not null)
+            x = x + timing.call(previous[.., .., -1]);
         return nn.functional.relu(x);
     }
 }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using CrnnGan.Inference.Statistics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,11 +17,22 @@ public sealed class ToneGan : GanFamily
 {
     private const string VocabularyEntry = "vocabulary.json";
 
-    /// <summary>Seeds LibTorch's process-wide random state, then makes the networks from it: each run's weights are its seed's.</summary>
-    public ToneGan(TrainingSettings settings, ToneVocabulary vocabulary, Device device)
+    private const string TimingEntry = "metered_share.json";
+
+    /// <summary>
+    /// Seeds LibTorch's process-wide random state, then makes the networks from it: each run's weights are its seed's. A
+    /// generator that reads its song's timing draws songs metered with <paramref name="meteredShare"/>.
+    /// </summary>
+    public ToneGan(TrainingSettings settings, ToneVocabulary vocabulary, Device device, float? meteredShare = null)
         : base(settings, device)
     {
+        if (settings.Model.Timing != meteredShare is not null)
+            throw new ArgumentException(
+                "A generator that reads its song's timing needs the share of metered songs, and only it.",
+                nameof(meteredShare)
+            );
         Vocabulary = vocabulary;
+        MeteredShare = meteredShare;
         random.manual_seed((long)settings.Seed);
         TypedGenerator = new ToneGenerator(settings.Model, vocabulary.Sizes, vocabulary.TimeSteps);
         TypedDiscriminator = new ToneDiscriminator(settings.Model, vocabulary.Sizes);
@@ -39,32 +51,50 @@ public sealed class ToneGan : GanFamily
     internal static GanFamily Start(TrainingSettings settings, Device device, IReadOnlyList<Song> training)
     {
         var m = settings.Model;
+        float? share = m.Timing ? (float)training.Count(s => OnsetPosition.Timing(s.Tones) == SongTiming.Metered) / training.Count : null;
         if (settings.GeneratorFrom is not { } from)
-            return new ToneGan(settings, ToneVocabulary.FromSongs(training.Select(s => s.Tones), m.TimeBins, m.LengthBins, m.VelocityBins), device);
+            return new ToneGan(
+                settings,
+                ToneVocabulary.FromSongs(training.Select(s => s.Tones), m.TimeBins, m.LengthBins, m.VelocityBins),
+                device,
+                share
+            );
         if (Path.GetExtension(from).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
         {
             var onnx = File.ReadAllBytes(from);
-            var imported = new ToneGan(settings, OnnxImport.Encoding(onnx).Vocabulary, device);
+            var imported = new ToneGan(settings, OnnxImport.Encoding(onnx).Vocabulary, device, share);
             OnnxImport.LoadWeights(onnx, imported.TypedGenerator);
             return imported;
         }
         // The model settings name the family too: a checkpoint of the paper's model is refused here.
         if (Checkpoint.ReadSettings(from).Model is var saved && saved != m)
             throw new ArgumentException($"generator_from: {from} has other model settings ({saved}) than this run's ({m}).");
-        var started = new ToneGan(settings, Checkpoint.Read(from, VocabularyEntry, ReadVocabulary), device);
+        var started = new ToneGan(settings, Checkpoint.Read(from, VocabularyEntry, ReadVocabulary), device, share);
         Checkpoint.Read(from, Checkpoint.GeneratorEntry, s => started.Generator.load(s, strict: true));
         return started;
     }
 
     internal static GanFamily FromCheckpoint(TrainingSettings settings, Device device, ZipArchive checkpoint) =>
-        new ToneGan(settings, Checkpoint.Read(checkpoint, VocabularyEntry, ReadVocabulary), device);
+        new ToneGan(
+            settings,
+            Checkpoint.Read(checkpoint, VocabularyEntry, ReadVocabulary),
+            device,
+            settings.Model.Timing ? Checkpoint.Read(checkpoint, TimingEntry, s => JsonSerializer.Deserialize<float>(s)) : null
+        );
 
     private static ToneVocabulary ReadVocabulary(Stream s) => JsonSerializer.Deserialize<ToneVocabulary>(s, TrainingSettings.Json)!;
 
-    internal override void Save(Action<string, Action<Stream>> write) =>
+    internal override void Save(Action<string, Action<Stream>> write)
+    {
         write(VocabularyEntry, s => JsonSerializer.Serialize(s, Vocabulary, TrainingSettings.Json));
+        if (MeteredShare is { } share)
+            write(TimingEntry, s => JsonSerializer.Serialize(s, share));
+    }
 
     public ToneVocabulary Vocabulary { get; }
+
+    /// <summary>The share of the training songs that were metered, with which a generator that reads the timing draws it.</summary>
+    public float? MeteredShare { get; }
 
     /// <summary>The generator with its own type, for export and tests.</summary>
     public ToneGenerator TypedGenerator { get; }
@@ -91,7 +121,7 @@ public sealed class ToneGan : GanFamily
     public Tensor Likelihood(Tensor real, torch.Generator? source = null)
     {
         var (batch, steps) = (real.shape[0], real.shape[1]);
-        var previous = cat([StartTones(batch).unsqueeze(1), real.narrow(1, 0, steps - 1)], dim: 1);
+        var previous = cat([StartTones(batch, real).unsqueeze(1), real.narrow(1, 0, steps - 1)], dim: 1);
         var noise = rand([batch, steps, Settings.Model.Noise], generator: source, device: Device);
         var logits = TypedGenerator.call(noise, previous, real[.., .., ToneVocabulary.TimeHead]);
         return stack([.. logits.Select((l, k) => nn.functional.cross_entropy(l.reshape(-1, l.shape[2]), real[.., .., k].reshape(-1)))]).mean();
@@ -99,7 +129,7 @@ public sealed class ToneGan : GanFamily
 
     public override (GameLoss Game, double? Likelihood) GameLosses(Tensor real, int epoch)
     {
-        var (_, generated) = FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch));
+        var (_, generated) = FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch), timings: Timings(real));
 
         var d = TypedDiscriminator;
         var game = Game.Play(d.Features, d.Logits, d.OneHot(Tones(real)), generated, Settings.GeneratorLoss);
@@ -109,8 +139,22 @@ public sealed class ToneGan : GanFamily
         return (game with { Minimised = game.Minimised + Settings.LikelihoodWeight * nll }, nll.item<float>());
     }
 
-    /// <summary>The start tone of <paramref name="batch"/> songs, [batch, previous_tone's columns].</summary>
-    private Tensor StartTones(long batch) => tensor(_rows.StartTone, device: Device).unsqueeze(0).expand(batch, -1);
+    /// <summary>
+    /// The start tone of <paramref name="batch"/> songs, [batch, previous_tone's columns]; each of the timing of its window of
+    /// <paramref name="real"/> when the generator reads the timing.
+    /// </summary>
+    private Tensor StartTones(long batch, Tensor real)
+    {
+        var start = tensor(_rows.StartTone, device: Device).unsqueeze(0).expand(batch, -1);
+        if (!_rows.Timing)
+            return start;
+        var width = _rows.PreviousWidth;
+        return cat([start.narrow(1, 0, width - 1), real[.., 0, (width - 1)..]], dim: 1);
+    }
+
+    /// <summary>Each window's song timing (the rows' last column), for songs run free beside them; null when not read.</summary>
+    private SongTiming[]? Timings(Tensor real) =>
+        _rows.Timing ? [.. real[.., 0, -1].cpu().to_type(ScalarType.Int32).data<int>().ToArray().Select(t => (SongTiming)t)] : null;
 
     /// <summary>A window's tones without the rest of what the generator reads after them: [batch, steps, heads].</summary>
     private static Tensor Tones(Tensor windows) => windows.narrow(2, 0, ToneVocabulary.Heads.Count);
@@ -120,12 +164,18 @@ public sealed class ToneGan : GanFamily
     /// heads] and the discriminator's view of them [batch, steps, Σ classes], relaxed at <paramref name="temperature"/>
     /// (or one-hot with the relaxed gradient when training straight through). What the generator reads after each tone
     /// (where it starts in its bar, its lookback) each song's <see cref="ToneFeedback"/> builds from the tones drawn, as
-    /// the host does.
+    /// the host does; each song of its timing in <paramref name="timings"/> (metered when null).
     /// </summary>
-    public (Tensor Tones, Tensor Relaxed) FreeRun(long batch, long steps, double temperature, torch.Generator? source = null)
+    public (Tensor Tones, Tensor Relaxed) FreeRun(
+        long batch,
+        long steps,
+        double temperature,
+        torch.Generator? source = null,
+        IReadOnlyList<SongTiming>? timings = null
+    )
     {
         var state = TypedGenerator.ZeroState(batch, Device);
-        var feedback = new FeedbackBatch(_rows, (int)batch);
+        var feedback = new FeedbackBatch(_rows, (int)batch, timings);
         var heads = TypedGenerator.HeadSizes.Count;
         var (tones, relaxed) = (new List<Tensor>(), new List<Tensor>());
         for (var t = 0; t < steps; t++)
@@ -162,7 +212,9 @@ public sealed class ToneGan : GanFamily
         var likelihood = Likelihood(real, source).item<float>();
         if (pretraining)
             return new LossSummary(likelihood, null, null, null);
-        var generated = TypedDiscriminator.Features(FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch), source).Relaxed);
+        var generated = TypedDiscriminator.Features(
+            FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch), source, Timings(real)).Relaxed
+        );
         var realFeatures = TypedDiscriminator.Features(TypedDiscriminator.OneHot(Tones(real)));
         return Game.Losses(TypedDiscriminator.Logits, realFeatures, generated, generated, Settings.GeneratorLoss).Summary(likelihood);
     }
@@ -172,7 +224,9 @@ public sealed class ToneGan : GanFamily
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Generator.eval();
-        var tones = FreeRun(count, Settings.SequenceLength, 1, new torch.Generator(seed, Device)).Tones;
+        var encoding = Encoding(1, 1);
+        var timings = Enumerable.Range(0, count).Select(i => encoding.TimingOf(seed + (ulong)i)).ToList();
+        var tones = FreeRun(count, Settings.SequenceLength, 1, new torch.Generator(seed, Device), timings).Tones;
         var indices = tones.cpu().to_type(ScalarType.Int32).data<int>().ToArray();
         var width = indices.Length / count;
         return [.. Enumerable.Range(0, count).Select(i => (IReadOnlyList<Tone>)Vocabulary.Decode(indices.AsSpan(i * width, width)))];
@@ -192,7 +246,8 @@ public sealed class ToneGan : GanFamily
             defaultTemperature,
             lengthTemperature,
             BarPosition: TypedGenerator.BarPosition,
-            LookbackBars: TypedGenerator.LookbackBars
+            LookbackBars: TypedGenerator.LookbackBars,
+            MeteredShare: MeteredShare
         );
 
     public override byte[] Export(ModelMetadata metadata) => OnnxExporter.Export(TypedGenerator, metadata);

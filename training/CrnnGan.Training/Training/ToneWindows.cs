@@ -1,4 +1,5 @@
 using CrnnGan.Inference.Randomness;
+using CrnnGan.Inference.Statistics;
 using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Training;
@@ -9,7 +10,8 @@ namespace CrnnGan.Training.Training;
 /// dropped. With key normalisation each window is transposed to C major / A minor by its own best-fitting
 /// scale (a song that changes key is normalised where the window is). Songs shorter than a window are left
 /// out, since padding would teach tones no song has. Each tone's row is what the generator reads after it, as
-/// <see cref="ToneFeedback"/> builds it when generating, from the window's tones alone: the window starts a song.
+/// <see cref="ToneFeedback"/> builds it when generating, from the window's tones alone: the window starts a song. A model
+/// that reads its song's timing reads that of the whole song the window was cut from.
 /// </summary>
 public sealed class ToneWindows : IWindows
 {
@@ -18,6 +20,7 @@ public sealed class ToneWindows : IWindows
     private readonly ToneEncoding _encoding;
     private readonly int[][] _songs;
     private readonly int[][] _positions;
+    private readonly SongTiming[] _timings;
     private readonly bool _keyNormalisation;
 
     /// <summary>Windows of <paramref name="length"/> tones, their rows as <paramref name="encoding"/>'s previous tones.</summary>
@@ -25,7 +28,12 @@ public sealed class ToneWindows : IWindows
     {
         _encoding = encoding;
         _keyNormalisation = keyNormalisation;
-        _songs = [.. songs.Select(song => encoding.Vocabulary.Encode(song.Tones)).Where(indices => indices.Length >= length * Heads)];
+        var kept = songs
+            .Select(song => (Indices: encoding.Vocabulary.Encode(song.Tones), Timing: OnsetPosition.Timing(song.Tones)))
+            .Where(song => song.Indices.Length >= length * Heads)
+            .ToList();
+        _songs = [.. kept.Select(song => song.Indices)];
+        _timings = [.. kept.Select(song => song.Timing)];
         _positions = [.. _songs.Select(song => encoding.Vocabulary.BarPositions(song))];
         Length = length;
     }
@@ -72,7 +80,7 @@ public sealed class ToneWindows : IWindows
         for (var t = 0; t < Length; t++)
             pitches[t] = window[t * Heads + ToneVocabulary.PitchHead];
         var shift = _keyNormalisation ? Scale.BestFit(pitches).ShiftToC : 0;
-        var feedback = new ToneFeedback(_encoding, start > 0 ? _positions[song][start - 1] : 0);
+        var feedback = new ToneFeedback(_encoding, start > 0 ? _positions[song][start - 1] : 0, _timings[song]);
         Span<int> tone = stackalloc int[Heads];
         for (var t = 0; t < Length; t++)
         {

@@ -9,13 +9,19 @@ public sealed class FeedbackBatch
 {
     private readonly ToneFeedback[] _songs;
 
-    /// <summary>The feedback of <paramref name="songs"/> new songs of a model that <paramref name="encoding"/> describes.</summary>
-    public FeedbackBatch(ToneEncoding encoding, int songs)
+    /// <summary>
+    /// The feedback of <paramref name="songs"/> new songs of a model that <paramref name="encoding"/> describes, each of its
+    /// timing in <paramref name="timings"/> (all metered when null).
+    /// </summary>
+    public FeedbackBatch(ToneEncoding encoding, int songs, IReadOnlyList<SongTiming>? timings = null)
     {
-        _songs = [.. Enumerable.Range(0, songs).Select(_ => encoding.Feedback())];
+        _songs = [.. Enumerable.Range(0, songs).Select(i => encoding.Feedback(timings?[i] ?? SongTiming.Metered))];
         Columns = encoding.PreviousWidth;
         Rows = [.. _songs.SelectMany(song => song.Previous)];
     }
+
+    /// <summary>The timings of <paramref name="songs"/> songs that alternate metered and free, so that a check compares both.</summary>
+    public static SongTiming[] Alternating(int songs) => [.. Enumerable.Range(0, songs).Select(i => (SongTiming)(i % 2))];
 
     /// <summary>previous_tone's columns, <see cref="ToneEncoding.PreviousWidth"/>.</summary>
     public int Columns { get; }

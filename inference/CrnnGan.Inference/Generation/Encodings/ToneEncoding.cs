@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace CrnnGan.Inference.Generation.Encodings;
 
 /// <summary>
-/// The tone family (contract versions 2 to 5): one tone per step as a class index per head (pitch, time since the
+/// The tone family (contract versions 2 to 6): one tone per step as a class index per head (pitch, time since the
 /// previous onset, length, velocity), <see cref="Vocabulary"/> holding the bins, trained in C major / A minor and
 /// placed in a key when generated. The host draws each head's class from its logits (<see cref="ToneSampler"/>) at
 /// the request's temperature or the model's <see cref="DefaultTemperature"/>, and within the request's nucleus or the
@@ -16,7 +16,9 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// which has the bar's place too) it also carries what came next one and two bars earlier and whether the tone repeats
 /// what sounded then. <see cref="ToneFeedback"/> builds each song's rows. With a <see cref="TimeTemperature"/>, the model's
 /// own, the time is drawn at it and the request's temperature shapes the pitch alone: the rhythm keeps its beat at a
-/// temperature that would crowd the melody into its key.
+/// temperature that would crowd the melody into its key. With a <see cref="MeteredShare"/> (version 6) each song's rows carry
+/// its <see cref="SongTiming"/>, drawn from its seed: the model keeps a metered song on the beat and a free one free, as
+/// real songs are one or the other from their first tone to their last.
 /// </summary>
 public sealed record ToneEncoding(
     ToneVocabulary Vocabulary,
@@ -27,7 +29,8 @@ public sealed record ToneEncoding(
     float DefaultTopP = 1f,
     bool BarPosition = false,
     int LookbackBars = 0,
-    float? TimeTemperature = null
+    float? TimeTemperature = null,
+    float? MeteredShare = null
 ) : SongEncoding
 {
     /// <summary>The contract version of the tone family's first form: four categorical heads.</summary>
@@ -42,6 +45,12 @@ public sealed record ToneEncoding(
     /// <summary>The contract version whose previous tone carries a lookback of the last bars.</summary>
     public const int LookbackVersion = ModelContract.LookbackVersion;
 
+    /// <summary>The contract version whose previous tone carries its song's timing.</summary>
+    public const int TimingVersion = ModelContract.TimingVersion;
+
+    /// <summary>Whether each song's rows carry its timing, their last column.</summary>
+    public bool Timing => MeteredShare is not null;
+
     /// <summary>What the tone family's training did to keys, and so what the host does to place a song in one.</summary>
     public const string KeyNormalisation =
         "training windows transposed to C major / A minor by their best-fitting of 36 scales; to place a song in a key, add the key's offset from "
@@ -49,30 +58,40 @@ public sealed record ToneEncoding(
 
     /// <inheritdoc/>
     public override int ContractVersion =>
-        LookbackBars > 0 ? LookbackVersion
+        Timing ? TimingVersion
+        : LookbackBars > 0 ? LookbackVersion
         : BarPosition ? BarPositionVersion
         : LengthGivenTime ? TimedLengthVersion
         : Version;
 
     /// <summary>
     /// The width of the previous tone fed back: the heads, where it started in its bar with <see cref="BarPosition"/>, and
-    /// <see cref="ToneFeedback.ColumnsPerBar"/> for each bar of <see cref="LookbackBars"/>.
+    /// <see cref="ToneFeedback.ColumnsPerBar"/> for each bar of <see cref="LookbackBars"/>, and the song's timing with <see cref="Timing"/>.
     /// </summary>
-    public int PreviousWidth => ToneVocabulary.Heads.Count + (BarPosition ? 1 : 0) + LookbackBars * ToneFeedback.ColumnsPerBar;
+    public int PreviousWidth => ToneVocabulary.Heads.Count + (BarPosition ? 1 : 0) + LookbackBars * ToneFeedback.ColumnsPerBar + (Timing ? 1 : 0);
 
     /// <summary>
     /// The previous tone of the first step: each head's index one past its classes, at the start of a bar, with nothing
-    /// to look back on.
+    /// to look back on, in a metered song (<see cref="ToneFeedback"/> sets a song's own timing).
     /// </summary>
     public long[] StartTone =>
         [
             .. Vocabulary.Sizes.Select(s => (long)s),
             .. BarPosition ? new[] { 0L } : [],
             .. Enumerable.Range(0, LookbackBars).SelectMany(_ => new long[] { ToneFeedback.NoPitch, ToneFeedback.NoOffset, 0 }),
+            .. Timing ? new[] { (long)SongTiming.Metered } : [],
         ];
 
-    /// <summary>A new song's rows of previous tones, from the start tone.</summary>
-    public ToneFeedback Feedback() => new(this);
+    /// <summary>A new song's rows of previous tones, from the start tone, for a song of <paramref name="timing"/>.</summary>
+    public ToneFeedback Feedback(SongTiming timing = SongTiming.Metered) => new(this, timing: timing);
+
+    private const ulong TimingStream = 0x74696D65UL;
+
+    /// <summary>
+    /// The timing of the song of <paramref name="seed"/>, from the seed alone: metered with the model's <see cref="MeteredShare"/>.
+    /// </summary>
+    public SongTiming TimingOf(ulong seed) =>
+        new Randomness.SeededRandom(seed ^ TimingStream).NextDouble() < (MeteredShare ?? 1) ? SongTiming.Metered : SongTiming.Free;
 
     /// <inheritdoc/>
     public override string Description => $"the tone family (contract version {ContractVersion})";
@@ -107,6 +126,8 @@ public sealed record ToneEncoding(
         : LengthBias?.Any(b => !float.IsFinite(b)) == true ? "A length bias is a finite number."
         : DefaultTopP is not (> 0 and <= 1) ? $"A nucleus (top-p) is above 0 and at most 1, not {DefaultTopP}."
         : TimeTemperature is not (null or (>= 0 and <= 10)) ? $"A time temperature is from 0 to 10, not {TimeTemperature}."
+        : MeteredShare is not (null or (>= 0 and <= 1)) ? $"A metered share is from 0 to 1, not {MeteredShare}."
+        : Timing && !BarPosition ? "A song's timing is read with where each tone falls in the bar."
         : null;
 
     /// <inheritdoc/>
@@ -157,6 +178,15 @@ public sealed record ToneEncoding(
                     + "(0: none there, 1: no, 2: yes)"
             );
         }
+        if (MeteredShare is { } share)
+        {
+            yield return new(prefix + "metered_share", share.ToString("R", CultureInfo.InvariantCulture));
+            yield return new(
+                prefix + "timing",
+                "previous_tone's last column, the same at every step of a song: 0 metered (at least half its onsets on the sixteenth grid), "
+                    + "1 free; drawn from the song's seed, metered with probability metered_share, the share of the training songs that were"
+            );
+        }
         if (TimeTemperature is { } time)
             yield return new(prefix + "time_temperature", time.ToString("R", CultureInfo.InvariantCulture));
         // Pitch and time are then drawn from their nucleus: the likeliest classes whose probabilities reach it.
@@ -169,15 +199,16 @@ public sealed record ToneEncoding(
 
     internal static ToneEncoding FromProperties(IReadOnlyDictionary<string, string> properties)
     {
-        var read = new MetadataReader(properties, Keys);
+        var version = properties.GetValueOrDefault(ModelMetadata.Prefix + "contract_version");
+        var timing = version == TimingVersion.ToString(CultureInfo.InvariantCulture);
+        var read = new MetadataReader(properties, timing ? [.. Keys, ModelMetadata.Prefix + "metered_share"] : Keys);
         if (read.Text("heads") != string.Join(',', ToneVocabulary.Heads))
             throw new InvalidDataException($"The model's heads ({read.Text("heads")}) are not {string.Join(',', ToneVocabulary.Heads)}.");
         var vocabulary = ToneVocabulary.Parse(read.Text("time_delta_bins"), read.Text("length_bins"), read.Text("velocity_bins"));
         if (read.Text("head_sizes") != string.Join(',', vocabulary.Sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))))
             throw new InvalidDataException($"The model's head sizes ({read.Text("head_sizes")}) do not match its bins.");
-        var version = read.Text("contract_version");
-        var lookback = version == LookbackVersion.ToString(CultureInfo.InvariantCulture);
-        var positioned = lookback || version == BarPositionVersion.ToString(CultureInfo.InvariantCulture);
+        var lookback = version == LookbackVersion.ToString(CultureInfo.InvariantCulture) || timing && read.Optional("lookback_bars") is not null;
+        var positioned = lookback || timing || version == BarPositionVersion.ToString(CultureInfo.InvariantCulture);
         var encoding = new ToneEncoding(
             vocabulary,
             positioned || version == TimedLengthVersion.ToString(CultureInfo.InvariantCulture),
@@ -187,7 +218,8 @@ public sealed record ToneEncoding(
             read.Single("default_top_p", fallback: "1"),
             positioned,
             lookback ? LookbackBarsOf(read.Text("lookback_bars")) : 0,
-            read.Optional("time_temperature") is null ? null : read.Single("time_temperature")
+            read.Optional("time_temperature") is null ? null : read.Single("time_temperature"),
+            timing ? read.Single("metered_share") : null
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
     }
@@ -276,7 +308,8 @@ public sealed record ToneEncoding(
         && DefaultTopP == other.DefaultTopP
         && BarPosition == other.BarPosition
         && LookbackBars == other.LookbackBars
-        && TimeTemperature == other.TimeTemperature;
+        && TimeTemperature == other.TimeTemperature
+        && MeteredShare == other.MeteredShare;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);

@@ -13,6 +13,7 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// <item>whether the tone before repeats the tone n bars before it (0: no tone then at that place in a chord; 1: another
 /// pitch; 2: the same).</item>
 /// </list>
+/// From version 6 the row's last column is the song's <see cref="SongTiming"/>, the same at every step.
 /// The moment before the song's start (or a training window's) has nothing to look back on: none. Training windows and
 /// the host both build these rows here, so that what the model learns from is what it is given.
 /// </summary>
@@ -50,9 +51,10 @@ public sealed class ToneFeedback
     /// <summary>
     /// A song's feedback from its start tone, the moment before its first tone <paramref name="startPosition"/> steps into
     /// its bar: 0 for a generated song; a training window's tones keep their places in their song's bars. The start tone
-    /// itself is always at the start of a bar, as generation starts.
+    /// itself is always at the start of a bar, as generation starts. A model that reads its song's timing reads
+    /// <paramref name="timing"/>.
     /// </summary>
-    public ToneFeedback(ToneEncoding encoding, int startPosition = 0)
+    public ToneFeedback(ToneEncoding encoding, int startPosition = 0, SongTiming timing = SongTiming.Metered)
     {
         _encoding = encoding;
         _timeSteps = encoding.Vocabulary.TimeSteps;
@@ -60,6 +62,8 @@ public sealed class ToneFeedback
         _atOrAfter = new int[encoding.LookbackBars];
         _after = new int[encoding.LookbackBars];
         Previous = encoding.StartTone;
+        if (encoding.Timing)
+            Previous[^1] = (long)timing;
     }
 
     /// <summary>The row the next step reads, <see cref="ToneEncoding.PreviousWidth"/> wide: the start tone's until a tone is added.</summary>

@@ -3,7 +3,7 @@ using CrnnGan.Inference.Generation.Encodings;
 namespace CrnnGan.Inference.Generation.Steps;
 
 /// <summary>
-/// A song of the tone family (contract versions 2 to 5): its tones as class indices, [steps, heads]. After each step
+/// A song of the tone family (contract versions 2 to 6): its tones as class indices, [steps, heads]. After each step
 /// the row draws one uniform number per head and, with them, its tone by <see cref="ToneSampler.DrawTone"/>.
 /// </summary>
 internal sealed class ToneRow : SongRow
@@ -40,7 +40,7 @@ internal sealed class ToneRow : SongRow
         _lengthGivenTime = model.LengthGivenTime;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
         _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
-        _feedback = model.Feedback();
+        _feedback = model.Feedback(model.TimingOf(seed));
         _uniforms = new float[_sizes.Count];
         Result = new int[Steps * _sizes.Count];
     }
