@@ -180,18 +180,20 @@ public sealed class ToneTrainerTests : IDisposable
     [InlineData(5, false, 0, ModelContract.TimedLengthVersion)]
     [InlineData(5, true, 0, ModelContract.BarPositionVersion)]
     [InlineData(5, true, 2, ModelContract.LookbackVersion)]
-    [InlineData(5, true, -2, ModelContract.LookbackVersion)]
+    [InlineData(5, true, -2, ModelContract.LookbackVersion, false, true)]
     [InlineData(5, true, 0, ModelContract.TimingVersion, true)]
+    [InlineData(5, true, 0, ModelContract.TimingVersion, true, true)]
     public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library(
         int lengthGivenTime,
         bool barPosition,
         int lookbackBars,
         int contractVersion,
-        bool timing = false
+        bool timing = false,
+        bool timeGivenPlace = false
     )
     {
         // A negative lookback: that many bars, with the lookback copied into the heads.
-        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing);
+        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing, timeGivenPlace);
         var output = _folder.File("tones.onnx");
 
         var (metadata, parity, quantized) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f);
@@ -227,15 +229,16 @@ public sealed class ToneTrainerTests : IDisposable
     [InlineData(5, false, 0)]
     [InlineData(5, true, 0)]
     [InlineData(5, true, -2)]
-    [InlineData(5, true, 0, true)]
+    [InlineData(5, true, 0, true, true)]
     public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library(
         int lengthGivenTime,
         bool barPosition,
         int lookbackBars,
-        bool timing = false
+        bool timing = false,
+        bool timeGivenPlace = false
     )
     {
-        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing);
+        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing, timeGivenPlace);
         var int8 = _folder.File("int8.onnx");
 
         var (metadata, _, quantized) = ModelExport.Run(checkpoint, int8, quantize: true);
@@ -368,12 +371,12 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
-    public void A_generator_reading_its_songs_timing_starts_as_the_model_it_is_imported_from_and_learns_to_read_it()
+    public void A_generator_reading_its_songs_timing_and_its_time_given_the_place_starts_as_the_model_it_is_imported_from_and_learns_both()
     {
         var exported = _folder.File("positioned.onnx");
         ModelExport.Run(TrainedCheckpoint(5, barPosition: true), exported);
         var model = Tiny.Model with { LengthGivenTime = 5, BarPosition = true };
-        var settings = Tiny with { GeneratorFrom = exported, Model = model with { Timing = true } };
+        var settings = Tiny with { GeneratorFrom = exported, Model = model with { Timing = true, TimeGivenPlace = true } };
         // Half the songs free: their onsets on a triplet grid.
         var free = Training.Take(16).Select(s => s with { Tones = [.. s.Tones.Select(t => t with { Onset = t.Onset * 2 / 3 })] });
         IReadOnlyList<Song> songs = [.. free, .. Training.Skip(16)];
@@ -387,6 +390,10 @@ public sealed class ToneTrainerTests : IDisposable
         Assert.Equal(without, Logits(timed, SongTiming.Free), new FloatsWithin(1e-6f));
         timed.RunEpoch();
         Assert.NotEqual(Logits(timed, SongTiming.Metered), Logits(timed, SongTiming.Free), new FloatsWithin(1e-4f));
+        Assert.True(Gan(timed).TypedGenerator.TimeGivenPlace);
+        var table = Gan(timed).TypedGenerator.state_dict()["placeTime.weight"];
+        Assert.Equal([2 * ToneVocabulary.BarSteps, Gan(timed).TypedGenerator.HeadSizes[ToneVocabulary.TimeHead]], table.shape);
+        Assert.True(table.abs().max().item<float>() > 0);
 
         // The time logits of the first step after the start tone of a song of the given timing.
         static float[] Logits(Trainer trainer, SongTiming timing)
@@ -396,7 +403,7 @@ public sealed class ToneTrainerTests : IDisposable
             generator.eval();
             var start = tensor(Gan(trainer).Encoding(1, 1).Feedback(timing).Previous).unsqueeze(0);
             var (output, _) = generator.Step(full(1, 4, 0.5f), start, generator.ZeroState(1, CPU));
-            return generator.Logits(output, ToneVocabulary.TimeHead, null).data<float>().ToArray();
+            return generator.Logits(output, ToneVocabulary.TimeHead, null, start).data<float>().ToArray();
         }
     }
 
@@ -455,9 +462,15 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     /// <summary>A tiny tone model after one epoch, saved as a checkpoint to export.</summary>
-    private string TrainedCheckpoint(int lengthGivenTime = 0, bool barPosition = false, int lookbackBars = 0, bool timing = false)
+    private string TrainedCheckpoint(
+        int lengthGivenTime = 0,
+        bool barPosition = false,
+        int lookbackBars = 0,
+        bool timing = false,
+        bool timeGivenPlace = false
+    )
     {
-        var checkpoint = _folder.File($"run-{lengthGivenTime}-{barPosition}-{lookbackBars}-{timing}.zip");
+        var checkpoint = _folder.File($"run-{lengthGivenTime}-{barPosition}-{lookbackBars}-{timing}-{timeGivenPlace}.zip");
         var model = Tiny.Model with
         {
             LengthGivenTime = lengthGivenTime,
@@ -465,6 +478,7 @@ public sealed class ToneTrainerTests : IDisposable
             LookbackBars = Math.Abs(lookbackBars),
             LookbackCopy = lookbackBars < 0,
             Timing = timing,
+            TimeGivenPlace = timeGivenPlace,
         };
         using var trainer = NewTrainer(Tiny with { Model = model });
         // With the bar's place read, one epoch of the game too, so that the place's (and lookback's) embeddings have left 0.

@@ -116,8 +116,15 @@ public static class OnnxExporter
         x = Lstm(graph, nodes, x, m.Layers, m.HiddenSize, layer => Gates(weights, name => $"lstm.{name}_l{layer}"));
 
         var copies = generator.Copy is { } copy ? Copies(graph, nodes, x, copy, generator.LookbackBars, weights, sizes.Count) : [];
+        if (generator.TimeGivenPlace)
+        {
+            var placed = PlaceTime(graph, nodes, generator, weights, encoding.PreviousWidth);
+            copies[ToneVocabulary.TimeHead] = copies.TryGetValue(ToneVocabulary.TimeHead, out var copied)
+                ? nodes.Add("Add", [copied, placed])
+                : placed;
+        }
 
-        // A head's part of the Split is its output, unless the copy or the timed length adds to it.
+        // A head's part of the Split is its output, unless the copy, the place's time row or the timed length adds to it.
         bool Direct(int k) => !copies.ContainsKey(k) && !(k == ToneVocabulary.LengthHead && generator.LengthGivenTime);
         string[] named = [.. Enumerable.Range(0, sizes.Count).Select(k => Direct(k) ? ModelContract.Logits(ToneVocabulary.Heads[k]) : $"head_{k}")];
         var head = Heads(graph, nodes, x, generator, weights, generator.LengthGivenTime ? [.. named, "timed_length_hidden"] : named);
@@ -158,6 +165,25 @@ public static class OnnxExporter
         graph.Initializer.Add(Ints("heads_split", rows, rows.Length));
         var all = nodes.Add("Gemm", [h, HeadsTable, HeadsBias], Int("transB", 1));
         return nodes.AddMany("Split", [all, "heads_split"], named, Int("axis", 1));
+    }
+
+    /// <summary>
+    /// T[b_{t−1}, s], the time logits' row for the place in the bar (previous_tone's column after the heads) and, when the
+    /// generator reads it, the song's timing (its last column): row b + 192 s.
+    /// </summary>
+    private static string PlaceTime(GraphProto graph, NodeBuilder nodes, ToneGenerator generator, Dictionary<string, float[]> weights, int columns)
+    {
+        var table = weights["placeTime.weight"];
+        var times = generator.HeadSizes[ToneVocabulary.TimeHead];
+        graph.Initializer.Add(Floats("placeTime.weight", table, table.Length / times, times));
+        var row = nodes.Gather(ModelContract.PreviousTone, generator.HeadSizes.Count, axis: 1);
+        if (generator.Timing)
+        {
+            graph.Initializer.Add(Ints("bar_steps", [ToneVocabulary.BarSteps], 1));
+            var timing = nodes.Gather(ModelContract.PreviousTone, columns - 1, axis: 1);
+            row = nodes.Add("Add", [row, nodes.Add("Mul", [timing, "bar_steps"])]);
+        }
+        return nodes.Add("Gather", ["placeTime.weight", row], Int("axis", 0));
     }
 
     /// <summary>The heads' weights stacked, [Σ classes (+ the timed length's width), hidden]: each head's rows in order.</summary>

@@ -11,7 +11,8 @@ namespace CrnnGan.Training.Export;
 /// same. Exporting the imported generator gives the same graph and weights. A generator whose length head reads the
 /// drawn time may start from a model whose head does not, one that reads where each tone falls in the bar from a model
 /// that does not, one that looks back more bars than the model, and one that reads its song's timing from a model that
-/// does not: the correction and the new embeddings stay 0, so it computes what the model does.
+/// does not (or adds a row of time logits for the place): the correction and the new embeddings stay 0, so it computes
+/// what the model does.
 /// </summary>
 public static class OnnxImport
 {
@@ -60,6 +61,7 @@ public static class OnnxImport
                 !timed && IsTimedLength(name)
                 || !positioned && name.StartsWith("position.", StringComparison.Ordinal)
                 || !timing && name.StartsWith("timing.", StringComparison.Ordinal)
+                || name.StartsWith("placeTime.", StringComparison.Ordinal) && !initializers.ContainsKey(name)
                 || IsNewLookback(name)
             )
                 continue;

@@ -41,6 +41,9 @@ public enum ModelFamily
 /// <param name="Timing">The tone family, with <paramref name="BarPosition"/>: the generator also reads its song's
 /// <see cref="SongTiming"/>, metered or free, the same at every step, so that a metered song stays on the beat however long
 /// it grows (contract version 6).</param>
+/// <param name="TimeGivenPlace">The tone family, with <paramref name="BarPosition"/>: the time logits also get a learnt row for
+/// where the tone before started in its bar (and, with <paramref name="Timing"/>, for its song's timing), a direct path from
+/// the place to the time that lands the next onset back on the beat; the contract is the same.</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,
@@ -59,7 +62,8 @@ public sealed record ModelSettings(
     bool BarPosition = false,
     int LookbackBars = 0,
     bool LookbackCopy = false,
-    bool Timing = false
+    bool Timing = false,
+    bool TimeGivenPlace = false
 )
 {
     [JsonIgnore]

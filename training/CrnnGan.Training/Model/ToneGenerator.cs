@@ -24,7 +24,9 @@ namespace CrnnGan.Training.Model;
 /// x_t = ReLU(… + P[b_{t−1}] + Σ_n (N_n[next pitch] + O_n[next offset] + R_n[repeat]))
 /// </code>
 /// With <see cref="ModelSettings.Timing"/>, one more, also starting at 0, reads the song's timing s (metered or free), the
-/// rows' last column: x_t = ReLU(… + S[s]).
+/// rows' last column: x_t = ReLU(… + S[s]). With <see cref="ModelSettings.TimeGivenPlace"/>, the time logits also add a row,
+/// starting at 0, for the place b_{t−1} (and timing s): logits_time = W_time · h_t + b_time + T[b_{t−1}, s]. The next onset
+/// lies where b_{t−1} plus the time drawn falls; the row is a direct path from the place to the times that keep the beat.
 /// </summary>
 public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 {
@@ -38,6 +40,7 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     private readonly ModuleList<Embedding> lookback;
     private readonly LookbackCopy? lookbackCopy;
     private readonly Embedding? timing;
+    private readonly Embedding? placeTime;
 
     /// <param name="settings">The model's sizes.</param>
     /// <param name="headSizes">Classes per head.</param>
@@ -79,6 +82,17 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
             throw new ArgumentException("A song's timing is read with bar_position: it is the rows' column after the bar's place.", nameof(settings));
         if (settings.Timing)
             timing = Zeroed(Enum.GetValues<SongTiming>().Length);
+        if (settings.TimeGivenPlace && !settings.BarPosition)
+            throw new ArgumentException("The time given the place needs bar_position: the place is the rows' column.", nameof(settings));
+        if (settings.TimeGivenPlace)
+        {
+            placeTime = nn.Embedding(
+                ToneVocabulary.BarSteps * (settings.Timing ? Enum.GetValues<SongTiming>().Length : 1),
+                headSizes[ToneVocabulary.TimeHead]
+            );
+            using var noGrad = no_grad();
+            placeTime.weight!.zero_();
+        }
         RegisterComponents();
 
         Embedding Zeroed(int size)
@@ -102,6 +116,9 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 
     /// <summary>Whether the generator reads its song's timing, the rows' last column.</summary>
     public bool Timing => timing is not null;
+
+    /// <summary>Whether the time logits add a row for the place in the bar (and the song's timing).</summary>
+    public bool TimeGivenPlace => placeTime is not null;
 
     /// <summary>How many of the last bars the generator looks back on.</summary>
     public int LookbackBars => Settings.LookbackBars;
@@ -139,6 +156,8 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     public Tensor Logits(Tensor output, int head, Tensor? time, Tensor? previous = null)
     {
         var logits = heads[head].call(output);
+        if (placeTime is not null && head == ToneVocabulary.TimeHead)
+            logits = logits + placeTime.call(PlaceRow(previous ?? throw new ArgumentNullException(nameof(previous), "The time reads the place.")));
         if (lookbackCopy is not null && head is ToneVocabulary.PitchHead or ToneVocabulary.TimeHead)
         {
             var (pitch, times) = lookbackCopy.call(output, previous ?? throw new ArgumentNullException(nameof(previous), "The copy reads the rows."));
@@ -147,6 +166,13 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
         if (head != ToneVocabulary.LengthHead || timedLength is null)
             return logits;
         return logits + timedLength.call(output, time ?? throw new ArgumentNullException(nameof(time), "The length head reads the drawn time."));
+    }
+
+    /// <summary>The row of T the rows read: the place in the bar, plus a bar's places for each timing before the song's.</summary>
+    private Tensor PlaceRow(Tensor previous)
+    {
+        var place = previous.select(-1, HeadSizes.Count);
+        return timing is null ? place : place + ToneVocabulary.BarSteps * previous.select(-1, -1);
     }
 
     public (Tensor H, Tensor C) ZeroState(long batch, Device device) =>
