@@ -19,6 +19,9 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
     /// <summary>A 4-quarter bar in <see cref="Grid"/> steps: the places an onset can fall in a bar.</summary>
     public const int BarSteps = 4 * 48;
 
+    /// <summary>Steps of the 1/48-quarter grid in a sixteenth note.</summary>
+    public const int SixteenthSteps = 48 / 4;
+
     /// <summary>The heads' names, in the order of their indices below.</summary>
     public static IReadOnlyList<string> Heads { get; } = ["pitch", "time_delta", "length", "velocity"];
 

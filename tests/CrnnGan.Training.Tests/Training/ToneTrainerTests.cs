@@ -392,7 +392,7 @@ public sealed class ToneTrainerTests : IDisposable
         Assert.NotEqual(Logits(timed, SongTiming.Metered), Logits(timed, SongTiming.Free), new FloatsWithin(1e-4f));
         Assert.True(Gan(timed).TypedGenerator.TimeGivenPlace);
         var table = Gan(timed).TypedGenerator.state_dict()["placeTime.weight"];
-        Assert.Equal([2 * ToneVocabulary.BarSteps, Gan(timed).TypedGenerator.HeadSizes[ToneVocabulary.TimeHead]], table.shape);
+        Assert.Equal([2 * ToneVocabulary.SixteenthSteps, Gan(timed).TypedGenerator.HeadSizes[ToneVocabulary.TimeHead]], table.shape);
         Assert.True(table.abs().max().item<float>() > 0);
 
         // The time logits of the first step after the start tone of a song of the given timing.

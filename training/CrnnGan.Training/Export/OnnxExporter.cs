@@ -168,20 +168,20 @@ public static class OnnxExporter
     }
 
     /// <summary>
-    /// T[b_{t−1}, s], the time logits' row for the place in the bar (previous_tone's column after the heads) and, when the
-    /// generator reads it, the song's timing (its last column): row b + 192 s.
+    /// T[b_{t−1} mod 12, s], the time logits' row for the place within the sixteenth (of previous_tone's column after the
+    /// heads) and, when the generator reads it, the song's timing (its last column): row b mod 12 + 12 s.
     /// </summary>
     private static string PlaceTime(GraphProto graph, NodeBuilder nodes, ToneGenerator generator, Dictionary<string, float[]> weights, int columns)
     {
         var table = weights["placeTime.weight"];
         var times = generator.HeadSizes[ToneVocabulary.TimeHead];
         graph.Initializer.Add(Floats("placeTime.weight", table, table.Length / times, times));
-        var row = nodes.Gather(ModelContract.PreviousTone, generator.HeadSizes.Count, axis: 1);
+        graph.Initializer.Add(Ints("sixteenth_steps", [ToneVocabulary.SixteenthSteps], 1));
+        var row = nodes.Add("Mod", [nodes.Gather(ModelContract.PreviousTone, generator.HeadSizes.Count, axis: 1), "sixteenth_steps"]);
         if (generator.Timing)
         {
-            graph.Initializer.Add(Ints("bar_steps", [ToneVocabulary.BarSteps], 1));
             var timing = nodes.Gather(ModelContract.PreviousTone, columns - 1, axis: 1);
-            row = nodes.Add("Add", [row, nodes.Add("Mul", [timing, "bar_steps"])]);
+            row = nodes.Add("Add", [row, nodes.Add("Mul", [timing, "sixteenth_steps"])]);
         }
         return nodes.Add("Gather", ["placeTime.weight", row], Int("axis", 0));
     }

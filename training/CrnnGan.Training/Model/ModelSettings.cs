@@ -42,8 +42,8 @@ public enum ModelFamily
 /// <see cref="SongTiming"/>, metered or free, the same at every step, so that a metered song stays on the beat however long
 /// it grows (contract version 6).</param>
 /// <param name="TimeGivenPlace">The tone family, with <paramref name="BarPosition"/>: the time logits also get a learnt row for
-/// where the tone before started in its bar (and, with <paramref name="Timing"/>, for its song's timing), a direct path from
-/// the place to the time that lands the next onset back on the beat; the contract is the same.</param>
+/// where the tone before started within its sixteenth note (and, with <paramref name="Timing"/>, for its song's timing), a
+/// direct path from an onset off the grid to the times that land the next back on it; the contract is the same.</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,

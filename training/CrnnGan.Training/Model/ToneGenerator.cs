@@ -25,8 +25,10 @@ namespace CrnnGan.Training.Model;
 /// </code>
 /// With <see cref="ModelSettings.Timing"/>, one more, also starting at 0, reads the song's timing s (metered or free), the
 /// rows' last column: x_t = ReLU(… + S[s]). With <see cref="ModelSettings.TimeGivenPlace"/>, the time logits also add a row,
-/// starting at 0, for the place b_{t−1} (and timing s): logits_time = W_time · h_t + b_time + T[b_{t−1}, s]. The next onset
-/// lies where b_{t−1} plus the time drawn falls; the row is a direct path from the place to the times that keep the beat.
+/// starting at 0, for where the tone before started within its sixteenth (and the timing s):
+/// logits_time = W_time · h_t + b_time + T[b_{t−1} mod 12, s]. The next onset lands on the sixteenth grid when the time
+/// drawn complements that place; the row is shared by every place in the bar with the same one, so that the rare places
+/// off the grid, where a generated song strays and the LSTM has seen few songs, learn from all of them together.
 /// </summary>
 public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 {
@@ -86,10 +88,8 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
             throw new ArgumentException("The time given the place needs bar_position: the place is the rows' column.", nameof(settings));
         if (settings.TimeGivenPlace)
         {
-            placeTime = nn.Embedding(
-                ToneVocabulary.BarSteps * (settings.Timing ? Enum.GetValues<SongTiming>().Length : 1),
-                headSizes[ToneVocabulary.TimeHead]
-            );
+            var rows = ToneVocabulary.SixteenthSteps * (settings.Timing ? Enum.GetValues<SongTiming>().Length : 1);
+            placeTime = nn.Embedding(rows, headSizes[ToneVocabulary.TimeHead]);
             using var noGrad = no_grad();
             placeTime.weight!.zero_();
         }
@@ -168,11 +168,11 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
         return logits + timedLength.call(output, time ?? throw new ArgumentNullException(nameof(time), "The length head reads the drawn time."));
     }
 
-    /// <summary>The row of T the rows read: the place in the bar, plus a bar's places for each timing before the song's.</summary>
+    /// <summary>The row of T the rows read: the place within the sixteenth, plus 12 for each timing before the song's.</summary>
     private Tensor PlaceRow(Tensor previous)
     {
-        var place = previous.select(-1, HeadSizes.Count);
-        return timing is null ? place : place + ToneVocabulary.BarSteps * previous.select(-1, -1);
+        var place = previous.select(-1, HeadSizes.Count).remainder(ToneVocabulary.SixteenthSteps);
+        return timing is null ? place : place + ToneVocabulary.SixteenthSteps * previous.select(-1, -1);
     }
 
     public (Tensor H, Tensor C) ZeroState(long batch, Device device) =>
