@@ -408,6 +408,29 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
+    public void Tables_that_start_at_zero_learn_at_their_own_rate_and_resume_so()
+    {
+        var model = Tiny.Model with { LengthGivenTime = 5, BarPosition = true, Timing = true, TimeGivenPlace = true };
+        var settings = Tiny with { Model = model, TableLearningRateFactor = 10 };
+        var checkpoint = _folder.File("tables.zip");
+        using (var trainer = NewTrainer(settings))
+        {
+            trainer.RunEpoch();
+            var groups = trainer.GeneratorOptimizer.ParamGroups.ToList();
+            Assert.Equal([0.01, 0.1], groups.Select(g => Math.Round(g.LearningRate, 12)));
+            var tables = Gan(trainer).TypedGenerator.named_parameters().Where(p => trainer.Family.StartsAtZero(p.name)).Select(p => p.name);
+            Assert.Equal(["position.weight", "timing.weight", "placeTime.weight"], tables);
+            Checkpoint.Save(trainer, checkpoint, "synthetic", "test");
+        }
+
+        using var resumed = Checkpoint.Load(checkpoint, CPU);
+        resumed.UseData(Training, Validation);
+        resumed.RunEpoch();
+
+        Assert.Equal([0.001, 0.01], resumed.GeneratorOptimizer.ParamGroups.Select(g => Math.Round(g.LearningRate, 12)));
+    }
+
+    [Fact]
     public void Training_windows_carry_the_timing_of_the_song_they_are_cut_from()
     {
         var vocabulary = ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4);

@@ -103,6 +103,27 @@ public static class Game
             _ => optim.SGD(parameters, learningRate, weight_decay: settings.L2),
         };
 
+    /// <summary>One optimiser over parameter groups, each learning at <paramref name="learningRate"/> times its factor.</summary>
+    public static OptimizerHelper Optimizer(
+        TrainingSettings settings,
+        IReadOnlyList<IReadOnlyList<Parameter>> groups,
+        IReadOnlyList<double> factors,
+        double learningRate
+    ) =>
+        settings.Optimizer switch
+        {
+            OptimizerKind.Adam => optim.Adam(
+                groups.Select((g, i) => new Adam.ParamGroup(g, learningRate * factors[i], 0.9, 0.999, 1e-8, settings.L2, false, false)),
+                learningRate,
+                weight_decay: settings.L2
+            ),
+            _ => optim.SGD(
+                groups.Select((g, i) => new SGD.ParamGroup(g, learningRate * factors[i], 0, 0, settings.L2, false, false)),
+                learningRate,
+                weight_decay: settings.L2
+            ),
+        };
+
     /// <summary>The process's peak resident memory so far (native tensors included).</summary>
     public static double PeakMemoryMegabytes()
     {

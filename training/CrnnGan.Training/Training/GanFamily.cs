@@ -21,6 +21,12 @@ public abstract class GanFamily(TrainingSettings settings, Device device) : IDis
     public abstract nn.Module Discriminator { get; }
 
     /// <summary>
+    /// Whether the generator's parameter <paramref name="name"/> is a table that starts at 0, so that a generator started
+    /// from a model without it computes what that model does; it learns at <see cref="TrainingSettings.TableLearningRateFactor"/>.
+    /// </summary>
+    public virtual bool StartsAtZero(string name) => false;
+
+    /// <summary>
     /// The family of a new run: a tone model chooses its bins from <paramref name="training"/>, or starts from
     /// <see cref="TrainingSettings.GeneratorFrom"/>.
     /// </summary>

@@ -105,6 +105,9 @@ public sealed class ToneGan : GanFamily
 
     public override nn.Module Discriminator => TypedDiscriminator;
 
+    /// <summary>The bar's place, the lookback, the timing and the time given the place: each starts at 0.</summary>
+    public override bool StartsAtZero(string name) => name.Split('.')[0] is "position" or "lookback" or "timing" or "placeTime";
+
     public override IWindows Windows(IReadOnlyList<Song> songs) => new ToneWindows(songs, _rows, Settings.SequenceLength, Settings.KeyNormalisation);
 
     public override int WindowLength(int epoch) => Settings.SequenceLength;

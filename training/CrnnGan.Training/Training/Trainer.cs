@@ -20,10 +20,21 @@ public sealed class Trainer : IDisposable
     private const ulong ValidationStream = 0x76616C6964UL;
     private (IWindows Training, IWindows Validation)? _data;
 
+    /// <summary>Each of the generator optimiser's groups' learning rate, as a multiple of the generator's.</summary>
+    private readonly double[] _generatorFactors = [1];
+
     public Trainer(GanFamily family)
     {
         Family = family;
-        GeneratorOptimizer = Game.Optimizer(Settings, Generator.parameters(), Settings.GeneratorLearningRate);
+        var tables = Generator.named_parameters().Where(p => family.StartsAtZero(p.name)).Select(p => p.parameter).ToList();
+        if (tables.Count > 0 && Settings.TableLearningRateFactor != 1)
+        {
+            var rest = Generator.named_parameters().Where(p => !family.StartsAtZero(p.name)).Select(p => p.parameter).ToList();
+            _generatorFactors = [1, Settings.TableLearningRateFactor];
+            GeneratorOptimizer = Game.Optimizer(Settings, [rest, tables], _generatorFactors, Settings.GeneratorLearningRate);
+        }
+        else
+            GeneratorOptimizer = Game.Optimizer(Settings, Generator.parameters(), Settings.GeneratorLearningRate);
         DiscriminatorOptimizer = Game.Optimizer(Settings, Discriminator.parameters(), Settings.DiscriminatorLearningRate);
         DataRandom = new SeededRandom(Settings.Seed);
     }
@@ -79,8 +90,8 @@ public sealed class Trainer : IDisposable
         var batches = training.BatchesPerEpoch(Settings.BatchSize);
         if (batches == 0)
             throw new InvalidOperationException(Family.TooFew(training));
-        foreach (var group in GeneratorOptimizer.ParamGroups)
-            group.LearningRate = Settings.GeneratorLearningRateAt(epoch);
+        foreach (var (group, factor) in GeneratorOptimizer.ParamGroups.Zip(_generatorFactors))
+            group.LearningRate = Settings.GeneratorLearningRateAt(epoch) * factor;
 
         var clock = Stopwatch.StartNew();
         Generator.train(pretraining || Settings.GeneratorDropoutInGame);

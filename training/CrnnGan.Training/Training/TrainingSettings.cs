@@ -85,6 +85,13 @@ public sealed record TrainingSettings
     /// </summary>
     public double? PretrainingLearningRate { get; init; }
 
+    /// <summary>
+    /// The learning rate of the generator's tables that start at 0 (<see cref="GanFamily.StartsAtZero"/>), as a multiple of
+    /// the generator's. With Adam a weight moves about a learning rate a step, so a table added to a trained model at 0
+    /// needs a larger one to reach its size in the few epochs a fine-tuning run has. 1: the same as the rest.
+    /// </summary>
+    public double TableLearningRateFactor { get; init; } = 1;
+
     /// <summary>Gradients of each network are clipped to this global norm.</summary>
     public double MaxGradientNorm { get; init; } = 5;
 
@@ -234,6 +241,7 @@ public sealed record TrainingSettings
         Require(GeneratorLearningRate > 0, $"generator_learning_rate must be above 0, not {GeneratorLearningRate}");
         Require(DiscriminatorLearningRate > 0, $"discriminator_learning_rate must be above 0, not {DiscriminatorLearningRate}");
         Require(PretrainingLearningRate is null or > 0, $"pretraining_learning_rate must be above 0, not {PretrainingLearningRate}");
+        Require(TableLearningRateFactor > 0, $"table_learning_rate_factor must be above 0, not {TableLearningRateFactor}");
         Require(MaxGradientNorm > 0, $"max_gradient_norm must be above 0, not {MaxGradientNorm}");
         Require(L2 >= 0, $"l2 must be 0 or more, not {L2}");
         Require(FreezeRatio is >= 0 and < 1, $"freeze_ratio must be in [0, 1), not {FreezeRatio}");
