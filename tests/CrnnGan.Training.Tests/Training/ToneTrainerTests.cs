@@ -450,6 +450,37 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
+    public void In_recovery_windows_one_onset_strays_from_the_grid_and_the_next_comes_back()
+    {
+        // Every time from 0 to 2 quarters a class, so that any move is one.
+        var vocabulary = new ToneVocabulary([.. Enumerable.Range(0, 97).Select(s => s / 48.0)], [0.5, 1], [64]);
+        var encoding = new ToneEncoding(vocabulary, LengthGivenTime: true, BarPosition: true);
+        var steps = vocabulary.TimeSteps;
+        var plain = new ToneWindows(Training, encoding, 16, keyNormalisation: false).Batches(8, new Inference.Randomness.SeededRandom(3)).First();
+        var strayed = new ToneWindows(Training, encoding, 16, keyNormalisation: false, recovery: 1)
+            .Batches(8, new Inference.Randomness.SeededRandom(3))
+            .First();
+
+        Assert.NotEqual(plain, strayed);
+        for (var w = 0; w < 8; w++)
+        {
+            long Time(long[] batch, int t) => steps[(int)batch[(w * 16 + t) * 5 + ToneVocabulary.TimeHead]];
+            var changed = Enumerable.Range(0, 16).Where(t => Time(plain, t) != Time(strayed, t)).ToList();
+            if (changed.Count == 0)
+                continue;
+            Assert.Equal(2, changed.Count);
+            Assert.Equal(changed[0] + 1, changed[1]);
+            var (at, place) = (changed[0], strayed[(w * 16 + changed[0]) * 5 + 4]);
+            Assert.NotEqual(0, place % ToneVocabulary.SixteenthSteps); // off the grid
+            Assert.Equal(0, plain[(w * 16 + at) * 5 + 4] % ToneVocabulary.SixteenthSteps); // where it was on it
+            Assert.Equal(Time(plain, at) + Time(plain, at + 1), Time(strayed, at) + Time(strayed, at + 1));
+            Assert.Equal(plain[(w * 16 + at + 1) * 5 + 4], strayed[(w * 16 + at + 1) * 5 + 4]); // back where the song has it
+            Assert.InRange(Math.Abs(Time(strayed, at) - Time(plain, at)), 1, 11);
+        }
+        Assert.Equal(plain.Length, strayed.Length);
+    }
+
+    [Fact]
     public void Training_windows_carry_the_lookback_the_host_builds_from_the_same_tones()
     {
         var vocabulary = ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4);

@@ -48,7 +48,7 @@ public abstract class GanFamily(TrainingSettings settings, Device device) : IDis
     internal virtual void Save(Action<string, Action<Stream>> write) { }
 
     /// <summary>Songs cut into this family's training windows.</summary>
-    public abstract IWindows Windows(IReadOnlyList<Song> songs);
+    public abstract IWindows Windows(IReadOnlyList<Song> songs, bool training);
 
     /// <summary>How long the windows of epoch <paramref name="epoch"/> (from 0) are.</summary>
     public abstract int WindowLength(int epoch);

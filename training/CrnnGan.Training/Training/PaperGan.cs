@@ -37,7 +37,7 @@ public sealed class PaperGan : GanFamily
 
     private ModelSettings Model => Settings.Model;
 
-    public override IWindows Windows(IReadOnlyList<Song> songs) => new SongWindows(songs, Model);
+    public override IWindows Windows(IReadOnlyList<Song> songs, bool training) => new SongWindows(songs, Model);
 
     public override int WindowLength(int epoch) => Settings.SequenceLengthAt(epoch);
 

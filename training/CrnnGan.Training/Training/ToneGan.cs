@@ -108,7 +108,9 @@ public sealed class ToneGan : GanFamily
     /// <summary>The bar's place, the lookback, the timing and the time given the place: each starts at 0.</summary>
     public override bool StartsAtZero(string name) => name.Split('.')[0] is "position" or "lookback" or "timing" or "placeTime";
 
-    public override IWindows Windows(IReadOnlyList<Song> songs) => new ToneWindows(songs, _rows, Settings.SequenceLength, Settings.KeyNormalisation);
+    /// <summary>The songs' windows; training windows of metered songs stray and come back (<see cref="TrainingSettings.RecoveryWindows"/>).</summary>
+    public override IWindows Windows(IReadOnlyList<Song> songs, bool training) =>
+        new ToneWindows(songs, _rows, Settings.SequenceLength, Settings.KeyNormalisation, training ? Settings.RecoveryWindows : 0);
 
     public override int WindowLength(int epoch) => Settings.SequenceLength;
 

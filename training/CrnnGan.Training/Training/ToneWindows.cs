@@ -11,7 +11,9 @@ namespace CrnnGan.Training.Training;
 /// scale (a song that changes key is normalised where the window is). Songs shorter than a window are left
 /// out, since padding would teach tones no song has. Each tone's row is what the generator reads after it, as
 /// <see cref="ToneFeedback"/> builds it when generating, from the window's tones alone: the window starts a song. A model
-/// that reads its song's timing reads that of the whole song the window was cut from.
+/// that reads its song's timing reads that of the whole song the window was cut from. In a share of the metered songs'
+/// windows (<see cref="TrainingSettings.RecoveryWindows"/>) one onset strays from the grid and the next comes back
+/// (<see cref="Stray"/>).
 /// </summary>
 public sealed class ToneWindows : IWindows
 {
@@ -22,12 +24,19 @@ public sealed class ToneWindows : IWindows
     private readonly int[][] _positions;
     private readonly SongTiming[] _timings;
     private readonly bool _keyNormalisation;
+    private readonly double _recovery;
+    private readonly IReadOnlyList<int> _timeSteps;
 
-    /// <summary>Windows of <paramref name="length"/> tones, their rows as <paramref name="encoding"/>'s previous tones.</summary>
-    public ToneWindows(IEnumerable<Song> songs, ToneEncoding encoding, int length, bool keyNormalisation)
+    /// <summary>
+    /// Windows of <paramref name="length"/> tones, their rows as <paramref name="encoding"/>'s previous tones; a share
+    /// <paramref name="recovery"/> of the metered songs' windows stray and come back.
+    /// </summary>
+    public ToneWindows(IEnumerable<Song> songs, ToneEncoding encoding, int length, bool keyNormalisation, double recovery = 0)
     {
         _encoding = encoding;
         _keyNormalisation = keyNormalisation;
+        _recovery = recovery;
+        _timeSteps = encoding.Vocabulary.TimeSteps;
         var kept = songs
             .Select(song => (Indices: encoding.Vocabulary.Encode(song.Tones), Timing: OnsetPosition.Timing(song.Tones)))
             .Where(song => song.Indices.Length >= length * Heads)
@@ -68,19 +77,22 @@ public sealed class ToneWindows : IWindows
         {
             var batch = new long[batchSize * Length * Columns];
             for (var i = 0; i < batchSize; i++)
-                CopyWindow(order[b + i], starts[b + i], batch.AsSpan(i * Length * Columns, Length * Columns));
+                CopyWindow(order[b + i], starts[b + i], batch.AsSpan(i * Length * Columns, Length * Columns), random);
             yield return batch;
         }
     }
 
-    private void CopyWindow(int song, int start, Span<long> destination)
+    private void CopyWindow(int song, int start, Span<long> destination, SeededRandom random)
     {
-        var window = _songs[song].AsSpan(start * Heads, Length * Heads);
+        var startPosition = start > 0 ? _positions[song][start - 1] : 0;
+        Span<int> window = _songs[song].AsSpan(start * Heads, Length * Heads).ToArray();
+        if (_recovery > 0 && _timings[song] == SongTiming.Metered && random.NextDouble() < _recovery)
+            Stray(window, startPosition, random);
         Span<int> pitches = stackalloc int[Length];
         for (var t = 0; t < Length; t++)
             pitches[t] = window[t * Heads + ToneVocabulary.PitchHead];
         var shift = _keyNormalisation ? Scale.BestFit(pitches).ShiftToC : 0;
-        var feedback = new ToneFeedback(_encoding, start > 0 ? _positions[song][start - 1] : 0, _timings[song]);
+        var feedback = new ToneFeedback(_encoding, startPosition, _timings[song]);
         Span<int> tone = stackalloc int[Heads];
         for (var t = 0; t < Length; t++)
         {
@@ -89,5 +101,50 @@ public sealed class ToneWindows : IWindows
             feedback.Add(tone);
             feedback.Previous.CopyTo(destination.Slice(t * Columns, Columns));
         }
+    }
+
+    /// <summary>
+    /// Moves one onset of a melody off the sixteenth grid and brings the next back: a tone t on the grid whose time and the
+    /// next tone's are above 0, drawn at random, starts 1 to 11 steps earlier or later, and the next tone's time takes
+    /// the move back, so that it and every tone after it stand where the song has them. What follows a stray onset is
+    /// what real songs, which do not stray, never show, and what a generated song that strays needs: the way back.
+    /// Both times must be classes of the vocabulary; a window with no such tone stays as it is.
+    /// </summary>
+    private void Stray(Span<int> window, int startPosition, SeededRandom random)
+    {
+        var time = ToneVocabulary.TimeHead;
+        var places = new List<int>();
+        var onset = startPosition;
+        for (var t = 0; t + 1 < Length; t++)
+        {
+            onset += _timeSteps[window[t * Heads + time]];
+            var (steps, next) = (_timeSteps[window[t * Heads + time]], _timeSteps[window[(t + 1) * Heads + time]]);
+            if (steps > 0 && next > 0 && onset % ToneVocabulary.SixteenthSteps == 0 && Moves(steps, next).Any())
+                places.Add(t);
+        }
+        if (places.Count == 0)
+            return;
+        var at = places[random.NextInt(places.Count)];
+        var (from, to) = (_timeSteps[window[at * Heads + time]], _timeSteps[window[(at + 1) * Heads + time]]);
+        var moves = Moves(from, to).ToList();
+        var move = moves[random.NextInt(moves.Count)];
+        window[at * Heads + time] = Class(from + move);
+        window[(at + 1) * Heads + time] = Class(to - move);
+    }
+
+    /// <summary>The moves, 1 to 11 steps either way, that leave both times above 0 and classes of the vocabulary.</summary>
+    private IEnumerable<int> Moves(int steps, int next) =>
+        Enumerable
+            .Range(1 - ToneVocabulary.SixteenthSteps, 2 * ToneVocabulary.SixteenthSteps - 1)
+            .Where(m => m != 0 && steps + m > 0 && next - m > 0 && Class(steps + m) >= 0 && Class(next - m) >= 0);
+
+    private int Class(int steps)
+    {
+        for (var c = 0; c < _timeSteps.Count; c++)
+        {
+            if (_timeSteps[c] == steps)
+                return c;
+        }
+        return -1;
     }
 }

@@ -78,7 +78,7 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The songs the next epochs train and validate on.</summary>
     public void UseData(IReadOnlyList<Song> training, IReadOnlyList<Song> validation) =>
-        _data = (Family.Windows(training), Family.Windows(validation));
+        _data = (Family.Windows(training, training: true), Family.Windows(validation, training: false));
 
     /// <param name="progress">Receives (batches done, batches in the epoch, the batch's losses).</param>
     public EpochResult RunEpoch(IProgress<(int Done, int Total, LossSummary Losses)>? progress = null)

@@ -92,6 +92,13 @@ public sealed record TrainingSettings
     /// </summary>
     public double TableLearningRateFactor { get; init; } = 1;
 
+    /// <summary>
+    /// The tone family: the share of the metered songs' training windows in which one onset strays from the sixteenth
+    /// grid and the next comes back (<see cref="ToneWindows"/>), so that the generator learns the way back to the beat that
+    /// real songs, which do not stray, never show. 0: none.
+    /// </summary>
+    public double RecoveryWindows { get; init; }
+
     /// <summary>Gradients of each network are clipped to this global norm.</summary>
     public double MaxGradientNorm { get; init; } = 5;
 
@@ -241,6 +248,7 @@ public sealed record TrainingSettings
         Require(GeneratorLearningRate > 0, $"generator_learning_rate must be above 0, not {GeneratorLearningRate}");
         Require(DiscriminatorLearningRate > 0, $"discriminator_learning_rate must be above 0, not {DiscriminatorLearningRate}");
         Require(PretrainingLearningRate is null or > 0, $"pretraining_learning_rate must be above 0, not {PretrainingLearningRate}");
+        Require(RecoveryWindows is >= 0 and <= 1, $"recovery_windows must be from 0 to 1, not {RecoveryWindows}");
         Require(TableLearningRateFactor > 0, $"table_learning_rate_factor must be above 0, not {TableLearningRateFactor}");
         Require(MaxGradientNorm > 0, $"max_gradient_norm must be above 0, not {MaxGradientNorm}");
         Require(L2 >= 0, $"l2 must be 0 or more, not {L2}");
