@@ -108,21 +108,23 @@ public static class EvaluationReport
             .AppendLine(
                 "Where onsets fall (counted from the song's start; real windows keep their place in the song's 4-quarter bars) and how the "
                     + "melody moves (consecutive tones, a chord's by pitch), as total variation distances to real music's distributions, "
-                    + "with the share of onsets off the sixteenth grid and of tones outside the key (the best-fitting major or minor scale)."
+                    + "with the share of onsets off the sixteenth grid, the share of those that the next onset brings back onto it "
+                    + "(a song that has lost the beat stays off it), and the share of tones outside the key (the best-fitting major or minor scale)."
             )
             .AppendLine();
         markdown
             .AppendLine(
-                "| source | onsets off the sixteenth grid | onset in the quarter | onset in the bar | melodic interval | tones outside the key |"
+                "| source | onsets off the sixteenth grid | back on it next | onset in the quarter | onset in the bar | melodic interval | "
+                    + "tones outside the key |"
             )
-            .AppendLine("| --- | --- | --- | --- | --- | --- |");
+            .AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
         foreach (var source in sources)
         {
             var d = source.Histograms.Distances(real.Histograms);
             markdown.AppendLine(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"| {source.Name} | {source.OffGrid:P1} | {d["onset_in_quarter"]:0.###} | {d["onset_in_bar"]:0.###} | "
+                    $"| {source.Name} | {source.OffGrid:P1} | {source.BackOnGrid:P1} | {d["onset_in_quarter"]:0.###} | {d["onset_in_bar"]:0.###} | "
                         + $"{d["melodic_interval"]:0.###} | {source.OutsideKey:P1} |"
                 )
             );
@@ -237,7 +239,15 @@ public static class EvaluationReport
                     classifier_accuracy = Finite(l.Realism.Accuracy),
                 }
             ),
-            meter = sources.ToDictionary(s => s.Name, s => new { off_grid = s.OffGrid, outside_key = s.OutsideKey }),
+            meter = sources.ToDictionary(
+                s => s.Name,
+                s => new
+                {
+                    off_grid = s.OffGrid,
+                    back_on_grid = s.BackOnGrid,
+                    outside_key = s.OutsideKey,
+                }
+            ),
             targets = models.ToDictionary(
                 m => m.Name,
                 m =>

@@ -26,5 +26,12 @@ public sealed record MusicSource(string Name, IReadOnlyList<IReadOnlyList<Tone>>
     public double OffGrid { get; } =
         Pieces.SelectMany(p => p.Select(t => t.Onset).Distinct()).Select(o => OnsetPosition.OnGrid(o) ? 0.0 : 1).DefaultIfEmpty(0).Average();
 
+    /// <summary>Of the onsets off the sixteenth grid, the share the next onset brings back onto it (<see cref="OnsetPosition.Returns"/>).</summary>
+    public double BackOnGrid { get; } =
+        Pieces.Select(p => OnsetPosition.Returns(p)).Aggregate((Off: 0, Back: 0), (a, r) => (a.Off + r.Off, a.Back + r.Back)) is var (off, back)
+        && off > 0
+            ? (double)back / off
+            : 0;
+
     public StatisticSummary this[string statistic] => Summary.Single(s => s.Name == statistic);
 }

@@ -33,6 +33,25 @@ public static class OnsetPosition
         return onsets.Count(OnGrid) * 2 >= onsets.Count ? SongTiming.Metered : SongTiming.Free;
     }
 
+    /// <summary>
+    /// Of a piece's distinct onsets off the sixteenth grid that another onset follows, how many there are and how many of
+    /// those the next onset brings back onto it: a metered song strays and comes back, a song that has lost the beat does not.
+    /// </summary>
+    public static (int Off, int Back) Returns(IEnumerable<Tone> tones)
+    {
+        var onGrid = tones.Select(t => t.Onset).Distinct().Order().Select(OnGrid).ToList();
+        var (off, back) = (0, 0);
+        for (var i = 0; i + 1 < onGrid.Count; i++)
+        {
+            if (onGrid[i])
+                continue;
+            off++;
+            if (onGrid[i + 1])
+                back++;
+        }
+        return (off, back);
+    }
+
     private static int? Sixteenth(double onset)
     {
         var sixteenths = onset * 4;

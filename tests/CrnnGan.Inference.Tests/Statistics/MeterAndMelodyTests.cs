@@ -21,6 +21,16 @@ public sealed class MeterAndMelodyTests
     }
 
     [Fact]
+    public void Of_the_onsets_off_the_grid_those_the_next_onset_brings_back_are_counted_a_chord_once()
+    {
+        double[] onsets = [0, 1.0 / 3, 2.0 / 3, 1, 1.1, 1.1, 1.2, 1.25, 1.3]; // off: 1/3, 2/3, 1.1 (a chord), 1.2, 1.3 (last)
+        var piece = onsets.Select((o, i) => new Tone(o, 0.1, 60 + i, 80));
+
+        Assert.Equal((4, 2), OnsetPosition.Returns(piece)); // 2/3 → 1 and 1.2 → 1.25 come back
+        Assert.Equal((0, 0), OnsetPosition.Returns([new Tone(0, 1, 60, 80), new Tone(0.5, 1, 62, 80)]));
+    }
+
+    [Fact]
     public void A_chord_is_one_onset_and_its_tones_move_by_pitch_a_doubled_pitch_counted_once()
     {
         Tone[] piece =
