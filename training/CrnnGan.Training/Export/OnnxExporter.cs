@@ -431,6 +431,7 @@ public static class OnnxExporter
     /// <summary>Adds nodes with generated output names, so that the graph above reads like the equations.</summary>
     private sealed class NodeBuilder(GraphProto graph)
     {
+        private readonly Dictionary<(string, int, int), string> _gathered = [];
         private int _count;
 
         public string Add(string op, IEnumerable<string> inputs, params AttributeProto[] attributes) =>
@@ -444,14 +445,16 @@ public static class OnnxExporter
 
         /// <summary>
         /// Entry <paramref name="index"/> of an input along <paramref name="axis"/>, that axis dropped (a layer's [batch, hidden] state, a head's
-        /// column).
+        /// column); gathered once however many parts of the graph read it.
         /// </summary>
         public string Gather(string input, int index, int axis = 0)
         {
+            if (_gathered.TryGetValue((input, index, axis), out var gathered))
+                return gathered;
             var name = $"index_{index}";
             if (graph.Initializer.All(t => t.Name != name))
                 graph.Initializer.Add(Ints(name, [index]));
-            return Add("Gather", [input, name], Int("axis", axis));
+            return _gathered[(input, index, axis)] = Add("Gather", [input, name], Int("axis", axis));
         }
 
         public string[] AddMany(string op, IEnumerable<string> inputs, string[] outputs, params AttributeProto[] attributes)

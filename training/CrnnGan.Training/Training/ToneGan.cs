@@ -229,8 +229,7 @@ public sealed class ToneGan : GanFamily
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Generator.eval();
-        var encoding = Encoding(1, 1);
-        var timings = Enumerable.Range(0, count).Select(i => encoding.TimingOf(seed + (ulong)i)).ToList();
+        var timings = Enumerable.Range(0, count).Select(i => _rows.TimingOf(seed + (ulong)i)).ToList();
         var tones = FreeRun(count, Settings.SequenceLength, 1, new torch.Generator(seed, Device), timings).Tones;
         var indices = tones.cpu().to_type(ScalarType.Int32).data<int>().ToArray();
         var width = indices.Length / count;

@@ -26,6 +26,7 @@ public sealed class ToneWindows : IWindows
     private readonly bool _keyNormalisation;
     private readonly double _recovery;
     private readonly IReadOnlyList<int> _timeSteps;
+    private readonly Dictionary<int, int> _timeClasses;
 
     /// <summary>
     /// Windows of <paramref name="length"/> tones, their rows as <paramref name="encoding"/>'s previous tones; a share
@@ -37,6 +38,7 @@ public sealed class ToneWindows : IWindows
         _keyNormalisation = keyNormalisation;
         _recovery = recovery;
         _timeSteps = encoding.Vocabulary.TimeSteps;
+        _timeClasses = _timeSteps.Select((steps, c) => (steps, c)).ToDictionary(p => p.steps, p => p.c);
         var kept = songs
             .Select(song => (Indices: encoding.Vocabulary.Encode(song.Tones), Timing: OnsetPosition.Timing(song.Tones)))
             .Where(song => song.Indices.Length >= length * Heads)
@@ -85,9 +87,13 @@ public sealed class ToneWindows : IWindows
     private void CopyWindow(int song, int start, Span<long> destination, SeededRandom random)
     {
         var startPosition = start > 0 ? _positions[song][start - 1] : 0;
-        Span<int> window = _songs[song].AsSpan(start * Heads, Length * Heads).ToArray();
+        ReadOnlySpan<int> window = _songs[song].AsSpan(start * Heads, Length * Heads);
         if (_recovery > 0 && _timings[song] == SongTiming.Metered && random.NextDouble() < _recovery)
-            Stray(window, startPosition, random);
+        {
+            var strayed = window.ToArray();
+            Stray(strayed, startPosition, random);
+            window = strayed;
+        }
         Span<int> pitches = stackalloc int[Length];
         for (var t = 0; t < Length; t++)
             pitches[t] = window[t * Heads + ToneVocabulary.PitchHead];
@@ -117,8 +123,8 @@ public sealed class ToneWindows : IWindows
         var onset = startPosition;
         for (var t = 0; t + 1 < Length; t++)
         {
-            onset += _timeSteps[window[t * Heads + time]];
             var (steps, next) = (_timeSteps[window[t * Heads + time]], _timeSteps[window[(t + 1) * Heads + time]]);
+            onset += steps;
             if (steps > 0 && next > 0 && onset % ToneVocabulary.SixteenthSteps == 0 && Moves(steps, next).Any())
                 places.Add(t);
         }
@@ -128,23 +134,13 @@ public sealed class ToneWindows : IWindows
         var (from, to) = (_timeSteps[window[at * Heads + time]], _timeSteps[window[(at + 1) * Heads + time]]);
         var moves = Moves(from, to).ToList();
         var move = moves[random.NextInt(moves.Count)];
-        window[at * Heads + time] = Class(from + move);
-        window[(at + 1) * Heads + time] = Class(to - move);
+        window[at * Heads + time] = _timeClasses[from + move];
+        window[(at + 1) * Heads + time] = _timeClasses[to - move];
     }
 
     /// <summary>The moves, 1 to 11 steps either way, that leave both times above 0 and classes of the vocabulary.</summary>
     private IEnumerable<int> Moves(int steps, int next) =>
         Enumerable
             .Range(1 - ToneVocabulary.SixteenthSteps, 2 * ToneVocabulary.SixteenthSteps - 1)
-            .Where(m => m != 0 && steps + m > 0 && next - m > 0 && Class(steps + m) >= 0 && Class(next - m) >= 0);
-
-    private int Class(int steps)
-    {
-        for (var c = 0; c < _timeSteps.Count; c++)
-        {
-            if (_timeSteps[c] == steps)
-                return c;
-        }
-        return -1;
-    }
+            .Where(m => m != 0 && steps + m > 0 && next - m > 0 && _timeClasses.ContainsKey(steps + m) && _timeClasses.ContainsKey(next - m));
 }

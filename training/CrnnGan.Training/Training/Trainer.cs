@@ -26,12 +26,19 @@ public sealed class Trainer : IDisposable
     public Trainer(GanFamily family)
     {
         Family = family;
-        var tables = Generator.named_parameters().Where(p => family.StartsAtZero(p.name)).Select(p => p.parameter).ToList();
-        if (tables.Count > 0 && Settings.TableLearningRateFactor != 1)
+        var byTable = Generator.named_parameters().ToLookup(p => family.StartsAtZero(p.name), p => p.parameter);
+        if (byTable[true].Any() && Settings.TableLearningRateFactor != 1)
         {
-            var rest = Generator.named_parameters().Where(p => !family.StartsAtZero(p.name)).Select(p => p.parameter).ToList();
             _generatorFactors = [1, Settings.TableLearningRateFactor];
-            GeneratorOptimizer = Game.Optimizer(Settings, [rest, tables], _generatorFactors, Settings.GeneratorLearningRate);
+            GeneratorOptimizer = Game.Optimizer(
+                Settings,
+                [
+                    [.. byTable[false]],
+                    [.. byTable[true]],
+                ],
+                _generatorFactors,
+                Settings.GeneratorLearningRate
+            );
         }
         else
             GeneratorOptimizer = Game.Optimizer(Settings, Generator.parameters(), Settings.GeneratorLearningRate);
