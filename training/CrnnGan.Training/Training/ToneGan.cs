@@ -120,16 +120,17 @@ public sealed class ToneGan : GanFamily
     public override Tensor PretrainingLoss(Tensor real) => Likelihood(real);
 
     /// <summary>
-    /// The mean over heads of each head's cross-entropy, predicting every real tone from the real tone before it
-    /// (the start tone before the first): the generator's negative log-likelihood per tone ÷ 4.
+    /// The mean over heads of each head's cross-entropy, predicting every tone to learn from the row read after the tone
+    /// before it (the start tone before the first): the generator's negative log-likelihood per tone ÷ 4.
     /// </summary>
     public Tensor Likelihood(Tensor real, torch.Generator? source = null)
     {
         var (batch, steps) = (real.shape[0], real.shape[1]);
-        var previous = cat([StartTones(batch, real).unsqueeze(1), real.narrow(1, 0, steps - 1)], dim: 1);
+        var (tones, rows) = (Tones(real), Rows(real));
+        var previous = cat([StartTones(batch, rows).unsqueeze(1), rows.narrow(1, 0, steps - 1)], dim: 1);
         var noise = rand([batch, steps, Settings.Model.Noise], generator: source, device: Device);
-        var logits = TypedGenerator.call(noise, previous, real[.., .., ToneVocabulary.TimeHead]);
-        return stack([.. logits.Select((l, k) => nn.functional.cross_entropy(l.reshape(-1, l.shape[2]), real[.., .., k].reshape(-1)))]).mean();
+        var logits = TypedGenerator.call(noise, previous, tones[.., .., ToneVocabulary.TimeHead]);
+        return stack([.. logits.Select((l, k) => nn.functional.cross_entropy(l.reshape(-1, l.shape[2]), tones[.., .., k].reshape(-1)))]).mean();
     }
 
     public override (GameLoss Game, double? Likelihood) GameLosses(Tensor real, int epoch)
@@ -145,24 +146,27 @@ public sealed class ToneGan : GanFamily
     }
 
     /// <summary>
-    /// The start tone of <paramref name="batch"/> songs, [batch, previous_tone's columns]; each of the timing of its window of
-    /// <paramref name="real"/> when the generator reads the timing.
+    /// The start tone of <paramref name="batch"/> songs, [batch, previous_tone's columns]; each of the timing of its window's
+    /// <paramref name="rows"/> when the generator reads the timing.
     /// </summary>
-    private Tensor StartTones(long batch, Tensor real)
+    private Tensor StartTones(long batch, Tensor rows)
     {
         var start = tensor(_rows.StartTone, device: Device).unsqueeze(0).expand(batch, -1);
         if (!_rows.Timing)
             return start;
         var width = _rows.PreviousWidth;
-        return cat([start.narrow(1, 0, width - 1), real[.., 0, (width - 1)..]], dim: 1);
+        return cat([start.narrow(1, 0, width - 1), rows[.., 0, (width - 1)..]], dim: 1);
     }
 
     /// <summary>Each window's song timing (the rows' last column), for songs run free beside them; null when not read.</summary>
     private SongTiming[]? Timings(Tensor real) =>
         _rows.Timing ? [.. real[.., 0, -1].cpu().to_type(ScalarType.Int32).data<int>().ToArray().Select(t => (SongTiming)t)] : null;
 
-    /// <summary>A window's tones without the rest of what the generator reads after them: [batch, steps, heads].</summary>
+    /// <summary>A window's tones to learn, as <see cref="ToneWindows"/> lays them out: [batch, steps, heads].</summary>
     private static Tensor Tones(Tensor windows) => windows.narrow(2, 0, ToneVocabulary.Heads.Count);
+
+    /// <summary>What the generator reads after each of a window's tones: [batch, steps, previous_tone's columns].</summary>
+    private static Tensor Rows(Tensor windows) => windows.narrow(2, ToneVocabulary.Heads.Count, windows.shape[2] - ToneVocabulary.Heads.Count);
 
     /// <summary>
     /// Runs the generator free for <paramref name="steps"/> tones from the start tone: its hard draws [batch, steps,

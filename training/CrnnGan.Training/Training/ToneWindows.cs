@@ -12,8 +12,8 @@ namespace CrnnGan.Training.Training;
 /// out, since padding would teach tones no song has. Each tone's row is what the generator reads after it, as
 /// <see cref="ToneFeedback"/> builds it when generating, from the window's tones alone: the window starts a song. A model
 /// that reads its song's timing reads that of the whole song the window was cut from. In a share of the metered songs'
-/// windows (<see cref="TrainingSettings.RecoveryWindows"/>) one onset strays from the grid and the next comes back
-/// (<see cref="Stray"/>).
+/// windows (<see cref="TrainingSettings.RecoveryWindows"/>) the rows read as if one onset strayed from the grid, and the
+/// next tone comes back (<see cref="Stray"/>); the tones to learn stay the song's, so the stray is read, never taught.
 /// </summary>
 public sealed class ToneWindows : IWindows
 {
@@ -49,8 +49,11 @@ public sealed class ToneWindows : IWindows
         Length = length;
     }
 
-    /// <summary>A window's columns per tone: its class indices first, then the rest of what the generator reads after it.</summary>
+    /// <summary>What the generator reads after a tone: its class indices first, then the rest.</summary>
     public int Columns => _encoding.PreviousWidth;
+
+    /// <summary>A window's columns per tone: the tone to learn (its class indices), then the row read after it (<see cref="Columns"/>).</summary>
+    public int Width => Heads + Columns;
 
     public int Count => _songs.Length;
 
@@ -63,13 +66,13 @@ public sealed class ToneWindows : IWindows
         Batches(batchSize, random).Select(batch => (Func<Device, Tensor>)(device => ToTensor(batch, Length, device)));
 
     /// <summary>
-    /// A batch as a tensor [batch, length, <see cref="Columns"/>]: each tone's class indices, then its onset's place in the
-    /// bar (<see cref="ToneVocabulary.BarPositions"/>, from the song's start) and its lookback, as the encoding has them.
+    /// A batch as a tensor [batch, length, <see cref="Width"/>]: each tone's class indices to learn, then the row read after
+    /// it: the class indices read, its onset's place in the bar (<see cref="ToneVocabulary.BarPositions"/>, from the song's
+    /// start), its lookback and its song's timing, as the encoding has them.
     /// </summary>
-    public Tensor ToTensor(long[] batch, int length, Device device) =>
-        tensor(batch, [batch.Length / (length * Columns), length, Columns], device: device);
+    public Tensor ToTensor(long[] batch, int length, Device device) => tensor(batch, [batch.Length / (length * Width), length, Width], device: device);
 
-    /// <summary>The batches of one epoch, each [batch, length, columns] as a flat array, drawn with <paramref name="random"/>.</summary>
+    /// <summary>The batches of one epoch, each [batch, length, <see cref="Width"/>] as a flat array, drawn with <paramref name="random"/>.</summary>
     public IEnumerable<long[]> Batches(int batchSize, SeededRandom random)
     {
         var order = Enumerable.Range(0, _songs.Length).ToList();
@@ -77,9 +80,9 @@ public sealed class ToneWindows : IWindows
         var starts = order.Select(i => random.NextInt(_songs[i].Length / Heads - Length + 1)).ToList();
         for (var b = 0; b + batchSize <= order.Count; b += batchSize)
         {
-            var batch = new long[batchSize * Length * Columns];
+            var batch = new long[batchSize * Length * Width];
             for (var i = 0; i < batchSize; i++)
-                CopyWindow(order[b + i], starts[b + i], batch.AsSpan(i * Length * Columns, Length * Columns), random);
+                CopyWindow(order[b + i], starts[b + i], batch.AsSpan(i * Length * Width, Length * Width), random);
             yield return batch;
         }
     }
@@ -88,24 +91,32 @@ public sealed class ToneWindows : IWindows
     {
         var startPosition = start > 0 ? _positions[song][start - 1] : 0;
         ReadOnlySpan<int> window = _songs[song].AsSpan(start * Heads, Length * Heads);
+        var read = window;
+        var strayed = -1;
         if (_recovery > 0 && _timings[song] == SongTiming.Metered && random.NextDouble() < _recovery)
         {
-            var strayed = window.ToArray();
-            Stray(strayed, startPosition, random);
-            window = strayed;
+            var moved = window.ToArray();
+            strayed = Stray(moved, startPosition, random);
+            read = moved;
         }
         Span<int> pitches = stackalloc int[Length];
         for (var t = 0; t < Length; t++)
             pitches[t] = window[t * Heads + ToneVocabulary.PitchHead];
         var shift = _keyNormalisation ? Scale.BestFit(pitches).ShiftToC : 0;
+        var pitch = ToneVocabulary.PitchHead;
         var feedback = new ToneFeedback(_encoding, startPosition, _timings[song]);
         Span<int> tone = stackalloc int[Heads];
         for (var t = 0; t < Length; t++)
         {
-            window.Slice(t * Heads, Heads).CopyTo(tone);
-            tone[ToneVocabulary.PitchHead] = Math.Clamp(pitches[t] + shift, 0, ToneVocabulary.Pitches - 1);
+            var row = destination.Slice(t * Width, Width);
+            read.Slice(t * Heads, Heads).CopyTo(tone);
+            tone[pitch] = Math.Clamp(pitches[t] + shift, 0, ToneVocabulary.Pitches - 1);
+            for (var k = 0; k < Heads; k++)
+                row[k] = tone[k];
+            if (t == strayed)
+                row[ToneVocabulary.TimeHead] = window[t * Heads + ToneVocabulary.TimeHead]; // learnt where the song has it
             feedback.Add(tone);
-            feedback.Previous.CopyTo(destination.Slice(t * Columns, Columns));
+            feedback.Previous.CopyTo(row[Heads..]);
         }
     }
 
@@ -113,10 +124,11 @@ public sealed class ToneWindows : IWindows
     /// Moves one onset of a melody off the sixteenth grid and brings the next back: a tone t on the grid whose time and the
     /// next tone's are above 0, drawn at random, starts 1 to 11 steps earlier or later, and the next tone's time takes
     /// the move back, so that it and every tone after it stand where the song has them. What follows a stray onset is
-    /// what real songs, which do not stray, never show, and what a generated song that strays needs: the way back.
-    /// Both times must be classes of the vocabulary; a window with no such tone stays as it is.
+    /// what real songs, which do not stray, never show, and what a generated song that strays needs: the way back. Only
+    /// the rows read are moved: tone t is still learnt at its own time, and tone t + 1 at the time that comes back.
+    /// Both times must be classes of the vocabulary; a window with no such tone stays as it is. Returns t, or -1.
     /// </summary>
-    private void Stray(Span<int> window, int startPosition, SeededRandom random)
+    private int Stray(Span<int> window, int startPosition, SeededRandom random)
     {
         var time = ToneVocabulary.TimeHead;
         var places = new List<int>();
@@ -129,13 +141,14 @@ public sealed class ToneWindows : IWindows
                 places.Add(t);
         }
         if (places.Count == 0)
-            return;
+            return -1;
         var at = places[random.NextInt(places.Count)];
         var (from, to) = (_timeSteps[window[at * Heads + time]], _timeSteps[window[(at + 1) * Heads + time]]);
         var moves = Moves(from, to).ToList();
         var move = moves[random.NextInt(moves.Count)];
         window[at * Heads + time] = _timeClasses[from + move];
         window[(at + 1) * Heads + time] = _timeClasses[to - move];
+        return at;
     }
 
     /// <summary>The moves, 1 to 11 steps either way, that leave both times above 0 and classes of the vocabulary.</summary>
