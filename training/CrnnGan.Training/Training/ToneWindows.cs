@@ -70,7 +70,8 @@ public sealed class ToneWindows : IWindows
     /// it: the class indices read, its onset's place in the bar (<see cref="ToneVocabulary.BarPositions"/>, from the song's
     /// start), its lookback and its song's timing, as the encoding has them.
     /// </summary>
-    public Tensor ToTensor(long[] batch, int length, Device device) => tensor(batch, [batch.Length / (length * Width), length, Width], device: device);
+    public Tensor ToTensor(long[] batch, int length, Device device) =>
+        tensor(batch, [batch.Length / (length * Width), length, Width], device: device);
 
     /// <summary>The batches of one epoch, each [batch, length, <see cref="Width"/>] as a flat array, drawn with <paramref name="random"/>.</summary>
     public IEnumerable<long[]> Batches(int batchSize, SeededRandom random)
