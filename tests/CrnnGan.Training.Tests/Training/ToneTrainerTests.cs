@@ -442,7 +442,7 @@ public sealed class ToneTrainerTests : IDisposable
                 .. new ToneWindows(songs, encoding, 16, keyNormalisation: false)
                     .Batches(8, new Inference.Randomness.SeededRandom(3))
                     .First()
-                    .Where((_, i) => i % 10 == 9),
+                    .Where((_, i) => i % 11 == 10),
             ];
 
         Assert.All(LastColumns(Training), c => Assert.Equal((long)SongTiming.Metered, c));
@@ -450,7 +450,7 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
-    public void In_recovery_windows_the_rows_read_stray_from_the_grid_and_come_back_while_the_tones_learnt_do_not_stray()
+    public void In_recovery_windows_the_rows_read_stray_from_the_grid_and_the_time_learnt_after_comes_back_while_the_song_is_kept()
     {
         // Every time from 0 to 2 quarters a class, so that any move is one.
         var vocabulary = new ToneVocabulary([.. Enumerable.Range(0, 97).Select(s => s / 48.0)], [0.5, 1], [64]);
@@ -460,33 +460,82 @@ public sealed class ToneTrainerTests : IDisposable
         var strayed = new ToneWindows(Training, encoding, 16, keyNormalisation: false, recovery: 1)
             .Batches(8, new Inference.Randomness.SeededRandom(3))
             .First();
-        const int width = 9; // the tone to learn (4), then the row read: its 4 classes and its place in the bar
+        const int width = 10; // the song's tone (4), the time to learn, then the row read: its 4 classes and its place in the bar
         var strays = 0;
 
         Assert.NotEqual(plain, strayed);
         for (var w = 0; w < 8; w++)
         {
             long At(long[] batch, int t, int column) => batch[(w * 16 + t) * width + column];
-            long Read(long[] batch, int t) => steps[(int)At(batch, t, 4 + ToneVocabulary.TimeHead)];
-            long Learnt(long[] batch, int t) => steps[(int)At(batch, t, ToneVocabulary.TimeHead)];
+            long Read(long[] batch, int t) => steps[(int)At(batch, t, 5 + ToneVocabulary.TimeHead)];
+            long Learnt(long[] batch, int t) => steps[(int)At(batch, t, 4)];
             var changed = Enumerable.Range(0, 16).Where(t => Read(plain, t) != Read(strayed, t)).ToList();
+            Assert.All(Enumerable.Range(0, 16 * 4), c => Assert.Equal(At(plain, c / 4, c % 4), At(strayed, c / 4, c % 4))); // the song's own
             if (changed.Count == 0)
                 continue;
             strays++;
             Assert.Equal(2, changed.Count);
             var at = changed[0];
             Assert.Equal(at + 1, changed[1]);
-            Assert.NotEqual(0, At(strayed, at, 8) % ToneVocabulary.SixteenthSteps); // read off the grid
-            Assert.Equal(0, At(plain, at, 8) % ToneVocabulary.SixteenthSteps); // where it was on it
+            Assert.NotEqual(0, At(strayed, at, 9) % ToneVocabulary.SixteenthSteps); // read off the grid
+            Assert.Equal(0, At(plain, at, 9) % ToneVocabulary.SixteenthSteps); // where it was on it
             Assert.Equal(Read(plain, at) + Read(plain, at + 1), Read(strayed, at) + Read(strayed, at + 1));
-            Assert.Equal(At(plain, at + 1, 8), At(strayed, at + 1, 8)); // back where the song has it
+            Assert.Equal(At(plain, at + 1, 9), At(strayed, at + 1, 9)); // back where the song has it
             Assert.InRange(Math.Abs(Read(strayed, at) - Read(plain, at)), 1, 11);
-            Assert.Equal(Learnt(plain, at), Learnt(strayed, at)); // the stray is never a tone to learn
+            Assert.Equal(Learnt(plain, at), Learnt(strayed, at)); // the stray is never a time to learn
             Assert.Equal(Read(strayed, at + 1), Learnt(strayed, at + 1)); // the way back is
             Assert.All(Enumerable.Range(0, 16).Where(t => t != at + 1), t => Assert.Equal(Learnt(plain, t), Learnt(strayed, t)));
         }
         Assert.True(strays > 0);
         Assert.Equal(plain.Length, strayed.Length);
+    }
+
+    [Fact]
+    public void The_discriminator_reads_where_each_tone_before_started_in_its_sixteenth_and_the_songs_timing_stray_windows_or_not()
+    {
+        var model = Tiny.Model with { LengthGivenTime = 5, BarPosition = true, Timing = true, DiscriminatorPlace = true };
+        // Every time from 0 to 2 quarters a class, so that windows can stray.
+        var vocabulary = new ToneVocabulary([.. Enumerable.Range(0, 97).Select(s => s / 48.0)], [0.5, 1], [64]);
+        using var gan = new ToneGan(Tiny with { Model = model, RecoveryWindows = 1 }, vocabulary, CPU, meteredShare: 0.5f);
+        var free = Training.Select(s => s with { Tones = [.. s.Tones.Select(t => t with { Onset = t.Onset * 2 / 3 })] });
+        var songs = Training.Concat(free).ToList();
+        Tensor Window(bool training) => gan.Windows(songs, training).Epoch(16, 16, new Inference.Randomness.SeededRandom(5)).First()(CPU);
+        var (plain, strayed) = (Window(training: false), Window(training: true));
+        var classes = gan.Vocabulary.Sizes.Sum();
+
+        var (read, readStrayed) = (gan.DiscriminatorReads(plain), gan.DiscriminatorReads(strayed));
+
+        Assert.Equal([16L, 16L, classes + 12 + 2], read.shape);
+        Assert.False(Same(plain, strayed)); // some windows stray...
+        Assert.True(Same(read, readStrayed)); // ...and the discriminator still reads the song as it is
+        var place = read[.., 1.., classes..(classes + 12)].argmax(2);
+        var tracked = plain[.., .., ToneVocabulary.Heads.Count + 1 + ToneEncoding.PositionColumn]
+            .narrow(1, 0, 15)
+            .remainder(ToneVocabulary.SixteenthSteps);
+        Assert.True(tracked.ne(0).any().item<bool>()); // the free songs' tones start off the grid
+        Assert.True(Same(place, tracked)); // where the row before says the tone before started
+        Assert.True(Same(read[.., .., (classes + 12)..].argmax(2), plain[.., .., -1]));
+        Assert.True(plain[.., 0, -1].ne(0).any().item<bool>() && plain[.., 0, -1].eq(0).any().item<bool>()); // songs of both timings
+        Assert.True(Same(read[.., .., ..classes], gan.TypedDiscriminator.OneHot(plain.narrow(2, 0, ToneVocabulary.Heads.Count))));
+    }
+
+    [Fact]
+    public void A_game_whose_discriminator_reads_the_place_starts_from_a_generator_trained_without_it_and_updates_both()
+    {
+        var from = TrainedCheckpoint(lengthGivenTime: 5, barPosition: true, timing: true);
+        var model = Tiny.Model with { LengthGivenTime = 5, BarPosition = true, Timing = true, DiscriminatorPlace = true };
+        using var game = NewTrainer(Tiny with { Model = model, PretrainingEpochs = 0, GeneratorFrom = from, RecoveryWindows = 0.5 });
+        float[] Weights(nn.Module module) => [.. module.parameters().SelectMany(p => p.data<float>().ToArray())];
+        var (generator, discriminator) = (Weights(game.Generator), Weights(game.Discriminator));
+
+        var result = game.RunEpoch();
+
+        Assert.Equal("adversarial", result.Phase);
+        Assert.NotEqual(generator, Weights(game.Generator));
+        Assert.NotEqual(discriminator, Weights(game.Discriminator));
+        Assert.Throws<ArgumentException>(() =>
+            Trainer.Create(Tiny with { Model = model with { LengthGivenTime = 4 }, GeneratorFrom = from }, CPU, Training)
+        );
     }
 
     [Fact]
@@ -499,10 +548,11 @@ public sealed class ToneTrainerTests : IDisposable
 
         var batch = windows.Batches(8, new Inference.Randomness.SeededRandom(3)).First();
 
-        Assert.Equal(8 * 16 * (heads + 11), batch.Length);
-        var window = batch.AsSpan(0, 16 * (heads + 11)).ToArray();
-        var rows = Enumerable.Range(0, 16).Select(t => window.Skip(t * (heads + 11) + heads).Take(11).ToArray()).ToList();
-        var tones = Enumerable.Range(0, 16).Select(t => window.Skip(t * (heads + 11)).Take(heads).Select(c => (int)c).ToArray()).ToList();
+        var width = heads + 1 + 11;
+        Assert.Equal(8 * 16 * width, batch.Length);
+        var window = batch.AsSpan(0, 16 * width).ToArray();
+        var rows = Enumerable.Range(0, 16).Select(t => window.Skip(t * width + heads + 1).Take(11).ToArray()).ToList();
+        var tones = Enumerable.Range(0, 16).Select(t => window.Skip(t * width).Take(heads).Select(c => (int)c).ToArray()).ToList();
         var feedback = new ToneFeedback(encoding, (int)((rows[0][4] - vocabulary.TimeSteps[tones[0][ToneVocabulary.TimeHead]] + 192) % 192));
         foreach (var (tone, t) in tones.Select((tone, t) => (tone, t)))
         {
@@ -511,6 +561,8 @@ public sealed class ToneTrainerTests : IDisposable
         }
         Assert.Contains(rows, row => row[5] != ToneFeedback.NoPitch);
     }
+
+    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
     /// <summary>One song's start tone, as the trainer's generator reads it.</summary>
     private static Tensor StartTone(Trainer trainer) => tensor(Gan(trainer).Encoding(1, 1).StartTone).unsqueeze(0);

@@ -44,6 +44,10 @@ public enum ModelFamily
 /// <param name="TimeGivenPlace">The tone family, with <paramref name="BarPosition"/>: the time logits also get a learnt row for
 /// where the tone before started within its sixteenth note (and, with <paramref name="Timing"/>, for its song's timing), a
 /// direct path from an onset off the grid to the times that land the next back on it; the contract is the same.</param>
+/// <param name="DiscriminatorPlace">The tone family: the discriminator also reads, beside each tone, where the tone before
+/// started within its sixteenth note (and, with <paramref name="Timing"/>, the song's timing), so that it can tell a time that
+/// leaves or misses the grid in a metered song from one that keeps it (<see cref="ToneDiscriminator"/>); the generator and
+/// the contract are the same.</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,
@@ -63,7 +67,8 @@ public sealed record ModelSettings(
     int LookbackBars = 0,
     bool LookbackCopy = false,
     bool Timing = false,
-    bool TimeGivenPlace = false
+    bool TimeGivenPlace = false,
+    bool DiscriminatorPlace = false
 )
 {
     [JsonIgnore]
@@ -85,4 +90,11 @@ public sealed record ModelSettings(
     /// </summary>
     [JsonIgnore]
     public int DiscriminatorInputs => Features + (DiscriminatorPitchClass ? 2 * TonesPerStep : 0);
+
+    /// <summary>The tone family: what the discriminator reads beside each tone's one-hots (<see cref="DiscriminatorPlace"/>).</summary>
+    [JsonIgnore]
+    public int DiscriminatorContext => DiscriminatorPlace ? ToneVocabulary.SixteenthSteps + (Timing ? 2 : 0) : 0;
+
+    /// <summary>These settings with the discriminator's as <paramref name="other"/>'s: what a generator taken from it must match.</summary>
+    public ModelSettings WithDiscriminatorOf(ModelSettings other) => this with { DiscriminatorPlace = other.DiscriminatorPlace };
 }

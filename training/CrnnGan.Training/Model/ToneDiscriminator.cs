@@ -9,9 +9,10 @@ namespace CrnnGan.Training.Model;
 /// tones as one-hot vectors, one per head, side by side. Real tones are exactly one-hot; generated ones are
 /// relaxed (Gumbel-softmax), so that the generator's gradient reaches its logits. The first layer is linear
 /// in the one-hots, which makes it an embedding of each class that also takes the weighted mixtures the
-/// relaxation gives:
+/// relaxation gives. With <see cref="ModelSettings.DiscriminatorPlace"/> it also reads c_t, where the tone before started
+/// within its sixteenth note (and the song's timing), as one-hots the host computes from the hard draws:
 /// <code>
-/// e_t = W_e · [onehot(p_t), onehot(d_t), onehot(l_t), onehot(v_t)]
+/// e_t = W_e · [onehot(p_t), onehot(d_t), onehot(l_t), onehot(v_t), c_t]
 /// r_t = [LSTM_fw(e)_t, LSTM_bw(e)_t]
 /// D(x) = mean_t σ(w · r_t + b)
 /// </code>
@@ -27,7 +28,7 @@ public sealed class ToneDiscriminator : nn.Module<Tensor, Tensor>
         : base("tone_discriminator")
     {
         HeadSizes = headSizes;
-        embedding = nn.Linear(headSizes.Sum(), settings.HiddenSize);
+        embedding = nn.Linear(headSizes.Sum() + settings.DiscriminatorContext, settings.HiddenSize);
         forwardStack = nn.LSTM(settings.HiddenSize, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
         backwardStack = nn.LSTM(settings.HiddenSize, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
         score = nn.Linear(2 * settings.HiddenSize, 1);
@@ -40,7 +41,10 @@ public sealed class ToneDiscriminator : nn.Module<Tensor, Tensor>
     public Tensor OneHot(Tensor tones) =>
         cat([.. HeadSizes.Select((size, k) => nn.functional.one_hot(tones[.., .., k], size).to_type(ScalarType.Float32))], dim: 2);
 
-    /// <summary>r_t for every step: [batch, steps, 2 × hidden], from one-hot or relaxed tones [batch, steps, Σ classes].</summary>
+    /// <summary>
+    /// r_t for every step: [batch, steps, 2 × hidden], from one-hot or relaxed tones and what is read beside them
+    /// [batch, steps, Σ classes + context].
+    /// </summary>
     public Tensor Features(Tensor oneHots)
     {
         var x = embedding.call(oneHots);

@@ -39,7 +39,11 @@ public sealed class ToneGan : GanFamily
         TypedGenerator.to(device);
         TypedDiscriminator.to(device);
         _rows = Encoding(1, 1);
+        _timeSteps = tensor(vocabulary.TimeSteps.Select(t => (long)t).ToArray(), device: device);
     }
+
+    /// <summary>Each time class's 1/48-quarter steps.</summary>
+    private readonly Tensor _timeSteps;
 
     /// <summary>What the generator reads of a song's past, as the exported model's host will build it.</summary>
     private readonly ToneEncoding _rows;
@@ -67,7 +71,7 @@ public sealed class ToneGan : GanFamily
             return imported;
         }
         // The model settings name the family too: a checkpoint of the paper's model is refused here.
-        if (Checkpoint.ReadSettings(from).Model is var saved && saved != m)
+        if (Checkpoint.ReadSettings(from).Model.WithDiscriminatorOf(m) is var saved && saved != m)
             throw new ArgumentException($"generator_from: {from} has other model settings ({saved}) than this run's ({m}).");
         var started = new ToneGan(settings, Checkpoint.Read(from, VocabularyEntry, ReadVocabulary), device, share);
         Checkpoint.Read(from, Checkpoint.GeneratorEntry, s => started.Generator.load(s, strict: true));
@@ -120,25 +124,28 @@ public sealed class ToneGan : GanFamily
     public override Tensor PretrainingLoss(Tensor real) => Likelihood(real);
 
     /// <summary>
-    /// The mean over heads of each head's cross-entropy, predicting every tone to learn from the row read after the tone
-    /// before it (the start tone before the first): the generator's negative log-likelihood per tone ÷ 4.
+    /// The mean over heads of each head's cross-entropy, predicting every tone (its time the one to learn) from the row read
+    /// after the tone before it (the start tone before the first): the generator's negative log-likelihood per tone ÷ 4.
     /// </summary>
     public Tensor Likelihood(Tensor real, torch.Generator? source = null)
     {
         var (batch, steps) = (real.shape[0], real.shape[1]);
-        var (tones, rows) = (Tones(real), Rows(real));
+        var (tones, time, rows) = (Tones(real), real[.., .., ToneVocabulary.Heads.Count], Rows(real));
         var previous = cat([StartTones(batch, rows).unsqueeze(1), rows.narrow(1, 0, steps - 1)], dim: 1);
         var noise = rand([batch, steps, Settings.Model.Noise], generator: source, device: Device);
-        var logits = TypedGenerator.call(noise, previous, tones[.., .., ToneVocabulary.TimeHead]);
-        return stack([.. logits.Select((l, k) => nn.functional.cross_entropy(l.reshape(-1, l.shape[2]), tones[.., .., k].reshape(-1)))]).mean();
+        var logits = TypedGenerator.call(noise, previous, time);
+        Tensor Target(int k) => k == ToneVocabulary.TimeHead ? time : tones[.., .., k];
+        return stack([.. logits.Select((l, k) => nn.functional.cross_entropy(l.reshape(-1, l.shape[2]), Target(k).reshape(-1)))]).mean();
     }
 
     public override (GameLoss Game, double? Likelihood) GameLosses(Tensor real, int epoch)
     {
-        var (_, generated) = FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch), timings: Timings(real));
+        var timings = Timings(real);
+        var (tones, relaxed) = FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch), timings: timings);
+        var generated = GeneratedRead(tones, relaxed, timings);
 
         var d = TypedDiscriminator;
-        var game = Game.Play(d.Features, d.Logits, d.OneHot(Tones(real)), generated, Settings.GeneratorLoss);
+        var game = Game.Play(d.Features, d.Logits, DiscriminatorReads(real), generated, Settings.GeneratorLoss);
         if (Settings.LikelihoodWeight <= 0)
             return (game, null);
         var nll = Likelihood(real);
@@ -162,11 +169,60 @@ public sealed class ToneGan : GanFamily
     private SongTiming[]? Timings(Tensor real) =>
         _rows.Timing ? [.. real[.., 0, -1].cpu().to_type(ScalarType.Int32).data<int>().ToArray().Select(t => (SongTiming)t)] : null;
 
-    /// <summary>A window's tones to learn, as <see cref="ToneWindows"/> lays them out: [batch, steps, heads].</summary>
+    /// <summary>
+    /// What the discriminator reads of real windows [batch, steps, Σ classes + context]: their songs' tones as one-hots, and
+    /// what it reads beside them (<see cref="ModelSettings.DiscriminatorPlace"/>).
+    /// </summary>
+    public Tensor DiscriminatorReads(Tensor real)
+    {
+        var tones = Tones(real);
+        var oneHots = TypedDiscriminator.OneHot(tones);
+        if (!Settings.Model.DiscriminatorPlace)
+            return oneHots;
+        // The last tone's row is never moved by a stray window, so the places are counted back from its onset.
+        var steps = TimeSteps(tones);
+        var lastOnset = Rows(real)[.., -1, ToneEncoding.PositionColumn];
+        var first = lastOnset - steps.sum(1);
+        return cat([oneHots, Beside(steps, first, real[.., 0, -1])], dim: 2);
+    }
+
+    /// <summary>What the discriminator reads of songs run free from the bar's start: their relaxed tones and what it reads beside them.</summary>
+    private Tensor GeneratedRead(Tensor tones, Tensor relaxed, IReadOnlyList<SongTiming>? timings)
+    {
+        if (!Settings.Model.DiscriminatorPlace)
+            return relaxed;
+        var batch = tones.shape[0];
+        var timing = tensor(timings?.Select(t => (long)t).ToArray() ?? new long[batch], device: Device);
+        return cat([relaxed, Beside(TimeSteps(tones), zeros(batch, dtype: ScalarType.Int64, device: Device), timing)], dim: 2);
+    }
+
+    /// <summary>
+    /// Beside each tone, where the tone before started within its sixteenth note, and the song's timing when the generator
+    /// reads it, as one-hots [batch, steps, context]: from the tones' <paramref name="steps"/> [batch, steps] and the place
+    /// of the onset before the first, <paramref name="first"/> [batch].
+    /// </summary>
+    private Tensor Beside(Tensor steps, Tensor first, Tensor timing)
+    {
+        var before = (first.unsqueeze(1) + steps.cumsum(1) - steps).remainder(ToneVocabulary.SixteenthSteps);
+        var place = nn.functional.one_hot(before, ToneVocabulary.SixteenthSteps).to_type(ScalarType.Float32);
+        if (!Settings.Model.Timing)
+            return place;
+        var song = nn.functional.one_hot(timing.to_type(ScalarType.Int64), 2).to_type(ScalarType.Float32);
+        return cat([place, song.unsqueeze(1).expand(-1, steps.shape[1], -1)], dim: 2);
+    }
+
+    /// <summary>The 1/48-quarter steps of each tone's time class: [batch, steps].</summary>
+    private Tensor TimeSteps(Tensor tones) => _timeSteps[tones[.., .., ToneVocabulary.TimeHead]];
+
+    /// <summary>A window's song, as <see cref="ToneWindows"/> lays it out: [batch, steps, heads].</summary>
     private static Tensor Tones(Tensor windows) => windows.narrow(2, 0, ToneVocabulary.Heads.Count);
 
     /// <summary>What the generator reads after each of a window's tones: [batch, steps, previous_tone's columns].</summary>
-    private static Tensor Rows(Tensor windows) => windows.narrow(2, ToneVocabulary.Heads.Count, windows.shape[2] - ToneVocabulary.Heads.Count);
+    private static Tensor Rows(Tensor windows)
+    {
+        var from = ToneVocabulary.Heads.Count + 1;
+        return windows.narrow(2, from, windows.shape[2] - from);
+    }
 
     /// <summary>
     /// Runs the generator free for <paramref name="steps"/> tones from the start tone: its hard draws [batch, steps,
@@ -221,10 +277,10 @@ public sealed class ToneGan : GanFamily
         var likelihood = Likelihood(real, source).item<float>();
         if (pretraining)
             return new LossSummary(likelihood, null, null, null);
-        var generated = TypedDiscriminator.Features(
-            FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch), source, Timings(real)).Relaxed
-        );
-        var realFeatures = TypedDiscriminator.Features(TypedDiscriminator.OneHot(Tones(real)));
+        var timings = Timings(real);
+        var (tones, relaxed) = FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch), source, timings);
+        var generated = TypedDiscriminator.Features(GeneratedRead(tones, relaxed, timings));
+        var realFeatures = TypedDiscriminator.Features(DiscriminatorReads(real));
         return Game.Losses(TypedDiscriminator.Logits, realFeatures, generated, generated, Settings.GeneratorLoss).Summary(likelihood);
     }
 

@@ -13,7 +13,8 @@ namespace CrnnGan.Training.Training;
 /// <see cref="ToneFeedback"/> builds it when generating, from the window's tones alone: the window starts a song. A model
 /// that reads its song's timing reads that of the whole song the window was cut from. In a share of the metered songs'
 /// windows (<see cref="TrainingSettings.RecoveryWindows"/>) the rows read as if one onset strayed from the grid, and the
-/// next tone comes back (<see cref="Stray"/>); the tones to learn stay the song's, so the stray is read, never taught.
+/// next tone's time to learn is the one that comes back (<see cref="Stray"/>); the stray is read, never taught, and the
+/// song's own tones, which the discriminator reads, are unchanged.
 /// </summary>
 public sealed class ToneWindows : IWindows
 {
@@ -52,8 +53,11 @@ public sealed class ToneWindows : IWindows
     /// <summary>What the generator reads after a tone: its class indices first, then the rest.</summary>
     public int Columns => _encoding.PreviousWidth;
 
-    /// <summary>A window's columns per tone: the tone to learn (its class indices), then the row read after it (<see cref="Columns"/>).</summary>
-    public int Width => Heads + Columns;
+    /// <summary>
+    /// A window's columns per tone: the song's tone (its class indices), the time class to learn for it (the song's, but the
+    /// way back after a stray), then the row read after it (<see cref="Columns"/>).
+    /// </summary>
+    public int Width => Heads + 1 + Columns;
 
     public int Count => _songs.Length;
 
@@ -66,9 +70,9 @@ public sealed class ToneWindows : IWindows
         Batches(batchSize, random).Select(batch => (Func<Device, Tensor>)(device => ToTensor(batch, Length, device)));
 
     /// <summary>
-    /// A batch as a tensor [batch, length, <see cref="Width"/>]: each tone's class indices to learn, then the row read after
-    /// it: the class indices read, its onset's place in the bar (<see cref="ToneVocabulary.BarPositions"/>, from the song's
-    /// start), its lookback and its song's timing, as the encoding has them.
+    /// A batch as a tensor [batch, length, <see cref="Width"/>]: each tone's class indices, its time class to learn, then the
+    /// row read after it: the class indices read, its onset's place in the bar (<see cref="ToneVocabulary.BarPositions"/>,
+    /// from the song's start), its lookback and its song's timing, as the encoding has them.
     /// </summary>
     public Tensor ToTensor(long[] batch, int length, Device device) =>
         tensor(batch, [batch.Length / (length * Width), length, Width], device: device);
@@ -110,14 +114,16 @@ public sealed class ToneWindows : IWindows
         for (var t = 0; t < Length; t++)
         {
             var row = destination.Slice(t * Width, Width);
-            read.Slice(t * Heads, Heads).CopyTo(tone);
-            tone[pitch] = Math.Clamp(pitches[t] + shift, 0, ToneVocabulary.Pitches - 1);
             for (var k = 0; k < Heads; k++)
-                row[k] = tone[k];
-            if (t == strayed)
-                row[ToneVocabulary.TimeHead] = window[t * Heads + ToneVocabulary.TimeHead]; // learnt where the song has it
+                row[k] = window[t * Heads + k];
+            row[pitch] = Math.Clamp(pitches[t] + shift, 0, ToneVocabulary.Pitches - 1);
+            // The stray itself is learnt at the song's time; the tone after it at the time that comes back.
+            var time = read[t * Heads + ToneVocabulary.TimeHead];
+            row[Heads] = t == strayed ? row[ToneVocabulary.TimeHead] : time;
+            read.Slice(t * Heads, Heads).CopyTo(tone);
+            tone[pitch] = (int)row[pitch];
             feedback.Add(tone);
-            feedback.Previous.CopyTo(row[Heads..]);
+            feedback.Previous.CopyTo(row[(Heads + 1)..]);
         }
     }
 

@@ -269,6 +269,10 @@ public sealed record TrainingSettings
             Model.LookbackBars is >= 0 and <= ToneEncoding.MaxLookbackBars && (Model.LookbackBars == 0 || Model.BarPosition),
             $"lookback_bars is 0 (none) to {ToneEncoding.MaxLookbackBars}, with bar_position, not {Model.LookbackBars}"
         );
+        Require(
+            !Model.DiscriminatorPlace || Model.BarPosition,
+            "discriminator_place reads the places that bar_position tracks: it needs bar_position"
+        );
         Require(!Model.LookbackCopy || Model.LookbackBars > 0, "lookback_copy copies from the lookback: it needs lookback_bars above 0");
         Require(LikelihoodWeight >= 0, $"likelihood_weight must be 0 or more, not {LikelihoodWeight}");
         Require(

@@ -64,6 +64,9 @@ public sealed record ToneEncoding(
         : LengthGivenTime ? TimedLengthVersion
         : Version;
 
+    /// <summary>The column of the previous tone fed back that holds where it started in its bar, with <see cref="BarPosition"/>.</summary>
+    public static int PositionColumn => ToneVocabulary.Heads.Count;
+
     /// <summary>
     /// The width of the previous tone fed back: the heads, where it started in its bar with <see cref="BarPosition"/>, and
     /// <see cref="ToneFeedback.ColumnsPerBar"/> for each bar of <see cref="LookbackBars"/>, and the song's timing with <see cref="Timing"/>.

@@ -82,7 +82,7 @@ public sealed class ToneFeedback
             Previous[k] = tone[k];
         if (!_encoding.BarPosition)
             return;
-        Previous[_heads] = _onset % ToneVocabulary.BarSteps;
+        Previous[ToneEncoding.PositionColumn] = _onset % ToneVocabulary.BarSteps;
         for (var bars = 1; bars <= _encoding.LookbackBars; bars++)
             LookBack(bars, Previous.AsSpan(_heads + 1 + (bars - 1) * ColumnsPerBar, ColumnsPerBar));
     }
