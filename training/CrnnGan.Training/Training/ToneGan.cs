@@ -39,11 +39,11 @@ public sealed class ToneGan : GanFamily
         TypedGenerator.to(device);
         TypedDiscriminator.to(device);
         _rows = Encoding(1, 1);
-        _timeSteps = tensor(vocabulary.TimeSteps.Select(t => (long)t).ToArray(), device: device);
+        _timeSteps = [.. vocabulary.TimeSteps.Select(t => (long)t)];
     }
 
     /// <summary>Each time class's 1/48-quarter steps.</summary>
-    private readonly Tensor _timeSteps;
+    private readonly long[] _timeSteps;
 
     /// <summary>What the generator reads of a song's past, as the exported model's host will build it.</summary>
     private readonly ToneEncoding _rows;
@@ -142,7 +142,7 @@ public sealed class ToneGan : GanFamily
     {
         var timings = Timings(real);
         var (tones, relaxed) = FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch), timings: timings);
-        var generated = GeneratedRead(tones, relaxed, timings);
+        var generated = DiscriminatorReadsFree(tones, relaxed, timings);
 
         var d = TypedDiscriminator;
         var game = Game.Play(d.Features, d.Logits, DiscriminatorReads(real), generated, Settings.GeneratorLoss);
@@ -186,8 +186,8 @@ public sealed class ToneGan : GanFamily
         return cat([oneHots, Beside(steps, first, real[.., 0, -1])], dim: 2);
     }
 
-    /// <summary>What the discriminator reads of songs run free from the bar's start: their relaxed tones and what it reads beside them.</summary>
-    private Tensor GeneratedRead(Tensor tones, Tensor relaxed, IReadOnlyList<SongTiming>? timings)
+    /// <summary>What the discriminator reads of songs run free from a bar's start: their relaxed tones and what it reads beside them.</summary>
+    private Tensor DiscriminatorReadsFree(Tensor tones, Tensor relaxed, IReadOnlyList<SongTiming>? timings)
     {
         if (!Settings.Model.DiscriminatorPlace)
             return relaxed;
@@ -212,7 +212,7 @@ public sealed class ToneGan : GanFamily
     }
 
     /// <summary>The 1/48-quarter steps of each tone's time class: [batch, steps].</summary>
-    private Tensor TimeSteps(Tensor tones) => _timeSteps[tones[.., .., ToneVocabulary.TimeHead]];
+    private Tensor TimeSteps(Tensor tones) => tensor(_timeSteps, device: Device)[tones[.., .., ToneVocabulary.TimeHead]];
 
     /// <summary>A window's song, as <see cref="ToneWindows"/> lays it out: [batch, steps, heads].</summary>
     private static Tensor Tones(Tensor windows) => windows.narrow(2, 0, ToneVocabulary.Heads.Count);
@@ -279,7 +279,7 @@ public sealed class ToneGan : GanFamily
             return new LossSummary(likelihood, null, null, null);
         var timings = Timings(real);
         var (tones, relaxed) = FreeRun(real.shape[0], real.shape[1], Settings.GumbelTemperatureAt(epoch), source, timings);
-        var generated = TypedDiscriminator.Features(GeneratedRead(tones, relaxed, timings));
+        var generated = TypedDiscriminator.Features(DiscriminatorReadsFree(tones, relaxed, timings));
         var realFeatures = TypedDiscriminator.Features(DiscriminatorReads(real));
         return Game.Losses(TypedDiscriminator.Logits, realFeatures, generated, generated, Settings.GeneratorLoss).Summary(likelihood);
     }
