@@ -9,7 +9,8 @@ namespace CrnnGan.Cli.Evaluation;
 /// classes, time between onsets and tone lengths are distributed alike (each at most 0.10); it keeps to a key as real
 /// music does, no more (scale consistency within 0.03) and uses as many chromatic tones (tones outside the key within a
 /// factor 1.5); it is as varied (unique tones and tone span within 15%), plays chords as often (polyphony within 20%),
-/// repeats as real music does without looping (3-tone repetitions between half and twice real music's) and sits in
+/// repeats as real music does without looping (the median piece's 3-tone repetitions between half and twice real music's
+/// median piece's: a few songs that loop cannot carry it) and sits in
 /// its register (mean pitch within 4 semitones). Late in long songs it must not narrow, loop or lose the beat.
 /// </summary>
 public static class MusicTargets
@@ -47,6 +48,8 @@ public static class MusicTargets
                 Math.Abs(Mean(name) - Real(name)) <= share * Real(name)
             );
         var meanPitch = model.MeanPitch ?? double.NaN;
+        // The median piece's repetitions: a mean is carried by a few songs that loop, which is no way to meet the target.
+        var (median, realMedian) = (model["repetitions_3"].Median, real["repetitions_3"].Median);
         return
         [
             Classifier(realism, floor, 0.08),
@@ -69,9 +72,9 @@ public static class MusicTargets
             Within("tone_span", 0.15),
             Within("polyphony", 0.2),
             new(
-                $"repetitions_3 between {Real("repetitions_3") / 2:0.#} and {2 * Real("repetitions_3"):0.#}",
-                Text(Mean("repetitions_3")),
-                Mean("repetitions_3") >= Real("repetitions_3") / 2 && Mean("repetitions_3") <= 2 * Real("repetitions_3")
+                $"repetitions_3 of the median piece between {realMedian / 2:0.#} and {2 * realMedian:0.#}",
+                Text(median),
+                median >= realMedian / 2 && median <= 2 * realMedian
             ),
             new(
                 $"mean pitch within 4 of real music's {real.MeanPitch:0.#}",

@@ -1,7 +1,10 @@
 namespace CrnnGan.Inference.Statistics;
 
-/// <summary>Mean and (population) standard deviation of one statistic over several pieces.</summary>
-public sealed record StatisticSummary(string Name, double Mean, double StandardDeviation, int Count)
+/// <summary>
+/// Mean, (population) standard deviation and median of one statistic over several pieces. The median is the typical
+/// piece's, which a few pieces far from the rest (a song that loops) cannot carry.
+/// </summary>
+public sealed record StatisticSummary(string Name, double Mean, double StandardDeviation, int Count, double Median)
 {
     /// <summary>One summary per statistic, in <see cref="ToneStatistics.Named"/> order.</summary>
     public static IReadOnlyList<StatisticSummary> Of(IReadOnlyCollection<ToneStatistics> pieces) =>
@@ -22,7 +25,10 @@ public sealed record StatisticSummary(string Name, double Mean, double StandardD
                     var values = named.Select(n => n[i].Value).ToArray();
                     var mean = values.Average();
                     var deviation = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
-                    return new StatisticSummary(named[0][i].Key, mean, deviation, values.Length);
+                    Array.Sort(values);
+                    var middle = values.Length / 2;
+                    var median = values.Length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+                    return new StatisticSummary(named[0][i].Key, mean, deviation, values.Length, median);
                 }),
         ];
     }

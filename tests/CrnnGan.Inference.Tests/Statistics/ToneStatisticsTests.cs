@@ -117,6 +117,20 @@ public sealed class ToneStatisticsTests
         Assert.Equal(3, span.Mean);
         Assert.Equal(1, span.StandardDeviation);
         Assert.Equal(2, span.Count);
+        Assert.Equal(3, span.Median);
+    }
+
+    [Fact]
+    public void A_summarys_median_is_the_typical_pieces_which_one_piece_far_from_the_rest_cannot_carry()
+    {
+        var spans = new[] { 2, 4, 5, 60 }.Select(top => ToneStatistics.Of(Melody(60, 60 + top))).ToList();
+
+        var odd = StatisticSummary.Of(spans.Take(3).ToList()).Single(s => s.Name == "tone_span");
+        var even = StatisticSummary.Of(spans).Single(s => s.Name == "tone_span");
+
+        Assert.Equal(4, odd.Median); // spans 2, 4, 5
+        Assert.Equal(4.5, even.Median); // spans 2, 4, 5, 60
+        Assert.Equal(17.75, even.Mean);
     }
 
     [Fact]
