@@ -8,14 +8,15 @@ namespace CrnnGan.Training.Tests.Export;
 public sealed class Int8QuantizerTests
 {
     [Fact]
-    public void The_bundled_model_in_int8_keeps_its_distributions_within_tolerance_in_under_a_third_of_the_bytes()
+    public void The_bundled_model_in_int8_keeps_its_distributions_within_tolerance_in_under_two_fifths_of_the_bytes()
     {
         var fp32 = Repository.ModelBytes("crnngan.onnx");
 
         var (int8, parity) = Int8Quantizer.QuantizeChecked(fp32, seed: 0);
 
         Assert.True(parity.Passed, parity.ToString());
-        Assert.True(int8.Length < fp32.Length / 3, $"{int8.Length} bytes against {fp32.Length}");
+        // The products' weights take a quarter of their bytes; the tables the model gathers rows from stay fp32.
+        Assert.True(int8.Length < fp32.Length * 2 / 5, $"{int8.Length} bytes against {fp32.Length}");
         Assert.Equal(Repository.ModelBytes("crnngan-int8.onnx"), int8);
         using var session = GeneratorSession.Load(int8, new GeneratorSessionOptions(ExecutionProvider.Cpu));
         Assert.Equal(Int8Quantizer.Weights, session.Metadata.Weights);

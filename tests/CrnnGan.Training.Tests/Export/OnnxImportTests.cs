@@ -9,9 +9,9 @@ namespace CrnnGan.Training.Tests.Export;
 public sealed class OnnxImportTests
 {
     [Fact]
-    public void The_bundled_baseline_imported_and_exported_again_is_the_same_graph_with_the_same_weights()
+    public void The_version_4_baseline_imported_and_exported_again_is_the_same_graph_with_the_same_weights()
     {
-        var onnx = Repository.ModelBytes("crnngan-baseline.onnx");
+        var onnx = Repository.ModelBytes("crnngan-meter-baseline.onnx");
         var metadata = OnnxImport.Metadata(onnx);
         var settings = new ModelSettings(
             HiddenSize: 350,
@@ -56,7 +56,7 @@ public sealed class OnnxImportTests
     [Fact]
     public void Other_model_settings_an_int8_model_the_papers_model_a_length_given_time_and_the_bars_place_are_refused_by_name()
     {
-        var onnx = Repository.ModelBytes("crnngan-baseline.onnx");
+        var onnx = Repository.ModelBytes("crnngan-meter-baseline.onnx");
         using var wider = new ToneGenerator(
             new ModelSettings(HiddenSize: 360, Layers: 2, NoiseSize: 4, Family: ModelFamily.Tones, LengthGivenTime: 128, BarPosition: true),
             OnnxImport.Encoding(onnx).Vocabulary.Sizes
