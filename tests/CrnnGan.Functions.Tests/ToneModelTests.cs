@@ -62,6 +62,22 @@ public sealed class ToneModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_timing_is_metered_free_or_random_and_a_model_that_does_not_read_it_refuses_it_by_name()
+    {
+        using var unknown = await _client.GetAsync("/api/generate?seed=3&steps=20&timing=swung");
+        using var unread = await _client.GetAsync("/api/generate?seed=3&steps=20&timing=free");
+        using var random = await _client.GetAsync("/api/generate?seed=3&steps=20&timing=random&format=json");
+
+        foreach (var (response, says) in new[] { (unknown, "metered, free or random"), (unread, "version 6") })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Contains(says, problem.RootElement.GetProperty("errors").GetProperty("timing")[0].GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.OK, random.StatusCode);
+    }
+
+    [Fact]
     public async Task A_key_places_the_song_there_and_the_json_says_which_key()
     {
         using var response = await _client.PostAsJsonAsync(

@@ -199,6 +199,15 @@ public static class GenerateRequestParser
             else if (text is not "random")
                 errors["key"] = ["'key' must be a key such as C, F#m or Bb, or random."];
         }
+        SongTiming? timing = null;
+        if (values.TryGetValue("timing", out var timingElement))
+        {
+            var text = timingElement.ValueKind == JsonValueKind.String ? timingElement.GetString() : null;
+            if (text is "metered" or "free")
+                timing = Enum.Parse<SongTiming>(text, ignoreCase: true);
+            else if (text is not "random")
+                errors["timing"] = ["'timing' must be metered, free or random."];
+        }
         SongFormat? format = null;
         if (values.TryGetValue("format", out var formatElement))
         {
@@ -249,6 +258,7 @@ public static class GenerateRequestParser
             Temperature = temperature,
             TopP = topP,
             Key = key,
+            Timing = timing,
             BatchSize = rules.BatchSize ?? Math.Max(1, count ?? 1),
         };
         GenerationRequest? resolved = null;

@@ -93,6 +93,15 @@ public static class RequestFields
                 Pattern = KeyPattern,
                 Default = "\"random\"",
             },
+            new(
+                "timing",
+                "string",
+                "metered or free for every song, or random: each drawn from its seed. Models that read their song's timing (version 6)."
+            )
+            {
+                Values = ["random", "metered", "free"],
+                Default = "\"random\"",
+            },
             new("format", "string", "midi: one MIDI file; zip: MIDI files and a manifest; json: each song's tones and its MIDI in base64.")
             {
                 Values = [.. formats.Select(f => f.ToString().ToLowerInvariant())],

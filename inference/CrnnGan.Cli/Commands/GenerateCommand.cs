@@ -48,6 +48,13 @@ public static class GenerateCommand
             Description = "Tone models: the key of every song, e.g. C, F#m, Bb; random (default) draws one per song from its seed.",
             DefaultValueFactory = _ => "random",
         };
+        var timing = new Option<string>("--timing")
+        {
+            Description =
+                "Models that read their song's timing (version 6): metered or free for every song; random (default) draws each from its seed.",
+            DefaultValueFactory = _ => "random",
+        };
+        timing.AcceptOnlyFromAmong("random", "metered", "free");
         var primer = new Option<FileInfo>("--primer") { Description = "A MIDI file whose tones the model continues." }.AcceptExistingOnly();
         var format = new Option<string>("--format") { Description = "midi or json.", DefaultValueFactory = _ => "midi" };
         format.AcceptOnlyFromAmong("midi", "json");
@@ -82,6 +89,7 @@ public static class GenerateCommand
             temperature,
             topP,
             key,
+            timing,
             primer,
             format,
             output,
@@ -114,6 +122,7 @@ public static class GenerateCommand
                 Temperature = parse.GetValue(temperature),
                 TopP = parse.GetValue(topP),
                 Key = KeyOption(parse.GetValue(key)!),
+                Timing = parse.GetValue(timing) is "random" or null ? null : Enum.Parse<SongTiming>(parse.GetValue(timing)!, ignoreCase: true),
                 Primer = primerPath is null ? null : MidiReader.Read(primerPath).Tones,
                 BatchSize = parse.GetValue(batchSize),
             };

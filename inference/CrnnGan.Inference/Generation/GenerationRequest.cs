@@ -1,3 +1,5 @@
+using CrnnGan.Inference.Music;
+
 namespace CrnnGan.Inference.Generation;
 
 /// <summary>
@@ -76,6 +78,12 @@ public sealed record GenerationRequest
 
     /// <summary>Models of the tone family: the key every song is placed in; null draws one per song from its seed.</summary>
     public MusicalKey? Key { get; init; }
+
+    /// <summary>
+    /// Models that read their song's timing (contract version 6): every song metered or free; null draws each song's from
+    /// its seed, metered with the model's share (<see cref="Encodings.ToneEncoding.TimingOf"/>).
+    /// </summary>
+    public SongTiming? Timing { get; init; }
 
     /// <summary>Tones that the model continues: fed in as its previous outputs, and kept at the start of each song.</summary>
     public IReadOnlyList<Tone>? Primer { get; init; }

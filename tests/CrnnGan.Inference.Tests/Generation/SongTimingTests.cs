@@ -23,6 +23,36 @@ public sealed class SongTimingTests : IDisposable
 
     private ToneEncoding Timed(float share) => (ToneEncoding)ModelMetadata.Parse(TimingProperties(share.ToString("R"))).Encoding;
 
+    [Fact]
+    public void A_request_may_make_every_song_metered_or_free_and_a_model_that_does_not_read_the_timing_refuses_it_by_name()
+    {
+        using var bundled = GeneratorSession.Open(Repository.Model("crnngan.onnx"), new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        var tones = (ToneEncoding)bundled.Metadata.Encoding;
+        var seeds = Enumerable.Range(0, 40).Select(i => (ulong)i).ToList();
+        var (metered, free) = (seeds.First(s => tones.TimingOf(s) == SongTiming.Metered), seeds.First(s => tones.TimingOf(s) == SongTiming.Free));
+        byte[] Song(ulong seed, SongTiming? timing) =>
+            new SongGenerator(bundled)
+                .Generate(
+                    new GenerationRequest
+                    {
+                        Seed = seed,
+                        Steps = 48,
+                        Timing = timing,
+                    }
+                )
+                .Single()
+                .ToMidi(0);
+
+        Assert.Equal(Song(metered, null), Song(metered, SongTiming.Metered)); // as its seed draws it
+        Assert.Equal(Song(free, null), Song(free, SongTiming.Free));
+        Assert.NotEqual(Song(metered, null), Song(metered, SongTiming.Free));
+        Assert.NotEqual(Song(free, null), Song(free, SongTiming.Metered));
+        var request = new GenerationRequest { Timing = SongTiming.Free };
+        Assert.Equal("timing", Assert.Single(request.Problems(_session.Metadata)).Field); // version 4
+        Assert.Null(request.ApplicableTo(_session.Metadata).Timing);
+        Assert.Empty(request.Problems(bundled.Metadata));
+    }
+
     [Theory]
     [InlineData(0.5, SongTiming.Metered)] // every onset on an eighth
     [InlineData(0.25, SongTiming.Metered)]

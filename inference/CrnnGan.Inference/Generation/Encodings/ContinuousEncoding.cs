@@ -81,9 +81,18 @@ public sealed record ContinuousEncoding(StepLayout Layout, IReadOnlyList<float> 
             yield return new GenerationProblem("temperature", $"temperature {family}, which does not sample classes");
         if (request.TopP is not null)
             yield return new GenerationProblem("topP", $"topP {family}, which does not sample classes");
+        if (request.Timing is not null)
+            yield return new GenerationProblem("timing", $"timing {family}, which does not read its song's timing");
     }
 
-    internal override GenerationRequest Applicable(GenerationRequest request) => request with { Key = null, Temperature = null, TopP = null };
+    internal override GenerationRequest Applicable(GenerationRequest request) =>
+        request with
+        {
+            Key = null,
+            Temperature = null,
+            TopP = null,
+            Timing = null,
+        };
 
     internal override GenerationRequest Resolve(GenerationRequest request) => request;
 

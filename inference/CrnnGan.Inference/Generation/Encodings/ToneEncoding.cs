@@ -250,9 +250,16 @@ public sealed record ToneEncoding(
     internal override IReadOnlyList<StepValue> Outputs =>
         [.. ToneVocabulary.Heads.Select((head, k) => new StepValue(ModelContract.Logits(head), TensorElementType.Float, LogitShape(k)))];
 
-    internal override IEnumerable<GenerationProblem> Problems(GenerationRequest request) => [];
+    internal override IEnumerable<GenerationProblem> Problems(GenerationRequest request)
+    {
+        if (request.Timing is not null && !Timing)
+            yield return new GenerationProblem(
+                "timing",
+                $"timing applies to models that read their song's timing (contract version {TimingVersion}); this model is version {ContractVersion}"
+            );
+    }
 
-    internal override GenerationRequest Applicable(GenerationRequest request) => request;
+    internal override GenerationRequest Applicable(GenerationRequest request) => Timing ? request : request with { Timing = null };
 
     internal override GenerationRequest Resolve(GenerationRequest request) =>
         request with
@@ -272,17 +279,17 @@ public sealed record ToneEncoding(
     {
         var resolved = Resolve(request);
         var primer = request.Primer is { Count: > 0 } tones ? InC(tones) : null;
-        return Row(seed, steps, resolved.Temperature!.Value, resolved.NoiseScale, primer, resolved.TopP!.Value);
+        return Row(seed, steps, resolved.Temperature!.Value, resolved.NoiseScale, primer, resolved.TopP!.Value, request.Timing);
     }
 
     /// <summary>A song's row, its arguments checked as <see cref="GeneratorSession.RunTones"/> documents them.</summary>
-    internal ToneRow Row(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, float topP = 1f)
+    internal ToneRow Row(ulong seed, int steps, float temperature, float noiseScale, int[]? primer, float topP = 1f, SongTiming? timing = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         var sizes = Vocabulary.Sizes;
         if (primer is not null && (primer.Length % sizes.Count != 0 || primer.Where((c, i) => c < 0 || c >= sizes[i % sizes.Count]).Any()))
             throw new ArgumentException($"A primer is whole tones of {sizes.Count} class indices, each within its head's classes.", nameof(primer));
-        return new ToneRow(seed, steps, temperature, topP, noiseScale, primer, this);
+        return new ToneRow(seed, steps, temperature, topP, noiseScale, primer, this, timing ?? TimingOf(seed));
     }
 
     internal override IReadOnlyList<Tone> Decode(SongRow row, MusicalKey? key, int program) =>

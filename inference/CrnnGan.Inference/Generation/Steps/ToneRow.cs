@@ -24,9 +24,9 @@ internal sealed class ToneRow : SongRow
 
     /// <summary>
     /// The first previous tone is the start tone (<see cref="ToneEncoding.StartTone"/>); the rows after, the song's
-    /// <see cref="ToneFeedback"/>.
+    /// <see cref="ToneFeedback"/>, for a song of <paramref name="timing"/>.
     /// </summary>
-    public ToneRow(ulong seed, int steps, float temperature, float topP, float noiseScale, int[]? primer, ToneEncoding model)
+    public ToneRow(ulong seed, int steps, float temperature, float topP, float noiseScale, int[]? primer, ToneEncoding model, SongTiming timing)
         : base(seed, (primer?.Length ?? 0) / ToneVocabulary.Heads.Count + steps, noiseScale)
     {
         var vocabulary = model.Vocabulary;
@@ -40,7 +40,7 @@ internal sealed class ToneRow : SongRow
         _lengthGivenTime = model.LengthGivenTime;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
         _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
-        _feedback = model.Feedback(model.TimingOf(seed));
+        _feedback = model.Feedback(timing);
         _uniforms = new float[_sizes.Count];
         Result = new int[Steps * _sizes.Count];
     }
