@@ -16,7 +16,8 @@ public sealed record DatasetSettings(
     ulong Seed,
     float? Temperature = null,
     string? Key = null,
-    float? TopP = null
+    float? TopP = null,
+    string? Timing = null
 )
 {
     /// <summary>
@@ -38,7 +39,8 @@ public sealed record DatasetSettings(
             resolved.Seed,
             resolved.Temperature,
             resolved.Key?.ToString(),
-            resolved.TopP
+            resolved.TopP,
+            resolved.Timing?.ToString().ToLowerInvariant()
         );
 
     /// <summary>The request that makes <paramref name="count"/> songs with these settings (a primer is the caller's to read).</summary>
@@ -55,6 +57,7 @@ public sealed record DatasetSettings(
             Temperature = Temperature,
             TopP = TopP,
             Key = Key is { } key && MusicalKey.TryParse(key, out var parsed) ? parsed : null,
+            Timing = Timing is { } timing ? Enum.Parse<SongTiming>(timing, ignoreCase: true) : null,
             BatchSize = BatchSize,
         };
 }

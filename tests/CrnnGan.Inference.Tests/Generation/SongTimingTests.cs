@@ -51,6 +51,9 @@ public sealed class SongTimingTests : IDisposable
         Assert.Equal("timing", Assert.Single(request.Problems(_session.Metadata)).Field); // version 4
         Assert.Null(request.ApplicableTo(_session.Metadata).Timing);
         Assert.Empty(request.Problems(bundled.Metadata));
+        var settings = Datasets.DatasetSettings.Of(request.Resolve(bundled.Metadata), "crnngan.onnx", "midi");
+        Assert.Equal("free", settings.Timing); // a dataset's settings, queued or resumed, keep it
+        Assert.Equal(SongTiming.Free, settings.Request(2).Timing);
     }
 
     [Theory]
