@@ -122,7 +122,7 @@ public static class GenerateCommand
                 Temperature = parse.GetValue(temperature),
                 TopP = parse.GetValue(topP),
                 Key = KeyOption(parse.GetValue(key)!),
-                Timing = parse.GetValue(timing) is "random" or null ? null : Enum.Parse<SongTiming>(parse.GetValue(timing)!, ignoreCase: true),
+                Timing = TimingOption(parse.GetValue(timing)!),
                 Primer = primerPath is null ? null : MidiReader.Read(primerPath).Tones,
                 BatchSize = parse.GetValue(batchSize),
             };
@@ -189,6 +189,9 @@ public static class GenerateCommand
         });
         return command;
     }
+
+    /// <summary>--timing as given (one of those it accepts): "random" (null), "metered" or "free".</summary>
+    private static SongTiming? TimingOption(string text) => text == "random" ? null : Enum.Parse<SongTiming>(text, ignoreCase: true);
 
     /// <summary>--key as given: "random" (null) or a key such as C, F#m, Bb.</summary>
     public static MusicalKey? KeyOption(string text) =>

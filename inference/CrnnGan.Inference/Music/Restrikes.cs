@@ -25,14 +25,18 @@ public static class Restrikes
         foreach (var tone in Doublings.Merge(tones))
         {
             var key = (tone.Channel, tone.Pitch);
-            if (sounding.TryGetValue(key, out var previous) && released[previous] is var struck && tone.Onset - struck.Onset < Apart)
+            if (sounding.TryGetValue(key, out var previous))
             {
-                var end = Math.Max(struck.End, tone.End);
-                released[previous] = struck with { Duration = end - struck.Onset, Velocity = Math.Max(struck.Velocity, tone.Velocity) };
-                continue;
+                var struck = released[previous];
+                if (tone.Onset - struck.Onset < Apart)
+                {
+                    var end = Math.Max(struck.End, tone.End);
+                    released[previous] = struck with { Duration = end - struck.Onset, Velocity = Math.Max(struck.Velocity, tone.Velocity) };
+                    continue;
+                }
+                if (struck.End > tone.Onset)
+                    released[previous] = struck with { Duration = tone.Onset - struck.Onset };
             }
-            if (sounding.TryGetValue(key, out previous) && released[previous].End > tone.Onset)
-                released[previous] = released[previous] with { Duration = tone.Onset - released[previous].Onset };
             sounding[key] = released.Count;
             released.Add(tone);
         }
