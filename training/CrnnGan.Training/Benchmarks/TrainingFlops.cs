@@ -36,12 +36,12 @@ public static class TrainingFlops
 
     /// <summary>
     /// Adversarial training with both networks updating: the generator forward and backward (3 passes'
-    /// worth); the discriminator forward over real and generated songs for L_D and over generated songs for
-    /// the generator (3 batches), and backward through all three (6); with a likelihood term, the generator's teacher
-    /// forcing forward and backward too.
+    /// worth); the discriminator forward over real and generated songs (2 batches), L_D's backward through both (4) and
+    /// the generator's loss's through the generated songs without the discriminator's weight gradients (1); with a
+    /// likelihood term, the generator's teacher forcing forward and backward too.
     /// </summary>
     public static double AdversarialBatch(ModelSettings m, int batch, int steps, bool likelihood = false) =>
-        ((likelihood ? 6 : 3) * GeneratorStep(m, batch) + 9 * DiscriminatorStep(m, batch)) * steps;
+        ((likelihood ? 6 : 3) * GeneratorStep(m, batch) + 7 * DiscriminatorStep(m, batch)) * steps;
 
     /// <summary>The tone family's classes over its four heads: what its output layer writes and its discriminator reads.</summary>
     private static int ToneClasses(ModelSettings m) => ToneVocabulary.Pitches + m.TimeBins + m.LengthBins + m.VelocityBins;

@@ -17,20 +17,19 @@ public sealed record GameLoss(Tensor Discriminator, Tensor Generator, Tensor? Fe
 public static class Game
 {
     /// <summary>
-    /// The losses from the discriminator's features of real songs, of generated songs as L_D sees them, and of
-    /// generated songs as the generator's gradient flows through them (the same tensor when nothing learns).
-    /// </summary>
-    /// <summary>
-    /// One batch of the game. One discriminator pass reads the real and the (detached) generated songs together: L_D
-    /// trains the discriminator alone. A second pass over the generated songs carries the generator's gradient.
+    /// One batch of the game: one discriminator pass over the real songs and one over the generated songs, which L_D and
+    /// the generator's loss share; <see cref="Update"/> sends each loss's gradient to its own network alone.
     /// </summary>
     public static GameLoss Play(Func<Tensor, Tensor> features, Func<Tensor, Tensor> logits, Tensor real, Tensor generated, GeneratorLoss loss)
     {
-        var batch = real.shape[0];
-        var both = features(cat([real, generated.detach()], 0));
-        return Losses(logits, both.narrow(0, 0, batch), both.narrow(0, batch, batch), features(generated), loss);
+        var generatedFeatures = features(generated);
+        return Losses(logits, features(real), generatedFeatures, generatedFeatures, loss);
     }
 
+    /// <summary>
+    /// The losses from the discriminator's features of real songs, of generated songs as L_D sees them, and of
+    /// generated songs as the generator's gradient flows through them (one tensor where both read one pass).
+    /// </summary>
     public static GameLoss Losses(
         Func<Tensor, Tensor> logits,
         Tensor realFeatures,
@@ -76,13 +75,15 @@ public static class Game
         var updateDiscriminator = !(d / 2 < settings.FreezeRatio * g);
         var updateGenerator = !(g < settings.FreezeRatio * d / 2);
 
-        // Both backward passes run before either step changes the weights that the other's graph holds.
+        // Both backward passes run before either step changes the weights that the other's graph holds. Each reaches its
+        // own network's weights alone: the losses share the discriminator's pass over the generated songs, so its graph is
+        // kept for the second, and the discriminator's weight gradients of the generator's loss are never computed.
         generatorOptimizer.zero_grad();
         if (updateGenerator)
-            game.Minimised.backward();
+            game.Minimised.backward(retain_graph: updateDiscriminator, inputs: Trained(generator));
         discriminatorOptimizer.zero_grad();
         if (updateDiscriminator)
-            game.Discriminator.backward();
+            game.Discriminator.backward(inputs: Trained(discriminator));
         if (updateGenerator)
         {
             nn.utils.clip_grad_norm_(generator.parameters(), settings.MaxGradientNorm);
@@ -95,6 +96,8 @@ public static class Game
         }
         return (updateDiscriminator, updateGenerator);
     }
+
+    private static Tensor[] Trained(nn.Module network) => [.. network.parameters().Where(p => p.requires_grad)];
 
     public static OptimizerHelper Optimizer(TrainingSettings settings, IEnumerable<Parameter> parameters, double learningRate) =>
         settings.Optimizer switch
