@@ -203,9 +203,7 @@ public static class GenerateRequestParser
         if (values.TryGetValue("timing", out var timingElement))
         {
             var text = timingElement.ValueKind == JsonValueKind.String ? timingElement.GetString() : null;
-            if (text is "metered" or "free")
-                timing = Enum.Parse<SongTiming>(text, ignoreCase: true);
-            else if (text is not "random")
+            if (!SongTimingNames.TryParse(text, out timing))
                 errors["timing"] = ["'timing' must be metered, free or random."];
         }
         SongFormat? format = null;

@@ -1,5 +1,6 @@
 using CrnnGan.Functions.Hosting;
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Music;
 
 namespace CrnnGan.Functions.Requests;
 
@@ -99,7 +100,7 @@ public static class RequestFields
                 "metered or free for every song, or random: each drawn from its seed. Models that read their song's timing (version 6)."
             )
             {
-                Values = ["random", "metered", "free"],
+                Values = SongTimingNames.All,
                 Default = "\"random\"",
             },
             new("format", "string", "midi: one MIDI file; zip: MIDI files and a manifest; json: each song's tones and its MIDI in base64.")

@@ -52,9 +52,9 @@ public static class GenerateCommand
         {
             Description =
                 "Models that read their song's timing (version 6): metered or free for every song; random (default) draws each from its seed.",
-            DefaultValueFactory = _ => "random",
+            DefaultValueFactory = _ => SongTimingNames.Random,
         };
-        timing.AcceptOnlyFromAmong("random", "metered", "free");
+        timing.AcceptOnlyFromAmong([.. SongTimingNames.All]);
         var primer = new Option<FileInfo>("--primer") { Description = "A MIDI file whose tones the model continues." }.AcceptExistingOnly();
         var format = new Option<string>("--format") { Description = "midi or json.", DefaultValueFactory = _ => "midi" };
         format.AcceptOnlyFromAmong("midi", "json");
@@ -190,8 +190,8 @@ public static class GenerateCommand
         return command;
     }
 
-    /// <summary>--timing as given (one of those it accepts): "random" (null), "metered" or "free".</summary>
-    private static SongTiming? TimingOption(string text) => text == "random" ? null : Enum.Parse<SongTiming>(text, ignoreCase: true);
+    /// <summary>--timing as given (one of those it accepts): random (null), metered or free.</summary>
+    private static SongTiming? TimingOption(string text) => SongTimingNames.TryParse(text, out var timing) ? timing : null;
 
     /// <summary>--key as given: "random" (null) or a key such as C, F#m, Bb.</summary>
     public static MusicalKey? KeyOption(string text) =>

@@ -1,4 +1,5 @@
 using CrnnGan.Inference.Generation;
+using CrnnGan.Inference.Music;
 
 namespace CrnnGan.Inference.Datasets;
 
@@ -40,7 +41,7 @@ public sealed record DatasetSettings(
             resolved.Temperature,
             resolved.Key?.ToString(),
             resolved.TopP,
-            resolved.Timing?.ToString().ToLowerInvariant()
+            resolved.Timing is { } timing ? SongTimingNames.Name(timing) : null
         );
 
     /// <summary>The request that makes <paramref name="count"/> songs with these settings (a primer is the caller's to read).</summary>
@@ -57,7 +58,7 @@ public sealed record DatasetSettings(
             Temperature = Temperature,
             TopP = TopP,
             Key = Key is { } key && MusicalKey.TryParse(key, out var parsed) ? parsed : null,
-            Timing = Timing is { } timing ? Enum.Parse<SongTiming>(timing, ignoreCase: true) : null,
+            Timing = SongTimingNames.TryParse(Timing ?? SongTimingNames.Random, out var songTiming) ? songTiming : null,
             BatchSize = BatchSize,
         };
 }
