@@ -58,7 +58,7 @@ public sealed record DatasetSettings(
             Temperature = Temperature,
             TopP = TopP,
             Key = Key is { } key && MusicalKey.TryParse(key, out var parsed) ? parsed : null,
-            Timing = SongTimingNames.TryParse(Timing ?? SongTimingNames.Random, out var songTiming) ? songTiming : null,
+            Timing = Timing is { } timing && SongTimingNames.TryParse(timing, out var songTiming) ? songTiming : null,
             BatchSize = BatchSize,
         };
 }

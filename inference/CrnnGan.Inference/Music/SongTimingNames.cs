@@ -10,7 +10,7 @@ public static class SongTimingNames
     public const string Random = "random";
 
     /// <summary>Every name, random first.</summary>
-    public static IReadOnlyList<string> All { get; } = [Random, Name(SongTiming.Metered), Name(SongTiming.Free)];
+    public static IReadOnlyList<string> All { get; } = [Random, .. Enum.GetValues<SongTiming>().Select(Name)];
 
     /// <summary>A timing's name: metered or free.</summary>
     public static string Name(SongTiming timing) => timing.ToString().ToLowerInvariant();

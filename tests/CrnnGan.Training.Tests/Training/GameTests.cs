@@ -1,3 +1,4 @@
+using CrnnGan.TestSupport;
 using CrnnGan.Training.Model;
 using CrnnGan.Training.Training;
 using static TorchSharp.torch;
@@ -44,9 +45,14 @@ public sealed class GameTests
     }
 
     [Fact]
-    public void LibTorch_runs_lstms_on_aten_kernels_on_linux()
+    public void A_trainer_runs_lstms_on_aten_kernels_on_linux()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "The kernel switch is looked up by its Linux symbol name.");
+        var settings = new TrainingSettings { Model = new ModelSettings(TonesPerStep: 1, HiddenSize: 4, Layers: 1), BatchSize = 2 };
+        var songs = SyntheticSongs.Make(4, seed: 1);
+
+        using var trainer = Trainer.Create(settings, CPU, songs);
+
         Assert.True(LibTorchKernels.AtenLstm);
     }
 }

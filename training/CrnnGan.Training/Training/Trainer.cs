@@ -25,6 +25,7 @@ public sealed class Trainer : IDisposable
 
     public Trainer(GanFamily family)
     {
+        LibTorchKernels.UseAtenLstm();
         Family = family;
         var byTable = Generator.named_parameters().ToLookup(p => family.StartsAtZero(p.name), p => p.parameter);
         if (byTable[true].Any() && Settings.TableLearningRateFactor != 1)
