@@ -520,6 +520,56 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_discriminator_reads_each_tones_interval_from_the_tone_before_within_two_octaves()
+    {
+        using var gan = new ToneGan(
+            Tiny with { Model = Tiny.Model with { DiscriminatorIntervals = true } },
+            ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4),
+            CPU
+        );
+        var window = gan.Windows(Training, training: false).Epoch(8, 16, new Inference.Randomness.SeededRandom(5)).First()(CPU);
+        var classes = gan.Vocabulary.Sizes.Sum();
+
+        var read = gan.DiscriminatorReads(window);
+
+        Assert.Equal([8L, 16L, classes + ToneDiscriminator.IntervalClasses], read.shape);
+        var pitches = window[.., .., ToneVocabulary.PitchHead];
+        var interval = pitches.narrow(1, 1, 15) - pitches.narrow(1, 0, 15);
+        var intervals = read[.., 1.., classes..];
+        var within = interval.abs().le(ToneDiscriminator.IntervalReach);
+        Assert.True(interval.ne(0).any().item<bool>());
+        Assert.True(Same(intervals.sum(2), within.to_type(ScalarType.Float32)));
+        Assert.True(Same(intervals.argmax(2).masked_select(within), (interval + ToneDiscriminator.IntervalReach).masked_select(within)));
+        Assert.True(read[.., 0, classes..].eq(0).all().item<bool>()); // nothing before the first tone
+        Assert.True(Same(read[.., .., ..classes], gan.TypedDiscriminator.OneHot(window.narrow(2, 0, ToneVocabulary.Heads.Count))));
+    }
+
+    [Fact]
+    public void Relaxed_pitches_read_as_intervals_weigh_each_pair_of_pitches_and_pass_the_gradient_to_both_tones()
+    {
+        var pitches = zeros(1, 2, ToneVocabulary.Pitches);
+        pitches[0, 0, 60] = tensor(1f);
+        pitches[0, 1, 64] = tensor(0.25f); // a major third up
+        pitches[0, 1, 40] = tensor(0.5f); // 20 semitones down
+        pitches[0, 1, 100] = tensor(0.25f); // beyond two octaves
+        pitches.requires_grad_(true);
+
+        var intervals = ToneDiscriminator.Intervals(pitches);
+        intervals[0, 1, ToneDiscriminator.IntervalReach + 4].backward();
+
+        var expected = new float[ToneDiscriminator.IntervalClasses];
+        expected[ToneDiscriminator.IntervalReach + 4] = 0.25f;
+        expected[ToneDiscriminator.IntervalReach - 20] = 0.5f;
+        Assert.Equal(expected, intervals[0, 1].detach().data<float>().ToArray());
+        Assert.Equal(new float[ToneDiscriminator.IntervalClasses], intervals[0, 0].detach().data<float>().ToArray());
+        // A third up from the first tone's every pitch to the second's: each side's weight is the other side's.
+        var gradient = zeros(1, 2, ToneVocabulary.Pitches);
+        (gradient[0, 0, 60], gradient[0, 0, 36], gradient[0, 0, 96]) = (tensor(0.25f), tensor(0.5f), tensor(0.25f));
+        gradient[0, 1, 64] = tensor(1f);
+        Assert.True(Same(gradient, pitches.grad!));
+    }
+
+    [Fact]
     public void A_game_whose_discriminator_reads_the_place_starts_from_a_generator_trained_without_it_and_updates_both()
     {
         var from = TrainedCheckpoint(lengthGivenTime: 5, barPosition: true, timing: true);

@@ -48,6 +48,11 @@ public enum ModelFamily
 /// started within its sixteenth note (and, with <paramref name="Timing"/>, the song's timing), so that it can tell a time that
 /// leaves or misses the grid in a metered song from one that keeps it (<see cref="ToneDiscriminator"/>); the generator and
 /// the contract are the same.</param>
+/// <param name="DiscriminatorIntervals">The tone family: the discriminator also reads, beside each tone, the interval from the
+/// tone before, in semitones from −<see cref="ToneDiscriminator.IntervalReach"/> to +<see cref="ToneDiscriminator.IntervalReach"/>,
+/// so that it can tell close-voiced chords and stepwise runs from real music's spread voicings and leaps without working out
+/// differences of pitches through its LSTM (<see cref="ToneDiscriminator.Intervals"/>); the generator and the contract are the
+/// same.</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,
@@ -68,7 +73,8 @@ public sealed record ModelSettings(
     bool LookbackCopy = false,
     bool Timing = false,
     bool TimeGivenPlace = false,
-    bool DiscriminatorPlace = false
+    bool DiscriminatorPlace = false,
+    bool DiscriminatorIntervals = false
 )
 {
     [JsonIgnore]
@@ -93,8 +99,14 @@ public sealed record ModelSettings(
 
     /// <summary>The tone family: what the discriminator reads beside each tone's one-hots (<see cref="DiscriminatorPlace"/>).</summary>
     [JsonIgnore]
-    public int DiscriminatorContext => DiscriminatorPlace ? ToneVocabulary.SixteenthSteps + (Timing ? 2 : 0) : 0;
+    public int DiscriminatorContext =>
+        (DiscriminatorPlace ? ToneVocabulary.SixteenthSteps + (Timing ? 2 : 0) : 0) + (DiscriminatorIntervals ? ToneDiscriminator.IntervalClasses : 0);
 
     /// <summary>These settings with the discriminator's as <paramref name="other"/>'s: what a generator taken from it must match.</summary>
-    public ModelSettings WithDiscriminatorOf(ModelSettings other) => this with { DiscriminatorPlace = other.DiscriminatorPlace };
+    public ModelSettings WithDiscriminatorOf(ModelSettings other) =>
+        this with
+        {
+            DiscriminatorPlace = other.DiscriminatorPlace,
+            DiscriminatorIntervals = other.DiscriminatorIntervals,
+        };
 }

@@ -10,9 +10,10 @@ namespace CrnnGan.Training.Model;
 /// relaxed (Gumbel-softmax), so that the generator's gradient reaches its logits. The first layer is linear
 /// in the one-hots, which makes it an embedding of each class that also takes the weighted mixtures the
 /// relaxation gives. With <see cref="ModelSettings.DiscriminatorPlace"/> it also reads c_t, where the tone before started
-/// within its sixteenth note (and the song's timing), as one-hots the host computes from the hard draws:
+/// within its sixteenth note (and the song's timing), as one-hots the host computes from the hard draws; with
+/// <see cref="ModelSettings.DiscriminatorIntervals"/>, i_t, the interval from the tone before (<see cref="Intervals"/>):
 /// <code>
-/// e_t = W_e · [onehot(p_t), onehot(d_t), onehot(l_t), onehot(v_t), c_t]
+/// e_t = W_e · [onehot(p_t), onehot(d_t), onehot(l_t), onehot(v_t), c_t, i_t]
 /// r_t = [LSTM_fw(e)_t, LSTM_bw(e)_t]
 /// D(x) = mean_t σ(w · r_t + b)
 /// </code>
@@ -36,6 +37,28 @@ public sealed class ToneDiscriminator : nn.Module<Tensor, Tensor>
     }
 
     public IReadOnlyList<int> HeadSizes { get; }
+
+    /// <summary>How far the intervals read reach each way, in semitones: two octaves, as the melodic interval statistic's.</summary>
+    public const int IntervalReach = 24;
+
+    /// <summary>The intervals read: −<see cref="IntervalReach"/> to +<see cref="IntervalReach"/> semitones.</summary>
+    public const int IntervalClasses = 2 * IntervalReach + 1;
+
+    /// <summary>
+    /// i_t, the interval from the tone before to each tone as weights over −reach to +reach semitones [batch, steps, classes],
+    /// from one-hot or relaxed pitches [batch, steps, pitches]: i_t[k] = Σ_p onehot(p_{t−1})[p] · onehot(p_t)[p + k]. Between
+    /// one-hot tones it is the interval's one-hot, or all 0 beyond reach and at the first tone; between relaxed ones the
+    /// generator's gradient reaches both tones' pitch logits.
+    /// </summary>
+    public static Tensor Intervals(Tensor pitches)
+    {
+        var (batch, steps, classes) = (pitches.shape[0], pitches.shape[1], pitches.shape[2]);
+        var (before, now) = (pitches.narrow(1, 0, steps - 1), pitches.narrow(1, 1, steps - 1));
+        var intervals = Enumerable
+            .Range(-IntervalReach, IntervalClasses)
+            .Select(k => (before.narrow(2, Math.Max(0, -k), classes - Math.Abs(k)) * now.narrow(2, Math.Max(0, k), classes - Math.Abs(k))).sum(2));
+        return cat([zeros(batch, 1, IntervalClasses, device: pitches.device), stack(intervals, 2)], dim: 1);
+    }
 
     /// <summary>Class indices [batch, steps, heads] as the one-hots this network reads: [batch, steps, Σ classes].</summary>
     public Tensor OneHot(Tensor tones) =>

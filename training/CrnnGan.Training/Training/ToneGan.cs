@@ -171,30 +171,36 @@ public sealed class ToneGan : GanFamily
 
     /// <summary>
     /// What the discriminator reads of real windows [batch, steps, Σ classes + context]: their songs' tones as one-hots, and
-    /// what it reads beside them (<see cref="ModelSettings.DiscriminatorPlace"/>).
+    /// what it reads beside them (<see cref="ModelSettings.DiscriminatorPlace"/>, <see cref="ModelSettings.DiscriminatorIntervals"/>).
     /// </summary>
     public Tensor DiscriminatorReads(Tensor real)
     {
         var tones = Tones(real);
         var oneHots = TypedDiscriminator.OneHot(tones);
         if (!Settings.Model.DiscriminatorPlace)
-            return oneHots;
+            return WithIntervals(oneHots);
         // The last tone's row is never moved by a stray window, so the places are counted back from its onset.
         var steps = TimeSteps(tones);
         var lastOnset = Rows(real)[.., -1, ToneEncoding.PositionColumn];
         var first = lastOnset - steps.sum(1);
-        return cat([oneHots, Beside(steps, first, real[.., 0, -1])], dim: 2);
+        return WithIntervals(cat([oneHots, Beside(steps, first, real[.., 0, -1])], dim: 2));
     }
 
     /// <summary>What the discriminator reads of songs run free from a bar's start: their relaxed tones and what it reads beside them.</summary>
     private Tensor DiscriminatorReadsFree(Tensor tones, Tensor relaxed, IReadOnlyList<SongTiming>? timings)
     {
         if (!Settings.Model.DiscriminatorPlace)
-            return relaxed;
+            return WithIntervals(relaxed);
         var batch = tones.shape[0];
         var timing = tensor(timings?.Select(t => (long)t).ToArray() ?? new long[batch], device: Device);
-        return cat([relaxed, Beside(TimeSteps(tones), zeros(batch, dtype: ScalarType.Int64, device: Device), timing)], dim: 2);
+        return WithIntervals(cat([relaxed, Beside(TimeSteps(tones), zeros(batch, dtype: ScalarType.Int64, device: Device), timing)], dim: 2));
     }
+
+    /// <summary>What the discriminator reads, the pitches' intervals last when it reads them (<see cref="ToneDiscriminator.Intervals"/>).</summary>
+    private Tensor WithIntervals(Tensor read) =>
+        Settings.Model.DiscriminatorIntervals
+            ? cat([read, ToneDiscriminator.Intervals(read.narrow(2, 0, Vocabulary.Sizes[ToneVocabulary.PitchHead]))], dim: 2)
+            : read;
 
     /// <summary>
     /// Beside each tone, where the tone before started within its sixteenth note, and the song's timing when the generator
