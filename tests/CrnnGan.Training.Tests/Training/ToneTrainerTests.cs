@@ -523,7 +523,10 @@ public sealed class ToneTrainerTests : IDisposable
     public void The_discriminator_reads_each_tones_interval_from_the_tone_before_within_two_octaves()
     {
         using var gan = new ToneGan(
-            Tiny with { Model = Tiny.Model with { DiscriminatorIntervals = true } },
+            Tiny with
+            {
+                Model = Tiny.Model with { DiscriminatorIntervals = true },
+            },
             ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4),
             CPU
         );

@@ -97,10 +97,14 @@ public sealed record ModelSettings(
     [JsonIgnore]
     public int DiscriminatorInputs => Features + (DiscriminatorPitchClass ? 2 * TonesPerStep : 0);
 
-    /// <summary>The tone family: what the discriminator reads beside each tone's one-hots (<see cref="DiscriminatorPlace"/>).</summary>
+    /// <summary>
+    /// The tone family: what the discriminator reads beside each tone's one-hots (<see cref="DiscriminatorPlace"/>,
+    /// <see cref="DiscriminatorIntervals"/>).
+    /// </summary>
     [JsonIgnore]
     public int DiscriminatorContext =>
-        (DiscriminatorPlace ? ToneVocabulary.SixteenthSteps + (Timing ? 2 : 0) : 0) + (DiscriminatorIntervals ? ToneDiscriminator.IntervalClasses : 0);
+        (DiscriminatorPlace ? ToneVocabulary.SixteenthSteps + (Timing ? 2 : 0) : 0)
+        + (DiscriminatorIntervals ? ToneDiscriminator.IntervalClasses : 0);
 
     /// <summary>These settings with the discriminator's as <paramref name="other"/>'s: what a generator taken from it must match.</summary>
     public ModelSettings WithDiscriminatorOf(ModelSettings other) =>
