@@ -96,6 +96,10 @@ public static class ToneSampler
     /// time class, of which the time drawn chooses its row; a <paramref name="lengthBias"/> (one logit per length bin) is
     /// added to that row alone. <paramref name="topP"/>, the nucleus, cuts the tails of pitch and time, as the temperature
     /// shapes them. <paramref name="timeTemperature"/>, the model's own when it has one, draws the time in place of the temperature.
+    /// The time is drawn first. With <paramref name="ascending"/> (a model's <see cref="Encodings.ToneEncoding.AscendingChords"/>:
+    /// its zero time class and the pitch of the tone before) a tone drawn at the onset of the tone before at or below that
+    /// pitch is drawn again from the pitches above it, with a fifth uniform number, and the zero time is closed when no
+    /// pitch is above; without it the pitch is drawn as it always was.
     /// </summary>
     public static void DrawTone(
         ReadOnlySpan<float> pitch,
@@ -110,20 +114,34 @@ public static class ToneSampler
         Span<int> drawn,
         ReadOnlySpan<float> lengthBias = default,
         float topP = 1f,
-        float? timeTemperature = null
+        float? timeTemperature = null,
+        (int ZeroTime, int Top)? ascending = null
     )
     {
         var timed = timeTemperature ?? temperature;
-        drawn[ToneVocabulary.PitchHead] = Draw(pitch, temperature, uniforms[ToneVocabulary.PitchHead], topP);
-        if (closedTime >= 0 && time.Length > 1)
+        var chordTop = ascending is { } rule && rule.Top >= pitch.Length - 1 ? rule.ZeroTime : -1;
+        var closed = closedTime >= 0 ? closedTime : chordTop;
+        if (closed >= 0 && time.Length > 1)
         {
             Span<float> open = stackalloc float[time.Length];
             time.CopyTo(open);
-            open[closedTime] = float.NegativeInfinity;
+            open[closed] = float.NegativeInfinity;
             drawn[ToneVocabulary.TimeHead] = Draw(open, timed, uniforms[ToneVocabulary.TimeHead], topP);
         }
         else
             drawn[ToneVocabulary.TimeHead] = Draw(time, timed, uniforms[ToneVocabulary.TimeHead], topP);
+        drawn[ToneVocabulary.PitchHead] = Draw(pitch, temperature, uniforms[ToneVocabulary.PitchHead], topP);
+        if (ascending is { } chord && drawn[ToneVocabulary.TimeHead] == chord.ZeroTime && drawn[ToneVocabulary.PitchHead] <= chord.Top)
+        {
+            // Drawn again, with a uniform of its own, from the pitches above alone: the pitches drawn are then those of the
+            // distribution cut to them, and a tone already in order is drawn as without the rule.
+            if (uniforms.Length <= ToneVocabulary.Heads.Count)
+                throw new ArgumentException("Ascending chords draw one more uniform number, after the heads'.", nameof(uniforms));
+            Span<float> above = stackalloc float[pitch.Length];
+            pitch.CopyTo(above);
+            above[..(chord.Top + 1)].Fill(float.NegativeInfinity);
+            drawn[ToneVocabulary.PitchHead] = Draw(above, temperature, uniforms[ToneVocabulary.Heads.Count], topP);
+        }
         var lengths = lengthGivenTime ? length.Length / time.Length : length.Length;
         var row = length.Slice(lengthGivenTime ? drawn[ToneVocabulary.TimeHead] * lengths : 0, lengths);
         if (!lengthBias.IsEmpty)

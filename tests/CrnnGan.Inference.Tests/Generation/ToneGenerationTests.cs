@@ -1,3 +1,4 @@
+using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
 using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Inference.Music;
@@ -155,6 +156,33 @@ public sealed class ToneGenerationTests : IDisposable
             }
         );
         Assert.All(songs, s => Assert.True(s.Song.Tones.GroupBy(t => t.Onset).Max(c => c.Count()) <= ToneSampler.MaxChord));
+    }
+
+    [Fact]
+    public void Ascending_chords_draw_a_tone_at_the_onset_before_above_the_tone_before_and_close_that_onset_above_the_top_key()
+    {
+        float[] pitch = [.. Enumerable.Range(0, ToneVocabulary.Pitches).Select(p => p == 60 ? 5f : 0f)]; // 60 the likeliest
+        float[] time = [10, 0, 0]; // class 0, the zero time, by far the likeliest
+        float[] one = [0];
+        var drawn = new int[4];
+        void Draw(float redraw, (int, int)? ascending) =>
+            ToneSampler.DrawTone(pitch, time, one, false, one, 1, 1, [0.5f, 0.25f, 0.5f, 0.5f, redraw], closedTime: -1, drawn, ascending: ascending);
+
+        Draw(0.5f, null);
+        Assert.Equal([60, 0], drawn[..2]);
+        Draw(0.5f, (0, 59)); // already above the tone before: as drawn
+        Assert.Equal([60, 0], drawn[..2]);
+        foreach (var redraw in new[] { 0f, 0.5f, 0.999f })
+        {
+            Draw(redraw, (0, 60));
+            Assert.Equal(0, drawn[1]);
+            Assert.Equal(61 + (int)(redraw * 67), drawn[0]); // the 67 pitches above, equally likely
+        }
+        Draw(0.5f, (0, ToneVocabulary.Pitches - 1)); // nothing above the top key: the tone starts later
+        Assert.Equal([60, 1], drawn[..2]);
+        time[0] = -10; // a later onset: the pitch is drawn as trained
+        Draw(0.5f, (0, 72));
+        Assert.Equal([60, 1], drawn[..2]);
     }
 
     [Fact]

@@ -68,6 +68,39 @@ public sealed class SamplingDefaultsTests : IDisposable
     }
 
     [Fact]
+    public void Ascending_chords_redraw_only_the_tones_at_the_onset_before_that_would_sound_at_or_below_the_tone_before()
+    {
+        var model = Repository.ModelBytes("crnngan.onnx");
+
+        var (tuned, metadata) = SamplingDefaults.Apply(model, null, null, ascendingChords: true);
+        var (untuned, _) = SamplingDefaults.Apply(tuned, null, null, ascendingChords: false);
+
+        Assert.Equal(ModelProto.Parser.ParseFrom(model).Graph, ModelProto.Parser.ParseFrom(tuned).Graph);
+        Assert.True(metadata.Tones().AscendingChords);
+        Assert.Equal(model, untuned);
+        using var plain = GeneratorSession.Load(model, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        using var ascending = GeneratorSession.Load(tuned, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        var zero = plain.Metadata.Tones().Vocabulary.TimeBins.ToList().IndexOf(0.0);
+        ulong[] seeds = [.. Enumerable.Range(0, 16).Select(i => (ulong)i)];
+        var (before, after) = (plain.RunTones(16, 200, seeds, 1f, 1f, null), ascending.RunTones(16, 200, seeds, 1f, 1f, null));
+        int At(int[] tones, int song, int step, int head) => tones[(song * 200 + step) * 4 + head];
+        bool Breaks(int[] tones, int song, int step) =>
+            At(tones, song, step, 1) == zero && At(tones, song, step, 0) <= At(tones, song, step - 1, 0);
+
+        var broken = 0;
+        for (var song = 0; song < 16; song++)
+        {
+            Assert.DoesNotContain(Enumerable.Range(1, 199), step => Breaks(after, song, step));
+            // The songs agree up to the first tone the plain model draws out of order, and part there.
+            var parting = Enumerable.Range(0, 200).FirstOrDefault(step => At(before, song, step, 0) != At(after, song, step, 0), -1);
+            var first = Enumerable.Range(1, 199).FirstOrDefault(step => Breaks(before, song, step), -1);
+            Assert.Equal(first, parting);
+            broken += first > 0 ? 1 : 0;
+        }
+        Assert.True(broken >= 8, $"{broken} of 16 plain songs drew a chord out of order");
+    }
+
+    [Fact]
     public void The_command_writes_the_model_and_refuses_the_papers_model_and_a_temperature_out_of_range()
     {
         var output = Path.Combine(_folder.Path, "tuned.onnx");

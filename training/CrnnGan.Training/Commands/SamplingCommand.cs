@@ -30,6 +30,11 @@ public static class SamplingCommand
         {
             Description = "The time's own temperature, in place of the request's, which then shapes the pitch alone (default: the model's; none).",
         };
+        var ascending = new Option<bool?>("--ascending-chords")
+        {
+            Description = "true: draw a tone at the onset of the tone before from the pitches above it, the order the encoding writes a "
+                + "chord's keys in; false: draw the pitch as trained (default: the model's).",
+        };
         var calibrate = new Option<DirectoryInfo>("--calibrate-lengths")
         {
             Description = "Fit a length bias so that the model's songs hold each length as often as this corpus's training songs do.",
@@ -45,6 +50,7 @@ public static class SamplingCommand
             topP,
             lengthTemperature,
             timeTemperature,
+            ascending,
             calibrate,
         };
         command.SetAction(parse =>
@@ -55,7 +61,8 @@ public static class SamplingCommand
                 parse.GetValue(temperature),
                 parse.GetValue(lengthTemperature),
                 topP: parse.GetValue(topP),
-                timeTemperature: parse.GetValue(timeTemperature)
+                timeTemperature: parse.GetValue(timeTemperature),
+                ascendingChords: parse.GetValue(ascending)
             );
             if (parse.GetValue(calibrate) is { } corpus)
             {
@@ -84,7 +91,8 @@ public static class SamplingCommand
                 $"Wrote [bold]{Markup.Escape(target)}[/]: temperature {tones.DefaultTemperature}, top-p {tones.DefaultTopP}, "
                     + (tones.TimeTemperature is { } time ? $"time temperature {time}, " : "")
                     + $"length temperature {tones.LengthTemperature}"
-                    + (tones.LengthBias is null ? "." : ", a length bias.")
+                    + (tones.LengthBias is null ? "" : ", a length bias")
+                    + (tones.AscendingChords ? ", ascending chords." : ".")
             );
             return 0;
         });

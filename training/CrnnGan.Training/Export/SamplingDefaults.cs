@@ -5,7 +5,7 @@ namespace CrnnGan.Training.Export;
 
 /// <summary>
 /// An exported tone model with other sampling defaults in its metadata (the temperature and nucleus of pitch and time,
-/// the time's and the length head's own temperatures, the length's bias) and its graph and weights untouched: a calibration after training, as
+/// the time's and the length head's own temperatures, the length's bias, ascending chords) and its graph and weights untouched: a calibration after training, as
 /// `export` would have written it from the checkpoint.
 /// </summary>
 public static class SamplingDefaults
@@ -17,7 +17,8 @@ public static class SamplingDefaults
         float? lengthTemperature,
         IReadOnlyList<float>? lengthBias = null,
         float? topP = null,
-        float? timeTemperature = null
+        float? timeTemperature = null,
+        bool? ascendingChords = null
     )
     {
         var model = ModelProto.Parser.ParseFrom(onnx);
@@ -32,6 +33,7 @@ public static class SamplingDefaults
                 LengthBias = lengthBias ?? encoding.LengthBias,
                 DefaultTopP = topP ?? encoding.DefaultTopP,
                 TimeTemperature = timeTemperature ?? encoding.TimeTemperature,
+                AscendingChords = ascendingChords ?? encoding.AscendingChords,
             },
         };
         if (tuned.SamplingProblem() is { } problem)

@@ -18,7 +18,8 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// own, the time is drawn at it and the request's temperature shapes the pitch alone: the rhythm keeps its beat at a
 /// temperature that would crowd the melody into its key. With a <see cref="MeteredShare"/> (version 6) each song's rows carry
 /// its <see cref="SongTiming"/>, drawn from its seed: the model keeps a metered song on the beat and a free one free, as
-/// real songs are one or the other from their first tone to their last.
+/// real songs are one or the other from their first tone to their last. With <see cref="AscendingChords"/> a tone drawn at the
+/// onset of the tone before is drawn from the pitches above it, the order in which the encoding writes a chord's keys.
 /// </summary>
 public sealed record ToneEncoding(
     ToneVocabulary Vocabulary,
@@ -30,7 +31,8 @@ public sealed record ToneEncoding(
     bool BarPosition = false,
     int LookbackBars = 0,
     float? TimeTemperature = null,
-    float? MeteredShare = null
+    float? MeteredShare = null,
+    bool AscendingChords = false
 ) : SongEncoding
 {
     /// <summary>The contract version of the tone family's first form: four categorical heads.</summary>
@@ -154,6 +156,12 @@ public sealed record ToneEncoding(
                 + "length_temperature) (a bias of 0 and a temperature of 1 when absent"
                 + (LengthGivenTime ? "; the logits of the time drawn" : "")
                 + "), velocity at 1 as trained; "
+                + (
+                    AscendingChords
+                        ? "the time first, and a tone at the onset of the tone before (time class 0) from the pitches above that tone's, "
+                            + "as the encoding writes a chord's keys, ascending and each once (time 0 closed when no pitch is above); "
+                        : ""
+                )
                 + "tones that strike a key at once are one, as one instrument plays it once, and a key struck again is "
                 + "released first; once a chord holds 10 keys, the next tone starts later"
         );
@@ -192,6 +200,8 @@ public sealed record ToneEncoding(
         }
         if (TimeTemperature is { } time)
             yield return new(prefix + "time_temperature", time.ToString("R", CultureInfo.InvariantCulture));
+        if (AscendingChords)
+            yield return new(prefix + AscendingChordsKey, "true");
         // Pitch and time are then drawn from their nucleus: the likeliest classes whose probabilities reach it.
         if (DefaultTopP != 1f)
             yield return new(prefix + "default_top_p", DefaultTopP.ToString("R", CultureInfo.InvariantCulture));
@@ -222,7 +232,15 @@ public sealed record ToneEncoding(
             positioned,
             lookback ? LookbackBarsOf(read.Text("lookback_bars")) : 0,
             read.Optional("time_temperature") is null ? null : read.Single("time_temperature"),
-            timing ? read.Single("metered_share") : null
+            timing ? read.Single("metered_share") : null,
+            read.Optional(AscendingChordsKey) switch
+            {
+                null or "false" => false,
+                "true" => true,
+                var other => throw new InvalidDataException(
+                    $"The model's metadata {ModelMetadata.Prefix}{AscendingChordsKey} holds '{other}', not true or false."
+                ),
+            }
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
     }
@@ -231,6 +249,9 @@ public sealed record ToneEncoding(
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bars) && bars is >= 1 and <= MaxLookbackBars
             ? bars
             : throw new InvalidDataException($"The model's metadata {ModelMetadata.Prefix}lookback_bars holds '{text}', not 1 to {MaxLookbackBars}.");
+
+    /// <summary>The metadata key of <see cref="AscendingChords"/>, written only when it is on.</summary>
+    private const string AscendingChordsKey = "ascending_chords";
 
     /// <summary>The most bars a model looks back.</summary>
     public const int MaxLookbackBars = 4;
@@ -319,7 +340,8 @@ public sealed record ToneEncoding(
         && BarPosition == other.BarPosition
         && LookbackBars == other.LookbackBars
         && TimeTemperature == other.TimeTemperature
-        && MeteredShare == other.MeteredShare;
+        && MeteredShare == other.MeteredShare
+        && AscendingChords == other.AscendingChords;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);

@@ -4,7 +4,8 @@ namespace CrnnGan.Inference.Generation.Steps;
 
 /// <summary>
 /// A song of the tone family (contract versions 2 to 6): its tones as class indices, [steps, heads]. After each step
-/// the row draws one uniform number per head and, with them, its tone by <see cref="ToneSampler.DrawTone"/>.
+/// the row draws one uniform number per head (and, with ascending chords, one from a stream of its own for a pitch drawn
+/// again) and, with them, its tone by <see cref="ToneSampler.DrawTone"/>.
 /// </summary>
 internal sealed class ToneRow : SongRow
 {
@@ -18,6 +19,8 @@ internal sealed class ToneRow : SongRow
     private readonly float _lengthTemperature;
     private readonly float[] _lengthBias;
     private readonly int _zeroTime;
+    private readonly bool _ascendingChords;
+    private readonly Randomness.SeededRandom? _redraws;
     private readonly ToneFeedback _feedback;
     private readonly float[] _uniforms;
     private readonly HashSet<int> _chord = [];
@@ -40,10 +43,15 @@ internal sealed class ToneRow : SongRow
         _lengthGivenTime = model.LengthGivenTime;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
         _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
+        _ascendingChords = model.AscendingChords && _zeroTime >= 0;
+        // A stream of its own, so that the song's own stream, and every tone before the first redrawn, stay as without the rule.
+        _redraws = _ascendingChords ? new Randomness.SeededRandom(seed ^ RedrawStream) : null;
         _feedback = model.Feedback(timing);
-        _uniforms = new float[_sizes.Count];
+        _uniforms = new float[_sizes.Count + (_ascendingChords ? 1 : 0)];
         Result = new int[Steps * _sizes.Count];
     }
+
+    private const ulong RedrawStream = 0x63686F7264UL;
 
     public int[] Result { get; }
 
@@ -58,6 +66,8 @@ internal sealed class ToneRow : SongRow
         var heads = _sizes.Count;
         for (var k = 0; k < heads; k++)
             _uniforms[k] = Random.NextSingle();
+        if (_redraws is not null)
+            _uniforms[heads] = _redraws.NextSingle();
         var tone = Result.AsSpan(Step * heads, heads);
         if (_primer is not null && (Step + 1) * heads <= _primer.Length)
             _primer.AsSpan(Step * heads, heads).CopyTo(tone);
@@ -75,7 +85,8 @@ internal sealed class ToneRow : SongRow
                 tone,
                 _lengthBias,
                 _topP,
-                _timeTemperature
+                _timeTemperature,
+                _ascendingChords && Step > 0 ? (_zeroTime, Result[(Step - 1) * heads + ToneVocabulary.PitchHead]) : null
             );
         if (tone[ToneVocabulary.TimeHead] != _zeroTime)
             _chord.Clear();
