@@ -84,8 +84,7 @@ public sealed class SamplingDefaultsTests : IDisposable
         ulong[] seeds = [.. Enumerable.Range(0, 16).Select(i => (ulong)i)];
         var (before, after) = (plain.RunTones(16, 200, seeds, 1f, 1f, null), ascending.RunTones(16, 200, seeds, 1f, 1f, null));
         int At(int[] tones, int song, int step, int head) => tones[(song * 200 + step) * 4 + head];
-        bool Breaks(int[] tones, int song, int step) =>
-            At(tones, song, step, 1) == zero && At(tones, song, step, 0) <= At(tones, song, step - 1, 0);
+        bool Breaks(int[] tones, int song, int step) => At(tones, song, step, 1) == zero && At(tones, song, step, 0) <= At(tones, song, step - 1, 0);
 
         var broken = 0;
         for (var song = 0; song < 16; song++)

@@ -32,7 +32,8 @@ public static class SamplingCommand
         };
         var ascending = new Option<bool?>("--ascending-chords")
         {
-            Description = "true: draw a tone at the onset of the tone before from the pitches above it, the order the encoding writes a "
+            Description =
+                "true: draw a tone at the onset of the tone before from the pitches above it, the order the encoding writes a "
                 + "chord's keys in; false: draw the pitch as trained (default: the model's).",
         };
         var calibrate = new Option<DirectoryInfo>("--calibrate-lengths")
