@@ -189,7 +189,7 @@ public sealed partial class GeneratorSession : IDisposable
     /// Runs a tone model's step loop (contract versions 2 to 6) for <paramref name="batch"/> songs and returns their tones
     /// as class indices, [batch, primer tones + <paramref name="steps"/>, heads]. Song i draws from seeds[i] alone:
     /// at each step its noise (spread around 0.5 by <paramref name="noiseScale"/>), then one uniform number per head (and,
-    /// with ascending chords, one from a stream of its own), with which <see cref="ToneSampler.DrawTone"/> draws the tone at
+    /// with ascending chords, more from a stream of its own), with which <see cref="ToneSampler.DrawTone"/> draws the tone at
     /// <paramref name="temperature"/> within the nucleus <paramref name="topP"/>. A primer, [primer tones, heads], is fed
     /// back in place of the draws of its steps and stands in the result as given.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using CrnnGan.Inference.Randomness;
 
 namespace CrnnGan.Inference.Generation;
 
@@ -96,10 +97,12 @@ public static class ToneSampler
     /// time class, of which the time drawn chooses its row; a <paramref name="lengthBias"/> (one logit per length bin) is
     /// added to that row alone. <paramref name="topP"/>, the nucleus, cuts the tails of pitch and time, as the temperature
     /// shapes them. <paramref name="timeTemperature"/>, the model's own when it has one, draws the time in place of the temperature.
-    /// The time is drawn first. With <paramref name="ascending"/> (a model's <see cref="Encodings.ToneEncoding.AscendingChords"/>:
-    /// its zero time class and the pitch of the tone before) a tone drawn at the onset of the tone before at or below that
-    /// pitch is drawn again from the pitches above it, with a fifth uniform number, and the zero time is closed when no
-    /// pitch is above; without it the pitch is drawn as it always was.
+    /// With <paramref name="ascending"/> (a model's <see cref="Encodings.ToneEncoding.AscendingChords"/>: its zero time class,
+    /// the pitch of the tone before and the song's stream of redraws) a tone drawn at the onset of the tone before, at or
+    /// below its pitch, which the encoding never writes, is drawn again, pitch and time, with uniform numbers from the
+    /// redraws, until it keeps the order: the draw is then exactly from the model's pitch and time cut to the tones the
+    /// encoding can write. After <see cref="MaxRedraws"/> the zero time is closed; it is closed from the start when no
+    /// pitch is above. A tone in order is drawn as without the rule.
     /// </summary>
     public static void DrawTone(
         ReadOnlySpan<float> pitch,
@@ -115,32 +118,29 @@ public static class ToneSampler
         ReadOnlySpan<float> lengthBias = default,
         float topP = 1f,
         float? timeTemperature = null,
-        (int ZeroTime, int Top)? ascending = null
+        (int ZeroTime, int Top, SeededRandom Redraws)? ascending = null
     )
     {
         var timed = timeTemperature ?? temperature;
-        var chordTop = ascending is { } rule && rule.Top >= pitch.Length - 1 ? rule.ZeroTime : -1;
-        var closed = closedTime >= 0 ? closedTime : chordTop;
-        if (closed >= 0 && time.Length > 1)
+        var closed =
+            closedTime >= 0 ? closedTime
+            : ascending is { } rule && rule.Top >= pitch.Length - 1 ? rule.ZeroTime
+            : -1;
+        var (timeUniform, pitchUniform) = (uniforms[ToneVocabulary.TimeHead], uniforms[ToneVocabulary.PitchHead]);
+        for (var attempt = 0; ; attempt++)
         {
-            Span<float> open = stackalloc float[time.Length];
-            time.CopyTo(open);
-            open[closed] = float.NegativeInfinity;
-            drawn[ToneVocabulary.TimeHead] = Draw(open, timed, uniforms[ToneVocabulary.TimeHead], topP);
-        }
-        else
-            drawn[ToneVocabulary.TimeHead] = Draw(time, timed, uniforms[ToneVocabulary.TimeHead], topP);
-        drawn[ToneVocabulary.PitchHead] = Draw(pitch, temperature, uniforms[ToneVocabulary.PitchHead], topP);
-        if (ascending is { } chord && drawn[ToneVocabulary.TimeHead] == chord.ZeroTime && drawn[ToneVocabulary.PitchHead] <= chord.Top)
-        {
-            // Drawn again, with a uniform of its own, from the pitches above alone: the pitches drawn are then those of the
-            // distribution cut to them, and a tone already in order is drawn as without the rule.
-            if (uniforms.Length <= ToneVocabulary.Heads.Count)
-                throw new ArgumentException("Ascending chords draw one more uniform number, after the heads'.", nameof(uniforms));
-            Span<float> above = stackalloc float[pitch.Length];
-            pitch.CopyTo(above);
-            above[..(chord.Top + 1)].Fill(float.NegativeInfinity);
-            drawn[ToneVocabulary.PitchHead] = Draw(above, temperature, uniforms[ToneVocabulary.Heads.Count], topP);
+            drawn[ToneVocabulary.TimeHead] = DrawTime(time, closed, timed, timeUniform, topP);
+            drawn[ToneVocabulary.PitchHead] = Draw(pitch, temperature, pitchUniform, topP);
+            if (
+                ascending is not { } chord
+                || drawn[ToneVocabulary.TimeHead] != chord.ZeroTime
+                || drawn[ToneVocabulary.PitchHead] > chord.Top
+                || attempt > MaxRedraws
+            )
+                break;
+            if (attempt == MaxRedraws)
+                closed = chord.ZeroTime;
+            (timeUniform, pitchUniform) = (chord.Redraws.NextSingle(), chord.Redraws.NextSingle());
         }
         var lengths = lengthGivenTime ? length.Length / time.Length : length.Length;
         var row = length.Slice(lengthGivenTime ? drawn[ToneVocabulary.TimeHead] * lengths : 0, lengths);
@@ -153,6 +153,20 @@ public static class ToneSampler
         else
             drawn[ToneVocabulary.LengthHead] = Draw(row, lengthTemperature, uniforms[ToneVocabulary.LengthHead]);
         drawn[ToneVocabulary.VelocityHead] = Draw(velocity, 1, uniforms[ToneVocabulary.VelocityHead]);
+    }
+
+    /// <summary>How many times a tone out of the chord's order is drawn again before the zero time is closed to it.</summary>
+    public const int MaxRedraws = 64;
+
+    /// <summary>The time class at <paramref name="uniform"/>, <paramref name="closed"/> (−1: none) never drawn while another is open.</summary>
+    private static int DrawTime(ReadOnlySpan<float> time, int closed, float temperature, float uniform, float topP)
+    {
+        if (closed < 0 || time.Length <= 1)
+            return Draw(time, temperature, uniform, topP);
+        Span<float> open = stackalloc float[time.Length];
+        time.CopyTo(open);
+        open[closed] = float.NegativeInfinity;
+        return Draw(open, temperature, uniform, topP);
     }
 
     /// <summary>The probability of the classes before <paramref name="index"/>: where a uniform number starts drawing it.</summary>

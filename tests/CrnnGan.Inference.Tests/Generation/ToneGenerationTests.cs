@@ -2,6 +2,7 @@ using CrnnGan.Inference.Features;
 using CrnnGan.Inference.Generation;
 using CrnnGan.Inference.Generation.Encodings;
 using CrnnGan.Inference.Music;
+using CrnnGan.Inference.Randomness;
 using CrnnGan.TestSupport;
 
 namespace CrnnGan.Inference.Tests.Generation;
@@ -159,30 +160,37 @@ public sealed class ToneGenerationTests : IDisposable
     }
 
     [Fact]
-    public void Ascending_chords_draw_a_tone_at_the_onset_before_above_the_tone_before_and_close_that_onset_above_the_top_key()
+    public void Ascending_chords_draw_a_tone_out_of_the_chords_order_again_from_the_models_tones_cut_to_those_in_order()
     {
-        float[] pitch = [.. Enumerable.Range(0, ToneVocabulary.Pitches).Select(p => p == 60 ? 5f : 0f)]; // 60 the likeliest
-        float[] time = [10, 0, 0]; // class 0, the zero time, by far the likeliest
+        // Pitches 58 to 61 with weights 1 to 4, the zero time 0.6 and the other 0.4; the tone before is 59.
+        float[] pitch =
+        [
+            .. Enumerable.Range(0, ToneVocabulary.Pitches).Select(p => p is >= 58 and <= 61 ? MathF.Log(p - 57) : float.NegativeInfinity),
+        ];
+        float[] time = [MathF.Log(0.6f), MathF.Log(0.4f)];
         float[] one = [0];
+        var (random, redraws) = (new SeededRandom(1), new SeededRandom(2));
         var drawn = new int[4];
-        void Draw(float redraw, (int, int)? ascending) =>
-            ToneSampler.DrawTone(pitch, time, one, false, one, 1, 1, [0.5f, 0.25f, 0.5f, 0.5f, redraw], closedTime: -1, drawn, ascending: ascending);
+        var counts = new Dictionary<(int, int), int>();
+        const int Draws = 40_000;
 
-        Draw(0.5f, null);
-        Assert.Equal([60, 0], drawn[..2]);
-        Draw(0.5f, (0, 59)); // already above the tone before: as drawn
-        Assert.Equal([60, 0], drawn[..2]);
-        foreach (var redraw in new[] { 0f, 0.5f, 0.999f })
+        for (var i = 0; i < Draws; i++)
         {
-            Draw(redraw, (0, 60));
-            Assert.Equal(0, drawn[1]);
-            Assert.Equal(61 + (int)(redraw * 67), drawn[0]); // the 67 pitches above, equally likely
+            float[] uniforms = [random.NextSingle(), random.NextSingle(), 0.5f, 0.5f];
+            ToneSampler.DrawTone(pitch, time, one, false, one, 1, 1, uniforms, closedTime: -1, drawn, ascending: (0, 59, redraws));
+            counts[(drawn[0], drawn[1])] = counts.GetValueOrDefault((drawn[0], drawn[1])) + 1;
         }
-        Draw(0.5f, (0, ToneVocabulary.Pitches - 1)); // nothing above the top key: the tone starts later
-        Assert.Equal([60, 1], drawn[..2]);
-        time[0] = -10; // a later onset: the pitch is drawn as trained
-        Draw(0.5f, (0, 72));
-        Assert.Equal([60, 1], drawn[..2]);
+
+        // The model's tones cut to those in order: at the zero time only 60 and 61, the rest as likely as before.
+        var weights = new Dictionary<(int, int), double> { [(60, 0)] = 0.6 * 0.3, [(61, 0)] = 0.6 * 0.4 };
+        foreach (var p in Enumerable.Range(58, 4))
+            weights[(p, 1)] = 0.4 * (p - 57) / 10;
+        Assert.Equal(weights.Keys.Order(), counts.Keys.Order());
+        Assert.All(weights, w => Assert.Equal(w.Value / weights.Values.Sum(), counts[w.Key] / (double)Draws, 0.01));
+        ToneSampler.DrawTone(pitch, time, one, false, one, 1, 1, [0.9f, 0.1f, 0.5f, 0.5f], -1, drawn, ascending: (0, 59, redraws));
+        Assert.Equal([61, 0], drawn[..2]); // in order as drawn: kept
+        ToneSampler.DrawTone(pitch, time, one, false, one, 1, 1, [0.9f, 0.1f, 0.5f, 0.5f], -1, drawn, ascending: (0, 127, redraws));
+        Assert.Equal([61, 1], drawn[..2]); // nothing above the top key: the tone starts later
     }
 
     [Fact]

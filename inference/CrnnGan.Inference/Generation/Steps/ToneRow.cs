@@ -4,8 +4,8 @@ namespace CrnnGan.Inference.Generation.Steps;
 
 /// <summary>
 /// A song of the tone family (contract versions 2 to 6): its tones as class indices, [steps, heads]. After each step
-/// the row draws one uniform number per head (and, with ascending chords, one from a stream of its own for a pitch drawn
-/// again) and, with them, its tone by <see cref="ToneSampler.DrawTone"/>.
+/// the row draws one uniform number per head and, with them, its tone by <see cref="ToneSampler.DrawTone"/> (with ascending
+/// chords, a tone out of the chord's order is drawn again from a stream of its own).
 /// </summary>
 internal sealed class ToneRow : SongRow
 {
@@ -19,7 +19,6 @@ internal sealed class ToneRow : SongRow
     private readonly float _lengthTemperature;
     private readonly float[] _lengthBias;
     private readonly int _zeroTime;
-    private readonly bool _ascendingChords;
     private readonly Randomness.SeededRandom? _redraws;
     private readonly ToneFeedback _feedback;
     private readonly float[] _uniforms;
@@ -43,11 +42,10 @@ internal sealed class ToneRow : SongRow
         _lengthGivenTime = model.LengthGivenTime;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
         _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
-        _ascendingChords = model.AscendingChords && _zeroTime >= 0;
-        // A stream of its own, so that the song's own stream, and every tone before the first redrawn, stay as without the rule.
-        _redraws = _ascendingChords ? new Randomness.SeededRandom(seed ^ RedrawStream) : null;
+        // A stream of its own, so that the song's own stream, and every tone before the first drawn again, stay as without the rule.
+        _redraws = model.AscendingChords && _zeroTime >= 0 ? new Randomness.SeededRandom(seed ^ RedrawStream) : null;
         _feedback = model.Feedback(timing);
-        _uniforms = new float[_sizes.Count + (_ascendingChords ? 1 : 0)];
+        _uniforms = new float[_sizes.Count];
         Result = new int[Steps * _sizes.Count];
     }
 
@@ -66,8 +64,6 @@ internal sealed class ToneRow : SongRow
         var heads = _sizes.Count;
         for (var k = 0; k < heads; k++)
             _uniforms[k] = Random.NextSingle();
-        if (_redraws is not null)
-            _uniforms[heads] = _redraws.NextSingle();
         var tone = Result.AsSpan(Step * heads, heads);
         if (_primer is not null && (Step + 1) * heads <= _primer.Length)
             _primer.AsSpan(Step * heads, heads).CopyTo(tone);
@@ -86,7 +82,7 @@ internal sealed class ToneRow : SongRow
                 _lengthBias,
                 _topP,
                 _timeTemperature,
-                _ascendingChords && Step > 0 ? (_zeroTime, Result[(Step - 1) * heads + ToneVocabulary.PitchHead]) : null
+                _redraws is not null && Step > 0 ? (_zeroTime, Result[(Step - 1) * heads + ToneVocabulary.PitchHead], _redraws) : null
             );
         if (tone[ToneVocabulary.TimeHead] != _zeroTime)
             _chord.Clear();
