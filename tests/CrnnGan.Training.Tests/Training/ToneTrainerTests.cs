@@ -548,6 +548,31 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_pitch_head_that_reads_the_time_is_drawn_after_it_from_logits_that_change_with_it_and_has_no_export_yet()
+    {
+        var vocabulary = ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4);
+        using var gan = new ToneGan(Tiny with { Model = Tiny.Model with { PitchGivenTime = 5 } }, vocabulary, CPU);
+        var generator = gan.TypedGenerator;
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in generator.named_parameters().Where(p => p.name.StartsWith("timedPitch.", StringComparison.Ordinal)))
+                parameter.normal_();
+        }
+        var (output, _) = generator.Step(rand(1, 4), tensor(gan.Encoding(1, 1).StartTone).unsqueeze(0), generator.ZeroState(1, CPU));
+        float[] Pitch(long time) => generator.Logits(output, ToneVocabulary.PitchHead, tensor(new[] { time })).data<float>().ToArray();
+
+        Assert.Equal(
+            [ToneVocabulary.TimeHead, ToneVocabulary.PitchHead, ToneVocabulary.LengthHead, ToneVocabulary.VelocityHead],
+            generator.DrawOrder
+        );
+        Assert.NotEqual(Pitch(0), Pitch(1));
+        Assert.Throws<ArgumentNullException>(() => generator.Logits(output, ToneVocabulary.PitchHead, null));
+        var (tones, _) = gan.FreeRun(4, 12, 1);
+        Assert.Equal([4L, 12L, 4L], tones.shape);
+        Assert.Throws<NotSupportedException>(() => gan.Export(new ModelMetadata(gan.Encoding(1, 1), 4, 16, 2, "synthetic", 0, 11, "test")));
+    }
+
+    [Fact]
     public void Relaxed_pitches_read_as_intervals_weigh_each_pair_of_pitches_and_pass_the_gradient_to_both_tones()
     {
         var pitches = zeros(1, 2, ToneVocabulary.Pitches);

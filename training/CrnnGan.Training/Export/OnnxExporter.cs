@@ -67,6 +67,8 @@ public static class OnnxExporter
             || encoding.Timing != generator.Timing
         )
             throw new ArgumentException("The metadata's contract version and the generator's inputs and heads do not agree.", nameof(metadata));
+        if (generator.PitchGivenTime)
+            throw new NotSupportedException("A pitch head that reads the drawn time (pitch_given_time) has no contract version yet.");
         var m = generator.Settings;
         var sizes = generator.HeadSizes;
         var weights = generator.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray());

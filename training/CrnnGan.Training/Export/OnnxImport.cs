@@ -62,6 +62,7 @@ public static class OnnxImport
                 || !positioned && name.StartsWith("position.", StringComparison.Ordinal)
                 || !timing && name.StartsWith("timing.", StringComparison.Ordinal)
                 || name.StartsWith("placeTime.", StringComparison.Ordinal) && !initializers.ContainsKey(name)
+                || name.StartsWith("timedPitch.", StringComparison.Ordinal) && !initializers.ContainsKey(name)
                 || IsNewLookback(name)
             )
                 continue;

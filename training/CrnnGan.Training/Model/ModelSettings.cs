@@ -53,6 +53,9 @@ public enum ModelFamily
 /// so that it can tell close-voiced chords and stepwise runs from real music's spread voicings and leaps without working out
 /// differences of pitches through its LSTM (<see cref="ToneDiscriminator.Intervals"/>); the generator and the contract are the
 /// same.</param>
+/// <param name="PitchGivenTime">The tone family: the width of the pitch head's correction that reads the tone's drawn time
+/// (<see cref="TimedLength"/>), drawn first: a tone at the onset of the tone before is a chord's next key, above it; 0,
+/// none: pitch and time are drawn apart. No contract exports it yet.</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,
@@ -74,7 +77,8 @@ public sealed record ModelSettings(
     bool Timing = false,
     bool TimeGivenPlace = false,
     bool DiscriminatorPlace = false,
-    bool DiscriminatorIntervals = false
+    bool DiscriminatorIntervals = false,
+    int PitchGivenTime = 0
 )
 {
     [JsonIgnore]

@@ -38,6 +38,7 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     private readonly Dropout dropout;
     private readonly ModuleList<Linear> heads;
     private readonly TimedLength? timedLength;
+    private readonly TimedLength? timedPitch;
     private readonly Embedding? position;
     private readonly ModuleList<Embedding> lookback;
     private readonly LookbackCopy? lookbackCopy;
@@ -66,6 +67,13 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
                 settings.LengthGivenTime
             );
         }
+        if (settings.PitchGivenTime > 0)
+            timedPitch = new TimedLength(
+                settings.HiddenSize,
+                headSizes[ToneVocabulary.TimeHead],
+                headSizes[ToneVocabulary.PitchHead],
+                settings.PitchGivenTime
+            );
         if (settings.BarPosition)
         {
             position = nn.Embedding(ToneVocabulary.BarSteps, settings.HiddenSize);
@@ -110,6 +118,15 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 
     /// <summary>Whether the length head reads the tone's drawn time.</summary>
     public bool LengthGivenTime => timedLength is not null;
+
+    /// <summary>Whether the pitch head reads the tone's drawn time, which is then drawn first.</summary>
+    public bool PitchGivenTime => timedPitch is not null;
+
+    /// <summary>The order in which a tone's heads are drawn: each head after those whose draws it reads.</summary>
+    public IReadOnlyList<int> DrawOrder =>
+        PitchGivenTime
+            ? [ToneVocabulary.TimeHead, ToneVocabulary.PitchHead, ToneVocabulary.LengthHead, ToneVocabulary.VelocityHead]
+            : [.. Enumerable.Range(0, HeadSizes.Count)];
 
     /// <summary>Whether the generator reads where the tone before started in its bar.</summary>
     public bool BarPosition => position is not null;
@@ -158,6 +175,8 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
         var logits = heads[head].call(output);
         if (placeTime is not null && head == ToneVocabulary.TimeHead)
             logits = logits + placeTime.call(PlaceRow(previous ?? throw new ArgumentNullException(nameof(previous), "The time reads the place.")));
+        if (timedPitch is not null && head == ToneVocabulary.PitchHead)
+            logits = logits + timedPitch.call(output, time ?? throw new ArgumentNullException(nameof(time), "The pitch head reads the drawn time."));
         if (lookbackCopy is not null && head is ToneVocabulary.PitchHead or ToneVocabulary.TimeHead)
         {
             var (pitch, times) = lookbackCopy.call(output, previous ?? throw new ArgumentNullException(nameof(previous), "The copy reads the rows."));

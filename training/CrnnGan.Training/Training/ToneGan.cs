@@ -256,9 +256,9 @@ public sealed class ToneGan : GanFamily
             (output, state) = TypedGenerator.Step(rand([batch, Settings.Model.Noise], generator: source, device: Device), previous, state);
             var draws = new Tensor[heads];
             var soft = new Tensor[heads];
-            for (var k = 0; k < heads; k++)
+            foreach (var k in TypedGenerator.DrawOrder)
             {
-                // Heads in order, so that the length head can read the time just drawn.
+                // Heads in their draw order, so that the length head (and the pitch head) can read the time just drawn.
                 var logits = TypedGenerator.Logits(output, k, draws[ToneVocabulary.TimeHead], previous);
                 var uniform = rand(logits.shape, generator: source, device: Device).clamp(1e-10, 1 - 1e-7);
                 var perturbed = logits - (-uniform.log()).log();
