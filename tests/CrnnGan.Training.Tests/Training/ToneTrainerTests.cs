@@ -567,6 +567,13 @@ public sealed class ToneTrainerTests : IDisposable
         );
         Assert.NotEqual(Pitch(0), Pitch(1));
         Assert.Throws<ArgumentNullException>(() => generator.Logits(output, ToneVocabulary.PitchHead, null));
+        var after60 = tensor(gan.Encoding(1, 1).StartTone).unsqueeze(0);
+        after60[0, ToneVocabulary.PitchHead] = tensor(60L);
+        var zero = gan.Vocabulary.TimeSteps.ToList().IndexOf(0);
+        float[] After60(long time) => generator.Logits(output, ToneVocabulary.PitchHead, tensor(new[] { time }), after60).data<float>().ToArray();
+        Assert.All(After60(zero)[..61], l => Assert.Equal(float.NegativeInfinity, l)); // a chord's next key is above
+        Assert.All(After60(zero)[61..], l => Assert.True(float.IsFinite(l)));
+        Assert.All(After60(zero == 0 ? 1 : 0), l => Assert.True(float.IsFinite(l))); // a later onset's is anywhere
         var (tones, _) = gan.FreeRun(4, 12, 1);
         Assert.Equal([4L, 12L, 4L], tones.shape);
         Assert.Throws<NotSupportedException>(() => gan.Export(new ModelMetadata(gan.Encoding(1, 1), 4, 16, 2, "synthetic", 0, 11, "test")));

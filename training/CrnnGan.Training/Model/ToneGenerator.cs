@@ -39,6 +39,7 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
     private readonly ModuleList<Linear> heads;
     private readonly TimedLength? timedLength;
     private readonly TimedLength? timedPitch;
+    private readonly int zeroTime;
     private readonly Embedding? position;
     private readonly ModuleList<Embedding> lookback;
     private readonly LookbackCopy? lookbackCopy;
@@ -67,6 +68,9 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
                 settings.LengthGivenTime
             );
         }
+        zeroTime = timeSteps?.ToList().IndexOf(0) ?? -1;
+        if (settings.PitchGivenTime > 0 && zeroTime < 0)
+            throw new ArgumentException("A pitch head that reads the time needs the time classes' steps, 0 among them.", nameof(timeSteps));
         if (settings.PitchGivenTime > 0)
             timedPitch = new TimedLength(
                 settings.HiddenSize,
@@ -176,7 +180,12 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
         if (placeTime is not null && head == ToneVocabulary.TimeHead)
             logits = logits + placeTime.call(PlaceRow(previous ?? throw new ArgumentNullException(nameof(previous), "The time reads the place.")));
         if (timedPitch is not null && head == ToneVocabulary.PitchHead)
-            logits = logits + timedPitch.call(output, time ?? throw new ArgumentNullException(nameof(time), "The pitch head reads the drawn time."));
+        {
+            var drawn = time ?? throw new ArgumentNullException(nameof(time), "The pitch head reads the drawn time.");
+            logits = logits + timedPitch.call(output, drawn);
+            if (previous is not null)
+                logits = logits.masked_fill(InOrder(drawn, previous).logical_not(), float.NegativeInfinity);
+        }
         if (lookbackCopy is not null && head is ToneVocabulary.PitchHead or ToneVocabulary.TimeHead)
         {
             var (pitch, times) = lookbackCopy.call(output, previous ?? throw new ArgumentNullException(nameof(previous), "The copy reads the rows."));
@@ -185,6 +194,17 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
         if (head != ToneVocabulary.LengthHead || timedLength is null)
             return logits;
         return logits + timedLength.call(output, time ?? throw new ArgumentNullException(nameof(time), "The length head reads the drawn time."));
+    }
+
+    /// <summary>
+    /// Which pitches [..., 128] the encoding can write after the tone before (the rows' first column) at the drawn time: above it
+    /// at the time 0, when it joins that tone's chord (whose keys are written ascending, each once); any otherwise.
+    /// </summary>
+    private Tensor InOrder(Tensor time, Tensor previous)
+    {
+        var before = previous.select(-1, ToneVocabulary.PitchHead).unsqueeze(-1);
+        var pitches = arange(ToneVocabulary.Pitches, device: previous.device);
+        return time.ne(zeroTime).unsqueeze(-1).logical_or(pitches.gt(before)).logical_or(before.ge(ToneVocabulary.Pitches));
     }
 
     /// <summary>The row of T the rows read: the place within the sixteenth, plus 12 for each timing before the song's.</summary>
