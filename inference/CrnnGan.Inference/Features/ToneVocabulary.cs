@@ -59,11 +59,14 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
 
     /// <summary>
     /// Tones (in onset order, simultaneous ones by ascending pitch, doublings merged) as [tones × 4] class indices;
-    /// the first tone's time is its onset.
+    /// the first tone's time is its onset. Simultaneous means at the time bins' resolution: a tone whose time from the
+    /// tone before falls in the bin of 0 joins that tone's chord, at its onset, so that a chord's keys are written
+    /// ascending and each once however a performance spread them (3.4% of the corpus's chord tones came below the key
+    /// before them otherwise, a chord order the model cannot tell from any other).
     /// </summary>
     public int[] Encode(IReadOnlyList<Tone> tones)
     {
-        var ordered = Doublings.Merge(tones);
+        var ordered = Doublings.Merge(AtChordOnsets(tones));
         var indices = new int[ordered.Count * Heads.Count];
         var previousOnset = 0.0;
         for (var i = 0; i < ordered.Count; i++)
@@ -211,6 +214,23 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
         while (pitch > 127)
             pitch -= 12;
         return pitch;
+    }
+
+    /// <summary>The tones in onset order, each whose time from the tone before is in the bin of 0 moved to its chord's onset.</summary>
+    private List<Tone> AtChordOnsets(IReadOnlyList<Tone> tones)
+    {
+        var zero = TimeBins.ToList().IndexOf(0.0);
+        var moved = new List<Tone>(tones.Count);
+        double? before = null;
+        var chord = 0.0;
+        foreach (var tone in tones.OrderBy(t => t.Onset).ThenBy(t => t.Pitch))
+        {
+            if (before is not { } previous || Nearest(TimeBins, tone.Onset - previous) != zero)
+                chord = tone.Onset;
+            moved.Add(tone with { Onset = chord });
+            before = tone.Onset;
+        }
+        return moved;
     }
 
     private static int Nearest(IReadOnlyList<int> bins, int value) => Nearest([.. bins.Select(b => (double)b)], value);

@@ -42,6 +42,31 @@ public sealed class ToneVocabularyTests
     }
 
     [Fact]
+    public void A_chord_spread_within_the_zero_bin_is_written_at_its_onset_ascending_with_each_key_once()
+    {
+        var vocabulary = new ToneVocabulary([0, 0.25, 0.5, 1], [0.25, 1], [80]);
+        Tone[] rolled =
+        [
+            new(0, 1, 67, 80),
+            new(0.03, 1, 60, 80), // a rolled chord, top first
+            new(0.06, 1, 64, 80),
+            new(0.09, 1, 60, 80), // its bass struck again within the roll
+            new(0.5, 0.25, 62, 80),
+            new(0.52, 0.25, 59, 80), // a later chord, its lower key a hair late
+        ];
+
+        var indices = vocabulary.Encode(rolled);
+
+        int[] Column(int head) => [.. indices.Where((_, i) => i % 4 == head)];
+        Assert.Equal([60, 64, 67, 59, 62], Column(ToneVocabulary.PitchHead));
+        Assert.Equal([0, 0, 0, 2, 0], Column(ToneVocabulary.TimeHead)); // the second chord half a quarter after the first
+        Assert.Equal(
+            [new Tone(0, 1, 60, 80), new(0, 1, 64, 80), new(0, 1, 67, 80), new(0.5, 0.25, 59, 80), new(0.5, 0.25, 62, 80)],
+            vocabulary.Decode(indices)
+        );
+    }
+
+    [Fact]
     public void Decoding_moves_pitches_into_a_key_and_folds_them_into_midi_by_octaves()
     {
         var vocabulary = new ToneVocabulary([0, 1], [1], [64]);

@@ -43,6 +43,26 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void An_epoch_whose_loss_is_not_finite_stops_the_run_and_writes_nothing_of_it()
+    {
+        using var folder = new TemporaryFolder();
+        var run = TrainingRun.Prepare(folder.Path, resume: false);
+        using var trainer = NewTrainer(Tiny with { PretrainingOnly = true });
+        run.Complete(trainer, trainer.RunEpoch(), "synthetic", "test");
+        var second = trainer.RunEpoch();
+        var diverged = second with { Training = second.Training with { Pretraining = double.PositiveInfinity } };
+
+        var error = Assert.Throws<TrainingDivergedException>(() => run.Complete(trainer, diverged, "synthetic", "test"));
+
+        Assert.Contains("Epoch 2 diverged: its training pretraining loss is infinite.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("holds epoch 1", error.Message, StringComparison.Ordinal);
+        Assert.Single(File.ReadAllLines(Path.Combine(folder.Path, TrainingLog.FileName)));
+        Assert.Equal(1, Checkpoint.ReadInfo(run.CheckpointPath).EpochsDone);
+        run.Complete(trainer, second, "synthetic", "test"); // the finite epoch is written as ever
+        Assert.Equal(2, Checkpoint.ReadInfo(run.CheckpointPath).EpochsDone);
+    }
+
+    [Fact]
     public void Adversarial_training_updates_both_networks()
     {
         var settings = Tiny with { PretrainingEpochs = 0, FreezeRatio = 0 };

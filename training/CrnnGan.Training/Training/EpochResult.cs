@@ -9,6 +9,21 @@ namespace CrnnGan.Training.Training;
 public sealed record LossSummary(double? Pretraining, double? Discriminator, double? Generator, double? FeatureMatching)
 {
     public static LossSummary None { get; } = new(null, null, null, null);
+
+    /// <summary>The losses that are not finite numbers, as "name loss is infinite" or "... not a number": a run that has diverged.</summary>
+    public IEnumerable<string> NotFinite()
+    {
+        (string Name, double? Value)[] losses =
+        [
+            ("pretraining", Pretraining),
+            ("discriminator", Discriminator),
+            ("generator", Generator),
+            ("feature matching", FeatureMatching),
+        ];
+        return losses
+            .Where(l => l.Value is { } v && !double.IsFinite(v))
+            .Select(l => $"{l.Name} loss is {(double.IsNaN(l.Value!.Value) ? "not a number" : "infinite")}");
+    }
 }
 
 /// <summary>

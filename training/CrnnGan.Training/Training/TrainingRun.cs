@@ -48,9 +48,19 @@ public sealed class TrainingRun
         return run;
     }
 
-    /// <summary>Ends an epoch: its log line, its samples when due, then the checkpoint that makes it count.</summary>
+    /// <summary>
+    /// Ends an epoch: its log line, its samples when due, then the checkpoint that makes it count. An epoch whose losses are
+    /// not finite has diverged: nothing of it is written, and the run stops with the last finite epoch's checkpoint.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">A training or validation loss of the epoch is infinite or not a number.</exception>
     public void Complete(Trainer trainer, EpochResult result, string data, string codeVersion)
     {
+        var diverged = result.Training.NotFinite().Select(l => "training " + l).Concat(result.Validation.NotFinite().Select(l => "validation " + l));
+        if (diverged.ToList() is { Count: > 0 } losses)
+            throw new TrainingDivergedException(
+                $"Epoch {result.Epoch} diverged: its {string.Join(", ", losses)}. Nothing of it was written; "
+                    + $"{CheckpointPath} holds {(result.Epoch > 1 ? $"epoch {result.Epoch - 1}" : "no epoch yet")}."
+            );
         Log.Append(result);
         var settings = trainer.Settings;
         if (settings.SampleEvery > 0 && settings.SamplesWritten > 0 && result.Epoch % settings.SampleEvery == 0)
