@@ -37,6 +37,9 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
     /// <summary>The velocity head's index.</summary>
     public const int VelocityHead = 3;
 
+    /// <summary>The time class of 0, a tone that joins the chord of the tone before (−1 in bins chosen without it).</summary>
+    public int ZeroTime => TimeBins.ToList().IndexOf(0.0);
+
     /// <summary>Each time class in <see cref="Grid"/> steps (the bins lie on the grid).</summary>
     public IReadOnlyList<int> TimeSteps => [.. TimeBins.Select(t => (int)Math.Round(t / Grid))];
 
@@ -219,7 +222,7 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
     /// <summary>The tones in onset order, each whose time from the tone before is in the bin of 0 moved to its chord's onset.</summary>
     private List<Tone> AtChordOnsets(IReadOnlyList<Tone> tones)
     {
-        var zero = TimeBins.ToList().IndexOf(0.0);
+        var zero = ZeroTime;
         var moved = new List<Tone>(tones.Count);
         double? before = null;
         var chord = 0.0;

@@ -181,8 +181,7 @@ public sealed class ToneGan : GanFamily
             return WithIntervals(oneHots);
         // The last tone's row is never moved by a stray window, so the places are counted back from its onset.
         var steps = TimeSteps(tones);
-        var lastOnset = Rows(real)[.., -1, ToneEncoding.PositionColumn];
-        var first = lastOnset - steps.sum(1);
+        var first = Rows(real)[.., -1, ToneEncoding.PositionColumn] - steps.sum(1);
         return WithIntervals(cat([oneHots, Beside(steps, first, real[.., 0, -1])], dim: 2));
     }
 

@@ -39,6 +39,15 @@ internal sealed class MetadataReader
             : throw new InvalidDataException($"The model's metadata {ModelMetadata.Prefix}{key} = '{text}' is not a number.");
     }
 
+    /// <summary>An optional switch: true or false, false when absent.</summary>
+    public bool Flag(string key) =>
+        Optional(key) switch
+        {
+            null or "false" => false,
+            "true" => true,
+            _ => throw Unusable(key, "true or false"),
+        };
+
     public InvalidDataException Unusable(string key, string what) =>
         new($"The model's metadata {ModelMetadata.Prefix}{key} = '{Text(key)}' is not {what}.");
 }

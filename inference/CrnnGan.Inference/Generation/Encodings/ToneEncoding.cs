@@ -233,14 +233,7 @@ public sealed record ToneEncoding(
             lookback ? LookbackBarsOf(read.Text("lookback_bars")) : 0,
             read.Optional("time_temperature") is null ? null : read.Single("time_temperature"),
             timing ? read.Single("metered_share") : null,
-            read.Optional(AscendingChordsKey) switch
-            {
-                null or "false" => false,
-                "true" => true,
-                var other => throw new InvalidDataException(
-                    $"The model's metadata {ModelMetadata.Prefix}{AscendingChordsKey} holds '{other}', not true or false."
-                ),
-            }
+            read.Flag(AscendingChordsKey)
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
     }

@@ -41,7 +41,7 @@ internal sealed class ToneRow : SongRow
         _lengthTemperature = model.LengthTemperature;
         _lengthGivenTime = model.LengthGivenTime;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
-        _zeroTime = vocabulary.TimeBins.ToList().IndexOf(0.0);
+        _zeroTime = vocabulary.ZeroTime;
         // A stream of its own, so that the song's own stream, and every tone before the first drawn again, stay as without the rule.
         _redraws = model.AscendingChords && _zeroTime >= 0 ? new Randomness.SeededRandom(seed ^ RedrawStream) : null;
         _feedback = model.Feedback(timing);
