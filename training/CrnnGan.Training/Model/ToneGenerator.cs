@@ -198,13 +198,14 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 
     /// <summary>
     /// Which pitches [..., 128] the encoding can write after the tone before (the rows' first column) at the drawn time: above it
-    /// at the time 0, when it joins that tone's chord (whose keys are written ascending, each once); any otherwise.
+    /// at the time 0, when it joins that tone's chord (whose keys are written ascending, each once); any otherwise. After the top
+    /// key, or the start, nothing is masked: a row with every pitch masked would draw nothing (NaN) in a free run.
     /// </summary>
     private Tensor InOrder(Tensor time, Tensor previous)
     {
         var before = previous.select(-1, ToneVocabulary.PitchHead).unsqueeze(-1);
         var pitches = arange(ToneVocabulary.Pitches, device: previous.device);
-        return time.ne(zeroTime).unsqueeze(-1).logical_or(pitches.gt(before)).logical_or(before.ge(ToneVocabulary.Pitches));
+        return time.ne(zeroTime).unsqueeze(-1).logical_or(pitches.gt(before)).logical_or(before.ge(ToneVocabulary.Pitches - 1));
     }
 
     /// <summary>The row of T the rows read: the place within the sixteenth, plus 12 for each timing before the song's.</summary>
