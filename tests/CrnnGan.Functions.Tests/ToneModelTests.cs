@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 
 namespace CrnnGan.Functions.Tests;
 
-/// <summary>The app serving a model of the tone family (contract versions 2 to 6): key and temperature over real HTTP.</summary>
+/// <summary>The app serving a model of the tone family (contract versions 2 to 7): key and temperature over real HTTP.</summary>
 public sealed class ToneModelTests : IAsyncLifetime
 {
     private WebApplication? _app;
@@ -129,6 +129,7 @@ public sealed class ToneModelTests : IAsyncLifetime
     [Theory]
     [InlineData("generator-tones-bar.onnx", 4, "barPosition", "true")]
     [InlineData("generator-tones-lookback.onnx", 5, "lookbackBars", "2")]
+    [InlineData("generator-tones-pitched.onnx", 7, "pitchGivenTime", "true")]
     public async Task A_model_that_knows_the_bar_or_looks_back_is_served_as_its_contract_version(
         string fixture,
         int version,

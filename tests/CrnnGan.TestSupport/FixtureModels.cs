@@ -22,4 +22,7 @@ public static class FixtureModels
 
     /// <summary>The same but that it also looks back on the last two bars (contract version 5).</summary>
     public static string LookbackTones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones-lookback.onnx");
+
+    /// <summary>The same but that its pitch head also reads the drawn time, in the chord's order (contract version 7).</summary>
+    public static string PitchedTones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones-pitched.onnx");
 }

@@ -2,7 +2,7 @@ namespace CrnnGan.Inference.Generation;
 
 /// <summary>
 /// The contract between training and serving: an exported generator is one step of C-RNN-GAN with explicit
-/// state, so that the loop (and any length) lives in the host. Two versions:
+/// state, so that the loop (and any length) lives in the host. Its versions:
 /// <para>
 /// Version 1, the paper's continuous model. All step values are in model units, the normalised features the
 /// networks train on; <see cref="Encodings.ContinuousEncoding.FeatureScale"/> turns them into musical units (musical = model ÷ scale).
@@ -43,6 +43,13 @@ namespace CrnnGan.Inference.Generation;
 /// column, last, the same at every step of a song: its <see cref="Music.SongTiming"/> (0 metered, 1 free), which the host
 /// draws from the song's seed with the model's metered_share, the share of its training songs that were metered.
 /// </para>
+/// <para>
+/// Version 7, the tone family whose pitch reads the drawn time: as version 3 to 6 (which of their inputs it reads, the
+/// metadata names: bar_position, lookback_bars, metered_share), but pitch_logits is [batch, time bins, 128], the pitch
+/// head's logits given each time class, as the length's are. The host draws the time first, then pitch and length from
+/// the rows of the time it drew. In the row of the time 0, where a tone joins the chord of the tone before, the pitches at
+/// or below that tone's are −∞: the encoding writes a chord's keys ascending, each once (after the top key, 127, none is).
+/// </para>
 /// </summary>
 public static class ModelContract
 {
@@ -63,6 +70,9 @@ public static class ModelContract
 
     /// <summary>The tone family whose previous tone carries its song's timing.</summary>
     public const int TimingVersion = 6;
+
+    /// <summary>The tone family whose pitch head reads the drawn time, in the chord's order.</summary>
+    public const int PitchGivenTimeVersion = 7;
 
     /// <summary>Input of the tone family: the previous tone's class indices (and its place in the bar, from version 4).</summary>
     public const string PreviousTone = "previous_tone";

@@ -102,7 +102,8 @@ public static class ToneSampler
     /// below its pitch, which the encoding never writes, is drawn again, pitch and time, with uniform numbers from the
     /// redraws, until it keeps the order: the draw is then exactly from the model's pitch and time cut to the tones the
     /// encoding can write. After <see cref="MaxRedraws"/> the zero time is closed; it is closed from the start when no
-    /// pitch is above. A tone in order is drawn as without the rule.
+    /// pitch is above. A tone in order is drawn as without the rule. <paramref name="pitch"/> is one row of logits or, <paramref
+    /// name="pitchGivenTime"/> (contract version 7), one per time class, as the length's are: the time is drawn first.
     /// </summary>
     public static void DrawTone(
         ReadOnlySpan<float> pitch,
@@ -118,19 +119,22 @@ public static class ToneSampler
         ReadOnlySpan<float> lengthBias = default,
         float topP = 1f,
         float? timeTemperature = null,
-        (int ZeroTime, int Top, SeededRandom Redraws)? ascending = null
+        (int ZeroTime, int Top, SeededRandom Redraws)? ascending = null,
+        bool pitchGivenTime = false
     )
     {
+        var pitches = pitchGivenTime ? pitch.Length / time.Length : pitch.Length;
         var timed = timeTemperature ?? temperature;
         var closed =
             closedTime >= 0 ? closedTime
-            : ascending is { } rule && rule.Top >= pitch.Length - 1 ? rule.ZeroTime
+            : ascending is { } rule && rule.Top >= pitches - 1 ? rule.ZeroTime
             : -1;
         var (timeUniform, pitchUniform) = (uniforms[ToneVocabulary.TimeHead], uniforms[ToneVocabulary.PitchHead]);
         for (var attempt = 0; ; attempt++)
         {
             drawn[ToneVocabulary.TimeHead] = DrawTime(time, closed, timed, timeUniform, topP);
-            drawn[ToneVocabulary.PitchHead] = Draw(pitch, temperature, pitchUniform, topP);
+            var pitchRow = pitch.Slice(pitchGivenTime ? drawn[ToneVocabulary.TimeHead] * pitches : 0, pitches);
+            drawn[ToneVocabulary.PitchHead] = Draw(pitchRow, temperature, pitchUniform, topP);
             if (
                 ascending is not { } chord
                 || drawn[ToneVocabulary.TimeHead] != chord.ZeroTime

@@ -117,6 +117,10 @@ public sealed class TrainCommandTests : IDisposable
     [Theory]
     [InlineData("""{ "model": { "pitch_divisor": 12 } }""", "pitch_divisor must be a power of two from 1 to 128, not 12")]
     [InlineData("""{ "model": { "discriminator_input_dropout": 1 } }""", "discriminator_input_dropout must be in [0, 1), not 1")]
+    [InlineData(
+        """{ "model": { "family": "tones", "pitch_given_time": 8 } }""",
+        "pitch_given_time is 0 (none) or more, for the tone family with a length head that reads the time, not 8"
+    )]
     public void A_settings_file_with_an_impossible_model_setting_is_refused(string json, string message)
     {
         var settings = _folder.Write("settings.json", System.Text.Encoding.UTF8.GetBytes(json));

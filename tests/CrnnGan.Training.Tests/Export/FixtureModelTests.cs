@@ -53,14 +53,22 @@ public sealed class FixtureModelTests
     /// <summary>
     /// The tone family's fixtures: bins of a few values, pitch logits that favour C major between C3 and C6; the second's
     /// length head reads the drawn time (contract version 3); the third's also reads where each tone falls in the bar
-    /// (contract version 4); the fourth's also looks back two bars (contract version 5).
+    /// (contract version 4); the fourth's also looks back two bars (contract version 5); the fifth's pitch head also reads
+    /// the drawn time (contract version 7).
     /// </summary>
     [Theory]
     [InlineData("generator-tones.onnx", 0, false, 0)]
     [InlineData("generator-tones-timed.onnx", 4, false, 0)]
     [InlineData("generator-tones-bar.onnx", 4, true, 0)]
     [InlineData("generator-tones-lookback.onnx", 4, true, 2)]
-    public void The_tone_fixture_models_are_what_the_exporter_makes(string file, int lengthGivenTime, bool barPosition, int lookbackBars)
+    [InlineData("generator-tones-pitched.onnx", 4, true, 2, 4)]
+    public void The_tone_fixture_models_are_what_the_exporter_makes(
+        string file,
+        int lengthGivenTime,
+        bool barPosition,
+        int lookbackBars,
+        int pitchGivenTime = 0
+    )
     {
         var vocabulary = new ToneVocabulary([0, 0.25, 0.5, 1], [0.25, 0.5, 1], [64, 80, 100]);
         var model = new ModelSettings(
@@ -71,9 +79,10 @@ public sealed class FixtureModelTests
             EmbeddingSize: 4,
             LengthGivenTime: lengthGivenTime,
             BarPosition: barPosition,
-            LookbackBars: lookbackBars
+            LookbackBars: lookbackBars,
+            PitchGivenTime: pitchGivenTime
         );
-        using var generator = new ToneGenerator(model, vocabulary.Sizes);
+        using var generator = new ToneGenerator(model, vocabulary.Sizes, vocabulary.TimeSteps);
         Initialise(generator, 20161128);
         using (no_grad())
         {
@@ -82,7 +91,13 @@ public sealed class FixtureModelTests
         }
         var s = generator.Settings;
         var metadata = new ModelMetadata(
-            new ToneEncoding(vocabulary, generator.LengthGivenTime, BarPosition: generator.BarPosition, LookbackBars: lookbackBars),
+            new ToneEncoding(
+                vocabulary,
+                generator.LengthGivenTime,
+                BarPosition: generator.BarPosition,
+                LookbackBars: lookbackBars,
+                PitchGivenTime: generator.PitchGivenTime
+            ),
             s.Noise,
             s.HiddenSize,
             s.Layers,

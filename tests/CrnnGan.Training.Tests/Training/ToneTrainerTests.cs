@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Tests.Training;
 
-/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contracts of versions 2 to 6.</summary>
+/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contracts of versions 2 to 7.</summary>
 public sealed class ToneTrainerTests : IDisposable
 {
     private static readonly TrainingSettings Tiny = new()
@@ -183,17 +183,20 @@ public sealed class ToneTrainerTests : IDisposable
     [InlineData(5, true, -2, ModelContract.LookbackVersion, false, true)]
     [InlineData(5, true, 0, ModelContract.TimingVersion, true)]
     [InlineData(5, true, 0, ModelContract.TimingVersion, true, true)]
+    [InlineData(5, false, 0, ModelContract.PitchGivenTimeVersion, false, false, 5)]
+    [InlineData(5, true, -2, ModelContract.PitchGivenTimeVersion, true, true, 5)]
     public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library(
         int lengthGivenTime,
         bool barPosition,
         int lookbackBars,
         int contractVersion,
         bool timing = false,
-        bool timeGivenPlace = false
+        bool timeGivenPlace = false,
+        int pitchGivenTime = 0
     )
     {
         // A negative lookback: that many bars, with the lookback copied into the heads.
-        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing, timeGivenPlace);
+        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing, timeGivenPlace, pitchGivenTime);
         var output = _folder.File("tones.onnx");
 
         var (metadata, parity, quantized) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f);
@@ -230,15 +233,17 @@ public sealed class ToneTrainerTests : IDisposable
     [InlineData(5, true, 0)]
     [InlineData(5, true, -2)]
     [InlineData(5, true, 0, true, true)]
+    [InlineData(5, true, -2, true, true, 5)]
     public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library(
         int lengthGivenTime,
         bool barPosition,
         int lookbackBars,
         bool timing = false,
-        bool timeGivenPlace = false
+        bool timeGivenPlace = false,
+        int pitchGivenTime = 0
     )
     {
-        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing, timeGivenPlace);
+        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing, timeGivenPlace, pitchGivenTime);
         var int8 = _folder.File("int8.onnx");
 
         var (metadata, _, quantized) = ModelExport.Run(checkpoint, int8, quantize: true);
@@ -548,7 +553,7 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
-    public void A_pitch_head_that_reads_the_time_is_drawn_after_it_from_logits_that_change_with_it_and_has_no_export_yet()
+    public void A_pitch_head_that_reads_the_time_is_drawn_after_it_from_logits_that_change_with_it_and_keeps_the_chords_order()
     {
         var vocabulary = ToneVocabulary.FromSongs(Training.Select(s => s.Tones), 4, 3, 4);
         using var gan = new ToneGan(Tiny with { Model = Tiny.Model with { PitchGivenTime = 5 } }, vocabulary, CPU);
@@ -576,7 +581,37 @@ public sealed class ToneTrainerTests : IDisposable
         Assert.All(After60(zero == 0 ? 1 : 0), l => Assert.True(float.IsFinite(l))); // a later onset's is anywhere
         var (tones, _) = gan.FreeRun(4, 12, 1);
         Assert.Equal([4L, 12L, 4L], tones.shape);
-        Assert.Throws<NotSupportedException>(() => gan.Export(new ModelMetadata(gan.Encoding(1, 1), 4, 16, 2, "synthetic", 0, 11, "test")));
+        var heads = ToneVocabulary.Heads.Count;
+        var drawn = tones.data<long>().ToArray();
+        for (var i = heads; i < drawn.Length; i += heads)
+            if (i % (12 * heads) != 0 && drawn[i + ToneVocabulary.TimeHead] == zero && drawn[i - heads] < ToneVocabulary.Pitches - 1)
+                Assert.True(drawn[i] > drawn[i - heads], $"tone {i / heads}: {drawn[i]} at the onset of {drawn[i - heads]}");
+    }
+
+    [Fact]
+    public void A_model_whose_pitch_reads_the_time_imported_and_exported_again_is_the_same_graph_and_a_generator_without_it_is_refused()
+    {
+        var onnx = _folder.File("pitched.onnx");
+        var (metadata, _, _) = ModelExport.Run(TrainedCheckpoint(5, true, -2, true, true, 5), onnx);
+        var model = Tiny.Model with
+        {
+            LengthGivenTime = 5,
+            BarPosition = true,
+            LookbackBars = 2,
+            LookbackCopy = true,
+            Timing = true,
+            TimeGivenPlace = true,
+        };
+        var vocabulary = metadata.Tones().Vocabulary;
+        using var pitched = new ToneGenerator(model with { PitchGivenTime = 5 }, vocabulary.Sizes, vocabulary.TimeSteps);
+        using var apart = new ToneGenerator(model, vocabulary.Sizes, vocabulary.TimeSteps);
+        var bytes = File.ReadAllBytes(onnx);
+
+        OnnxImport.LoadWeights(bytes, pitched);
+
+        Assert.Equal(ModelProto.Parser.ParseFrom(bytes).Graph, ModelProto.Parser.ParseFrom(OnnxExporter.Export(pitched, metadata)).Graph);
+        var refused = Assert.Throws<InvalidDataException>(() => OnnxImport.LoadWeights(bytes, apart));
+        Assert.Contains("pitch_given_time", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -675,10 +710,11 @@ public sealed class ToneTrainerTests : IDisposable
         bool barPosition = false,
         int lookbackBars = 0,
         bool timing = false,
-        bool timeGivenPlace = false
+        bool timeGivenPlace = false,
+        int pitchGivenTime = 0
     )
     {
-        var checkpoint = _folder.File($"run-{lengthGivenTime}-{barPosition}-{lookbackBars}-{timing}-{timeGivenPlace}.zip");
+        var checkpoint = _folder.File($"run-{lengthGivenTime}-{barPosition}-{lookbackBars}-{timing}-{timeGivenPlace}-{pitchGivenTime}.zip");
         var model = Tiny.Model with
         {
             LengthGivenTime = lengthGivenTime,
@@ -687,6 +723,7 @@ public sealed class ToneTrainerTests : IDisposable
             LookbackCopy = lookbackBars < 0,
             Timing = timing,
             TimeGivenPlace = timeGivenPlace,
+            PitchGivenTime = pitchGivenTime,
         };
         using var trainer = NewTrainer(Tiny with { Model = model });
         // With the bar's place read, one epoch of the game too, so that the place's (and lookback's) embeddings have left 0.

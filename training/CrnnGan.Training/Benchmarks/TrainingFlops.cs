@@ -8,7 +8,7 @@ public static class TrainingFlops
 {
     /// <summary>
     /// The generator's forward pass over one step of a batch: input layer, LSTM cells, output layer; for the tone family
-    /// the four heads and the length head's correction for one time class (<see cref="TimedLength"/>).
+    /// the four heads and the length and pitch heads' corrections for one time class (<see cref="TimedLength"/>).
     /// </summary>
     public static double GeneratorStep(ModelSettings m, int batch)
     {
@@ -16,8 +16,8 @@ public static class TrainingFlops
         if (m.Family == ModelFamily.Continuous)
             return 2.0 * batch * ((m.Noise + m.Features) * m.HiddenSize + lstm + m.HiddenSize * m.Features);
         var input = (m.Noise + ToneVocabulary.Heads.Count * m.EmbeddingSize) * m.HiddenSize;
-        var timedLength = m.LengthGivenTime * (m.HiddenSize + m.LengthBins);
-        return 2.0 * batch * (input + lstm + m.HiddenSize * ToneClasses(m) + timedLength);
+        var timed = m.LengthGivenTime * (m.HiddenSize + m.LengthBins) + m.PitchGivenTime * (m.HiddenSize + ToneVocabulary.Pitches);
+        return 2.0 * batch * (input + lstm + m.HiddenSize * ToneClasses(m) + timed);
     }
 
     /// <summary>The discriminator's forward pass over one step of a batch: its input layer, both LSTM stacks and the scoring layer.</summary>

@@ -55,7 +55,8 @@ public static class OnnxExporter
     /// <summary>
     /// The tone family's generator step (contract version 2, see <see cref="ModelContract"/>): each head's embedding
     /// of the tone before is a Gather, the LSTM as above, and the heads' logits one Gemm and a Split. Sampling stays in the host.
-    /// A length head that reads the drawn time (version 3) gives its logits for every time class at once.
+    /// A length head that reads the drawn time (version 3) gives its logits for every time class at once, and so does a pitch
+    /// head that reads it (version 7), the pitches out of the chord's order masked in the row of the time 0.
     /// </summary>
     public static byte[] Export(ToneGenerator generator, ModelMetadata metadata)
     {
@@ -65,10 +66,9 @@ public static class OnnxExporter
             || encoding.BarPosition != generator.BarPosition
             || encoding.LookbackBars != generator.LookbackBars
             || encoding.Timing != generator.Timing
+            || encoding.PitchGivenTime != generator.PitchGivenTime
         )
             throw new ArgumentException("The metadata's contract version and the generator's inputs and heads do not agree.", nameof(metadata));
-        if (generator.PitchGivenTime)
-            throw new NotSupportedException("A pitch head that reads the drawn time (pitch_given_time) has no contract version yet.");
         var m = generator.Settings;
         var sizes = generator.HeadSizes;
         var weights = generator.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray());
@@ -126,15 +126,26 @@ public static class OnnxExporter
                 : placed;
         }
 
-        // A head's part of the Split is its output, unless the copy, the place's time row or the timed length adds to it.
-        bool Direct(int k) => !copies.ContainsKey(k) && !(k == ToneVocabulary.LengthHead && generator.LengthGivenTime);
-        string[] named = [.. Enumerable.Range(0, sizes.Count).Select(k => Direct(k) ? ModelContract.Logits(ToneVocabulary.Heads[k]) : $"head_{k}")];
-        var head = Heads(graph, nodes, x, generator, weights, generator.LengthGivenTime ? [.. named, "timed_length_hidden"] : named);
+        // A head's part of the Split is its output, unless the copy, the place's time row or a correction given the time adds to it.
+        bool Direct(int k) => !copies.ContainsKey(k) && !encoding.GivenTime(k);
+        string[] named =
+        [
+            .. Enumerable.Range(0, sizes.Count).Select(k => Direct(k) ? ModelContract.Logits(ToneVocabulary.Heads[k]) : $"head_{k}"),
+            .. TimedParts(generator).Select(p => p.Hidden),
+        ];
+        var head = Heads(graph, nodes, x, generator, weights, named);
         for (var k = 0; k < sizes.Count; k++)
         {
             var logits = ModelContract.Logits(ToneVocabulary.Heads[k]);
             if (k == ToneVocabulary.LengthHead && generator.LengthGivenTime)
-                TimedLength(graph, nodes, head[k], head[^1], logits, weights, sizes);
+                Timed(graph, nodes, "timedLength", head[k], named[^TimedParts(generator).Length], logits, weights, sizes, k);
+            else if (k == ToneVocabulary.PitchHead && generator.PitchGivenTime)
+            {
+                var timed = Timed(graph, nodes, "timedPitch", head[k], named[^1], $"timed_{logits}", weights, sizes, k);
+                if (copies.TryGetValue(k, out var copied))
+                    timed = nodes.Add("Add", [timed, nodes.Add("Unsqueeze", [copied, "axis_1"])]);
+                InOrder(graph, nodes, timed, logits, encoding.Vocabulary.ZeroTime, sizes[ToneVocabulary.TimeHead]);
+            }
             else if (!Direct(k))
                 nodes.Add("Add", [head[k], copies[k]], logits);
         }
@@ -142,7 +153,17 @@ public static class OnnxExporter
     }
 
     /// <summary>
-    /// logits_k = W_k · h_t + b_k for every head, and the timed length's U_h · h_t + b after them when it has one, as one Gemm
+    /// The corrections given the time that the generator has, in the order their U_h · h_t + b follow the heads': each
+    /// module's name and its part of the heads' Split.
+    /// </summary>
+    private static (string Module, string Hidden)[] TimedParts(ToneGenerator generator) =>
+        [
+            .. generator.LengthGivenTime ? [("timedLength", "timed_length_hidden")] : Array.Empty<(string, string)>(),
+            .. generator.PitchGivenTime ? [("timedPitch", "timed_pitch_hidden")] : Array.Empty<(string, string)>(),
+        ];
+
+    /// <summary>
+    /// logits_k = W_k · h_t + b_k for every head, and each correction given the time's U_h · h_t + b after them, as one Gemm
     /// against the weights stacked into <see cref="HeadsTable"/>, then a Split into the parts <paramref name="named"/>: one
     /// product over h_t rather than five, which the int8 model quantizes once a step rather than five times.
     /// </summary>
@@ -159,7 +180,7 @@ public static class OnnxExporter
         string[] parts =
         [
             .. Enumerable.Range(0, generator.HeadSizes.Count).Select(k => $"heads.{k}"),
-            .. generator.LengthGivenTime ? new[] { "timedLength.hidden" } : [],
+            .. TimedParts(generator).Select(p => $"{p.Module}.hidden"),
         ];
         long[] rows = [.. parts.Select(p => (long)weights[$"{p}.weight"].Length / hidden)];
         graph.Initializer.Add(Floats(HeadsTable, [.. parts.SelectMany(p => weights[$"{p}.weight"])], rows.Sum(), hidden));
@@ -276,27 +297,53 @@ public static class OnnxExporter
     public const string ContextTable = "context.weight";
 
     /// <summary>
-    /// The length logits given each time class d, [batch, time classes, length classes]: W_length · h_t + b (<paramref
-    /// name="plain"/>) plus V · ReLU(U_h · h_t + b_U (<paramref name="fromH"/>) + U_d[d]), every row of U_d at once.
+    /// Head <paramref name="head"/>'s logits given each time class d, [batch, time classes, classes], of the correction
+    /// <paramref name="module"/> (<see cref="TimedLength"/>): W · h_t + b (<paramref name="plain"/>) plus V · ReLU(U_h · h_t + b_U
+    /// (<paramref name="fromH"/>) + U_d[d]), every row of U_d at once.
     /// </summary>
-    private static void TimedLength(
+    private static string Timed(
         GraphProto graph,
         NodeBuilder nodes,
+        string module,
         string plain,
         string fromH,
         string output,
         Dictionary<string, float[]> weights,
-        IReadOnlyList<int> sizes
+        IReadOnlyList<int> sizes,
+        int head
     )
     {
-        var (times, lengths) = (sizes[ToneVocabulary.TimeHead], sizes[ToneVocabulary.LengthHead]);
-        var width = weights["timedLength.times.weight"].Length / times;
-        graph.Initializer.Add(Floats("timedLength.times.weight", weights["timedLength.times.weight"], times, width));
-        graph.Initializer.Add(Floats("timedLength.output.weight", weights["timedLength.output.weight"], lengths, width));
-        graph.Initializer.Add(Ints("axis_1", [1], 1));
-        var a = nodes.Add("Relu", [nodes.Add("Add", [nodes.Add("Unsqueeze", [fromH, "axis_1"]), "timedLength.times.weight"])]);
-        var correction = nodes.Add("MatMul", [a, nodes.Add("Transpose", ["timedLength.output.weight"])]);
-        nodes.Add("Add", [correction, nodes.Add("Unsqueeze", [plain, "axis_1"])], output);
+        var times = sizes[ToneVocabulary.TimeHead];
+        var width = weights[$"{module}.times.weight"].Length / times;
+        graph.Initializer.Add(Floats($"{module}.times.weight", weights[$"{module}.times.weight"], times, width));
+        graph.Initializer.Add(Floats($"{module}.output.weight", weights[$"{module}.output.weight"], sizes[head], width));
+        if (graph.Initializer.All(t => t.Name != "axis_1"))
+            graph.Initializer.Add(Ints("axis_1", [1], 1));
+        var a = nodes.Add("Relu", [nodes.Add("Add", [nodes.Add("Unsqueeze", [fromH, "axis_1"]), $"{module}.times.weight"])]);
+        var correction = nodes.Add("MatMul", [a, nodes.Add("Transpose", [$"{module}.output.weight"])]);
+        return nodes.Add("Add", [correction, nodes.Add("Unsqueeze", [plain, "axis_1"])], output);
+    }
+
+    /// <summary>
+    /// The pitch logits given each time class with −∞ where the encoding never writes a tone: in the row of the time 0
+    /// (<paramref name="zeroTime"/>), the pitches at or below the tone before's (a row of a constant table, gathered by
+    /// previous_tone's pitch; none after the top key or the start tone).
+    /// </summary>
+    private static void InOrder(GraphProto graph, NodeBuilder nodes, string logits, string output, int zeroTime, int times)
+    {
+        const int pitches = ToneVocabulary.Pitches;
+        var below = new byte[(pitches + 1) * pitches];
+        for (var before = 0; before < pitches - 1; before++)
+            below.AsSpan(before * pitches, before + 1).Fill(1);
+        var zero = new byte[times];
+        zero[zeroTime] = 1;
+        graph.Initializer.Add(Raw("pitch_order_mask", TensorProto.Types.DataType.Bool, below, [pitches + 1, pitches]));
+        graph.Initializer.Add(Raw("zero_time_rows", TensorProto.Types.DataType.Bool, zero, [times, 1]));
+        graph.Initializer.Add(Floats("negative_infinity", [float.NegativeInfinity]));
+        var previous = nodes.Gather(ModelContract.PreviousTone, ToneVocabulary.PitchHead, axis: 1);
+        var masked = nodes.Add("Gather", ["pitch_order_mask", previous], Int("axis", 0));
+        masked = nodes.Add("And", [nodes.Add("Unsqueeze", [masked, "axis_1"]), "zero_time_rows"]);
+        nodes.Add("Where", [masked, "negative_infinity", logits], output);
     }
 
     /// <summary>

@@ -41,9 +41,12 @@ public static class OnnxImport
         var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
         var hidden = generator.Settings.HiddenSize;
         var timed = initializers.Keys.Any(IsTimedLength);
-        var context = Unstacked(initializers, hidden).Concat(UnstackedHeads(initializers, generator.HeadSizes, timed)).ToDictionary();
+        var pitched = initializers.Keys.Any(IsTimedPitch);
+        var context = Unstacked(initializers, hidden).Concat(UnstackedHeads(initializers, generator.HeadSizes)).ToDictionary();
         if (timed && !generator.LengthGivenTime)
             throw new InvalidDataException("The model's length head reads the drawn time; the settings' generator has no length_given_time.");
+        if (pitched && !generator.PitchGivenTime)
+            throw new InvalidDataException("The model's pitch head reads the drawn time; the settings' generator has no pitch_given_time.");
         var positioned = initializers.ContainsKey("position.weight") || context.ContainsKey("position.weight");
         if (positioned && !generator.BarPosition)
             throw new InvalidDataException("The model reads where each tone falls in the bar; the settings' generator has no bar_position.");
@@ -62,7 +65,7 @@ public static class OnnxImport
                 || !positioned && name.StartsWith("position.", StringComparison.Ordinal)
                 || !timing && name.StartsWith("timing.", StringComparison.Ordinal)
                 || name.StartsWith("placeTime.", StringComparison.Ordinal) && !initializers.ContainsKey(name)
-                || name.StartsWith("timedPitch.", StringComparison.Ordinal) && !initializers.ContainsKey(name)
+                || !pitched && IsTimedPitch(name)
                 || IsNewLookback(name)
             )
                 continue;
@@ -87,6 +90,8 @@ public static class OnnxImport
         }
 
         static bool IsTimedLength(string name) => name.StartsWith("timedLength.", StringComparison.Ordinal);
+
+        static bool IsTimedPitch(string name) => name.StartsWith("timedPitch.", StringComparison.Ordinal);
 
         // A lookback longer than the model's, or a copy it lacks, starts at 0.
         bool IsNewLookback(string name) =>
@@ -128,18 +133,20 @@ public static class OnnxImport
     }
 
     /// <summary>
-    /// Each head's weight and bias, and the timed length's U_h and b when <paramref name="timed"/>, from the tables the
-    /// exporter stacks them in (<see cref="OnnxExporter.HeadsTable"/>, <see cref="OnnxExporter.HeadsBias"/>); none for a
-    /// model exported with a Gemm a head.
+    /// Each head's weight and bias, and each correction given the time's U_h and b (the timed length's, then the timed
+    /// pitch's), from the tables the exporter stacks them in (<see cref="OnnxExporter.HeadsTable"/>, <see
+    /// cref="OnnxExporter.HeadsBias"/>); none for a model exported with a Gemm a head.
     /// </summary>
-    private static Dictionary<string, float[]> UnstackedHeads(Dictionary<string, TensorProto> initializers, IReadOnlyList<int> sizes, bool timed)
+    private static Dictionary<string, float[]> UnstackedHeads(Dictionary<string, TensorProto> initializers, IReadOnlyList<int> sizes)
     {
         if (!initializers.TryGetValue(OnnxExporter.HeadsTable, out var table) || !initializers.TryGetValue(OnnxExporter.HeadsBias, out var biases))
             return [];
         var weight = MemoryMarshal.Cast<byte, float>(table.RawData.Span);
         var bias = MemoryMarshal.Cast<byte, float>(biases.RawData.Span);
-        string[] parts = [.. sizes.Select((_, k) => $"heads.{k}"), .. timed ? new[] { "timedLength.hidden" } : []];
-        int[] rows = [.. sizes, .. timed ? new[] { bias.Length - sizes.Sum() } : []];
+        // A correction's width is its table of time rows' second dimension.
+        var timed = TimedCorrections.Where(p => initializers.ContainsKey($"{p}.times.weight")).ToArray();
+        string[] parts = [.. sizes.Select((_, k) => $"heads.{k}"), .. timed.Select(p => $"{p}.hidden")];
+        int[] rows = [.. sizes, .. timed.Select(p => (int)initializers[$"{p}.times.weight"].Dims[1])];
         if (rows.Sum() != bias.Length || weight.Length % bias.Length != 0)
             throw new InvalidDataException($"The model's {OnnxExporter.HeadsTable} is not its heads' weights stacked.");
         var tables = new Dictionary<string, float[]>();
@@ -147,6 +154,9 @@ public static class OnnxImport
         Slice(bias, [.. parts.Select(p => $"{p}.bias")], rows, 1, tables);
         return tables;
     }
+
+    /// <summary>The corrections given the time, in the order the exporter stacks their U_h after the heads'.</summary>
+    private static readonly string[] TimedCorrections = ["timedLength", "timedPitch"];
 
     /// <summary>Tables stacked row-wise, [Σ rows × width], back into <paramref name="tables"/> under their names.</summary>
     private static void Slice(ReadOnlySpan<float> stacked, string[] names, int[] rows, int width, Dictionary<string, float[]> tables)

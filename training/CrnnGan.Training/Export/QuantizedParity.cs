@@ -22,7 +22,7 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         using var reference = new InferenceSession(fp32, options);
         using var quantized = new InferenceSession(quantizedModel, options);
         var metadata = ModelMetadata.Parse(reference.ModelMetadata.CustomMetadataMap);
-        var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 to 6)");
+        var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 to 7)");
         var sizes = encoding.Vocabulary.Sizes;
         var widths = sizes.Select((_, k) => encoding.LogitWidth(k)).ToArray();
         var m = (metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
@@ -56,12 +56,13 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
                     1f,
                     uniforms,
                     -1,
-                    drawn
+                    drawn,
+                    pitchGivenTime: encoding.PitchGivenTime
                 );
-                // A length head given the time is compared on the row that was drawn from.
+                // A head given the time is compared on the row that was drawn from.
                 for (var k = 0; k < sizes.Count; k++)
                 {
-                    var row = k == ToneVocabulary.LengthHead && encoding.LengthGivenTime ? drawn[ToneVocabulary.TimeHead] * sizes[k] : 0;
+                    var row = encoding.GivenTime(k) ? drawn[ToneVocabulary.TimeHead] * sizes[k] : 0;
                     var distance = TotalVariation(Head(expected, k).Slice(row, sizes[k]), Head(actual, k).Slice(row, sizes[k]));
                     (sum, max) = (sum + distance, Math.Max(max, distance));
                 }

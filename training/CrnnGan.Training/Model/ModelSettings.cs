@@ -55,7 +55,7 @@ public enum ModelFamily
 /// same.</param>
 /// <param name="PitchGivenTime">The tone family: the width of the pitch head's correction that reads the tone's drawn time
 /// (<see cref="TimedLength"/>), drawn first: a tone at the onset of the tone before is a chord's next key, above it; 0,
-/// none: pitch and time are drawn apart. No contract exports it yet.</param>
+/// none: pitch and time are drawn apart. At the time 0 the pitches at or below the tone before are masked (contract version 7).</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,

@@ -316,7 +316,8 @@ public sealed class ToneGan : GanFamily
             lengthTemperature,
             BarPosition: TypedGenerator.BarPosition,
             LookbackBars: TypedGenerator.LookbackBars,
-            MeteredShare: MeteredShare
+            MeteredShare: MeteredShare,
+            PitchGivenTime: TypedGenerator.PitchGivenTime
         );
 
     public override byte[] Export(ModelMetadata metadata) => OnnxExporter.Export(TypedGenerator, metadata);

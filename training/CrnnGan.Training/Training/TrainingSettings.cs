@@ -270,6 +270,10 @@ public sealed record TrainingSettings
             $"lookback_bars is 0 (none) to {ToneEncoding.MaxLookbackBars}, with bar_position, not {Model.LookbackBars}"
         );
         Require(
+            Model.PitchGivenTime == 0 || Model.Family == ModelFamily.Tones && Model.PitchGivenTime > 0 && Model.LengthGivenTime > 0,
+            $"pitch_given_time is 0 (none) or more, for the tone family with a length head that reads the time, not {Model.PitchGivenTime}"
+        );
+        Require(
             !Model.DiscriminatorPlace || Model.BarPosition,
             "discriminator_place reads the places that bar_position tracks: it needs bar_position"
         );

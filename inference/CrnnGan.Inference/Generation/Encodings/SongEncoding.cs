@@ -36,6 +36,7 @@ public abstract record SongEncoding
         (ToneEncoding.BarPositionVersion, ToneEncoding.FromProperties, "the tone family, knowing where each tone falls in the bar"),
         (ToneEncoding.LookbackVersion, ToneEncoding.FromProperties, "the tone family, looking back one and two bars"),
         (ToneEncoding.TimingVersion, ToneEncoding.FromProperties, "the tone family, knowing how its song keeps time"),
+        (ToneEncoding.PitchGivenTimeVersion, ToneEncoding.FromProperties, "the tone family, its pitch given the time"),
     ];
 
     /// <summary>The model's encoding, chosen by its contract version: the one place that tells the families apart.</summary>

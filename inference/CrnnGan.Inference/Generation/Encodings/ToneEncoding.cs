@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace CrnnGan.Inference.Generation.Encodings;
 
 /// <summary>
-/// The tone family (contract versions 2 to 6): one tone per step as a class index per head (pitch, time since the
+/// The tone family (contract versions 2 to 7): one tone per step as a class index per head (pitch, time since the
 /// previous onset, length, velocity), <see cref="Vocabulary"/> holding the bins, trained in C major / A minor and
 /// placed in a key when generated. The host draws each head's class from its logits (<see cref="ToneSampler"/>) at
 /// the request's temperature or the model's <see cref="DefaultTemperature"/>, and within the request's nucleus or the
@@ -20,6 +20,8 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// its <see cref="SongTiming"/>, drawn from its seed: the model keeps a metered song on the beat and a free one free, as
 /// real songs are one or the other from their first tone to their last. With <see cref="AscendingChords"/> a tone drawn at the
 /// onset of the tone before is drawn from the pitches above it, the order in which the encoding writes a chord's keys.
+/// With <see cref="PitchGivenTime"/> (version 7) the model keeps that order itself: its pitch logits are one row per time
+/// class, of which the time drawn chooses one, and the row of the time 0 has no pitch at or below the tone before.
 /// </summary>
 public sealed record ToneEncoding(
     ToneVocabulary Vocabulary,
@@ -32,7 +34,8 @@ public sealed record ToneEncoding(
     int LookbackBars = 0,
     float? TimeTemperature = null,
     float? MeteredShare = null,
-    bool AscendingChords = false
+    bool AscendingChords = false,
+    bool PitchGivenTime = false
 ) : SongEncoding
 {
     /// <summary>The contract version of the tone family's first form: four categorical heads.</summary>
@@ -50,6 +53,9 @@ public sealed record ToneEncoding(
     /// <summary>The contract version whose previous tone carries its song's timing.</summary>
     public const int TimingVersion = ModelContract.TimingVersion;
 
+    /// <summary>The contract version whose pitch head reads the drawn time.</summary>
+    public const int PitchGivenTimeVersion = ModelContract.PitchGivenTimeVersion;
+
     /// <summary>Whether each song's rows carry its timing, their last column.</summary>
     public bool Timing => MeteredShare is not null;
 
@@ -60,7 +66,8 @@ public sealed record ToneEncoding(
 
     /// <inheritdoc/>
     public override int ContractVersion =>
-        Timing ? TimingVersion
+        PitchGivenTime ? PitchGivenTimeVersion
+        : Timing ? TimingVersion
         : LookbackBars > 0 ? LookbackVersion
         : BarPosition ? BarPositionVersion
         : LengthGivenTime ? TimedLengthVersion
@@ -107,14 +114,15 @@ public sealed record ToneEncoding(
     /// <inheritdoc/>
     public override IReadOnlyList<string> FeatureUnits => ["MIDI note", "quarter notes", "quarter notes", "MIDI velocity"];
 
-    /// <summary>Logits of head <paramref name="head"/> per song: [classes], or [time classes, length classes].</summary>
+    /// <summary>Logits of head <paramref name="head"/> per song: [classes], or [time classes, classes] for a head given the time.</summary>
     public long[] LogitShape(int head)
     {
         var sizes = Vocabulary.Sizes;
-        return head == ToneVocabulary.LengthHead && LengthGivenTime
-            ? [sizes[ToneVocabulary.TimeHead], sizes[ToneVocabulary.LengthHead]]
-            : [sizes[head]];
+        return GivenTime(head) ? [sizes[ToneVocabulary.TimeHead], sizes[head]] : [sizes[head]];
     }
+
+    /// <summary>Whether head <paramref name="head"/>'s logits are one row per time class, of which the time drawn chooses one.</summary>
+    public bool GivenTime(int head) => head == ToneVocabulary.LengthHead && LengthGivenTime || head == ToneVocabulary.PitchHead && PitchGivenTime;
 
     /// <summary>How many logits of head <paramref name="head"/> a song has: the product of <see cref="LogitShape"/>.</summary>
     public int LogitWidth(int head) => (int)LogitShape(head).Aggregate(1L, (a, b) => a * b);
@@ -133,6 +141,9 @@ public sealed record ToneEncoding(
         : TimeTemperature is not (null or (>= 0 and <= 10)) ? $"A time temperature is from 0 to 10, not {TimeTemperature}."
         : MeteredShare is not (null or (>= 0 and <= 1)) ? $"A metered share is from 0 to 1, not {MeteredShare}."
         : Timing && !BarPosition ? "A song's timing is read with where each tone falls in the bar."
+        : PitchGivenTime && !LengthGivenTime ? "A pitch head that reads the time comes with a length head that reads it."
+        : PitchGivenTime && AscendingChords
+            ? "A pitch head that reads the time keeps the chord's order itself; ascending_chords is for those that do not."
         : null;
 
     /// <inheritdoc/>
@@ -155,6 +166,7 @@ public sealed record ToneEncoding(
             "pitch and time drawn from softmax(logits / temperature), length from softmax((logits + length_bias) / "
                 + "length_temperature) (a bias of 0 and a temperature of 1 when absent"
                 + (LengthGivenTime ? "; the logits of the time drawn" : "")
+                + (PitchGivenTime ? "; the time drawn first, the pitch from the row of the time drawn" : "")
                 + "), velocity at 1 as trained; "
                 + (
                     AscendingChords
@@ -202,6 +214,12 @@ public sealed record ToneEncoding(
             yield return new(prefix + "time_temperature", time.ToString("R", CultureInfo.InvariantCulture));
         if (AscendingChords)
             yield return new(prefix + AscendingChordsKey, "true");
+        if (PitchGivenTime)
+            yield return new(
+                prefix + PitchGivenTimeKey,
+                "pitch_logits is [batch, time bins, 128], a row per time class; in the row of time class 0 the pitches at or below "
+                    + "previous_tone's pitch are -inf (none after the top key, 127, or the start tone)"
+            );
         // Pitch and time are then drawn from their nucleus: the likeliest classes whose probabilities reach it.
         if (DefaultTopP != 1f)
             yield return new(prefix + "default_top_p", DefaultTopP.ToString("R", CultureInfo.InvariantCulture));
@@ -213,18 +231,21 @@ public sealed record ToneEncoding(
     internal static ToneEncoding FromProperties(IReadOnlyDictionary<string, string> properties)
     {
         var version = properties.GetValueOrDefault(ModelMetadata.Prefix + "contract_version");
-        var timing = version == TimingVersion.ToString(CultureInfo.InvariantCulture);
-        var read = new MetadataReader(properties, timing ? [.. Keys, ModelMetadata.Prefix + "metered_share"] : Keys);
+        // Version 7 names which of the inputs of versions 4 to 6 it reads; each of those versions reads its own and those before.
+        var pitched = version == PitchGivenTimeVersion.ToString(CultureInfo.InvariantCulture);
+        var timing = version == TimingVersion.ToString(CultureInfo.InvariantCulture) || pitched && Has("metered_share");
+        string[] required = [.. Keys, .. timing ? [ModelMetadata.Prefix + "metered_share"] : Array.Empty<string>()];
+        var read = new MetadataReader(properties, pitched ? [.. required, ModelMetadata.Prefix + PitchGivenTimeKey] : required);
         if (read.Text("heads") != string.Join(',', ToneVocabulary.Heads))
             throw new InvalidDataException($"The model's heads ({read.Text("heads")}) are not {string.Join(',', ToneVocabulary.Heads)}.");
         var vocabulary = ToneVocabulary.Parse(read.Text("time_delta_bins"), read.Text("length_bins"), read.Text("velocity_bins"));
         if (read.Text("head_sizes") != string.Join(',', vocabulary.Sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))))
             throw new InvalidDataException($"The model's head sizes ({read.Text("head_sizes")}) do not match its bins.");
-        var lookback = version == LookbackVersion.ToString(CultureInfo.InvariantCulture) || timing && read.Optional("lookback_bars") is not null;
-        var positioned = lookback || timing || version == BarPositionVersion.ToString(CultureInfo.InvariantCulture);
+        var lookback = version == LookbackVersion.ToString(CultureInfo.InvariantCulture) || (timing || pitched) && Has("lookback_bars");
+        var positioned = lookback || timing || version == BarPositionVersion.ToString(CultureInfo.InvariantCulture) || pitched && Has("bar_position");
         var encoding = new ToneEncoding(
             vocabulary,
-            positioned || version == TimedLengthVersion.ToString(CultureInfo.InvariantCulture),
+            positioned || pitched || version == TimedLengthVersion.ToString(CultureInfo.InvariantCulture),
             read.Single("default_temperature"),
             read.Single("length_temperature", fallback: "1"),
             read.Optional("length_bias") is { } bias ? ParseLengthBias(bias) : null,
@@ -233,9 +254,12 @@ public sealed record ToneEncoding(
             lookback ? LookbackBarsOf(read.Text("lookback_bars")) : 0,
             read.Optional("time_temperature") is null ? null : read.Single("time_temperature"),
             timing ? read.Single("metered_share") : null,
-            read.Flag(AscendingChordsKey)
+            read.Flag(AscendingChordsKey),
+            pitched
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
+
+        bool Has(string key) => properties.ContainsKey(ModelMetadata.Prefix + key);
     }
 
     private static int LookbackBarsOf(string text) =>
@@ -245,6 +269,9 @@ public sealed record ToneEncoding(
 
     /// <summary>The metadata key of <see cref="AscendingChords"/>, written only when it is on.</summary>
     private const string AscendingChordsKey = "ascending_chords";
+
+    /// <summary>The metadata key that says how a model of <see cref="PitchGivenTime"/> gives its pitch logits (version 7's).</summary>
+    private const string PitchGivenTimeKey = "pitch_given_time";
 
     /// <summary>The most bars a model looks back.</summary>
     public const int MaxLookbackBars = 4;
@@ -334,7 +361,8 @@ public sealed record ToneEncoding(
         && LookbackBars == other.LookbackBars
         && TimeTemperature == other.TimeTemperature
         && MeteredShare == other.MeteredShare
-        && AscendingChords == other.AscendingChords;
+        && AscendingChords == other.AscendingChords
+        && PitchGivenTime == other.PitchGivenTime;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);

@@ -3,7 +3,7 @@ using CrnnGan.Inference.Generation.Encodings;
 namespace CrnnGan.Inference.Generation.Steps;
 
 /// <summary>
-/// A song of the tone family (contract versions 2 to 6): its tones as class indices, [steps, heads]. After each step
+/// A song of the tone family (contract versions 2 to 7): its tones as class indices, [steps, heads]. After each step
 /// the row draws one uniform number per head and, with them, its tone by <see cref="ToneSampler.DrawTone"/> (with ascending
 /// chords, a tone out of the chord's order is drawn again from a stream of its own).
 /// </summary>
@@ -12,6 +12,7 @@ internal sealed class ToneRow : SongRow
     private readonly IReadOnlyList<int> _sizes;
     private readonly int[] _widths;
     private readonly bool _lengthGivenTime;
+    private readonly bool _pitchGivenTime;
     private readonly int[]? _primer;
     private readonly float _temperature;
     private readonly float? _timeTemperature;
@@ -40,6 +41,7 @@ internal sealed class ToneRow : SongRow
         _topP = topP;
         _lengthTemperature = model.LengthTemperature;
         _lengthGivenTime = model.LengthGivenTime;
+        _pitchGivenTime = model.PitchGivenTime;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
         _zeroTime = vocabulary.ZeroTime;
         // A stream of its own, so that the song's own stream, and every tone before the first drawn again, stay as without the rule.
@@ -82,7 +84,8 @@ internal sealed class ToneRow : SongRow
                 _lengthBias,
                 _topP,
                 _timeTemperature,
-                _redraws is not null && Step > 0 ? (_zeroTime, Result[(Step - 1) * heads + ToneVocabulary.PitchHead], _redraws) : null
+                _redraws is not null && Step > 0 ? (_zeroTime, Result[(Step - 1) * heads + ToneVocabulary.PitchHead], _redraws) : null,
+                _pitchGivenTime
             );
         if (tone[ToneVocabulary.TimeHead] != _zeroTime)
             _chord.Clear();
