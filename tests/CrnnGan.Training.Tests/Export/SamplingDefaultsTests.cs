@@ -32,7 +32,8 @@ public sealed class SamplingDefaultsTests : IDisposable
     [Fact]
     public void A_time_temperature_draws_the_time_in_place_of_the_requests_which_then_shapes_the_pitch_alone()
     {
-        var model = Repository.ModelBytes("crnngan.onnx");
+        // A model without a time temperature of its own (the default has one).
+        var model = Repository.ModelBytes("crnngan-meter-baseline.onnx");
 
         var (tuned, _) = SamplingDefaults.Apply(model, temperature: null, lengthTemperature: null, timeTemperature: 0.7f);
         var outOfRange = Assert.Throws<InvalidDataException>(() => SamplingDefaults.Apply(model, null, null, timeTemperature: 11f));
@@ -70,11 +71,16 @@ public sealed class SamplingDefaultsTests : IDisposable
     [Fact]
     public void Ascending_chords_draw_again_only_the_tones_at_the_onset_before_that_would_sound_at_or_below_the_tone_before()
     {
-        var model = Repository.ModelBytes("crnngan.onnx");
+        // A model that draws pitch and time apart; the default's pitch reads the time and keeps the order itself.
+        var model = Repository.ModelBytes("crnngan-meter-baseline.onnx");
 
         var (tuned, metadata) = SamplingDefaults.Apply(model, null, null, ascendingChords: true);
         var (untuned, _) = SamplingDefaults.Apply(tuned, null, null, ascendingChords: false);
+        var ordered = Assert.Throws<InvalidDataException>(() =>
+            SamplingDefaults.Apply(Repository.ModelBytes("crnngan.onnx"), null, null, ascendingChords: true)
+        );
 
+        Assert.Contains("keeps the chord's order itself", ordered.Message, StringComparison.Ordinal);
         Assert.Equal(ModelProto.Parser.ParseFrom(model).Graph, ModelProto.Parser.ParseFrom(tuned).Graph);
         Assert.True(metadata.Tones().AscendingChords);
         Assert.Equal(model, untuned);
