@@ -149,13 +149,14 @@ public sealed class PageTests : IAsyncLifetime
         var rms = Math.Sqrt(wave.Mono.Average(x => x * x));
         Assert.True(rms > 0.01, $"RMS {rms}: silent");
         // Notes that start within 30 ms of each other are one onset to the ear and to the detector, heard by its highest key.
-        var onsets = notes
-            .OrderBy(n => n[0])
-            .Aggregate(
-                new List<(double Time, double Top)>(),
-                (all, n) =>
-                    all.Count > 0 && n[0] - all[^1].Time < 0.03 ? [.. all[..^1], (all[^1].Time, Math.Max(all[^1].Top, n[1]))] : [.. all, (n[0], n[1])]
-            );
+        var onsets = new List<(double Time, double Top)>();
+        foreach (var n in notes.OrderBy(n => n[0]))
+        {
+            if (onsets.Count > 0 && n[0] - onsets[^1].Time < 0.03)
+                onsets[^1] = (onsets[^1].Time, Math.Max(onsets[^1].Top, n[1]));
+            else
+                onsets.Add((n[0], n[1]));
+        }
         var times = onsets.Select(o => o.Time).ToList();
         var detected = AudioOnsets.Detect(wave);
         // The detector starts 30 ms in and hears an attack's high partials: an onset whose highest key is below middle C barely

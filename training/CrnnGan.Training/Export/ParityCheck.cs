@@ -205,7 +205,7 @@ public static class ParityCheck
     /// </summary>
     private static Tensor AllLogits(ToneGenerator generator, Tensor output, int head, Tensor previous)
     {
-        if (!(head == ToneVocabulary.LengthHead && generator.LengthGivenTime || head == ToneVocabulary.PitchHead && generator.PitchGivenTime))
+        if (!generator.GivenTime(head))
             return generator.Logits(output, head, null, previous);
         var (batch, times) = (output.shape[0], generator.HeadSizes[ToneVocabulary.TimeHead]);
         var everyTime = arange(times, dtype: ScalarType.Int64).unsqueeze(0).expand(batch, -1);

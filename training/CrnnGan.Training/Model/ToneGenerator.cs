@@ -59,25 +59,11 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
         lstm = nn.LSTM(settings.HiddenSize, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
         dropout = nn.Dropout(settings.Dropout);
         heads = nn.ModuleList([.. headSizes.Select(size => nn.Linear(settings.HiddenSize, size))]);
-        if (settings.LengthGivenTime > 0)
-        {
-            timedLength = new TimedLength(
-                settings.HiddenSize,
-                headSizes[ToneVocabulary.TimeHead],
-                headSizes[ToneVocabulary.LengthHead],
-                settings.LengthGivenTime
-            );
-        }
+        timedLength = GivenTime(ToneVocabulary.LengthHead, settings.LengthGivenTime);
         zeroTime = timeSteps?.ToList().IndexOf(0) ?? -1;
         if (settings.PitchGivenTime > 0 && zeroTime < 0)
             throw new ArgumentException("A pitch head that reads the time needs the time classes' steps, 0 among them.", nameof(timeSteps));
-        if (settings.PitchGivenTime > 0)
-            timedPitch = new TimedLength(
-                settings.HiddenSize,
-                headSizes[ToneVocabulary.TimeHead],
-                headSizes[ToneVocabulary.PitchHead],
-                settings.PitchGivenTime
-            );
+        timedPitch = GivenTime(ToneVocabulary.PitchHead, settings.PitchGivenTime);
         if (settings.BarPosition)
         {
             position = nn.Embedding(ToneVocabulary.BarSteps, settings.HiddenSize);
@@ -125,6 +111,13 @@ public sealed class ToneGenerator : nn.Module<Tensor, Tensor, Tensor, Tensor[]>
 
     /// <summary>Whether the pitch head reads the tone's drawn time, which is then drawn first.</summary>
     public bool PitchGivenTime => timedPitch is not null;
+
+    /// <summary>Whether head <paramref name="head"/>'s logits read the drawn time (a row per time class, once exported).</summary>
+    public bool GivenTime(int head) => head == ToneVocabulary.LengthHead && LengthGivenTime || head == ToneVocabulary.PitchHead && PitchGivenTime;
+
+    /// <summary>A correction of head <paramref name="head"/> that reads the drawn time, <paramref name="width"/> wide; none at 0.</summary>
+    private TimedLength? GivenTime(int head, int width) =>
+        width > 0 ? new TimedLength(Settings.HiddenSize, HeadSizes[ToneVocabulary.TimeHead], HeadSizes[head], width) : null;
 
     /// <summary>The order in which a tone's heads are drawn: each head after those whose draws it reads.</summary>
     public IReadOnlyList<int> DrawOrder =>
