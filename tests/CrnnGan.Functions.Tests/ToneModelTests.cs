@@ -130,6 +130,7 @@ public sealed class ToneModelTests : IAsyncLifetime
     [InlineData("generator-tones-bar.onnx", 4, "barPosition", "true")]
     [InlineData("generator-tones-lookback.onnx", 5, "lookbackBars", "2")]
     [InlineData("generator-tones-pitched.onnx", 7, "pitchGivenTime", "true")]
+    [InlineData("generator-tones-drawn.onnx", 8, "timeInStep", "true")]
     public async Task A_model_that_knows_the_bar_or_looks_back_is_served_as_its_contract_version(
         string fixture,
         int version,

@@ -25,4 +25,7 @@ public static class FixtureModels
 
     /// <summary>The same but that its pitch head also reads the drawn time, in the chord's order (contract version 7).</summary>
     public static string PitchedTones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones-pitched.onnx");
+
+    /// <summary>The same network, its step drawing the time (contract version 8).</summary>
+    public static string DrawnTones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones-drawn.onnx");
 }

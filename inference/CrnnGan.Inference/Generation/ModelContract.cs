@@ -50,6 +50,17 @@ namespace CrnnGan.Inference.Generation;
 /// the rows of the time it drew. In the row of the time 0, where a tone joins the chord of the tone before, the pitches at
 /// or below that tone's are −∞: the encoding writes a chord's keys ascending, each once (after the top key, 127, none is).
 /// </para>
+/// <para>
+/// Version 8, version 7 whose step draws the time itself, so that it computes pitch and length for the time drawn alone:
+/// <code>
+/// inputs:  as version 7, and time_draw [batch, 3] (the song's uniform number in [0, 1), its time temperature, 0 for the
+///          likeliest, and its nucleus top-p in (0, 1]), closed_time [batch, 1] int64 (a time class not to draw; −1: none)
+/// outputs: time_delta_logits [batch, time bins] as before, time_drawn [batch, 1] int64, pitch_logits [batch, 128] and
+///          length_logits [batch, length bins] of the time drawn (the pitch in the chord's order), velocity_logits, h_out, c_out
+/// </code>
+/// The step draws the time as the host draws a class (<see cref="ToneSampler.Draw"/>: inverse CDF at the uniform number over
+/// softmax(logits / temperature) cut to the nucleus), in single precision; the host draws pitch, length and velocity.
+/// </para>
 /// </summary>
 public static class ModelContract
 {
@@ -73,6 +84,18 @@ public static class ModelContract
 
     /// <summary>The tone family whose pitch head reads the drawn time, in the chord's order.</summary>
     public const int PitchGivenTimeVersion = 7;
+
+    /// <summary>The tone family whose step draws the time, and computes pitch and length for the time drawn alone.</summary>
+    public const int TimeInStepVersion = 8;
+
+    /// <summary>Input of version 8: each song's uniform number, time temperature and nucleus for the time's draw.</summary>
+    public const string TimeDraw = "time_draw";
+
+    /// <summary>Input of version 8: each song's time class that is not to be drawn (−1: none).</summary>
+    public const string ClosedTime = "closed_time";
+
+    /// <summary>Output of version 8: each song's time class drawn.</summary>
+    public const string TimeDrawn = "time_drawn";
 
     /// <summary>Input of the tone family: the previous tone's class indices (and its place in the bar, from version 4).</summary>
     public const string PreviousTone = "previous_tone";

@@ -103,11 +103,13 @@ public static class ToneSampler
     /// redraws, until it keeps the order: the draw is then exactly from the model's pitch and time cut to the tones the
     /// encoding can write. After <see cref="MaxRedraws"/> the zero time is closed; it is closed from the start when no
     /// pitch is above. A tone in order is drawn as without the rule. <paramref name="pitch"/> is one row of logits or, <paramref
-    /// name="pitchGivenTime"/> (contract version 7), one per time class, as the length's are: the time is drawn first.
+    /// name="pitchGivenTime"/> (contract version 7), one per time class, as the length's are: the time is drawn first. A
+    /// <paramref name="time"/> drawn already (contract version 8, whose step draws it) is taken as drawn, and the pitch and length
+    /// rows are then those of that time.
     /// </summary>
     public static void DrawTone(
         ReadOnlySpan<float> pitch,
-        ReadOnlySpan<float> time,
+        ReadOnlySpan<float> timeLogits,
         ReadOnlySpan<float> length,
         bool lengthGivenTime,
         ReadOnlySpan<float> velocity,
@@ -120,10 +122,11 @@ public static class ToneSampler
         float topP = 1f,
         float? timeTemperature = null,
         (int ZeroTime, int Top, SeededRandom Redraws)? ascending = null,
-        bool pitchGivenTime = false
+        bool pitchGivenTime = false,
+        int? time = null
     )
     {
-        var pitches = pitchGivenTime ? pitch.Length / time.Length : pitch.Length;
+        var pitches = pitchGivenTime ? pitch.Length / timeLogits.Length : pitch.Length;
         var timed = timeTemperature ?? temperature;
         var closed =
             closedTime >= 0 ? closedTime
@@ -132,7 +135,7 @@ public static class ToneSampler
         var (timeUniform, pitchUniform) = (uniforms[ToneVocabulary.TimeHead], uniforms[ToneVocabulary.PitchHead]);
         for (var attempt = 0; ; attempt++)
         {
-            drawn[ToneVocabulary.TimeHead] = DrawTime(time, closed, timed, timeUniform, topP);
+            drawn[ToneVocabulary.TimeHead] = time ?? DrawTime(timeLogits, closed, timed, timeUniform, topP);
             var pitchRow = pitch.Slice(pitchGivenTime ? drawn[ToneVocabulary.TimeHead] * pitches : 0, pitches);
             drawn[ToneVocabulary.PitchHead] = Draw(pitchRow, temperature, pitchUniform, topP);
             if (
@@ -146,7 +149,7 @@ public static class ToneSampler
                 closed = chord.ZeroTime;
             (timeUniform, pitchUniform) = (chord.Redraws.NextSingle(), chord.Redraws.NextSingle());
         }
-        var lengths = lengthGivenTime ? length.Length / time.Length : length.Length;
+        var lengths = lengthGivenTime ? length.Length / timeLogits.Length : length.Length;
         var row = length.Slice(lengthGivenTime ? drawn[ToneVocabulary.TimeHead] * lengths : 0, lengths);
         if (!lengthBias.IsEmpty)
         {

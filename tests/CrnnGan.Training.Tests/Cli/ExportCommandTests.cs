@@ -53,6 +53,17 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("no checkpoint", missing.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_folder.Path, "other.onnx")));
+        var settings = Path.Combine(run, "settings.json");
+        File.WriteAllText(settings, "{}");
+        var neither = CommandLine.Run("crnngan-train", "export", "--out", Path.Combine(_folder.Path, "other.onnx"));
+        var noSettings = CommandLine.Run("crnngan-train", "export", "--model", model, "--out", Path.Combine(_folder.Path, "other.onnx"));
+        var other = Path.Combine(_folder.Path, "other.onnx");
+        var paper = CommandLine.Run("crnngan-train", "export", "--model", model, "--settings", settings, "--out", other);
+        Assert.Contains("Name one of --checkpoint", neither.Error, StringComparison.Ordinal);
+        Assert.Contains("--model needs --settings", noSettings.Error, StringComparison.Ordinal);
+        Assert.Equal(1, paper.ExitCode);
+        Assert.Contains("Only a tone model's weights can be imported", paper.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder.Path, "other.onnx")));
     }
 
     public void Dispose() => _folder.Dispose();

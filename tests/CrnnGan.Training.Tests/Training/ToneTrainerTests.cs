@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Tests.Training;
 
-/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contracts of versions 2 to 7.</summary>
+/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contracts of versions 2 to 8.</summary>
 public sealed class ToneTrainerTests : IDisposable
 {
     private static readonly TrainingSettings Tiny = new()
@@ -183,8 +183,10 @@ public sealed class ToneTrainerTests : IDisposable
     [InlineData(5, true, -2, ModelContract.LookbackVersion, false, true)]
     [InlineData(5, true, 0, ModelContract.TimingVersion, true)]
     [InlineData(5, true, 0, ModelContract.TimingVersion, true, true)]
-    [InlineData(5, false, 0, ModelContract.PitchGivenTimeVersion, false, false, 5)]
-    [InlineData(5, true, -2, ModelContract.PitchGivenTimeVersion, true, true, 5)]
+    [InlineData(5, false, 0, ModelContract.PitchGivenTimeVersion, false, false, 5, false)]
+    [InlineData(5, true, -2, ModelContract.PitchGivenTimeVersion, true, true, 5, false)]
+    [InlineData(5, false, 0, ModelContract.TimeInStepVersion, false, false, 5)]
+    [InlineData(5, true, -2, ModelContract.TimeInStepVersion, true, true, 5)]
     public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library(
         int lengthGivenTime,
         bool barPosition,
@@ -192,14 +194,15 @@ public sealed class ToneTrainerTests : IDisposable
         int contractVersion,
         bool timing = false,
         bool timeGivenPlace = false,
-        int pitchGivenTime = 0
+        int pitchGivenTime = 0,
+        bool timeInStep = true
     )
     {
         // A negative lookback: that many bars, with the lookback copied into the heads.
         var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing, timeGivenPlace, pitchGivenTime);
         var output = _folder.File("tones.onnx");
 
-        var (metadata, parity, quantized) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f);
+        var (metadata, parity, quantized) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f, timeInStep: timeInStep);
 
         Assert.Equal([1, 8], parity.Select(p => p.Batch));
         Assert.All(parity, p => Assert.True(p.Passed && p.NotesAgreeing == p.NotesCompared && p.Steps == 256, p.ToString()));
@@ -233,6 +236,7 @@ public sealed class ToneTrainerTests : IDisposable
     [InlineData(5, true, 0)]
     [InlineData(5, true, -2)]
     [InlineData(5, true, 0, true, true)]
+    [InlineData(5, true, -2, true, true, 5, false)]
     [InlineData(5, true, -2, true, true, 5)]
     public void Export_with_int8_weights_checks_its_distributions_against_the_fp32_export_and_serves_through_the_library(
         int lengthGivenTime,
@@ -240,13 +244,14 @@ public sealed class ToneTrainerTests : IDisposable
         int lookbackBars,
         bool timing = false,
         bool timeGivenPlace = false,
-        int pitchGivenTime = 0
+        int pitchGivenTime = 0,
+        bool timeInStep = true
     )
     {
         var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing, timeGivenPlace, pitchGivenTime);
         var int8 = _folder.File("int8.onnx");
 
-        var (metadata, _, quantized) = ModelExport.Run(checkpoint, int8, quantize: true);
+        var (metadata, _, quantized) = ModelExport.Run(checkpoint, int8, quantize: true, timeInStep: timeInStep);
 
         Assert.True(quantized is { Passed: true, Steps: 256 }, quantized?.ToString());
         Assert.Equal(Int8Quantizer.Weights, metadata.Weights);
@@ -612,6 +617,30 @@ public sealed class ToneTrainerTests : IDisposable
         Assert.Equal(ModelProto.Parser.ParseFrom(bytes).Graph, ModelProto.Parser.ParseFrom(OnnxExporter.Export(pitched, metadata)).Graph);
         var refused = Assert.Throws<InvalidDataException>(() => OnnxImport.LoadWeights(bytes, apart));
         Assert.Contains("pitch_given_time", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_version_7_model_written_again_in_version_8_keeps_its_sampling_and_makes_the_same_songs_at_any_batch()
+    {
+        var (v7, v8) = (_folder.File("v7.onnx"), _folder.File("v8.onnx"));
+        var checkpoint = TrainedCheckpoint(5, true, -2, true, true, 5);
+        var settings = _folder.File("settings.json");
+        File.WriteAllText(settings, System.Text.Json.JsonSerializer.Serialize(Checkpoint.ReadSettings(checkpoint), TrainingSettings.Json));
+        ModelExport.Run(checkpoint, v7, defaultTemperature: 0.9f, timeInStep: false);
+
+        var (metadata, parity, _) = ModelExport.FromModel(v7, settings, v8);
+
+        Assert.All(parity, p => Assert.True(p.Passed && p.NotesAgreeing == p.NotesCompared, p.ToString()));
+        Assert.Equal(ModelContract.TimeInStepVersion, metadata.ContractVersion);
+        using var before = GeneratorSession.Open(v7, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        using var after = GeneratorSession.Open(v8, new GeneratorSessionOptions(ExecutionProvider.Cpu));
+        Assert.Equal(((ToneEncoding)before.Metadata.Encoding) with { TimeInStep = true }, after.Metadata.Encoding);
+        Assert.Equal(before.Metadata with { Encoding = after.Metadata.Encoding }, after.Metadata);
+        // The same draws: the time at each song's uniform number, in the graph rather than the host, then the rest as before.
+        ulong[] seeds = [.. Enumerable.Range(0, 6).Select(i => (ulong)(7 * i + 1))];
+        var alone = seeds.SelectMany(seed => after.RunTones(1, 120, [seed], 0.9f, 1f, null, topP: 0.95f)).ToArray();
+        Assert.Equal(before.RunTones(seeds.Length, 120, seeds, 0.9f, 1f, null, topP: 0.95f), alone);
+        Assert.Equal(alone, after.RunTones(seeds.Length, 120, seeds, 0.9f, 1f, null, topP: 0.95f));
     }
 
     [Fact]

@@ -56,7 +56,8 @@ public static class OnnxExporter
     /// The tone family's generator step (contract version 2, see <see cref="ModelContract"/>): each head's embedding
     /// of the tone before is a Gather, the LSTM as above, and the heads' logits one Gemm and a Split. Sampling stays in the host.
     /// A length head that reads the drawn time (version 3) gives its logits for every time class at once, and so does a pitch
-    /// head that reads it (version 7), the pitches out of the chord's order masked in the row of the time 0.
+    /// head that reads it (version 7), the pitches out of the chord's order masked in the row of the time 0. A step that draws
+    /// the time (version 8, <see cref="DrawTime"/>) gives those heads' logits for the time it drew alone.
     /// </summary>
     public static byte[] Export(ToneGenerator generator, ModelMetadata metadata)
     {
@@ -67,6 +68,7 @@ public static class OnnxExporter
             || encoding.LookbackBars != generator.LookbackBars
             || encoding.Timing != generator.Timing
             || encoding.PitchGivenTime != generator.PitchGivenTime
+            || encoding.TimeInStep && !generator.PitchGivenTime
         )
             throw new ArgumentException("The metadata's contract version and the generator's inputs and heads do not agree.", nameof(metadata));
         var m = generator.Settings;
@@ -79,10 +81,17 @@ public static class OnnxExporter
         graph.Input.Add(Value(ModelContract.PreviousTone, TensorProto.Types.DataType.Int64, ModelContract.Batch, encoding.PreviousWidth));
         graph.Input.Add(Value(ModelContract.Hidden, m.Layers, ModelContract.Batch, m.HiddenSize));
         graph.Input.Add(Value(ModelContract.Cell, m.Layers, ModelContract.Batch, m.HiddenSize));
+        if (encoding.TimeInStep)
+        {
+            graph.Input.Add(Value(ModelContract.TimeDraw, ModelContract.Batch, 3));
+            graph.Input.Add(Value(ModelContract.ClosedTime, TensorProto.Types.DataType.Int64, ModelContract.Batch, 1));
+        }
         for (var k = 0; k < sizes.Count; k++)
             graph.Output.Add(
                 Value(ModelContract.Logits(ToneVocabulary.Heads[k]), [ModelContract.Batch, .. encoding.LogitShape(k).Select(d => (object)(int)d)])
             );
+        if (encoding.TimeInStep)
+            graph.Output.Add(Value(ModelContract.TimeDrawn, TensorProto.Types.DataType.Int64, ModelContract.Batch, 1));
         graph.Output.Add(Value(ModelContract.HiddenOut, m.Layers, ModelContract.Batch, m.HiddenSize));
         graph.Output.Add(Value(ModelContract.CellOut, m.Layers, ModelContract.Batch, m.HiddenSize));
 
@@ -134,20 +143,24 @@ public static class OnnxExporter
             .. TimedParts(generator).Select(p => p.Hidden),
         ];
         var head = Heads(graph, nodes, x, generator, weights, named);
-        for (var k = 0; k < sizes.Count; k++)
+        // Each head after the time's, which a step that draws the time draws before the heads that read it.
+        string? drawn = null;
+        foreach (var k in generator.DrawOrder)
         {
             var logits = ModelContract.Logits(ToneVocabulary.Heads[k]);
             if (k == ToneVocabulary.LengthHead && generator.LengthGivenTime)
-                Timed(graph, nodes, "timedLength", head[k], named[^TimedParts(generator).Length], logits, weights, sizes, k);
+                Timed(graph, nodes, "timedLength", head[k], named[^TimedParts(generator).Length], logits, weights, sizes, k, drawn);
             else if (k == ToneVocabulary.PitchHead && generator.PitchGivenTime)
             {
-                var timed = Timed(graph, nodes, "timedPitch", head[k], named[^1], $"timed_{logits}", weights, sizes, k);
+                var timed = Timed(graph, nodes, "timedPitch", head[k], named[^1], $"timed_{logits}", weights, sizes, k, drawn);
                 if (copies.TryGetValue(k, out var copied))
-                    timed = nodes.Add("Add", [timed, nodes.Add("Unsqueeze", [copied, "axis_1"])]);
-                InOrder(graph, nodes, timed, logits, encoding.Vocabulary.ZeroTime, sizes[ToneVocabulary.TimeHead]);
+                    timed = nodes.Add("Add", [timed, drawn is null ? nodes.Add("Unsqueeze", [copied, "axis_1"]) : copied]);
+                InOrder(graph, nodes, timed, logits, encoding.Vocabulary.ZeroTime, sizes[ToneVocabulary.TimeHead], drawn);
             }
             else if (!Direct(k))
                 nodes.Add("Add", [head[k], copies[k]], logits);
+            if (k == ToneVocabulary.TimeHead && encoding.TimeInStep)
+                drawn = DrawTime(graph, nodes, logits, sizes[k]);
         }
         return Finish(graph, metadata);
     }
@@ -299,7 +312,8 @@ public static class OnnxExporter
     /// <summary>
     /// Head <paramref name="head"/>'s logits given each time class d, [batch, time classes, classes], of the correction
     /// <paramref name="module"/> (<see cref="TimedLength"/>): W · h_t + b (<paramref name="plain"/>) plus V · ReLU(U_h · h_t + b_U
-    /// (<paramref name="fromH"/>) + U_d[d]), every row of U_d at once.
+    /// (<paramref name="fromH"/>) + U_d[d]), every row of U_d at once; or, given the time <paramref name="drawn"/> [batch], [batch,
+    /// classes] for that time alone.
     /// </summary>
     private static string Timed(
         GraphProto graph,
@@ -310,7 +324,8 @@ public static class OnnxExporter
         string output,
         Dictionary<string, float[]> weights,
         IReadOnlyList<int> sizes,
-        int head
+        int head,
+        string? drawn
     )
     {
         var times = sizes[ToneVocabulary.TimeHead];
@@ -319,17 +334,19 @@ public static class OnnxExporter
         graph.Initializer.Add(Floats($"{module}.output.weight", weights[$"{module}.output.weight"], sizes[head], width));
         if (graph.Initializer.All(t => t.Name != "axis_1"))
             graph.Initializer.Add(Ints("axis_1", [1], 1));
-        var a = nodes.Add("Relu", [nodes.Add("Add", [nodes.Add("Unsqueeze", [fromH, "axis_1"]), $"{module}.times.weight"])]);
+        var rows = drawn is null ? $"{module}.times.weight" : nodes.Add("Gather", [$"{module}.times.weight", drawn], Int("axis", 0));
+        var a = nodes.Add("Relu", [nodes.Add("Add", [drawn is null ? nodes.Add("Unsqueeze", [fromH, "axis_1"]) : fromH, rows])]);
         var correction = nodes.Add("MatMul", [a, nodes.Add("Transpose", [$"{module}.output.weight"])]);
-        return nodes.Add("Add", [correction, nodes.Add("Unsqueeze", [plain, "axis_1"])], output);
+        return nodes.Add("Add", [correction, drawn is null ? nodes.Add("Unsqueeze", [plain, "axis_1"]) : plain], output);
     }
 
     /// <summary>
     /// The pitch logits given each time class with −∞ where the encoding never writes a tone: in the row of the time 0
     /// (<paramref name="zeroTime"/>), the pitches at or below the tone before's (a row of a constant table, gathered by
-    /// previous_tone's pitch; none after the top key or the start tone).
+    /// previous_tone's pitch; none after the top key or the start tone). Given the time <paramref name="drawn"/> [batch], the
+    /// logits are that time's, masked where it is the time 0.
     /// </summary>
-    private static void InOrder(GraphProto graph, NodeBuilder nodes, string logits, string output, int zeroTime, int times)
+    private static void InOrder(GraphProto graph, NodeBuilder nodes, string logits, string output, int zeroTime, int times, string? drawn)
     {
         const int pitches = ToneVocabulary.Pitches;
         var below = new byte[(pitches + 1) * pitches];
@@ -339,11 +356,60 @@ public static class OnnxExporter
         zero[zeroTime] = 1;
         graph.Initializer.Add(Raw("pitch_order_mask", TensorProto.Types.DataType.Bool, below, [pitches + 1, pitches]));
         graph.Initializer.Add(Raw("zero_time_rows", TensorProto.Types.DataType.Bool, zero, [times, 1]));
-        graph.Initializer.Add(Floats("negative_infinity", [float.NegativeInfinity]));
+        if (graph.Initializer.All(t => t.Name != "negative_infinity"))
+            graph.Initializer.Add(Floats("negative_infinity", [float.NegativeInfinity]));
         var previous = nodes.Gather(ModelContract.PreviousTone, ToneVocabulary.PitchHead, axis: 1);
         var masked = nodes.Add("Gather", ["pitch_order_mask", previous], Int("axis", 0));
-        masked = nodes.Add("And", [nodes.Add("Unsqueeze", [masked, "axis_1"]), "zero_time_rows"]);
+        masked =
+            drawn is null
+                ? nodes.Add("And", [nodes.Add("Unsqueeze", [masked, "axis_1"]), "zero_time_rows"])
+                : nodes.Add("And", [masked, nodes.Add("Gather", ["zero_time_rows", drawn], Int("axis", 0))]);
         nodes.Add("Where", [masked, "negative_infinity", logits], output);
+    }
+
+    /// <summary>
+    /// The time class a version 8 step draws from <paramref name="logits"/> [batch, <paramref name="times"/>], returned as [batch]
+    /// (and written as time_drawn [batch, 1]): what <see cref="ToneSampler.Draw"/> draws at time_draw's uniform number u,
+    /// temperature T and nucleus p, with closed_time's class at −∞, in single precision.
+    /// <code>
+    /// w = exp((logits − max) / T)                         the likeliest class at T = 0
+    /// kept = w ≥ the smallest of the likeliest whose sum before it is under p · Σ w    (every class at p = 1)
+    /// drawn = #{i : Σ_{j ≤ i} kept_j w_j ≤ u · Σ kept w}    the first class whose cumulative weight passes u's share
+    /// </code>
+    /// </summary>
+    private static string DrawTime(GraphProto graph, NodeBuilder nodes, string logits, int times)
+    {
+        graph.Initializer.Add(Ints("time_classes", [.. Enumerable.Range(0, times).Select(i => (long)i)], times));
+        graph.Initializer.Add(Ints("time_count", [times], 1));
+        graph.Initializer.Add(Ints("class_axis", [1]));
+        if (graph.Initializer.All(t => t.Name != "axis_1"))
+            graph.Initializer.Add(Ints("axis_1", [1], 1));
+        graph.Initializer.Add(Floats("zero", [0f]));
+        graph.Initializer.Add(Floats("one", [1f]));
+        graph.Initializer.Add(Floats("positive_infinity", [float.PositiveInfinity]));
+        if (graph.Initializer.All(t => t.Name != "negative_infinity"))
+            graph.Initializer.Add(Floats("negative_infinity", [float.NegativeInfinity]));
+        var draw = nodes.AddMany("Split", [ModelContract.TimeDraw], 3, Int("axis", 1));
+        var (u, temperature, topP) = (draw[0], draw[1], draw[2]);
+        var open = nodes.Add("Where", [nodes.Add("Equal", ["time_classes", ModelContract.ClosedTime]), "negative_infinity", logits]);
+        var likeliest = nodes.Add("ArgMax", [open], Int("axis", 1));
+        var max = nodes.Add("ReduceMax", [open], IntList("axes", 1), Int("keepdims", 1));
+        var w = nodes.Add("Exp", [nodes.Add("Div", [nodes.Add("Sub", [open, max]), temperature])]);
+        var sorted = nodes.AddMany("TopK", [w, "time_count"], 2, Int("axis", 1))[0];
+        var before = nodes.Add("CumSum", [sorted, "class_axis"], Int("exclusive", 1));
+        var share = nodes.Add("Mul", [topP, nodes.Add("ReduceSum", [w, "axis_1"], Int("keepdims", 1))]);
+        var likeliestKept = nodes.Add("Where", [nodes.Add("Less", [before, share]), sorted, "positive_infinity"]);
+        var threshold = nodes.Add("ReduceMin", [likeliestKept], IntList("axes", 1), Int("keepdims", 1));
+        var inNucleus = nodes.Add("Or", [nodes.Add("GreaterOrEqual", [w, threshold]), nodes.Add("GreaterOrEqual", [topP, "one"])]);
+        var kept = nodes.Add("Where", [inNucleus, w, "zero"]);
+        var cumulative = nodes.Add("CumSum", [kept, "class_axis"]);
+        var target = nodes.Add("Mul", [u, nodes.Add("ReduceSum", [kept, "axis_1"], Int("keepdims", 1))]);
+        var passed = nodes.Add("Cast", [nodes.Add("LessOrEqual", [cumulative, target])], Int("to", (long)TensorProto.Types.DataType.Int64));
+        var index = nodes.Add("ReduceSum", [passed, "axis_1"], Int("keepdims", 1));
+        // At T = 0, or where rounding carries u's share past the last class, the likeliest.
+        var likeliestOnly = nodes.Add("Or", [nodes.Add("LessOrEqual", [temperature, "zero"]), nodes.Add("GreaterOrEqual", [index, "time_count"])]);
+        nodes.Add("Where", [likeliestOnly, likeliest, index], ModelContract.TimeDrawn);
+        return nodes.Add("Squeeze", [ModelContract.TimeDrawn, "axis_1"]);
     }
 
     /// <summary>
@@ -467,6 +533,13 @@ public static class OnnxExporter
         };
         tensor.Dims.AddRange(dimensions);
         return tensor;
+    }
+
+    private static AttributeProto IntList(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
     }
 
     private static AttributeProto Int(string name, long value) =>

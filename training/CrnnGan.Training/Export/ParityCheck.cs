@@ -101,8 +101,10 @@ public static class ParityCheck
     /// The tone family: ONNX Runtime runs free for <paramref name="steps"/> tones from the start tone, feeding back
     /// its own draws and state; at every step TorchSharp computes the same step from the same inputs (as for the
     /// paper's model: two free runs would compare their rounding), and each side draws with <see cref="ToneSampler"/>
-    /// from its own logits at the same uniform per head. Reports the largest logit and state difference and how many
-    /// sampled tones are identical.
+    /// from its own logits at the same uniform per head. A step that draws the time (contract version 8) draws it in the graph,
+    /// at each song's own temperature and nucleus (<see cref="TimeDraws"/>), against TorchSharp's logits drawn by the host; the
+    /// heads given the time are then compared for the time the graph drew. Reports the largest logit and state difference and how
+    /// many sampled tones are identical.
     /// </summary>
     public static ParityReport Run(ToneGenerator generator, byte[] onnx, int batch, int steps, ulong seed)
     {
@@ -135,6 +137,7 @@ public static class ParityCheck
             random.Fill(noise);
             var uniforms = new float[batch * heads];
             random.Fill(uniforms);
+            (float[] Draw, long[] Closed)? timeDraw = encoding.TimeInStep ? TimeDraws(uniforms, batch, t, encoding.Vocabulary.ZeroTime) : null;
 
             var previous = tensor(onnxPrevious, [batch, columns]);
             var (output, state) = generator.Step(
@@ -142,8 +145,7 @@ public static class ParityCheck
                 previous,
                 (tensor(onnxState.Hidden, [m.Layers, batch, m.HiddenSize]), tensor(onnxState.Cell, [m.Layers, batch, m.HiddenSize]))
             );
-            var torchLogits = Enumerable.Range(0, heads).Select(k => AllLogits(generator, output, k, previous).data<float>().ToArray()).ToArray();
-            var (onnxLogits, hidden, cell) = OnnxToneStep(
+            var (onnxLogits, timeDrawn, hidden, cell) = OnnxToneStep(
                 session,
                 noise,
                 onnxPrevious,
@@ -151,9 +153,14 @@ public static class ParityCheck
                 batch,
                 (m.Noise, m.Layers, m.HiddenSize),
                 sizes,
-                columns
+                columns,
+                timeDraw
             );
             onnxState = (hidden, cell);
+            var torchLogits = Enumerable
+                .Range(0, heads)
+                .Select(k => AllLogits(generator, output, k, previous, timeDrawn).data<float>().ToArray())
+                .ToArray();
 
             for (var k = 0; k < heads; k++)
                 maxDifference = Math.Max(maxDifference, MaxDifference(torchLogits[k], onnxLogits[k]));
@@ -170,18 +177,27 @@ public static class ParityCheck
                         width == sizes[k]
                             ? (0, 0)
                             : (torchDraws[b * heads + ToneVocabulary.TimeHead], onnxDraws[b * heads + ToneVocabulary.TimeHead]);
-                    var torchLogitsOfSong = torchLogits[k].AsSpan(b * width + (int)torchRow * sizes[k], sizes[k]);
-                    var (torchDraw, onnxDraw) = (
-                        ToneSampler.Draw(torchLogitsOfSong, 1f, u),
-                        ToneSampler.Draw(onnxLogits[k].AsSpan(b * width + (int)onnxRow * sizes[k], sizes[k]), 1f, u)
-                    );
+                    var torchLogitsOfSong = torchLogits[k].AsSpan(b * width + (int)torchRow * sizes[k], sizes[k]).ToArray();
+                    var (temperature, topP) = (1f, 1f);
+                    int onnxDraw;
+                    if (k == ToneVocabulary.TimeHead && timeDraw is { } draw)
+                    {
+                        (temperature, topP) = (draw.Draw[b * 3 + 1], draw.Draw[b * 3 + 2]);
+                        if (draw.Closed[b] >= 0)
+                            torchLogitsOfSong[draw.Closed[b]] = float.NegativeInfinity;
+                        onnxDraw = (int)timeDrawn![b];
+                    }
+                    else
+                        onnxDraw = ToneSampler.Draw(onnxLogits[k].AsSpan(b * width + (int)onnxRow * sizes[k], sizes[k]), 1f, u);
+                    var torchDraw = ToneSampler.Draw(torchLogitsOfSong, temperature, u, topP);
                     (torchDraws[b * heads + k], onnxDraws[b * heads + k]) = (torchDraw, onnxDraw);
                     if (torchDraw == onnxDraw)
                         continue;
                     // A tie: the classes are neighbours in probability and u lies on the boundary between them.
-                    var boundary = ToneSampler.Cumulative(torchLogitsOfSong, 1f, Math.Max(torchDraw, onnxDraw));
-                    var between = boundary - ToneSampler.Cumulative(torchLogitsOfSong, 1f, Math.Min(torchDraw, onnxDraw) + 1);
-                    if (Math.Abs(u - boundary) <= ParityReport.TieTolerance && between <= ParityReport.TieTolerance)
+                    var scale = Math.Max(temperature, 1e-3f);
+                    var boundary = ToneSampler.Cumulative(torchLogitsOfSong, scale, Math.Max(torchDraw, onnxDraw));
+                    var between = boundary - ToneSampler.Cumulative(torchLogitsOfSong, scale, Math.Min(torchDraw, onnxDraw) + 1);
+                    if (topP == 1 && Math.Abs(u - boundary) <= ParityReport.TieTolerance && between <= ParityReport.TieTolerance)
                         tie = true;
                     else
                         same = false;
@@ -200,20 +216,47 @@ public static class ParityCheck
     }
 
     /// <summary>
-    /// Head <paramref name="head"/>'s logits from h_t as the exported step gives them: a head given the time, for every
-    /// time class.
+    /// What a version 8 step is fed to draw the time at step <paramref name="t"/>: each song's time uniform from <paramref
+    /// name="uniforms"/>, a temperature and nucleus of its own (the likeliest class, a cut tail, sharper and flatter than trained:
+    /// every path of the graph's draw), and the time 0 closed at every fourth step.
     /// </summary>
-    private static Tensor AllLogits(ToneGenerator generator, Tensor output, int head, Tensor previous)
+    private static (float[] Draw, long[] Closed) TimeDraws(float[] uniforms, int batch, int t, int zeroTime)
+    {
+        float[] temperatures = [0.9f, 1f, 0f, 1.25f];
+        float[] nuclei = [0.9f, 1f, 0.75f];
+        var (draw, closed) = (new float[batch * 3], new long[batch]);
+        for (var b = 0; b < batch; b++)
+        {
+            (draw[b * 3], draw[b * 3 + 1], draw[b * 3 + 2]) = (
+                uniforms[b * ToneVocabulary.Heads.Count + ToneVocabulary.TimeHead],
+                temperatures[b % temperatures.Length],
+                nuclei[b % nuclei.Length]
+            );
+            closed[b] = (t + b) % 4 == 0 ? zeroTime : -1;
+        }
+        return (draw, closed);
+    }
+
+    /// <summary>
+    /// Head <paramref name="head"/>'s logits from h_t as the exported step gives them: a head given the time, for every
+    /// time class, or, where the step drew the time (<paramref name="timeDrawn"/>), for the time it drew.
+    /// </summary>
+    private static Tensor AllLogits(ToneGenerator generator, Tensor output, int head, Tensor previous, long[]? timeDrawn)
     {
         if (!generator.GivenTime(head))
             return generator.Logits(output, head, null, previous);
+        if (timeDrawn is not null)
+            return generator.Logits(output, head, tensor(timeDrawn), previous);
         var (batch, times) = (output.shape[0], generator.HeadSizes[ToneVocabulary.TimeHead]);
         var everyTime = arange(times, dtype: ScalarType.Int64).unsqueeze(0).expand(batch, -1);
         return generator.Logits(output.unsqueeze(1).expand(-1, times, -1), head, everyTime, previous.unsqueeze(1).expand(-1, times, -1));
     }
 
-    /// <summary>One step of an exported tone model in ONNX Runtime: each head's logits and the new state.</summary>
-    internal static (float[][] Logits, float[] Hidden, float[] Cell) OnnxToneStep(
+    /// <summary>
+    /// One step of an exported tone model in ONNX Runtime: each head's logits, the time drawn where the step draws it (fed
+    /// <paramref name="timeDraw"/>, version 8) and the new state.
+    /// </summary>
+    internal static (float[][] Logits, long[]? TimeDrawn, float[] Hidden, float[] Cell) OnnxToneStep(
         InferenceSession session,
         float[] noise,
         long[] previous,
@@ -221,22 +264,33 @@ public static class ParityCheck
         int batch,
         (int Noise, int Layers, int HiddenSize) m,
         IReadOnlyList<int> sizes,
-        int columns
+        int columns,
+        (float[] Draw, long[] Closed)? timeDraw = null
     )
     {
         using var noiseValue = OrtValue.CreateTensorValueFromMemory(noise, [batch, m.Noise]);
         using var previousValue = OrtValue.CreateTensorValueFromMemory(previous, [batch, columns]);
         using var hiddenValue = OrtValue.CreateTensorValueFromMemory(state.Hidden, [m.Layers, batch, m.HiddenSize]);
         using var cellValue = OrtValue.CreateTensorValueFromMemory(state.Cell, [m.Layers, batch, m.HiddenSize]);
+        using var drawValue = timeDraw is { } d ? OrtValue.CreateTensorValueFromMemory(d.Draw, [batch, 3]) : null;
+        using var closedValue = timeDraw is { } c ? OrtValue.CreateTensorValueFromMemory(c.Closed, [batch, 1]) : null;
         using var runOptions = new RunOptions();
+        string[] inputs = [ModelContract.Noise, ModelContract.PreviousTone, ModelContract.Hidden, ModelContract.Cell];
+        OrtValue[] values = [noiseValue, previousValue, hiddenValue, cellValue];
+        string[] outputs = [.. ToneVocabulary.Heads.Select(ModelContract.Logits), ModelContract.HiddenOut, ModelContract.CellOut];
         using var results = session.Run(
             runOptions,
-            [ModelContract.Noise, ModelContract.PreviousTone, ModelContract.Hidden, ModelContract.Cell],
-            [noiseValue, previousValue, hiddenValue, cellValue],
-            [.. ToneVocabulary.Heads.Select(ModelContract.Logits), ModelContract.HiddenOut, ModelContract.CellOut]
+            drawValue is null ? inputs : [.. inputs, ModelContract.TimeDraw, ModelContract.ClosedTime],
+            drawValue is null ? values : [.. values, drawValue, closedValue!],
+            drawValue is null ? outputs : [.. outputs, ModelContract.TimeDrawn]
         );
         var logits = Enumerable.Range(0, sizes.Count).Select(k => results[k].GetTensorDataAsSpan<float>().ToArray()).ToArray();
-        return (logits, results[sizes.Count].GetTensorDataAsSpan<float>().ToArray(), results[sizes.Count + 1].GetTensorDataAsSpan<float>().ToArray());
+        return (
+            logits,
+            drawValue is null ? null : results[sizes.Count + 2].GetTensorDataAsSpan<long>().ToArray(),
+            results[sizes.Count].GetTensorDataAsSpan<float>().ToArray(),
+            results[sizes.Count + 1].GetTensorDataAsSpan<float>().ToArray()
+        );
     }
 
     private static (float[] Output, float[] Hidden, float[] Cell) OnnxStep(

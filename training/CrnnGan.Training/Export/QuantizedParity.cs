@@ -7,7 +7,9 @@ namespace CrnnGan.Training.Export;
 /// <summary>
 /// How far an int8 tone model's distributions lie from its fp32 model's: both run in ONNX Runtime from the same noise,
 /// fed the same tones (drawn from the fp32 model's heads at temperature 1), each with its own state; at every step, the
-/// total variation between the two softmax distributions of each head, over the batch's songs.
+/// total variation between the two softmax distributions of each head, over the batch's songs. Where the step draws the time
+/// (contract version 8), both draw it at the same uniform number, and the heads given the time are compared where both drew the
+/// same time.
 /// </summary>
 public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVariation, double MaxTotalVariation)
 {
@@ -22,7 +24,7 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         using var reference = new InferenceSession(fp32, options);
         using var quantized = new InferenceSession(quantizedModel, options);
         var metadata = ModelMetadata.Parse(reference.ModelMetadata.CustomMetadataMap);
-        var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 to 7)");
+        var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 to 8)");
         var sizes = encoding.Vocabulary.Sizes;
         var widths = sizes.Select((_, k) => encoding.LogitWidth(k)).ToArray();
         var m = (metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
@@ -32,46 +34,79 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         var previous = feedback.Rows;
         var zeros = new float[metadata.Layers * batch * metadata.HiddenSize];
         var (referenceState, quantizedState) = ((zeros, zeros), (zeros, zeros));
-        var uniforms = new float[sizes.Count];
+        var uniforms = new float[batch * sizes.Count];
         var drawn = new int[sizes.Count];
         double sum = 0,
             max = 0;
+        var count = 0;
         for (var t = 0; t < steps; t++)
         {
             var noise = new float[batch * metadata.NoiseSize];
             random.Fill(noise);
-            var (expected, h, c) = ParityCheck.OnnxToneStep(reference, noise, previous, referenceState, batch, m, sizes, columns);
-            var (actual, qh, qc) = ParityCheck.OnnxToneStep(quantized, noise, previous, quantizedState, batch, m, sizes, columns);
+            random.Fill(uniforms);
+            (float[] Draw, long[] Closed)? timeDraw = encoding.TimeInStep ? TimeDraw(uniforms, batch) : null;
+            var (expected, timeDrawn, h, c) = ParityCheck.OnnxToneStep(
+                reference,
+                noise,
+                previous,
+                referenceState,
+                batch,
+                m,
+                sizes,
+                columns,
+                timeDraw
+            );
+            var (actual, quantizedTime, qh, qc) = ParityCheck.OnnxToneStep(
+                quantized,
+                noise,
+                previous,
+                quantizedState,
+                batch,
+                m,
+                sizes,
+                columns,
+                timeDraw
+            );
             (referenceState, quantizedState) = ((h, c), (qh, qc));
             for (var b = 0; b < batch; b++)
             {
-                random.Fill(uniforms);
                 ToneSampler.DrawTone(
                     Head(expected, ToneVocabulary.PitchHead),
                     Head(expected, ToneVocabulary.TimeHead),
                     Head(expected, ToneVocabulary.LengthHead),
-                    encoding.LengthGivenTime,
+                    encoding.RowPerTime(ToneVocabulary.LengthHead),
                     Head(expected, ToneVocabulary.VelocityHead),
                     1f,
                     1f,
-                    uniforms,
+                    uniforms.AsSpan(b * sizes.Count, sizes.Count),
                     -1,
                     drawn,
-                    pitchGivenTime: encoding.PitchGivenTime
+                    pitchGivenTime: encoding.RowPerTime(ToneVocabulary.PitchHead),
+                    time: timeDrawn is null ? null : (int)timeDrawn[b]
                 );
                 // A head given the time is compared on the row that was drawn from.
                 for (var k = 0; k < sizes.Count; k++)
                 {
-                    var row = encoding.GivenTime(k) ? drawn[ToneVocabulary.TimeHead] * sizes[k] : 0;
+                    if (encoding.GivenTime(k) && timeDrawn is not null && timeDrawn[b] != quantizedTime![b])
+                        continue;
+                    var row = encoding.RowPerTime(k) ? drawn[ToneVocabulary.TimeHead] * sizes[k] : 0;
                     var distance = TotalVariation(Head(expected, k).Slice(row, sizes[k]), Head(actual, k).Slice(row, sizes[k]));
-                    (sum, max) = (sum + distance, Math.Max(max, distance));
+                    (sum, max, count) = (sum + distance, Math.Max(max, distance), count + 1);
                 }
                 feedback.Add(b, drawn);
 
                 ReadOnlySpan<float> Head(float[][] logits, int k) => logits[k].AsSpan(b * widths[k], widths[k]);
             }
         }
-        return new QuantizedParity(batch, steps, sum / (steps * batch * sizes.Count), max);
+        return new QuantizedParity(batch, steps, sum / count, max);
+    }
+
+    /// <summary>A version 8 step's time draw: each song's time uniform at temperature 1, the whole distribution, nothing closed.</summary>
+    private static (float[] Draw, long[] Closed) TimeDraw(float[] uniforms, int batch)
+    {
+        var heads = ToneVocabulary.Heads.Count;
+        float[] draw = [.. Enumerable.Range(0, batch).SelectMany(b => new[] { uniforms[b * heads + ToneVocabulary.TimeHead], 1f, 1f })];
+        return (draw, [.. Enumerable.Repeat(-1L, batch)]);
     }
 
     private static double TotalVariation(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

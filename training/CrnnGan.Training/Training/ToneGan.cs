@@ -317,7 +317,8 @@ public sealed class ToneGan : GanFamily
             BarPosition: TypedGenerator.BarPosition,
             LookbackBars: TypedGenerator.LookbackBars,
             MeteredShare: MeteredShare,
-            PitchGivenTime: TypedGenerator.PitchGivenTime
+            PitchGivenTime: TypedGenerator.PitchGivenTime,
+            TimeInStep: TypedGenerator.PitchGivenTime
         );
 
     public override byte[] Export(ModelMetadata metadata) => OnnxExporter.Export(TypedGenerator, metadata);

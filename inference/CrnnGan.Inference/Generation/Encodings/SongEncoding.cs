@@ -37,6 +37,7 @@ public abstract record SongEncoding
         (ToneEncoding.LookbackVersion, ToneEncoding.FromProperties, "the tone family, looking back one and two bars"),
         (ToneEncoding.TimingVersion, ToneEncoding.FromProperties, "the tone family, knowing how its song keeps time"),
         (ToneEncoding.PitchGivenTimeVersion, ToneEncoding.FromProperties, "the tone family, its pitch given the time"),
+        (ToneEncoding.TimeInStepVersion, ToneEncoding.FromProperties, "the tone family, its time drawn in the step"),
     ];
 
     /// <summary>The model's encoding, chosen by its contract version: the one place that tells the families apart.</summary>
@@ -65,6 +66,9 @@ public abstract record SongEncoding
 
     /// <summary>The step's input that carries the previous step back in.</summary>
     internal abstract StepValue Previous { get; }
+
+    /// <summary>The step's inputs besides noise and the recurrent state, each with its shape per song: <see cref="Previous"/> first.</summary>
+    internal virtual IReadOnlyList<StepValue> Inputs => [Previous];
 
     /// <summary>The step's outputs besides the recurrent state, each with its shape per song.</summary>
     internal abstract IReadOnlyList<StepValue> Outputs { get; }

@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace CrnnGan.Inference.Generation.Encodings;
 
 /// <summary>
-/// The tone family (contract versions 2 to 7): one tone per step as a class index per head (pitch, time since the
+/// The tone family (contract versions 2 to 8): one tone per step as a class index per head (pitch, time since the
 /// previous onset, length, velocity), <see cref="Vocabulary"/> holding the bins, trained in C major / A minor and
 /// placed in a key when generated. The host draws each head's class from its logits (<see cref="ToneSampler"/>) at
 /// the request's temperature or the model's <see cref="DefaultTemperature"/>, and within the request's nucleus or the
@@ -21,7 +21,9 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// real songs are one or the other from their first tone to their last. With <see cref="AscendingChords"/> a tone drawn at the
 /// onset of the tone before is drawn from the pitches above it, the order in which the encoding writes a chord's keys.
 /// With <see cref="PitchGivenTime"/> (version 7) the model keeps that order itself: its pitch logits are one row per time
-/// class, of which the time drawn chooses one, and the row of the time 0 has no pitch at or below the tone before.
+/// class, of which the time drawn chooses one, and the row of the time 0 has no pitch at or below the tone before. With
+/// <see cref="TimeInStep"/> (version 8) the step draws the time from uniform numbers the host feeds, and gives pitch and length
+/// for the time drawn alone.
 /// </summary>
 public sealed record ToneEncoding(
     ToneVocabulary Vocabulary,
@@ -35,7 +37,8 @@ public sealed record ToneEncoding(
     float? TimeTemperature = null,
     float? MeteredShare = null,
     bool AscendingChords = false,
-    bool PitchGivenTime = false
+    bool PitchGivenTime = false,
+    bool TimeInStep = false
 ) : SongEncoding
 {
     /// <summary>The contract version of the tone family's first form: four categorical heads.</summary>
@@ -56,6 +59,9 @@ public sealed record ToneEncoding(
     /// <summary>The contract version whose pitch head reads the drawn time.</summary>
     public const int PitchGivenTimeVersion = ModelContract.PitchGivenTimeVersion;
 
+    /// <summary>The contract version whose step draws the time.</summary>
+    public const int TimeInStepVersion = ModelContract.TimeInStepVersion;
+
     /// <summary>Whether each song's rows carry its timing, their last column.</summary>
     public bool Timing => MeteredShare is not null;
 
@@ -66,7 +72,8 @@ public sealed record ToneEncoding(
 
     /// <inheritdoc/>
     public override int ContractVersion =>
-        PitchGivenTime ? PitchGivenTimeVersion
+        TimeInStep ? TimeInStepVersion
+        : PitchGivenTime ? PitchGivenTimeVersion
         : Timing ? TimingVersion
         : LookbackBars > 0 ? LookbackVersion
         : BarPosition ? BarPositionVersion
@@ -118,8 +125,11 @@ public sealed record ToneEncoding(
     public long[] LogitShape(int head)
     {
         var sizes = Vocabulary.Sizes;
-        return GivenTime(head) ? [sizes[ToneVocabulary.TimeHead], sizes[head]] : [sizes[head]];
+        return RowPerTime(head) ? [sizes[ToneVocabulary.TimeHead], sizes[head]] : [sizes[head]];
     }
+
+    /// <summary>Whether head <paramref name="head"/>'s logits are a row per time class: given the time, which the step does not draw.</summary>
+    public bool RowPerTime(int head) => GivenTime(head) && !TimeInStep;
 
     /// <summary>Whether head <paramref name="head"/>'s logits are one row per time class, of which the time drawn chooses one.</summary>
     public bool GivenTime(int head) => head == ToneVocabulary.LengthHead && LengthGivenTime || head == ToneVocabulary.PitchHead && PitchGivenTime;
@@ -142,6 +152,7 @@ public sealed record ToneEncoding(
         : MeteredShare is not (null or (>= 0 and <= 1)) ? $"A metered share is from 0 to 1, not {MeteredShare}."
         : Timing && !BarPosition ? "A song's timing is read with where each tone falls in the bar."
         : PitchGivenTime && !LengthGivenTime ? "A pitch head that reads the time comes with a length head that reads it."
+        : TimeInStep && !PitchGivenTime ? "A step that draws the time comes with a pitch head that reads it."
         : PitchGivenTime && AscendingChords
             ? "A pitch head that reads the time keeps the chord's order itself; ascending_chords is for those that do not."
         : null;
@@ -166,7 +177,11 @@ public sealed record ToneEncoding(
             "pitch and time drawn from softmax(logits / temperature), length from softmax((logits + length_bias) / "
                 + "length_temperature) (a bias of 0 and a temperature of 1 when absent"
                 + (LengthGivenTime ? "; the logits of the time drawn" : "")
-                + (PitchGivenTime ? "; the time drawn first, the pitch from the row of the time drawn" : "")
+                + (
+                    TimeInStep ? "; the time drawn in the step from time_draw, pitch and length given by the step for it"
+                    : PitchGivenTime ? "; the time drawn first, the pitch from the row of the time drawn"
+                    : ""
+                )
                 + "), velocity at 1 as trained; "
                 + (
                     AscendingChords
@@ -220,6 +235,13 @@ public sealed record ToneEncoding(
                 "pitch_logits is [batch, time bins, 128], a row per time class; in the row of time class 0 the pitches at or below "
                     + "previous_tone's pitch are -inf (none after the top key, 127, or the start tone)"
             );
+        if (TimeInStep)
+            yield return new(
+                prefix + TimeInStepKey,
+                "the step draws the time: time_draw [batch, 3] holds each song's uniform number, time temperature (0: the likeliest) "
+                    + "and nucleus; closed_time [batch, 1] a class not to draw (-1: none); time_drawn [batch, 1] is the class drawn; "
+                    + "pitch_logits and length_logits are those of the time drawn"
+            );
         // Pitch and time are then drawn from their nucleus: the likeliest classes whose probabilities reach it.
         if (DefaultTopP != 1f)
             yield return new(prefix + "default_top_p", DefaultTopP.ToString("R", CultureInfo.InvariantCulture));
@@ -231,11 +253,18 @@ public sealed record ToneEncoding(
     internal static ToneEncoding FromProperties(IReadOnlyDictionary<string, string> properties)
     {
         var version = properties.GetValueOrDefault(ModelMetadata.Prefix + "contract_version");
-        // Version 7 names which of the inputs of versions 4 to 6 it reads; each of those versions reads its own and those before.
-        var pitched = version == PitchGivenTimeVersion.ToString(CultureInfo.InvariantCulture);
+        // Versions 7 and 8 name which of the inputs of versions 4 to 6 they read; each of those reads its own and those before.
+        var inStep = version == TimeInStepVersion.ToString(CultureInfo.InvariantCulture);
+        var pitched = inStep || version == PitchGivenTimeVersion.ToString(CultureInfo.InvariantCulture);
         var timing = version == TimingVersion.ToString(CultureInfo.InvariantCulture) || pitched && Has("metered_share");
         string[] required = [.. Keys, .. timing ? [ModelMetadata.Prefix + "metered_share"] : Array.Empty<string>()];
-        var read = new MetadataReader(properties, pitched ? [.. required, ModelMetadata.Prefix + PitchGivenTimeKey] : required);
+        string[] keys =
+        [
+            .. required,
+            .. pitched ? [ModelMetadata.Prefix + PitchGivenTimeKey] : Array.Empty<string>(),
+            .. inStep ? [ModelMetadata.Prefix + TimeInStepKey] : Array.Empty<string>(),
+        ];
+        var read = new MetadataReader(properties, keys);
         if (read.Text("heads") != string.Join(',', ToneVocabulary.Heads))
             throw new InvalidDataException($"The model's heads ({read.Text("heads")}) are not {string.Join(',', ToneVocabulary.Heads)}.");
         var vocabulary = ToneVocabulary.Parse(read.Text("time_delta_bins"), read.Text("length_bins"), read.Text("velocity_bins"));
@@ -255,7 +284,8 @@ public sealed record ToneEncoding(
             read.Optional("time_temperature") is null ? null : read.Single("time_temperature"),
             timing ? read.Single("metered_share") : null,
             read.Flag(AscendingChordsKey),
-            pitched
+            pitched,
+            inStep
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
 
@@ -273,6 +303,9 @@ public sealed record ToneEncoding(
     /// <summary>The metadata key that says how a model of <see cref="PitchGivenTime"/> gives its pitch logits (version 7's).</summary>
     private const string PitchGivenTimeKey = "pitch_given_time";
 
+    /// <summary>The metadata key that says what the step of a model of <see cref="TimeInStep"/> reads and draws (version 8's).</summary>
+    private const string TimeInStepKey = "time_in_step";
+
     /// <summary>The most bars a model looks back.</summary>
     public const int MaxLookbackBars = 4;
 
@@ -288,8 +321,17 @@ public sealed record ToneEncoding(
 
     internal override StepValue Previous => new(ModelContract.PreviousTone, TensorElementType.Int64, [PreviousWidth]);
 
+    internal override IReadOnlyList<StepValue> Inputs =>
+        TimeInStep
+            ? [Previous, new(ModelContract.TimeDraw, TensorElementType.Float, [3]), new(ModelContract.ClosedTime, TensorElementType.Int64, [1])]
+            : [Previous];
+
+    /// <summary>Each head's logits in the heads' order, then, with <see cref="TimeInStep"/>, the time drawn.</summary>
     internal override IReadOnlyList<StepValue> Outputs =>
-        [.. ToneVocabulary.Heads.Select((head, k) => new StepValue(ModelContract.Logits(head), TensorElementType.Float, LogitShape(k)))];
+        [
+            .. ToneVocabulary.Heads.Select((head, k) => new StepValue(ModelContract.Logits(head), TensorElementType.Float, LogitShape(k))),
+            .. TimeInStep ? [new StepValue(ModelContract.TimeDrawn, TensorElementType.Int64, [1])] : Array.Empty<StepValue>(),
+        ];
 
     internal override IEnumerable<GenerationProblem> Problems(GenerationRequest request)
     {
@@ -362,7 +404,8 @@ public sealed record ToneEncoding(
         && TimeTemperature == other.TimeTemperature
         && MeteredShare == other.MeteredShare
         && AscendingChords == other.AscendingChords
-        && PitchGivenTime == other.PitchGivenTime;
+        && PitchGivenTime == other.PitchGivenTime
+        && TimeInStep == other.TimeInStep;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);

@@ -21,7 +21,7 @@ internal sealed class ContinuousRow : SongRow
     public float[] Result { get; }
 
     protected override void WritePrevious(StepBuffers buffers, int slot) =>
-        _previous.CopyTo(buffers.PreviousValues.AsSpan(slot * _features, _features));
+        _previous.CopyTo(buffers.Inputs[0].Row<float>(slot));
 
     public override void Take(StepBuffers buffers, int slot)
     {
@@ -29,7 +29,7 @@ internal sealed class ContinuousRow : SongRow
         if (_primer is not null && (Step + 1) * _features <= _primer.Length)
             _primer.AsSpan(Step * _features, _features).CopyTo(step);
         else
-            buffers.Outputs[0].AsSpan(slot * _features, _features).CopyTo(step);
+            buffers.Outputs[0].Row<float>(slot).CopyTo(step);
         step.CopyTo(_previous);
         Step++;
     }

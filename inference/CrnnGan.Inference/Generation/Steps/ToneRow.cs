@@ -3,16 +3,17 @@ using CrnnGan.Inference.Generation.Encodings;
 namespace CrnnGan.Inference.Generation.Steps;
 
 /// <summary>
-/// A song of the tone family (contract versions 2 to 7): its tones as class indices, [steps, heads]. After each step
-/// the row draws one uniform number per head and, with them, its tone by <see cref="ToneSampler.DrawTone"/> (with ascending
-/// chords, a tone out of the chord's order is drawn again from a stream of its own).
+/// A song of the tone family (contract versions 2 to 8): its tones as class indices, [steps, heads]. Before each step
+/// the row draws one uniform number per head (after the step's noise); after it, its tone by <see cref="ToneSampler.DrawTone"/>
+/// (with ascending chords, a tone out of the chord's order is drawn again from a stream of its own). A step that draws the time
+/// (version 8) is fed the time's uniform number, temperature and nucleus, and the time class closed, and the row takes its draw.
 /// </summary>
 internal sealed class ToneRow : SongRow
 {
     private readonly IReadOnlyList<int> _sizes;
-    private readonly int[] _widths;
     private readonly bool _lengthGivenTime;
     private readonly bool _pitchGivenTime;
+    private readonly bool _timeInStep;
     private readonly int[]? _primer;
     private readonly float _temperature;
     private readonly float? _timeTemperature;
@@ -34,14 +35,14 @@ internal sealed class ToneRow : SongRow
     {
         var vocabulary = model.Vocabulary;
         _sizes = vocabulary.Sizes;
-        _widths = [.. _sizes.Select((_, k) => model.LogitWidth(k))];
         _primer = primer;
         _temperature = temperature;
         _timeTemperature = model.TimeTemperature;
         _topP = topP;
         _lengthTemperature = model.LengthTemperature;
-        _lengthGivenTime = model.LengthGivenTime;
-        _pitchGivenTime = model.PitchGivenTime;
+        _lengthGivenTime = model.RowPerTime(ToneVocabulary.LengthHead);
+        _pitchGivenTime = model.RowPerTime(ToneVocabulary.PitchHead);
+        _timeInStep = model.TimeInStep;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
         _zeroTime = vocabulary.ZeroTime;
         // A stream of its own, so that the song's own stream, and every tone before the first drawn again, stay as without the rule.
@@ -55,17 +56,24 @@ internal sealed class ToneRow : SongRow
 
     public int[] Result { get; }
 
+    /// <summary>The time class closed to the next tone: the time 0 once the chord holds <see cref="ToneSampler.MaxChord"/> keys.</summary>
+    private int ClosedTime => _chord.Count >= ToneSampler.MaxChord ? _zeroTime : -1;
+
     protected override void WritePrevious(StepBuffers buffers, int slot)
     {
-        var previous = _feedback.Previous;
-        previous.CopyTo(buffers.PreviousClasses.AsSpan(slot * previous.Length, previous.Length));
+        for (var k = 0; k < _uniforms.Length; k++)
+            _uniforms[k] = Random.NextSingle();
+        _feedback.Previous.CopyTo(buffers.Inputs[0].Row<long>(slot));
+        if (!_timeInStep)
+            return;
+        var draw = buffers.Inputs[1].Row<float>(slot);
+        (draw[0], draw[1], draw[2]) = (_uniforms[ToneVocabulary.TimeHead], _timeTemperature ?? _temperature, _topP);
+        buffers.Inputs[2].Row<long>(slot)[0] = ClosedTime;
     }
 
     public override void Take(StepBuffers buffers, int slot)
     {
         var heads = _sizes.Count;
-        for (var k = 0; k < heads; k++)
-            _uniforms[k] = Random.NextSingle();
         var tone = Result.AsSpan(Step * heads, heads);
         if (_primer is not null && (Step + 1) * heads <= _primer.Length)
             _primer.AsSpan(Step * heads, heads).CopyTo(tone);
@@ -79,13 +87,14 @@ internal sealed class ToneRow : SongRow
                 _temperature,
                 _lengthTemperature,
                 _uniforms,
-                _chord.Count >= ToneSampler.MaxChord ? _zeroTime : -1,
+                ClosedTime,
                 tone,
                 _lengthBias,
                 _topP,
                 _timeTemperature,
                 _redraws is not null && Step > 0 ? (_zeroTime, Result[(Step - 1) * heads + ToneVocabulary.PitchHead], _redraws) : null,
-                _pitchGivenTime
+                _pitchGivenTime,
+                _timeInStep ? (int)buffers.Outputs[heads].Row<long>(slot)[0] : null
             );
         if (tone[ToneVocabulary.TimeHead] != _zeroTime)
             _chord.Clear();
@@ -93,6 +102,6 @@ internal sealed class ToneRow : SongRow
         _feedback.Add(tone);
         Step++;
 
-        ReadOnlySpan<float> Logits(int head) => buffers.Outputs[head].AsSpan(slot * _widths[head], _widths[head]);
+        ReadOnlySpan<float> Logits(int head) => buffers.Outputs[head].Row<float>(slot);
     }
 }
