@@ -11,7 +11,8 @@ public static class ExportCommand
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "A training checkpoint (checkpoint.zip)." };
         var model = new Option<FileInfo>("--model")
         {
-            Description = "In place of --checkpoint: an exported fp32 tone model to write again (e.g. in contract version 8), its "
+            Description =
+                "In place of --checkpoint: an exported fp32 tone model to write again (e.g. in contract version 8), its "
                 + "sampling defaults kept; --settings names its model's settings.",
         }.AcceptExistingOnly();
         var settings = new Option<FileInfo>("--settings")
@@ -36,7 +37,8 @@ public static class ExportCommand
         }.AcceptOnlyFromAmong("none", "int8");
         var hostDrawsTime = new Option<bool>("--host-draws-time")
         {
-            Description = "Tone models whose pitch reads the time: write contract version 7, whose host draws the time from a row of "
+            Description =
+                "Tone models whose pitch reads the time: write contract version 7, whose host draws the time from a row of "
                 + "pitch and length logits per time class, for hosts that read versions up to 7 (default: version 8, whose step draws it).",
         };
         var command = new Command(

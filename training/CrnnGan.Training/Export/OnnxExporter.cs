@@ -360,10 +360,9 @@ public static class OnnxExporter
             graph.Initializer.Add(Floats("negative_infinity", [float.NegativeInfinity]));
         var previous = nodes.Gather(ModelContract.PreviousTone, ToneVocabulary.PitchHead, axis: 1);
         var masked = nodes.Add("Gather", ["pitch_order_mask", previous], Int("axis", 0));
-        masked =
-            drawn is null
-                ? nodes.Add("And", [nodes.Add("Unsqueeze", [masked, "axis_1"]), "zero_time_rows"])
-                : nodes.Add("And", [masked, nodes.Add("Gather", ["zero_time_rows", drawn], Int("axis", 0))]);
+        masked = drawn is null
+            ? nodes.Add("And", [nodes.Add("Unsqueeze", [masked, "axis_1"]), "zero_time_rows"])
+            : nodes.Add("And", [masked, nodes.Add("Gather", ["zero_time_rows", drawn], Int("axis", 0))]);
         nodes.Add("Where", [masked, "negative_infinity", logits], output);
     }
 

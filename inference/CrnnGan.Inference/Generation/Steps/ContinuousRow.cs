@@ -20,8 +20,7 @@ internal sealed class ContinuousRow : SongRow
 
     public float[] Result { get; }
 
-    protected override void WritePrevious(StepBuffers buffers, int slot) =>
-        _previous.CopyTo(buffers.Inputs[0].Row<float>(slot));
+    protected override void WritePrevious(StepBuffers buffers, int slot) => _previous.CopyTo(buffers.Inputs[0].Row<float>(slot));
 
     public override void Take(StepBuffers buffers, int slot)
     {

@@ -7,8 +7,7 @@ namespace CrnnGan.Inference.Generation.Steps;
 /// <summary>One step value (see <see cref="SongEncoding.StepValue"/>) in host memory for up to a capacity of rows, [rows, its shape].</summary>
 internal sealed class StepArray(SongEncoding.StepValue value, int capacity)
 {
-    private readonly Array _data =
-        value.Type == TensorElementType.Int64 ? new long[capacity * value.Width] : new float[capacity * value.Width];
+    private readonly Array _data = value.Type == TensorElementType.Int64 ? new long[capacity * value.Width] : new float[capacity * value.Width];
 
     public SongEncoding.StepValue Value { get; } = value;
 
@@ -17,8 +16,7 @@ internal sealed class StepArray(SongEncoding.StepValue value, int capacity)
         where T : unmanaged => ((T[])_data).AsSpan(slot * Value.Width, Value.Width);
 
     /// <summary>The first <paramref name="rows"/> rows as a tensor over this memory.</summary>
-    public OrtValue Tensor(int rows) =>
-        _data is long[] classes ? Tensor(classes, rows) : Tensor((float[])_data, rows);
+    public OrtValue Tensor(int rows) => _data is long[] classes ? Tensor(classes, rows) : Tensor((float[])_data, rows);
 
     private OrtValue Tensor<T>(T[] data, int rows)
         where T : unmanaged =>
