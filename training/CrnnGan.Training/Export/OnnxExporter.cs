@@ -254,7 +254,9 @@ public static class OnnxExporter
 
     /// <summary>
     /// The lookback copy's corrections (<see cref="LookbackCopy"/>), by head: the pitch's [batch, 128] and the time's
-    /// [batch, time classes]. The one-hots are rows of constant tables gathered by the lookback's columns.
+    /// [batch, time classes]. Every bar at once: the bars' gates and repeat tables are stacked by constant Concats (which ONNX
+    /// Runtime folds when it loads the model, the weights keeping their names), g [batch, bars, 2] is one product and one
+    /// gather, and each head's one-hots are rows of a constant table gathered by the bars' columns, weighed and summed.
     /// </summary>
     private static Dictionary<int, string> Copies(
         GraphProto graph,
@@ -268,42 +270,59 @@ public static class OnnxExporter
     {
         graph.Initializer.Add(Floats("copy_pitch_rows", copy.PitchRows.data<float>().ToArray(), copy.PitchRows.shape));
         graph.Initializer.Add(Floats("copy_time_rows", copy.TimeRows.data<float>().ToArray(), copy.TimeRows.shape));
-        graph.Initializer.Add(Ints("copy_pitch_gate", [0], 1));
-        graph.Initializer.Add(Ints("copy_time_gate", [1], 1));
-        var (pitch, time) = ((string?)null, (string?)null);
+        var (gateWeights, gateBiases, repeatTables) = (new List<string>(), new List<string>(), new List<string>());
         for (var n = 0; n < bars; n++)
         {
-            var column = heads + 1 + n * ToneFeedback.ColumnsPerBar;
             var prefix = $"lookbackCopy.gates.{n}";
             var repeats = $"lookbackCopy.repeats.{n}.weight";
             graph.Initializer.Add(Floats($"{prefix}.weight", weights[$"{prefix}.weight"], 2, weights[$"{prefix}.weight"].Length / 2));
             graph.Initializer.Add(Floats($"{prefix}.bias", weights[$"{prefix}.bias"], 2));
             graph.Initializer.Add(Floats(repeats, weights[repeats], ToneFeedback.RepeatValues, 2));
-            // g_n = W_n · h_t + b_n + R_n[repeat_n]: [batch, 2]
-            var gate = nodes.Add(
-                "Add",
-                [
-                    nodes.Add("Gemm", [h, $"{prefix}.weight", $"{prefix}.bias"], Int("transB", 1)),
-                    nodes.Add("Gather", [repeats, nodes.Gather(ModelContract.PreviousTone, column + 2, axis: 1)], Int("axis", 0)),
-                ]
+            (gateWeights, gateBiases, repeatTables) = (
+                [.. gateWeights, $"{prefix}.weight"],
+                [.. gateBiases, $"{prefix}.bias"],
+                [.. repeatTables, repeats]
             );
-            var p = nodes.Add(
-                "Mul",
-                [
-                    nodes.Add("Gather", [gate, "copy_pitch_gate"], Int("axis", 1)),
-                    nodes.Add("Gather", ["copy_pitch_rows", nodes.Gather(ModelContract.PreviousTone, column, axis: 1)], Int("axis", 0)),
-                ]
-            );
-            var t = nodes.Add(
-                "Mul",
-                [
-                    nodes.Add("Gather", [gate, "copy_time_gate"], Int("axis", 1)),
-                    nodes.Add("Gather", ["copy_time_rows", nodes.Gather(ModelContract.PreviousTone, column + 1, axis: 1)], Int("axis", 0)),
-                ]
-            );
-            (pitch, time) = (pitch is null ? p : nodes.Add("Add", [pitch, p]), time is null ? t : nodes.Add("Add", [time, t]));
         }
-        return new() { [ToneVocabulary.PitchHead] = pitch!, [ToneVocabulary.TimeHead] = time! };
+        long[] Columns(int offset) => [.. Enumerable.Range(0, bars).Select(n => (long)(heads + 1 + n * ToneFeedback.ColumnsPerBar + offset))];
+        graph.Initializer.Add(Ints("copy_next_pitch_columns", Columns(0), bars));
+        graph.Initializer.Add(Ints("copy_next_offset_columns", Columns(1), bars));
+        graph.Initializer.Add(Ints("copy_repeat_columns", Columns(2), bars));
+        graph.Initializer.Add(Ints("copy_repeat_first_rows", [.. Enumerable.Range(0, bars).Select(n => (long)n * ToneFeedback.RepeatValues)], bars));
+        graph.Initializer.Add(Ints("copy_gates_shape", [-1, bars, 2], 3));
+        if (graph.Initializer.All(t => t.Name != "axis_1"))
+            graph.Initializer.Add(Ints("axis_1", [1], 1));
+
+        // g_n = W_n · h_t + b_n + R_n[repeat_n], [batch, bars, 2]: the pitch's and the time's gate of each bar.
+        var gates = nodes.Add(
+            "Gemm",
+            [h, nodes.Add("Concat", gateWeights, Int("axis", 0)), nodes.Add("Concat", gateBiases, Int("axis", 0))],
+            Int("transB", 1)
+        );
+        var repeated = nodes.Add("Add", [Read("copy_repeat_columns"), "copy_repeat_first_rows"]);
+        var g = nodes.Add(
+            "Add",
+            [
+                nodes.Add("Reshape", [gates, "copy_gates_shape"]),
+                nodes.Add("Gather", [nodes.Add("Concat", repeatTables, Int("axis", 0)), repeated], Int("axis", 0)),
+            ]
+        );
+        var gate = nodes.AddMany("Split", [g], 2, Int("axis", 2));
+        return new()
+        {
+            [ToneVocabulary.PitchHead] = Weighed(gate[0], "copy_pitch_rows", "copy_next_pitch_columns"),
+            [ToneVocabulary.TimeHead] = Weighed(gate[1], "copy_time_rows", "copy_next_offset_columns"),
+        };
+
+        string Read(string columns) => nodes.Add("Gather", [ModelContract.PreviousTone, columns], Int("axis", 1));
+
+        // Σ_n g_n · onehot(the bar's column), [batch, classes].
+        string Weighed(string bars, string rows, string columns) =>
+            nodes.Add(
+                "ReduceSum",
+                [nodes.Add("Mul", [bars, nodes.Add("Gather", [rows, Read(columns)], Int("axis", 0))]), "axis_1"],
+                Int("keepdims", 0)
+            );
     }
 
     /// <summary>The stacked tables of the bar's place and the lookback, [Σ rows, hidden], in a model that looks back.</summary>
@@ -394,13 +413,22 @@ public static class OnnxExporter
         var likeliest = nodes.Add("ArgMax", [open], Int("axis", 1));
         var max = nodes.Add("ReduceMax", [open], IntList("axes", 1), Int("keepdims", 1));
         var w = nodes.Add("Exp", [nodes.Add("Div", [nodes.Add("Sub", [open, max]), temperature])]);
-        var sorted = nodes.AddMany("TopK", [w, "time_count"], 2, Int("axis", 1))[0];
-        var before = nodes.Add("CumSum", [sorted, "class_axis"], Int("exclusive", 1));
-        var share = nodes.Add("Mul", [topP, nodes.Add("ReduceSum", [w, "axis_1"], Int("keepdims", 1))]);
-        var likeliestKept = nodes.Add("Where", [nodes.Add("Less", [before, share]), sorted, "positive_infinity"]);
-        var threshold = nodes.Add("ReduceMin", [likeliestKept], IntList("axes", 1), Int("keepdims", 1));
-        var inNucleus = nodes.Add("Or", [nodes.Add("GreaterOrEqual", [w, threshold]), nodes.Add("GreaterOrEqual", [topP, "one"])]);
-        var kept = nodes.Add("Where", [inNucleus, w, "zero"]);
+        // The nucleus is cut only when a song asks for one: at p = 1 for every song (the default), no sort.
+        var whole = new GraphProto { Name = "whole_distribution" };
+        new NodeBuilder(whole, "whole_").Add("Identity", [w], "whole_kept");
+        whole.Output.Add(Value("whole_kept", ModelContract.Batch, times));
+        var cut = new GraphProto { Name = "nucleus" };
+        var inCut = new NodeBuilder(cut, "nucleus_");
+        var sorted = inCut.AddMany("TopK", [w, "time_count"], 2, Int("axis", 1))[0];
+        var before = inCut.Add("CumSum", [sorted, "class_axis"], Int("exclusive", 1));
+        var share = inCut.Add("Mul", [topP, inCut.Add("ReduceSum", [w, "axis_1"], Int("keepdims", 1))]);
+        var likeliestKept = inCut.Add("Where", [inCut.Add("Less", [before, share]), sorted, "positive_infinity"]);
+        var threshold = inCut.Add("ReduceMin", [likeliestKept], IntList("axes", 1), Int("keepdims", 1));
+        var inNucleus = inCut.Add("Or", [inCut.Add("GreaterOrEqual", [w, threshold]), inCut.Add("GreaterOrEqual", [topP, "one"])]);
+        inCut.Add("Where", [inNucleus, w, "zero"], "nucleus_kept");
+        cut.Output.Add(Value("nucleus_kept", ModelContract.Batch, times));
+        var everySongWhole = nodes.Add("GreaterOrEqual", [nodes.Add("ReduceMin", [topP], Int("keepdims", 0)), "one"]);
+        var kept = nodes.Add("If", [everySongWhole], Subgraph("then_branch", whole), Subgraph("else_branch", cut));
         var cumulative = nodes.Add("CumSum", [kept, "class_axis"]);
         var target = nodes.Add("Mul", [u, nodes.Add("ReduceSum", [kept, "axis_1"], Int("keepdims", 1))]);
         var passed = nodes.Add("Cast", [nodes.Add("LessOrEqual", [cumulative, target])], Int("to", (long)TensorProto.Types.DataType.Int64));
@@ -534,6 +562,14 @@ public static class OnnxExporter
         return tensor;
     }
 
+    private static AttributeProto Subgraph(string name, GraphProto graph) =>
+        new()
+        {
+            Name = name,
+            Type = AttributeProto.Types.AttributeType.Graph,
+            G = graph,
+        };
+
     private static AttributeProto IntList(string name, params long[] values)
     {
         var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
@@ -549,20 +585,23 @@ public static class OnnxExporter
             I = value,
         };
 
-    /// <summary>Adds nodes with generated output names, so that the graph above reads like the equations.</summary>
-    private sealed class NodeBuilder(GraphProto graph)
+    /// <summary>
+    /// Adds nodes with generated output names, so that the graph above reads like the equations; in a subgraph, after a
+    /// <paramref name="prefix"/> of its own, so that no name repeats one of the graph around it.
+    /// </summary>
+    private sealed class NodeBuilder(GraphProto graph, string prefix = "")
     {
         private readonly Dictionary<(string, int, int), string> _gathered = [];
         private int _count;
 
         public string Add(string op, IEnumerable<string> inputs, params AttributeProto[] attributes) =>
-            Add(op, inputs, $"{op.ToLowerInvariant()}_{_count}", attributes);
+            Add(op, inputs, $"{prefix}{op.ToLowerInvariant()}_{_count}", attributes);
 
         public string Add(string op, IEnumerable<string> inputs, string output, params AttributeProto[] attributes) =>
             AddMany(op, inputs, [output], attributes)[0];
 
         public string[] AddMany(string op, IEnumerable<string> inputs, int outputs, params AttributeProto[] attributes) =>
-            AddMany(op, inputs, [.. Enumerable.Range(0, outputs).Select(i => $"{op.ToLowerInvariant()}_{_count}_{i}")], attributes);
+            AddMany(op, inputs, [.. Enumerable.Range(0, outputs).Select(i => $"{prefix}{op.ToLowerInvariant()}_{_count}_{i}")], attributes);
 
         /// <summary>
         /// Entry <paramref name="index"/> of an input along <paramref name="axis"/>, that axis dropped (a layer's [batch, hidden] state, a head's
@@ -580,7 +619,7 @@ public static class OnnxExporter
 
         public string[] AddMany(string op, IEnumerable<string> inputs, string[] outputs, params AttributeProto[] attributes)
         {
-            var node = new NodeProto { OpType = op, Name = $"{op}_{_count++}" };
+            var node = new NodeProto { OpType = op, Name = $"{prefix}{op}_{_count++}" };
             node.Input.AddRange(inputs);
             node.Output.AddRange(outputs);
             node.Attribute.AddRange(attributes);
