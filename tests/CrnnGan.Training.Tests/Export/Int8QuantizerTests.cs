@@ -1,6 +1,9 @@
+using System.Runtime.InteropServices;
 using CrnnGan.Inference.Generation;
 using CrnnGan.TestSupport;
 using CrnnGan.Training.Export;
+using Google.Protobuf;
+using Onnx;
 
 namespace CrnnGan.Training.Tests.Export;
 
@@ -23,17 +26,22 @@ public sealed class Int8QuantizerTests
     }
 
     [Fact]
-    public void An_int8_model_of_other_weights_fails_the_parity_check()
+    public void An_int8_model_of_other_weights_fails_the_parity_check_and_one_of_another_contract_is_refused_by_name()
     {
-        var parity = QuantizedParity.Run(
-            Repository.ModelBytes("crnngan.onnx"),
-            Int8Quantizer.Quantize(Repository.ModelBytes("crnngan-baseline.onnx")),
-            8,
-            256,
-            0
+        var fp32 = Repository.ModelBytes("crnngan.onnx");
+        // Other weights: the default's heads turned round, every logit's sign flipped.
+        var other = ModelProto.Parser.ParseFrom(fp32);
+        var heads = other.Graph.Initializer.Single(t => t.Name == OnnxExporter.HeadsTable);
+        var weights = MemoryMarshal.Cast<byte, float>(heads.RawData.ToByteArray()).ToArray().Select(w => -w).ToArray();
+        heads.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(weights.AsSpan()));
+
+        var parity = QuantizedParity.Run(fp32, Int8Quantizer.Quantize(other.ToByteArray()), 8, 256, 0);
+        var refused = Assert.Throws<InvalidDataException>(() =>
+            QuantizedParity.Run(fp32, Int8Quantizer.Quantize(Repository.ModelBytes("crnngan-baseline.onnx")), 8, 16, 0)
         );
 
         Assert.False(parity.Passed, parity.ToString());
+        Assert.Contains("contract version 7 and the fp32 model version 8", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,6 +25,16 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         using var quantized = new InferenceSession(quantizedModel, options);
         var metadata = ModelMetadata.Parse(reference.ModelMetadata.CustomMetadataMap);
         var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 to 8)");
+        var other = ModelMetadata.Parse(quantized.ModelMetadata.CustomMetadataMap);
+        if (
+            other.ContractVersion != metadata.ContractVersion
+            || other.Encoding is not ToneEncoding { } tones
+            || tones.Vocabulary != encoding.Vocabulary
+        )
+            throw new InvalidDataException(
+                $"The int8 model follows contract version {other.ContractVersion} and the fp32 model version {metadata.ContractVersion}, or their "
+                    + "bins differ: int8 parity compares a model with its own weights in int8."
+            );
         var sizes = encoding.Vocabulary.Sizes;
         var widths = sizes.Select((_, k) => encoding.LogitWidth(k)).ToArray();
         var m = (metadata.NoiseSize, metadata.Layers, metadata.HiddenSize);
