@@ -112,11 +112,11 @@ public static class EvaluateCommand
             );
             var modelSources = sources.ToList();
             sources.Add(real);
-            var floor = Realism.Of(otherReal, real, seedValue);
+            var floor = Realism.Of(otherReal, real, seedValue, parts: true);
             var realism = ProgressDisplay.Run(
                 "Two-sample tests",
                 "models",
-                _ => modelSources.Select(m => Realism.Of(m, real, seedValue)).Append(floor).ToList()
+                _ => modelSources.Select(m => Realism.Of(m, real, seedValue, parts: true)).Append(floor).ToList()
             );
             var late = parse.GetValue(longSongs)
                 ? named

@@ -103,6 +103,13 @@ public static class EvaluationReport
             markdown.AppendLine(
                 string.Create(CultureInfo.InvariantCulture, $"| {r.Source} | {Text(r.Accuracy, "0.###")} | {Text(r.Frechet, "0.#")} |")
             );
+        markdown
+            .AppendLine()
+            .AppendLine("What gives a model away: the same test on each part of the description alone (0.5: that part cannot tell them apart).");
+        markdown.AppendLine().AppendLine($"| source | {string.Join(" | ", WindowDescriptor.Parts.Select(p => p.Part))} |");
+        markdown.AppendLine($"| --- |{string.Concat(WindowDescriptor.Parts.Select(_ => " --- |"))}");
+        foreach (var r in judged.Realism.Where(r => r.PartAccuracy.Count > 0))
+            markdown.AppendLine($"| {r.Source} | {string.Join(" | ", r.PartAccuracy.Select(a => Text(a, "0.###")))} |");
         markdown.AppendLine().AppendLine("## Meter and melody (beyond the paper)").AppendLine();
         markdown
             .AppendLine(
@@ -227,7 +234,15 @@ public static class EvaluationReport
             }),
             register = registers.ToDictionary(r => r.Source, r => new { mean_pitch = r.MeanPitch, distance_to_real = r.DistanceToReal }),
             distributions = sources.ToDictionary(s => s.Name, s => s.Histograms.Distances(real.Histograms)),
-            realism = judged.Realism.ToDictionary(r => r.Source, r => new { classifier_accuracy = Finite(r.Accuracy), frechet = Finite(r.Frechet) }),
+            realism = judged.Realism.ToDictionary(
+                r => r.Source,
+                r => new
+                {
+                    classifier_accuracy = Finite(r.Accuracy),
+                    frechet = Finite(r.Frechet),
+                    classifier_accuracy_by_part = r.PartAccuracy.Zip(WindowDescriptor.Parts).ToDictionary(p => p.Second.Part, p => Finite(p.First)),
+                }
+            ),
             late = judged.Late.ToDictionary(
                 l => l.Source.Name,
                 l => new

@@ -13,25 +13,40 @@ public static class WindowDescriptor
     private static readonly double[] DurationEdges = [0, 0.125, 0.25, 0.5, 1, 2];
     private static readonly int[] IntervalEdges = [0, 2, 4, 7, 12];
 
-    /// <summary>The descriptor's numbers by name, in order.</summary>
-    public static IReadOnlyList<string> Names { get; } =
+    /// <summary>The description's parts, each a kind of what tells music apart, with its numbers' names, in order.</summary>
+    public static IReadOnlyList<(string Part, IReadOnlyList<string> Names)> Parts { get; } =
     [
-        "polyphony",
-        "scale_consistency",
-        "repetitions_3",
-        "tone_span",
-        "unique_tones",
-        "intensity_span",
-        "mean_pitch",
-        "pitch_spread",
-        "outside_key",
-        .. Enumerable.Range(0, 12).Select(i => $"pitch_class_{i}"),
-        .. Enumerable.Range(0, DurationEdges.Length + 1).Select(i => $"time_class_{i}"),
-        .. Enumerable.Range(0, DurationEdges.Length + 1).Select(i => $"length_class_{i}"),
-        .. Enumerable.Range(0, OnsetPosition.QuarterClasses).Select(i => $"onset_in_quarter_{i}"),
-        .. Enumerable.Range(0, OnsetPosition.BarClasses).Select(i => $"onset_in_bar_{i}"),
-        .. Enumerable.Range(0, 2 * IntervalEdges.Length + 1).Select(i => $"interval_class_{i}"),
+        (
+            "statistics",
+            [
+                "polyphony",
+                "scale_consistency",
+                "repetitions_3",
+                "tone_span",
+                "unique_tones",
+                "intensity_span",
+                "mean_pitch",
+                "pitch_spread",
+                "outside_key",
+            ]
+        ),
+        ("pitch class", [.. Enumerable.Range(0, 12).Select(i => $"pitch_class_{i}")]),
+        ("time between onsets", [.. Enumerable.Range(0, DurationEdges.Length + 1).Select(i => $"time_class_{i}")]),
+        ("tone length", [.. Enumerable.Range(0, DurationEdges.Length + 1).Select(i => $"length_class_{i}")]),
+        ("onset in the quarter", [.. Enumerable.Range(0, OnsetPosition.QuarterClasses).Select(i => $"onset_in_quarter_{i}")]),
+        ("onset in the bar", [.. Enumerable.Range(0, OnsetPosition.BarClasses).Select(i => $"onset_in_bar_{i}")]),
+        ("melodic interval", [.. Enumerable.Range(0, 2 * IntervalEdges.Length + 1).Select(i => $"interval_class_{i}")]),
     ];
+
+    /// <summary>The descriptor's numbers by name, in order.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Parts.SelectMany(p => p.Names)];
+
+    /// <summary>Each descriptor's numbers of part <paramref name="part"/> of <see cref="Parts"/> alone.</summary>
+    public static IReadOnlyList<double[]> Part(IReadOnlyList<double[]> descriptors, int part)
+    {
+        var start = Parts.Take(part).Sum(p => p.Names.Count);
+        return [.. descriptors.Select(d => d[start..(start + Parts[part].Names.Count)])];
+    }
 
     /// <summary>The descriptor of one window of tones (<see cref="Names"/> gives each number's meaning).</summary>
     public static double[] Of(IReadOnlyList<Tone> piece)

@@ -35,6 +35,33 @@ public sealed class TwoSampleTestTests
     }
 
     [Fact]
+    public void The_parts_of_the_description_cover_its_numbers_once_and_a_difference_in_one_part_is_found_by_that_part_alone()
+    {
+        var width = WindowDescriptor.Names.Count;
+        var length = WindowDescriptor.Parts.Select(p => p.Part).ToList().IndexOf("tone length");
+        var first = WindowDescriptor.Parts.Take(length).Sum(p => p.Names.Count);
+        var random = new SeededRandom(7);
+        List<double[]> Pieces(double shift) =>
+            [
+                .. Enumerable
+                    .Range(0, 200)
+                    .Select(_ => Enumerable.Range(0, width).Select(j => random.NextDouble() + (j == first ? shift : 0)).ToArray()),
+            ];
+        var (real, model) = (Pieces(0), Pieces(0.5));
+
+        var accuracy = WindowDescriptor
+            .Parts.Select((_, p) => TwoSampleTest.Accuracy(WindowDescriptor.Part(model, p), WindowDescriptor.Part(real, p), 0))
+            .ToList();
+
+        Assert.Equal(width, WindowDescriptor.Parts.Sum(p => p.Names.Count));
+        Assert.Equal(WindowDescriptor.Names.Count, WindowDescriptor.Names.Distinct().Count());
+        Assert.Equal("length_class_0", WindowDescriptor.Names[first]);
+        Assert.Equal([first], WindowDescriptor.Part([Enumerable.Range(0, width).Select(j => (double)j).ToArray()], length)[0][..1]);
+        Assert.InRange(accuracy[length], 0.75, 1);
+        Assert.All(accuracy.Where((_, p) => p != length), a => Assert.InRange(a, 0.35, 0.65));
+    }
+
+    [Fact]
     public void The_frechet_distance_is_near_0_for_one_distribution_and_grows_with_a_shifted_mean()
     {
         var reference = Normal(400, 0, 3);
