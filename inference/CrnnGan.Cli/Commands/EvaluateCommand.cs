@@ -148,7 +148,7 @@ public static class EvaluateCommand
                 + $"Real music is one {length}-step window of each of the {holdOut.Count} usable {splitName} songs of "
                 + $"`{Path.GetFileName(dataFolder)}` ({corpus.Split()}), each window's start drawn from seed {seedValue} and the song's path.";
             var registers = PitchRegister.Of(sources, real);
-            var judged = new Judged(realism, floor, late);
+            var judged = new Judged(realism, floor, late, otherReal);
             EvaluationReport.Write(folder, CommandLineOf(parse), sources, findings, registers, description, figures, judged);
 
             var table = new Table().Title("The paper's statistics (mean ± sd)").AddColumn("statistic");

@@ -116,7 +116,8 @@ public static class EvaluationReport
                 "Where onsets fall (counted from the song's start; real windows keep their place in the song's 4-quarter bars) and how the "
                     + "melody moves (consecutive tones, a chord's by pitch), as total variation distances to real music's distributions, "
                     + "with the share of onsets off the sixteenth grid, the share of those that the next onset brings back onto it "
-                    + "(a song that has lost the beat stays off it), and the share of tones outside the key (the best-fitting major or minor scale)."
+                    + "(a song that has lost the beat stays off it), and the share of tones outside the key (the best-fitting major or minor scale); "
+                    + "real music of the other hold-out split beside it."
             )
             .AppendLine();
         markdown
@@ -125,7 +126,7 @@ public static class EvaluationReport
                     + "tones outside the key |"
             )
             .AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
-        foreach (var source in sources)
+        foreach (var source in models.Append(judged.OtherReal).Append(real))
         {
             var d = source.Histograms.Distances(real.Histograms);
             markdown.AppendLine(
@@ -158,13 +159,14 @@ public static class EvaluationReport
             .AppendLine(
                 "Total variation distance to real music's distribution (0 the same, 1 disjoint) of pitch class relative to each piece's "
                     + "best-fitting scale, time between onsets and tone length, both on a 1/16-quarter grid (4 quarters and longer in one bin), "
-                    + "onset position in the quarter note and in the bar, and melodic interval (±24 semitones)."
+                    + "onset position in the quarter note and in the bar, and melodic interval (±24 semitones). Real music of the other "
+                    + "hold-out split gives each distance's floor: how far two sets of real songs lie apart."
             )
             .AppendLine();
         markdown
             .AppendLine($"| source | {string.Join(" | ", ToneHistograms.Names)} |")
             .AppendLine($"| --- |{string.Concat(ToneHistograms.Names.Select(_ => " --- |"))}");
-        foreach (var source in sources)
+        foreach (var source in models.Append(judged.OtherReal).Append(real))
         {
             var distances = source.Histograms.Distances(real.Histograms);
             markdown.AppendLine(
