@@ -54,7 +54,8 @@ namespace CrnnGan.Inference.Generation;
 /// Version 8, version 7 whose step draws the time itself, so that it computes pitch and length for the time drawn alone:
 /// <code>
 /// inputs:  as version 7, and time_draw [batch, 3] (the song's uniform number in [0, 1), its time temperature, 0 for the
-///          likeliest, and its nucleus top-p in (0, 1]), closed_time [batch, 1] int64 (a time class not to draw; −1: none)
+///          likeliest, and its nucleus top-p in (0, 1]), closed_time [batch, 1] int64 (a time class not to draw; −1: none),
+///          time_bias [batch, time bins] (added to the time logits before the draw: the model's calibrated bias, or 0)
 /// outputs: time_delta_logits [batch, time bins] as before, time_drawn [batch, 1] int64, pitch_logits [batch, 128] and
 ///          length_logits [batch, length bins] of the time drawn (the pitch in the chord's order), velocity_logits, h_out, c_out
 /// </code>
@@ -93,6 +94,9 @@ public static class ModelContract
 
     /// <summary>Input of version 8: each song's time class that is not to be drawn (−1: none).</summary>
     public const string ClosedTime = "closed_time";
+
+    /// <summary>Input of version 8: each song's bias of the time logits, added before the draw.</summary>
+    public const string TimeBias = "time_bias";
 
     /// <summary>Output of version 8: each song's time class drawn.</summary>
     public const string TimeDrawn = "time_drawn";

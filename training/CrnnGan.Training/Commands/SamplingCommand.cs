@@ -9,7 +9,8 @@ namespace CrnnGan.Training.Commands;
 
 /// <summary>
 /// `crnngan-train sampling`: an exported tone model with other sampling defaults, its weights untouched; with
-/// --calibrate-lengths, a length bias fitted to a corpus's training songs (<see cref="LengthCalibration"/>).
+/// --calibrate-lengths and --calibrate-times, a length or time bias fitted to a corpus's training songs (<see cref="BiasCalibration"/>).
+/// The time first, when both: the lengths read the time drawn.
 /// </summary>
 public static class SamplingCommand
 {
@@ -40,6 +41,12 @@ public static class SamplingCommand
         {
             Description = "Fit a length bias so that the model's songs hold each length as often as this corpus's training songs do.",
         }.AcceptExistingOnly();
+        var calibrateTimes = new Option<DirectoryInfo>("--calibrate-times")
+        {
+            Description =
+                "Contract version 8: fit a time bias so that the model's songs hold each time between onsets (0: a chord's "
+                + "next key) as often as this corpus's training songs do; before the lengths, when both are asked for.",
+        }.AcceptExistingOnly();
         var command = new Command(
             "sampling",
             "Set an exported tone model's default sampling temperatures and length bias; its graph and weights stay as they are."
@@ -53,6 +60,7 @@ public static class SamplingCommand
             timeTemperature,
             ascending,
             calibrate,
+            calibrateTimes,
         };
         command.SetAction(parse =>
         {
@@ -65,8 +73,16 @@ public static class SamplingCommand
                 timeTemperature: parse.GetValue(timeTemperature),
                 ascendingChords: parse.GetValue(ascending)
             );
-            if (parse.GetValue(calibrate) is { } corpus)
+            foreach (
+                var (option, head, name) in new[]
+                {
+                    (calibrateTimes, ToneVocabulary.TimeHead, "Times"),
+                    (calibrate, ToneVocabulary.LengthHead, "Lengths"),
+                }
+            )
             {
+                if (parse.GetValue(option) is not { } corpus)
+                    continue;
                 var songs = ProgressDisplay.Run(
                     "Reading MIDI",
                     "files",
@@ -78,13 +94,16 @@ public static class SamplingCommand
                         )
                 );
                 var fit = ProgressDisplay.Run(
-                    "Calibrating lengths",
+                    $"Calibrating {name.ToLowerInvariant()}",
                     "rounds",
-                    task => LengthCalibration.Fit(bytes, songs.Training.Select(s => s.Tones), ProgressDisplay.Counts(task))
+                    task => BiasCalibration.Fit(bytes, songs.Training.Select(s => s.Tones), head, ProgressDisplay.Counts(task))
                 );
-                (bytes, metadata) = SamplingDefaults.Apply(bytes, null, null, fit.Bias);
+                (bytes, metadata) =
+                    head == ToneVocabulary.TimeHead
+                        ? SamplingDefaults.Apply(bytes, null, null, timeBias: fit.Bias)
+                        : SamplingDefaults.Apply(bytes, null, null, fit.Bias);
                 var rounds = string.Join(" → ", fit.Distances.Select(d => d.ToString("0.000", CultureInfo.InvariantCulture)));
-                AnsiConsole.MarkupLine($"Lengths of the model's songs against the training songs' (total variation), round by round: {rounds}.");
+                AnsiConsole.MarkupLine($"{name} of the model's songs against the training songs' (total variation), round by round: {rounds}.");
             }
             AtomicFile.WriteAllBytes(target, bytes);
             var tones = metadata.EncodingAs<ToneEncoding>("Sampling defaults are for the tone family");
@@ -93,6 +112,7 @@ public static class SamplingCommand
                     + (tones.TimeTemperature is { } time ? $"time temperature {time}, " : "")
                     + $"length temperature {tones.LengthTemperature}"
                     + (tones.LengthBias is null ? "" : ", a length bias")
+                    + (tones.TimeBias is null ? "" : ", a time bias")
                     + (tones.AscendingChords ? ", ascending chords." : ".")
             );
             return 0;

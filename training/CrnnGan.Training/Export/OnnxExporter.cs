@@ -85,6 +85,7 @@ public static class OnnxExporter
         {
             graph.Input.Add(Value(ModelContract.TimeDraw, ModelContract.Batch, 3));
             graph.Input.Add(Value(ModelContract.ClosedTime, TensorProto.Types.DataType.Int64, ModelContract.Batch, 1));
+            graph.Input.Add(Value(ModelContract.TimeBias, ModelContract.Batch, sizes[ToneVocabulary.TimeHead]));
         }
         for (var k = 0; k < sizes.Count; k++)
             graph.Output.Add(
@@ -388,9 +389,9 @@ public static class OnnxExporter
     /// <summary>
     /// The time class a version 8 step draws from <paramref name="logits"/> [batch, <paramref name="times"/>], returned as [batch]
     /// (and written as time_drawn [batch, 1]): what <see cref="ToneSampler.Draw"/> draws at time_draw's uniform number u,
-    /// temperature T and nucleus p, with closed_time's class at −∞, in single precision.
+    /// temperature T and nucleus p, from the logits plus time_bias, with closed_time's class at −∞, in single precision.
     /// <code>
-    /// w = exp((logits − max) / T)                         the likeliest class at T = 0
+    /// w = exp((logits + bias − max) / T)                  the likeliest class at T = 0
     /// kept = w ≥ the smallest of the likeliest whose sum before it is under p · Σ w    (every class at p = 1)
     /// drawn = #{i : Σ_{j ≤ i} kept_j w_j ≤ u · Σ kept w}    the first class whose cumulative weight passes u's share
     /// </code>
@@ -409,7 +410,8 @@ public static class OnnxExporter
             graph.Initializer.Add(Floats("negative_infinity", [float.NegativeInfinity]));
         var draw = nodes.AddMany("Split", [ModelContract.TimeDraw], 3, Int("axis", 1));
         var (u, temperature, topP) = (draw[0], draw[1], draw[2]);
-        var open = nodes.Add("Where", [nodes.Add("Equal", ["time_classes", ModelContract.ClosedTime]), "negative_infinity", logits]);
+        var biased = nodes.Add("Add", [logits, ModelContract.TimeBias]);
+        var open = nodes.Add("Where", [nodes.Add("Equal", ["time_classes", ModelContract.ClosedTime]), "negative_infinity", biased]);
         var likeliest = nodes.Add("ArgMax", [open], Int("axis", 1));
         var max = nodes.Add("ReduceMax", [open], IntList("axes", 1), Int("keepdims", 1));
         var w = nodes.Add("Exp", [nodes.Add("Div", [nodes.Add("Sub", [open, max]), temperature])]);

@@ -137,7 +137,9 @@ public static class ParityCheck
             random.Fill(noise);
             var uniforms = new float[batch * heads];
             random.Fill(uniforms);
-            (float[] Draw, long[] Closed)? timeDraw = encoding.TimeInStep ? TimeDraws(uniforms, batch, t, encoding.Vocabulary.ZeroTime) : null;
+            TimeDraw? timeDraw = encoding.TimeInStep
+                ? TimeDraws(uniforms, batch, t, encoding.Vocabulary.ZeroTime, sizes[ToneVocabulary.TimeHead])
+                : null;
 
             var previous = tensor(onnxPrevious, [batch, columns]);
             var (output, state) = generator.Step(
@@ -183,6 +185,8 @@ public static class ParityCheck
                     if (k == ToneVocabulary.TimeHead && timeDraw is { } draw)
                     {
                         (temperature, topP) = (draw.Draw[b * 3 + 1], draw.Draw[b * 3 + 2]);
+                        for (var c = 0; c < torchLogitsOfSong.Length; c++)
+                            torchLogitsOfSong[c] += draw.Bias[b * torchLogitsOfSong.Length + c];
                         if (draw.Closed[b] >= 0)
                             torchLogitsOfSong[draw.Closed[b]] = float.NegativeInfinity;
                         onnxDraw = (int)timeDrawn![b];
@@ -215,12 +219,15 @@ public static class ParityCheck
         return new ParityReport(batch, steps, maxDifference, compared, agreeing, firstDisagreement, RequiredNoteAgreement: 1, BoundaryTies: ties);
     }
 
+    /// <summary>What a version 8 step is fed to draw the time: [batch, 3], [batch, 1] and [batch, time classes].</summary>
+    internal sealed record TimeDraw(float[] Draw, long[] Closed, float[] Bias);
+
     /// <summary>
     /// What a version 8 step is fed to draw the time at step <paramref name="t"/>: each song's time uniform from <paramref
     /// name="uniforms"/>, a temperature and nucleus of its own (the likeliest class, a cut tail, sharper and flatter than trained:
-    /// every path of the graph's draw), and the time 0 closed at every fourth step.
+    /// every path of the graph's draw), the time 0 closed at every fourth step, and a bias of its own (odd songs none).
     /// </summary>
-    private static (float[] Draw, long[] Closed) TimeDraws(float[] uniforms, int batch, int t, int zeroTime)
+    private static TimeDraw TimeDraws(float[] uniforms, int batch, int t, int zeroTime, int times)
     {
         float[] temperatures = [0.9f, 1f, 0f, 1.25f];
         float[] nuclei = [0.9f, 1f, 0.75f];
@@ -234,7 +241,8 @@ public static class ParityCheck
             );
             closed[b] = (t + b) % 4 == 0 ? zeroTime : -1;
         }
-        return (draw, closed);
+        float[] bias = [.. Enumerable.Range(0, batch * times).Select(i => i / times % 2 == 0 ? (i % times % 5 - 2) * 0.25f : 0f)];
+        return new TimeDraw(draw, closed, bias);
     }
 
     /// <summary>
@@ -265,7 +273,7 @@ public static class ParityCheck
         (int Noise, int Layers, int HiddenSize) m,
         IReadOnlyList<int> sizes,
         int columns,
-        (float[] Draw, long[] Closed)? timeDraw = null
+        TimeDraw? timeDraw = null
     )
     {
         using var noiseValue = OrtValue.CreateTensorValueFromMemory(noise, [batch, m.Noise]);
@@ -274,14 +282,15 @@ public static class ParityCheck
         using var cellValue = OrtValue.CreateTensorValueFromMemory(state.Cell, [m.Layers, batch, m.HiddenSize]);
         using var drawValue = timeDraw is { } d ? OrtValue.CreateTensorValueFromMemory(d.Draw, [batch, 3]) : null;
         using var closedValue = timeDraw is { } c ? OrtValue.CreateTensorValueFromMemory(c.Closed, [batch, 1]) : null;
+        using var biasValue = timeDraw is { } e ? OrtValue.CreateTensorValueFromMemory(e.Bias, [batch, e.Bias.Length / batch]) : null;
         using var runOptions = new RunOptions();
         string[] inputs = [ModelContract.Noise, ModelContract.PreviousTone, ModelContract.Hidden, ModelContract.Cell];
         OrtValue[] values = [noiseValue, previousValue, hiddenValue, cellValue];
         string[] outputs = [.. ToneVocabulary.Heads.Select(ModelContract.Logits), ModelContract.HiddenOut, ModelContract.CellOut];
         using var results = session.Run(
             runOptions,
-            drawValue is null ? inputs : [.. inputs, ModelContract.TimeDraw, ModelContract.ClosedTime],
-            drawValue is null ? values : [.. values, drawValue, closedValue!],
+            drawValue is null ? inputs : [.. inputs, ModelContract.TimeDraw, ModelContract.ClosedTime, ModelContract.TimeBias],
+            drawValue is null ? values : [.. values, drawValue, closedValue!, biasValue!],
             drawValue is null ? outputs : [.. outputs, ModelContract.TimeDrawn]
         );
         var logits = Enumerable.Range(0, sizes.Count).Select(k => results[k].GetTensorDataAsSpan<float>().ToArray()).ToArray();

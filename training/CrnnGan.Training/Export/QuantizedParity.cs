@@ -54,7 +54,7 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
             var noise = new float[batch * metadata.NoiseSize];
             random.Fill(noise);
             random.Fill(uniforms);
-            (float[] Draw, long[] Closed)? timeDraw = encoding.TimeInStep ? TimeDraw(uniforms, batch) : null;
+            ParityCheck.TimeDraw? timeDraw = encoding.TimeInStep ? TimeDraw(uniforms, batch, sizes[ToneVocabulary.TimeHead]) : null;
             var (expected, timeDrawn, h, c) = ParityCheck.OnnxToneStep(
                 reference,
                 noise,
@@ -111,12 +111,12 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         return new QuantizedParity(batch, steps, sum / count, max);
     }
 
-    /// <summary>A version 8 step's time draw: each song's time uniform at temperature 1, the whole distribution, nothing closed.</summary>
-    private static (float[] Draw, long[] Closed) TimeDraw(float[] uniforms, int batch)
+    /// <summary>A version 8 step's time draw: each song's time uniform at temperature 1, the whole distribution, nothing closed, no bias.</summary>
+    private static ParityCheck.TimeDraw TimeDraw(float[] uniforms, int batch, int times)
     {
         var heads = ToneVocabulary.Heads.Count;
         float[] draw = [.. Enumerable.Range(0, batch).SelectMany(b => new[] { uniforms[b * heads + ToneVocabulary.TimeHead], 1f, 1f })];
-        return (draw, [.. Enumerable.Repeat(-1L, batch)]);
+        return new(draw, [.. Enumerable.Repeat(-1L, batch)], new float[batch * times]);
     }
 
     private static double TotalVariation(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

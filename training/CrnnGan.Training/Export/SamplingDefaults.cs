@@ -5,7 +5,7 @@ namespace CrnnGan.Training.Export;
 
 /// <summary>
 /// An exported tone model with other sampling defaults in its metadata (the temperature and nucleus of pitch and time,
-/// the time's and the length head's own temperatures, the length's bias, ascending chords) and its graph and weights
+/// the time's and the length head's own temperatures, the length's and the time's biases, ascending chords) and its graph and weights
 /// untouched: a calibration after training, as `export` would have written it from the checkpoint.
 /// </summary>
 public static class SamplingDefaults
@@ -18,7 +18,8 @@ public static class SamplingDefaults
         IReadOnlyList<float>? lengthBias = null,
         float? topP = null,
         float? timeTemperature = null,
-        bool? ascendingChords = null
+        bool? ascendingChords = null,
+        IReadOnlyList<float>? timeBias = null
     )
     {
         var model = ModelProto.Parser.ParseFrom(onnx);
@@ -34,6 +35,7 @@ public static class SamplingDefaults
                 DefaultTopP = topP ?? encoding.DefaultTopP,
                 TimeTemperature = timeTemperature ?? encoding.TimeTemperature,
                 AscendingChords = ascendingChords ?? encoding.AscendingChords,
+                TimeBias = timeBias ?? encoding.TimeBias,
             },
         };
         if (tuned.SamplingProblem() is { } problem)

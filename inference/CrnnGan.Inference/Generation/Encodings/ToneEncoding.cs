@@ -38,7 +38,8 @@ public sealed record ToneEncoding(
     float? MeteredShare = null,
     bool AscendingChords = false,
     bool PitchGivenTime = false,
-    bool TimeInStep = false
+    bool TimeInStep = false,
+    IReadOnlyList<float>? TimeBias = null
 ) : SongEncoding
 {
     /// <summary>The contract version of the tone family's first form: four categorical heads.</summary>
@@ -153,6 +154,10 @@ public sealed record ToneEncoding(
         : Timing && !BarPosition ? "A song's timing is read with where each tone falls in the bar."
         : PitchGivenTime && !LengthGivenTime ? "A pitch head that reads the time comes with a length head that reads it."
         : TimeInStep && !PitchGivenTime ? "A step that draws the time comes with a pitch head that reads it."
+        : TimeBias is not null && !TimeInStep ? "A time bias is added by a step that draws the time (contract version 8)."
+        : TimeBias is { } timeBias && timeBias.Count != Vocabulary.TimeBins.Count
+            ? $"{timeBias.Count} time biases for {Vocabulary.TimeBins.Count} time bins."
+        : TimeBias?.Any(b => !float.IsFinite(b)) == true ? "A time bias is a finite number."
         : PitchGivenTime && AscendingChords
             ? "A pitch head that reads the time keeps the chord's order itself; ascending_chords is for those that do not."
         : null;
@@ -199,6 +204,8 @@ public sealed record ToneEncoding(
             yield return new(prefix + "length_temperature", LengthTemperature.ToString("R", CultureInfo.InvariantCulture));
         if (LengthBias is { } bias)
             yield return new(prefix + "length_bias", string.Join(',', bias.Select(b => b.ToString("R", CultureInfo.InvariantCulture))));
+        if (TimeBias is { } timeBias)
+            yield return new(prefix + "time_bias", string.Join(',', timeBias.Select(b => b.ToString("R", CultureInfo.InvariantCulture))));
         if (BarPosition)
             yield return new(
                 prefix + "bar_position",
@@ -239,8 +246,9 @@ public sealed record ToneEncoding(
             yield return new(
                 prefix + TimeInStepKey,
                 "the step draws the time: time_draw [batch, 3] holds each song's uniform number, time temperature (0: the likeliest) "
-                    + "and nucleus; closed_time [batch, 1] a class not to draw (-1: none); time_drawn [batch, 1] is the class drawn; "
-                    + "pitch_logits and length_logits are those of the time drawn"
+                    + "and nucleus; closed_time [batch, 1] a class not to draw (-1: none); time_bias [batch, time bins] is added to the "
+                    + "time logits before the draw (time_bias below, or 0); time_drawn [batch, 1] is the class drawn; pitch_logits and "
+                    + "length_logits are those of the time drawn"
             );
         // Pitch and time are then drawn from their nucleus: the likeliest classes whose probabilities reach it.
         if (DefaultTopP != 1f)
@@ -277,7 +285,7 @@ public sealed record ToneEncoding(
             positioned || pitched || version == TimedLengthVersion.ToString(CultureInfo.InvariantCulture),
             read.Single("default_temperature"),
             read.Single("length_temperature", fallback: "1"),
-            read.Optional("length_bias") is { } bias ? ParseLengthBias(bias) : null,
+            read.Optional("length_bias") is { } bias ? ParseBias("length_bias", bias) : null,
             read.Single("default_top_p", fallback: "1"),
             positioned,
             lookback ? LookbackBarsOf(read.Text("lookback_bars")) : 0,
@@ -285,7 +293,8 @@ public sealed record ToneEncoding(
             timing ? read.Single("metered_share") : null,
             read.Flag(AscendingChordsKey),
             pitched,
-            inStep
+            inStep,
+            read.Optional("time_bias") is { } timeBias ? ParseBias("time_bias", timeBias) : null
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
 
@@ -309,13 +318,13 @@ public sealed record ToneEncoding(
     /// <summary>The most bars a model looks back.</summary>
     public const int MaxLookbackBars = 4;
 
-    private static float[] ParseLengthBias(string text) =>
+    private static float[] ParseBias(string key, string text) =>
         [
             .. text.Split(',')
                 .Select(s =>
                     float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
                         ? b
-                        : throw new InvalidDataException($"The model's metadata {ModelMetadata.Prefix}length_bias holds '{s}', not a number.")
+                        : throw new InvalidDataException($"The model's metadata {ModelMetadata.Prefix}{key} holds '{s}', not a number.")
                 ),
         ];
 
@@ -323,7 +332,13 @@ public sealed record ToneEncoding(
 
     internal override IReadOnlyList<StepValue> Inputs =>
         TimeInStep
-            ? [Previous, new(ModelContract.TimeDraw, TensorElementType.Float, [3]), new(ModelContract.ClosedTime, TensorElementType.Int64, [1])]
+            ?
+            [
+                Previous,
+                new(ModelContract.TimeDraw, TensorElementType.Float, [3]),
+                new(ModelContract.ClosedTime, TensorElementType.Int64, [1]),
+                new(ModelContract.TimeBias, TensorElementType.Float, [Vocabulary.TimeBins.Count]),
+            ]
             : [Previous];
 
     /// <summary>Each head's logits in the heads' order, then, with <see cref="TimeInStep"/>, the time drawn.</summary>
@@ -405,7 +420,8 @@ public sealed record ToneEncoding(
         && MeteredShare == other.MeteredShare
         && AscendingChords == other.AscendingChords
         && PitchGivenTime == other.PitchGivenTime
-        && TimeInStep == other.TimeInStep;
+        && TimeInStep == other.TimeInStep
+        && (TimeBias ?? []).SequenceEqual(other.TimeBias ?? []);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);
