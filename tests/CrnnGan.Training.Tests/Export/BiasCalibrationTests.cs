@@ -85,9 +85,14 @@ public sealed class BiasCalibrationTests
             .ToList();
 
         var calibration = BiasCalibration.Fit(DrawnTimes, songs, ToneVocabulary.TimeHead);
+        var chords = BiasCalibration.Fit(DrawnTimes, songs, ToneVocabulary.TimeHead, only: vocabulary.ZeroTime);
 
         Assert.Equal(ToneVocabulary.TimeHead, calibration.Head);
         Assert.Equal(vocabulary.TimeBins.Count, calibration.Bias.Length);
         Assert.True(calibration.Distances[^1] < calibration.Distances[0] / 2, string.Join(" → ", calibration.Distances));
+        // The time 0 alone: half the tones join a chord, as in the songs, the rest of the times as the model draws them.
+        Assert.NotEqual(0f, chords.Bias[vocabulary.ZeroTime]);
+        Assert.All(chords.Bias.Where((_, i) => i != vocabulary.ZeroTime), b => Assert.Equal(0f, b));
+        Assert.True(chords.Distances[^1] < chords.Distances[0], string.Join(" → ", chords.Distances));
     }
 }

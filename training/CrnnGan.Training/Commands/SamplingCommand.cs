@@ -41,6 +41,12 @@ public static class SamplingCommand
         {
             Description = "Fit a length bias so that the model's songs hold each length as often as this corpus's training songs do.",
         }.AcceptExistingOnly();
+        var calibrateChords = new Option<DirectoryInfo>("--calibrate-chords")
+        {
+            Description =
+                "Contract version 8: fit the time 0's bias alone, so that the model's songs join a chord's next key as "
+                + "often as this corpus's training songs do; the other times as the model draws them.",
+        }.AcceptExistingOnly();
         var calibrateTimes = new Option<DirectoryInfo>("--calibrate-times")
         {
             Description =
@@ -61,6 +67,7 @@ public static class SamplingCommand
             ascending,
             calibrate,
             calibrateTimes,
+            calibrateChords,
         };
         command.SetAction(parse =>
         {
@@ -73,11 +80,14 @@ public static class SamplingCommand
                 timeTemperature: parse.GetValue(timeTemperature),
                 ascendingChords: parse.GetValue(ascending)
             );
+            if (parse.GetValue(calibrateChords) is not null && parse.GetValue(calibrateTimes) is not null)
+                throw new ArgumentException("--calibrate-chords fits the time 0 alone and --calibrate-times every time: ask for one.");
             foreach (
-                var (option, head, name) in new[]
+                var (option, head, name, chords) in new[]
                 {
-                    (calibrateTimes, ToneVocabulary.TimeHead, "Times"),
-                    (calibrate, ToneVocabulary.LengthHead, "Lengths"),
+                    (calibrateTimes, ToneVocabulary.TimeHead, "Times", false),
+                    (calibrateChords, ToneVocabulary.TimeHead, "Times", true),
+                    (calibrate, ToneVocabulary.LengthHead, "Lengths", false),
                 }
             )
             {
@@ -96,7 +106,14 @@ public static class SamplingCommand
                 var fit = ProgressDisplay.Run(
                     $"Calibrating {name.ToLowerInvariant()}",
                     "rounds",
-                    task => BiasCalibration.Fit(bytes, songs.Training.Select(s => s.Tones), head, ProgressDisplay.Counts(task))
+                    task =>
+                        BiasCalibration.Fit(
+                            bytes,
+                            songs.Training.Select(s => s.Tones),
+                            head,
+                            ProgressDisplay.Counts(task),
+                            chords ? metadata.EncodingAs<ToneEncoding>("Calibration is for the tone family").Vocabulary.ZeroTime : null
+                        )
                 );
                 (bytes, metadata) =
                     head == ToneVocabulary.TimeHead

@@ -30,7 +30,8 @@ public sealed record BiasCalibration(int Head, float[] Bias, IReadOnlyList<doubl
     /// <summary>
     /// Fits the bias of head <paramref name="head"/> (<see cref="ToneVocabulary.LengthHead"/> or <see cref="ToneVocabulary.TimeHead"/>)
     /// of <paramref name="onnx"/> (a tone model, at its default sampling) anew to <paramref name="songs"/>. <see cref="Distances"/>
-    /// holds the total variation between the bins of the model's songs and the corpus's before each round and after the last.
+    /// holds the total variation between the bins of the model's songs and the corpus's before each round and after the last. With
+    /// <paramref name="only"/>, that bin's logit alone moves (the time 0: how often a tone joins a chord), the others' staying 0.
     /// </summary>
     /// <exception cref="InvalidDataException">
     /// Not a tone model, a time bias for a model whose step does not draw the time, or no song holds a tone.
@@ -39,7 +40,8 @@ public sealed record BiasCalibration(int Head, float[] Bias, IReadOnlyList<doubl
         byte[] onnx,
         IEnumerable<IReadOnlyList<Tone>> songs,
         int head = ToneVocabulary.LengthHead,
-        IProgress<(int Done, int Total)>? rounds = null
+        IProgress<(int Done, int Total)>? rounds = null,
+        int? only = null
     )
     {
         if (head is not (ToneVocabulary.LengthHead or ToneVocabulary.TimeHead))
@@ -60,7 +62,10 @@ public sealed record BiasCalibration(int Head, float[] Bias, IReadOnlyList<doubl
             if (round == Rounds)
                 return new BiasCalibration(head, bias, distances);
             for (var i = 0; i < bias.Length; i++)
-                bias[i] += 0.5f * (float)Math.Log(Math.Max(target[i], Floor) / Math.Max(drawn[i], Floor));
+            {
+                if (only is null || i == only)
+                    bias[i] += 0.5f * (float)Math.Log(Math.Max(target[i], Floor) / Math.Max(drawn[i], Floor));
+            }
             rounds?.Report((round + 1, Rounds));
         }
     }
