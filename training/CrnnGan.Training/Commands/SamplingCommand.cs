@@ -80,6 +80,8 @@ public static class SamplingCommand
                 timeTemperature: parse.GetValue(timeTemperature),
                 ascendingChords: parse.GetValue(ascending)
             );
+            // A corpus named by two calibrations is read once.
+            var corpora = new Dictionary<string, Corpus>();
             if (parse.GetValue(calibrateChords) is not null && parse.GetValue(calibrateTimes) is not null)
                 throw new ArgumentException("--calibrate-chords fits the time 0 alone and --calibrate-times every time: ask for one.");
             foreach (
@@ -93,16 +95,15 @@ public static class SamplingCommand
             {
                 if (parse.GetValue(option) is not { } corpus)
                     continue;
-                var songs = ProgressDisplay.Run(
-                    "Reading MIDI",
-                    "files",
-                    task =>
-                        CorpusLoader.Load(
-                            corpus.FullName,
-                            CorpusSplit.Default(corpus.FullName, metadata.Seed),
-                            progress: ProgressDisplay.Counts(task)
-                        )
-                );
+                if (!corpora.TryGetValue(corpus.FullName, out var songs))
+                {
+                    var seed = metadata.Seed;
+                    songs = corpora[corpus.FullName] = ProgressDisplay.Run(
+                        "Reading MIDI",
+                        "files",
+                        task => CorpusLoader.Load(corpus.FullName, CorpusSplit.Default(corpus.FullName, seed), progress: ProgressDisplay.Counts(task))
+                    );
+                }
                 var fit = ProgressDisplay.Run(
                     $"Calibrating {name.ToLowerInvariant()}",
                     "rounds",
@@ -115,10 +116,7 @@ public static class SamplingCommand
                             chords ? metadata.EncodingAs<ToneEncoding>("Calibration is for the tone family").Vocabulary.ZeroTime : null
                         )
                 );
-                (bytes, metadata) =
-                    head == ToneVocabulary.TimeHead
-                        ? SamplingDefaults.Apply(bytes, null, null, timeBias: fit.Bias)
-                        : SamplingDefaults.Apply(bytes, null, null, fit.Bias);
+                (bytes, metadata) = fit.Apply(bytes);
                 var rounds = string.Join(" → ", fit.Distances.Select(d => d.ToString("0.000", CultureInfo.InvariantCulture)));
                 AnsiConsole.MarkupLine($"{name} of the model's songs against the training songs' (total variation), round by round: {rounds}.");
             }

@@ -53,10 +53,7 @@ public sealed record BiasCalibration(int Head, float[] Bias, IReadOnlyList<doubl
         var distances = new List<double>();
         for (var round = 0; ; round++)
         {
-            var (biased, _) =
-                head == ToneVocabulary.TimeHead
-                    ? SamplingDefaults.Apply(model, null, null, timeBias: bias)
-                    : SamplingDefaults.Apply(model, null, null, bias);
+            var (biased, _) = WithBias(model, head, bias);
             var drawn = Shares(Generate(biased), vocabulary, head);
             distances.Add(0.5 * target.Zip(drawn, (t, d) => Math.Abs(t - d)).Sum());
             if (round == Rounds)
@@ -69,6 +66,12 @@ public sealed record BiasCalibration(int Head, float[] Bias, IReadOnlyList<doubl
             rounds?.Report((round + 1, Rounds));
         }
     }
+
+    /// <summary><paramref name="onnx"/> with this calibration's bias in its metadata, and that metadata.</summary>
+    public (byte[] Model, ModelMetadata Metadata) Apply(byte[] onnx) => WithBias(onnx, Head, Bias);
+
+    private static (byte[] Model, ModelMetadata Metadata) WithBias(byte[] onnx, int head, float[] bias) =>
+        head == ToneVocabulary.TimeHead ? SamplingDefaults.Apply(onnx, null, null, timeBias: bias) : SamplingDefaults.Apply(onnx, null, null, bias);
 
     private static IEnumerable<IReadOnlyList<Tone>> Generate(byte[] model)
     {

@@ -291,8 +291,7 @@ public static class OnnxExporter
         graph.Initializer.Add(Ints("copy_repeat_columns", Columns(2), bars));
         graph.Initializer.Add(Ints("copy_repeat_first_rows", [.. Enumerable.Range(0, bars).Select(n => (long)n * ToneFeedback.RepeatValues)], bars));
         graph.Initializer.Add(Ints("copy_gates_shape", [-1, bars, 2], 3));
-        if (graph.Initializer.All(t => t.Name != "axis_1"))
-            graph.Initializer.Add(Ints("axis_1", [1], 1));
+        nodes.Shared(Ints("axis_1", [1], 1));
 
         // g_n = W_n · h_t + b_n + R_n[repeat_n], [batch, bars, 2]: the pitch's and the time's gate of each bar.
         var gates = nodes.Add(
@@ -352,8 +351,7 @@ public static class OnnxExporter
         var width = weights[$"{module}.times.weight"].Length / times;
         graph.Initializer.Add(Floats($"{module}.times.weight", weights[$"{module}.times.weight"], times, width));
         graph.Initializer.Add(Floats($"{module}.output.weight", weights[$"{module}.output.weight"], sizes[head], width));
-        if (graph.Initializer.All(t => t.Name != "axis_1"))
-            graph.Initializer.Add(Ints("axis_1", [1], 1));
+        nodes.Shared(Ints("axis_1", [1], 1));
         var rows = drawn is null ? $"{module}.times.weight" : nodes.Add("Gather", [$"{module}.times.weight", drawn], Int("axis", 0));
         var a = nodes.Add("Relu", [nodes.Add("Add", [drawn is null ? nodes.Add("Unsqueeze", [fromH, "axis_1"]) : fromH, rows])]);
         var correction = nodes.Add("MatMul", [a, nodes.Add("Transpose", [$"{module}.output.weight"])]);
@@ -376,8 +374,7 @@ public static class OnnxExporter
         zero[zeroTime] = 1;
         graph.Initializer.Add(Raw("pitch_order_mask", TensorProto.Types.DataType.Bool, below, [pitches + 1, pitches]));
         graph.Initializer.Add(Raw("zero_time_rows", TensorProto.Types.DataType.Bool, zero, [times, 1]));
-        if (graph.Initializer.All(t => t.Name != "negative_infinity"))
-            graph.Initializer.Add(Floats("negative_infinity", [float.NegativeInfinity]));
+        nodes.Shared(Floats("negative_infinity", [float.NegativeInfinity]));
         var previous = nodes.Gather(ModelContract.PreviousTone, ToneVocabulary.PitchHead, axis: 1);
         var masked = nodes.Add("Gather", ["pitch_order_mask", previous], Int("axis", 0));
         masked = drawn is null
@@ -401,13 +398,11 @@ public static class OnnxExporter
         graph.Initializer.Add(Ints("time_classes", [.. Enumerable.Range(0, times).Select(i => (long)i)], times));
         graph.Initializer.Add(Ints("time_count", [times], 1));
         graph.Initializer.Add(Ints("class_axis", [1]));
-        if (graph.Initializer.All(t => t.Name != "axis_1"))
-            graph.Initializer.Add(Ints("axis_1", [1], 1));
+        nodes.Shared(Ints("axis_1", [1], 1));
         graph.Initializer.Add(Floats("zero", [0f]));
         graph.Initializer.Add(Floats("one", [1f]));
         graph.Initializer.Add(Floats("positive_infinity", [float.PositiveInfinity]));
-        if (graph.Initializer.All(t => t.Name != "negative_infinity"))
-            graph.Initializer.Add(Floats("negative_infinity", [float.NegativeInfinity]));
+        nodes.Shared(Floats("negative_infinity", [float.NegativeInfinity]));
         var draw = nodes.AddMany("Split", [ModelContract.TimeDraw], 3, Int("axis", 1));
         var (u, temperature, topP) = (draw[0], draw[1], draw[2]);
         var biased = nodes.Add("Add", [logits, ModelContract.TimeBias]);
@@ -613,10 +608,16 @@ public static class OnnxExporter
         {
             if (_gathered.TryGetValue((input, index, axis), out var gathered))
                 return gathered;
-            var name = $"index_{index}";
-            if (graph.Initializer.All(t => t.Name != name))
-                graph.Initializer.Add(Ints(name, [index]));
+            var name = Shared(Ints($"index_{index}", [index]));
             return _gathered[(input, index, axis)] = Add("Gather", [input, name], Int("axis", axis));
+        }
+
+        /// <summary>A constant several parts of the graph read, added once: its name.</summary>
+        public string Shared(TensorProto constant)
+        {
+            if (graph.Initializer.All(t => t.Name != constant.Name))
+                graph.Initializer.Add(constant);
+            return constant.Name;
         }
 
         public string[] AddMany(string op, IEnumerable<string> inputs, string[] outputs, params AttributeProto[] attributes)

@@ -46,7 +46,7 @@ internal sealed class ToneRow : SongRow
         _pitchGivenTime = model.RowPerTime(ToneVocabulary.PitchHead);
         _timeInStep = model.TimeInStep;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
-        _timeBias = model.TimeBias is { } timeBias ? [.. timeBias] : new float[vocabulary.TimeBins.Count];
+        _timeBias = _timeInStep ? [.. model.TimeBias ?? new float[vocabulary.TimeBins.Count]] : [];
         _zeroTime = vocabulary.ZeroTime;
         // A stream of its own, so that the song's own stream, and every tone before the first drawn again, stay as without the rule.
         _redraws = model.AscendingChords && _zeroTime >= 0 ? new Randomness.SeededRandom(seed ^ RedrawStream) : null;
