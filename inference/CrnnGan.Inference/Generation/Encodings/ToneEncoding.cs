@@ -265,10 +265,10 @@ public sealed record ToneEncoding(
         var inStep = version == TimeInStepVersion.ToString(CultureInfo.InvariantCulture);
         var pitched = inStep || version == PitchGivenTimeVersion.ToString(CultureInfo.InvariantCulture);
         var timing = version == TimingVersion.ToString(CultureInfo.InvariantCulture) || pitched && Has("metered_share");
-        string[] required = [.. Keys, .. timing ? [ModelMetadata.Prefix + "metered_share"] : Array.Empty<string>()];
         string[] keys =
         [
-            .. required,
+            .. Keys,
+            .. timing ? [ModelMetadata.Prefix + "metered_share"] : Array.Empty<string>(),
             .. pitched ? [ModelMetadata.Prefix + PitchGivenTimeKey] : Array.Empty<string>(),
             .. inStep ? [ModelMetadata.Prefix + TimeInStepKey] : Array.Empty<string>(),
         ];
