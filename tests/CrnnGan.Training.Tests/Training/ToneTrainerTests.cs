@@ -669,7 +669,7 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
-    public void A_game_whose_discriminator_reads_the_place_and_intervals_starts_from_a_generator_trained_without_them_and_updates_both()
+    public void A_game_whose_discriminator_reads_the_place_intervals_and_summary_starts_from_a_generator_trained_without_them_and_updates_both()
     {
         var from = TrainedCheckpoint(lengthGivenTime: 5, barPosition: true, timing: true);
         var model = Tiny.Model with
@@ -679,6 +679,7 @@ public sealed class ToneTrainerTests : IDisposable
             Timing = true,
             DiscriminatorPlace = true,
             DiscriminatorIntervals = true,
+            DiscriminatorSummary = true,
         };
         using var game = NewTrainer(Tiny with { Model = model, PretrainingEpochs = 0, GeneratorFrom = from, RecoveryWindows = 0.5 });
         float[] Weights(nn.Module module) => [.. module.parameters().SelectMany(p => p.data<float>().ToArray())];

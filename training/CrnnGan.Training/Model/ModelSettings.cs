@@ -53,6 +53,10 @@ public enum ModelFamily
 /// so that it can tell close-voiced chords and stepwise runs from real music's spread voicings and leaps without working out
 /// differences of pitches through its LSTM (<see cref="ToneDiscriminator.Intervals"/>); the generator and the contract are the
 /// same.</param>
+/// <param name="DiscriminatorSummary">The tone family: every step's features in the discriminator also carry its window's
+/// statistics (<see cref="WindowSummary"/>: histograms of pitch classes, intervals, times, lengths and velocities, the share of
+/// unique pitches and of 3-tone repetitions, the pitches' mean and spread), which its score reads and feature matching matches,
+/// so that the game sees what the evaluation's two-sample test does; the generator and the contract are the same.</param>
 /// <param name="PitchGivenTime">The tone family: the width of the pitch head's correction that reads the tone's drawn time
 /// (<see cref="TimedLength"/>), drawn first: a tone at the onset of the tone before is a chord's next key, above it; 0,
 /// none: pitch and time are drawn apart. At the time 0 the pitches at or below the tone before are masked (contract version 7).</param>
@@ -78,7 +82,8 @@ public sealed record ModelSettings(
     bool TimeGivenPlace = false,
     bool DiscriminatorPlace = false,
     bool DiscriminatorIntervals = false,
-    int PitchGivenTime = 0
+    int PitchGivenTime = 0,
+    bool DiscriminatorSummary = false
 )
 {
     [JsonIgnore]
@@ -116,5 +121,6 @@ public sealed record ModelSettings(
         {
             DiscriminatorPlace = other.DiscriminatorPlace,
             DiscriminatorIntervals = other.DiscriminatorIntervals,
+            DiscriminatorSummary = other.DiscriminatorSummary,
         };
 }

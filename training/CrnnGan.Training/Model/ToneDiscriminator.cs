@@ -11,10 +11,12 @@ namespace CrnnGan.Training.Model;
 /// in the one-hots, which makes it an embedding of each class that also takes the weighted mixtures the
 /// relaxation gives. With <see cref="ModelSettings.DiscriminatorPlace"/> it also reads c_t, where the tone before started
 /// within its sixteenth note (and the song's timing), as one-hots the host computes from the hard draws; with
-/// <see cref="ModelSettings.DiscriminatorIntervals"/>, i_t, the interval from the tone before (<see cref="Intervals"/>):
+/// <see cref="ModelSettings.DiscriminatorIntervals"/>, i_t, the interval from the tone before (<see cref="Intervals"/>); with
+/// <see cref="ModelSettings.DiscriminatorSummary"/> every step's features also carry the whole window's statistics s
+/// (<see cref="WindowSummary"/>), which feature matching then matches too:
 /// <code>
 /// e_t = W_e · [onehot(p_t), onehot(d_t), onehot(l_t), onehot(v_t), c_t, i_t]
-/// r_t = [LSTM_fw(e)_t, LSTM_bw(e)_t]
+/// r_t = [LSTM_fw(e)_t, LSTM_bw(e)_t, s]
 /// D(x) = mean_t σ(w · r_t + b)
 /// </code>
 /// </summary>
@@ -24,15 +26,17 @@ public sealed class ToneDiscriminator : nn.Module<Tensor, Tensor>
     private readonly LSTM forwardStack;
     private readonly LSTM backwardStack;
     private readonly Linear score;
+    private readonly bool summary;
 
     public ToneDiscriminator(ModelSettings settings, IReadOnlyList<int> headSizes)
         : base("tone_discriminator")
     {
         HeadSizes = headSizes;
+        summary = settings.DiscriminatorSummary;
         embedding = nn.Linear(headSizes.Sum() + settings.DiscriminatorContext, settings.HiddenSize);
         forwardStack = nn.LSTM(settings.HiddenSize, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
         backwardStack = nn.LSTM(settings.HiddenSize, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
-        score = nn.Linear(2 * settings.HiddenSize, 1);
+        score = nn.Linear(2 * settings.HiddenSize + (summary ? WindowSummary.Width(headSizes) : 0), 1);
         RegisterComponents();
     }
 
@@ -65,15 +69,18 @@ public sealed class ToneDiscriminator : nn.Module<Tensor, Tensor>
         cat([.. HeadSizes.Select((size, k) => nn.functional.one_hot(tones[.., .., k], size).to_type(ScalarType.Float32))], dim: 2);
 
     /// <summary>
-    /// r_t for every step: [batch, steps, 2 × hidden], from one-hot or relaxed tones and what is read beside them
-    /// [batch, steps, Σ classes + context].
+    /// r_t for every step: [batch, steps, 2 × hidden (+ the summary's width)], from one-hot or relaxed tones and what is read
+    /// beside them [batch, steps, Σ classes + context].
     /// </summary>
     public Tensor Features(Tensor oneHots)
     {
         var x = embedding.call(oneHots);
         var (forwards, _, _) = forwardStack.call(x);
         var (backwards, _, _) = backwardStack.call(x.flip(1));
-        return cat([forwards, backwards.flip(1)], dim: 2);
+        if (!summary)
+            return cat([forwards, backwards.flip(1)], dim: 2);
+        var s = WindowSummary.Of(oneHots, HeadSizes).unsqueeze(1).expand(-1, x.shape[1], -1);
+        return cat([forwards, backwards.flip(1), s], dim: 2);
     }
 
     /// <summary>The per-step logits w · r_t + b: [batch, steps].</summary>

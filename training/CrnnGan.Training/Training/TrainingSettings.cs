@@ -281,6 +281,10 @@ public sealed record TrainingSettings
             !Model.DiscriminatorIntervals || Model.Family == ModelFamily.Tones,
             "discriminator_intervals reads the tone family's pitches: it needs family tones"
         );
+        Require(
+            !Model.DiscriminatorSummary || Model.Family == ModelFamily.Tones,
+            "discriminator_summary reads the tone family's tones: it needs family tones"
+        );
         Require(!Model.LookbackCopy || Model.LookbackBars > 0, "lookback_copy copies from the lookback: it needs lookback_bars above 0");
         Require(LikelihoodWeight >= 0, $"likelihood_weight must be 0 or more, not {LikelihoodWeight}");
         Require(
