@@ -28,11 +28,7 @@ public static class WindowSummary
     {
         var (batch, steps) = (oneHots.shape[0], oneHots.shape[1]);
         var pitches = oneHots.narrow(2, 0, headSizes[0]);
-        var parts = new List<Tensor>
-        {
-            Histogram(PitchClassesOf(pitches)),
-            Histogram(ToneDiscriminator.Intervals(pitches).narrow(1, 1, steps - 1)),
-        };
+        var parts = new List<Tensor> { Histogram(PitchClassesOf(pitches)), Histogram(ToneDiscriminator.Intervals(pitches).narrow(1, 1, steps - 1)) };
         var from = headSizes[0];
         foreach (var size in headSizes.Skip(1))
         {
