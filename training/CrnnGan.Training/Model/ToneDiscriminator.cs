@@ -13,10 +13,11 @@ namespace CrnnGan.Training.Model;
 /// within its sixteenth note (and the song's timing), as one-hots the host computes from the hard draws; with
 /// <see cref="ModelSettings.DiscriminatorIntervals"/>, i_t, the interval from the tone before (<see cref="Intervals"/>); with
 /// <see cref="ModelSettings.DiscriminatorSummary"/> every step's features also carry the whole window's statistics s
-/// (<see cref="WindowSummary"/>), which feature matching then matches too:
+/// (<see cref="WindowSummary"/>), standardised by real windows' (<see cref="Standardise"/>), so that feature matching matches
+/// their means in units of real music's spread, as the evaluation's Fréchet distance does:
 /// <code>
 /// e_t = W_e · [onehot(p_t), onehot(d_t), onehot(l_t), onehot(v_t), c_t, i_t]
-/// r_t = [LSTM_fw(e)_t, LSTM_bw(e)_t, s]
+/// r_t = [LSTM_fw(e)_t, LSTM_bw(e)_t, (s − μ_real) / σ_real]
 /// D(x) = mean_t σ(w · r_t + b)
 /// </code>
 /// </summary>
@@ -26,19 +27,39 @@ public sealed class ToneDiscriminator : nn.Module<Tensor, Tensor>
     private readonly LSTM forwardStack;
     private readonly LSTM backwardStack;
     private readonly Linear score;
-    private readonly bool summary;
+    private readonly Tensor? summaryMean;
+    private readonly Tensor? summaryScale;
+    private readonly int zeroTime;
 
-    public ToneDiscriminator(ModelSettings settings, IReadOnlyList<int> headSizes)
+    /// <summary>The discriminator of tones of <paramref name="headSizes"/>, whose time 0 is the time class <paramref name="zeroTime"/>.</summary>
+    public ToneDiscriminator(ModelSettings settings, IReadOnlyList<int> headSizes, int zeroTime)
         : base("tone_discriminator")
     {
         HeadSizes = headSizes;
-        summary = settings.DiscriminatorSummary;
+        this.zeroTime = zeroTime;
+        if (settings.DiscriminatorSummary)
+            (summaryMean, summaryScale) = (zeros(WindowSummary.Width), ones(WindowSummary.Width));
         embedding = nn.Linear(headSizes.Sum() + settings.DiscriminatorContext, settings.HiddenSize);
         forwardStack = nn.LSTM(settings.HiddenSize, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
         backwardStack = nn.LSTM(settings.HiddenSize, settings.HiddenSize, settings.Layers, batchFirst: true, dropout: settings.Dropout);
-        score = nn.Linear(2 * settings.HiddenSize + (summary ? WindowSummary.Width(headSizes) : 0), 1);
+        score = nn.Linear(2 * settings.HiddenSize + (settings.DiscriminatorSummary ? WindowSummary.Width : 0), 1);
         RegisterComponents();
     }
+
+    /// <summary>
+    /// Sets μ_real and σ_real from real windows' <see cref="Summary"/> [windows, width]: constants of the run, kept in its
+    /// checkpoints, never learnt. A statistic that is the same in every real window keeps σ = 1.
+    /// </summary>
+    public void Standardise(Tensor s)
+    {
+        using var noGrad = no_grad();
+        var sigma = s.std([0]);
+        summaryMean!.copy_(s.mean([0]));
+        summaryScale!.copy_(where(sigma.gt(1e-6), sigma.reciprocal(), ones_like(sigma)));
+    }
+
+    /// <summary>s of each window, [windows, <see cref="WindowSummary.Width"/>], as it reads them: not yet standardised.</summary>
+    public Tensor Summary(Tensor oneHots) => WindowSummary.Of(oneHots, HeadSizes, zeroTime);
 
     public IReadOnlyList<int> HeadSizes { get; }
 
@@ -77,9 +98,9 @@ public sealed class ToneDiscriminator : nn.Module<Tensor, Tensor>
         var x = embedding.call(oneHots);
         var (forwards, _, _) = forwardStack.call(x);
         var (backwards, _, _) = backwardStack.call(x.flip(1));
-        if (!summary)
+        if (summaryMean is null || summaryScale is null)
             return cat([forwards, backwards.flip(1)], dim: 2);
-        var s = WindowSummary.Of(oneHots, HeadSizes).unsqueeze(1).expand(-1, x.shape[1], -1);
+        var s = ((Summary(oneHots) - summaryMean) * summaryScale).unsqueeze(1).expand(-1, x.shape[1], -1);
         return cat([forwards, backwards.flip(1), s], dim: 2);
     }
 

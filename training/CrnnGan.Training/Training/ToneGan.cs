@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using CrnnGan.Inference.Randomness;
 using CrnnGan.Inference.Statistics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -35,7 +36,7 @@ public sealed class ToneGan : GanFamily
         MeteredShare = meteredShare;
         random.manual_seed((long)settings.Seed);
         TypedGenerator = new ToneGenerator(settings.Model, vocabulary.Sizes, vocabulary.TimeSteps);
-        TypedDiscriminator = new ToneDiscriminator(settings.Model, vocabulary.Sizes);
+        TypedDiscriminator = new ToneDiscriminator(settings.Model, vocabulary.Sizes, vocabulary.ZeroTime);
         TypedGenerator.to(device);
         TypedDiscriminator.to(device);
         _rows = Encoding(1, 1);
@@ -49,10 +50,22 @@ public sealed class ToneGan : GanFamily
     private readonly ToneEncoding _rows;
 
     /// <summary>
+    /// <see cref="Make"/>, then, for a discriminator that reads its window's statistics, their standardisation from the
+    /// windows of <paramref name="training"/>.
+    /// </summary>
+    internal static GanFamily Start(TrainingSettings settings, Device device, IReadOnlyList<Song> training)
+    {
+        var gan = Make(settings, device, training);
+        if (settings.Model.DiscriminatorSummary)
+            gan.StandardiseSummary(training);
+        return gan;
+    }
+
+    /// <summary>
     /// Bins chosen from <paramref name="training"/>, or bins and generator taken from <see cref="TrainingSettings.GeneratorFrom"/>:
     /// a checkpoint of the tone family with the same model settings, or an exported fp32 tone model.
     /// </summary>
-    internal static GanFamily Start(TrainingSettings settings, Device device, IReadOnlyList<Song> training)
+    private static ToneGan Make(TrainingSettings settings, Device device, IReadOnlyList<Song> training)
     {
         var m = settings.Model;
         float? share = m.Timing ? (float)training.Count(s => OnsetPosition.Timing(s.Tones) == SongTiming.Metered) / training.Count : null;
@@ -76,6 +89,18 @@ public sealed class ToneGan : GanFamily
         var started = new ToneGan(settings, Checkpoint.Read(from, VocabularyEntry, ReadVocabulary), device, share);
         Checkpoint.Read(from, Checkpoint.GeneratorEntry, s => started.Generator.load(s, strict: true));
         return started;
+    }
+
+    /// <summary>
+    /// Standardises the discriminator's window statistics by those of one epoch of <paramref name="training"/>'s windows,
+    /// drawn with a random source of their own from the run's seed, so that the run's own stream is as without them.
+    /// </summary>
+    private void StandardiseSummary(IReadOnlyList<Song> training)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var windows = Windows(training, training: false).Epoch(Settings.BatchSize, Settings.SequenceLength, new SeededRandom(Settings.Seed));
+        TypedDiscriminator.Standardise(cat([.. windows.Select(w => TypedDiscriminator.Summary(DiscriminatorReads(w(Device))))], 0));
     }
 
     internal static GanFamily FromCheckpoint(TrainingSettings settings, Device device, ZipArchive checkpoint) =>
