@@ -21,7 +21,11 @@ public sealed class GameTests
         using var scope = NewDisposeScope();
         manual_seed(3);
         var generator = nn.Linear(3, 4);
-        var discriminator = new ToneDiscriminator(new ModelSettings(HiddenSize: 5, Layers: 2, Dropout: 0, Family: ModelFamily.Tones), [3, 1], zeroTime: 0);
+        var discriminator = new ToneDiscriminator(
+            new ModelSettings(HiddenSize: 5, Layers: 2, Dropout: 0, Family: ModelFamily.Tones),
+            [3, 1],
+            zeroTime: 0
+        );
         var (noise, real) = (randn(6, 7, 3), randn(6, 7, 4));
         GameLoss Play() => Game.Play(discriminator.Features, discriminator.Logits, real, generator.call(noise), Settings.GeneratorLoss);
 

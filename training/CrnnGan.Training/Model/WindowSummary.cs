@@ -9,7 +9,7 @@ namespace CrnnGan.Training.Model;
 /// intervals), which an LSTM reading one tone at a time does not count. Computed from one-hot or relaxed tones, so that the
 /// generator's gradient reaches its logits:
 /// <code>
-/// s = [mean_t pitch class_t,  mean_t i_t,  polyphony,  unique pitches ÷ steps,  3-tone repetitions ÷ steps,  mean pitch ÷ 12,  pitch spread ÷ 12]
+/// s = [mean_t pitch class_t, mean_t i_t, polyphony, unique pitches ÷ steps, 3-tone repetitions ÷ steps, mean pitch ÷ 12, spread ÷ 12]
 /// </code>
 /// Counted as <see cref="CrnnGan.Inference.Statistics.ToneStatistics"/> counts them on a window's tones in chord order:
 /// polyphony is the share of onsets at which a chord's next key follows (the next tone's time is 0); a 3-tone repetition is
