@@ -657,6 +657,22 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_games_draw_is_an_exact_draw_at_its_temperature_and_the_discriminator_reads_it()
+    {
+        var logits = tensor(new[] { 1f, 0.5f, -1f }).unsqueeze(0).expand(20000, -1);
+        var source = new TorchSharp.torch.Generator(7);
+
+        var (draws, read) = ToneGan.Draw(logits, 0.5, 1, straightThrough: true, source);
+        var (cold, _) = ToneGan.Draw(logits, 1e-3, 1, straightThrough: false, source);
+
+        var expected = nn.functional.softmax(logits[0] / 0.5, 0).data<float>().ToArray();
+        var counts = draws.bincount(null, 3).to_type(ScalarType.Float32) / 20000;
+        Assert.All(Enumerable.Range(0, 3), c => Assert.Equal(expected[c], counts[c].item<float>(), 0.01));
+        Assert.True(cold.eq(0).all().item<bool>()); // near 0: the likeliest, whatever the noise
+        Assert.True(Same(read, nn.functional.one_hot(draws, 3).to_type(ScalarType.Float32)));
+    }
+
+    [Fact]
     public void Relaxed_pitches_read_as_intervals_weigh_each_pair_of_pitches_and_pass_the_gradient_to_both_tones()
     {
         var pitches = zeros(1, 2, ToneVocabulary.Pitches);

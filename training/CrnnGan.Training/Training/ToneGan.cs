@@ -9,7 +9,8 @@ namespace CrnnGan.Training.Training;
 
 /// <summary>
 /// The tone family: maximum-likelihood pretraining (cross-entropy of each head, teacher forcing), then the game. In the
-/// game the generator runs free, feeding back its own hard samples (Gumbel-max, an exact draw from its softmax), while
+/// game the generator runs free, feeding back its own hard samples (Gumbel-max, an exact draw from its softmax at the game's
+/// temperature, <see cref="TrainingSettings.GamePitchTemperature"/>), while
 /// the discriminator reads the same draws relaxed, softmax((logits + Gumbel noise) / τ), with τ annealed (RelGAN), or
 /// as exact one-hots with the relaxed gradient (straight through). A weighted likelihood term can keep the generator
 /// near the data.
@@ -284,12 +285,7 @@ public sealed class ToneGan : GanFamily
             {
                 // Heads in their draw order, so that the length head (and the pitch head) can read the time just drawn.
                 var logits = TypedGenerator.Logits(output, k, draws[ToneVocabulary.TimeHead], previous);
-                var uniform = rand(logits.shape, generator: source, device: Device).clamp(1e-10, 1 - 1e-7);
-                var perturbed = logits - (-uniform.log()).log();
-                draws[k] = perturbed.argmax(1);
-                soft[k] = nn.functional.softmax(perturbed / temperature, 1);
-                if (Settings.StraightThrough)
-                    soft[k] = nn.functional.one_hot(draws[k], logits.shape[1]).to_type(ScalarType.Float32) - soft[k].detach() + soft[k];
+                (draws[k], soft[k]) = Draw(logits, DrawTemperature(k), temperature, Settings.StraightThrough, source);
             }
             var tone = stack(draws, 1);
             var drawn = tone.cpu().to_type(ScalarType.Int32).data<int>().ToArray();
@@ -299,6 +295,38 @@ public sealed class ToneGan : GanFamily
             relaxed.Add(cat(soft, 1));
         }
         return (stack(tones, 1), stack(relaxed, 1));
+    }
+
+    /// <summary>The temperature the game's free run draws head <paramref name="k"/> at (<see cref="TrainingSettings.GamePitchTemperature"/>).</summary>
+    private double DrawTemperature(int k) =>
+        k switch
+        {
+            ToneVocabulary.PitchHead => Settings.GamePitchTemperature,
+            ToneVocabulary.TimeHead => Settings.GameTimeTemperature,
+            _ => 1,
+        };
+
+    /// <summary>
+    /// One head's draw for each song [batch] from its <paramref name="logits"/> [batch, classes] at <paramref name="temperature"/>,
+    /// by Gumbel-max (an exact draw from softmax(logits / temperature)), and what the discriminator reads of it [batch, classes]:
+    /// the same Gumbel-perturbed logits relaxed at <paramref name="relaxation"/>, or the draw's one-hot with the relaxed
+    /// gradient when <paramref name="straightThrough"/>.
+    /// </summary>
+    public static (Tensor Draw, Tensor Read) Draw(
+        Tensor logits,
+        double temperature,
+        double relaxation,
+        bool straightThrough,
+        torch.Generator? source = null
+    )
+    {
+        var uniform = rand(logits.shape, generator: source, device: logits.device).clamp(1e-10, 1 - 1e-7);
+        var perturbed = logits / temperature - (-uniform.log()).log();
+        var draw = perturbed.argmax(1);
+        var read = nn.functional.softmax(perturbed / relaxation, 1);
+        if (straightThrough)
+            read = nn.functional.one_hot(draw, logits.shape[1]).to_type(ScalarType.Float32) - read.detach() + read;
+        return (draw, read);
     }
 
     /// <summary>The likelihood; after pretraining, the game's losses on songs run free with noise from the same source.</summary>

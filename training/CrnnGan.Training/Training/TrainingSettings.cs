@@ -139,6 +139,16 @@ public sealed record TrainingSettings
     public int GumbelAnnealingEpochs { get; init; } = 20;
 
     /// <summary>
+    /// The tone family: the temperature at which the game's free run draws each tone's pitch (the length and velocity at
+    /// 1): the one the exported model is to be drawn at, so that the discriminator and feature matching judge the songs its
+    /// users will hear; 1 draws as the softmax says, as trained by likelihood.
+    /// </summary>
+    public double GamePitchTemperature { get; init; } = 1;
+
+    /// <summary>The tone family: as <see cref="GamePitchTemperature"/>, for the time since the tone before.</summary>
+    public double GameTimeTemperature { get; init; } = 1;
+
+    /// <summary>
     /// The tone family: the discriminator reads generated tones as exact one-hots, with the relaxed tones'
     /// gradient (straight-through Gumbel-softmax), instead of the relaxed tones themselves.
     /// </summary>
@@ -290,6 +300,10 @@ public sealed record TrainingSettings
         Require(
             GumbelTemperatureStart > 0 && GumbelTemperatureEnd > 0,
             $"gumbel_temperature_start and _end must be above 0, not {GumbelTemperatureStart} and {GumbelTemperatureEnd}"
+        );
+        Require(
+            GamePitchTemperature > 0 && GameTimeTemperature > 0,
+            $"game_pitch_temperature and game_time_temperature must be above 0, not {GamePitchTemperature} and {GameTimeTemperature}"
         );
         Require(KeepCheckpointEvery >= 0, $"keep_checkpoint_every must be 0 or more, not {KeepCheckpointEvery}");
         return problems;
