@@ -297,7 +297,7 @@ public sealed class ToneGan : GanFamily
         return (stack(tones, 1), stack(relaxed, 1));
     }
 
-    /// <summary>The temperature the game's free run draws head <paramref name="k"/> at (<see cref="TrainingSettings.GamePitchTemperature"/>).</summary>
+    /// <summary>The temperature at which the game's free run draws head <paramref name="k"/>.</summary>
     private double DrawTemperature(int k) =>
         k switch
         {
