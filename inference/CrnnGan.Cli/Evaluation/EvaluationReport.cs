@@ -74,6 +74,8 @@ public static class EvaluationReport
     {
         var real = sources[^1];
         var models = sources.Take(sources.Count - 1).ToList();
+        // The distance tables' rows: the models, the floor's real music (the other hold-out split) and the real music judged.
+        var rows = models.Append(judged.OtherReal).Append(real).ToList();
         var markdown = new StringBuilder();
         markdown.AppendLine("# Evaluation: C-RNN-GAN against its maximum-likelihood baseline and real music").AppendLine();
         markdown.AppendLine(description).AppendLine();
@@ -126,7 +128,7 @@ public static class EvaluationReport
                     + "tones outside the key |"
             )
             .AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
-        foreach (var source in models.Append(judged.OtherReal).Append(real))
+        foreach (var source in rows)
         {
             var d = source.Histograms.Distances(real.Histograms);
             markdown.AppendLine(
@@ -166,7 +168,7 @@ public static class EvaluationReport
         markdown
             .AppendLine($"| source | {string.Join(" | ", ToneHistograms.Names)} |")
             .AppendLine($"| --- |{string.Concat(ToneHistograms.Names.Select(_ => " --- |"))}");
-        foreach (var source in models.Append(judged.OtherReal).Append(real))
+        foreach (var source in rows)
         {
             var distances = source.Histograms.Distances(real.Histograms);
             markdown.AppendLine(
@@ -235,7 +237,7 @@ public static class EvaluationReport
                 numbers = f.Numbers,
             }),
             register = registers.ToDictionary(r => r.Source, r => new { mean_pitch = r.MeanPitch, distance_to_real = r.DistanceToReal }),
-            distributions = sources.ToDictionary(s => s.Name, s => s.Histograms.Distances(real.Histograms)),
+            distributions = rows.ToDictionary(s => s.Name, s => s.Histograms.Distances(real.Histograms)),
             realism = judged.Realism.ToDictionary(
                 r => r.Source,
                 r => new
@@ -256,7 +258,7 @@ public static class EvaluationReport
                     classifier_accuracy = Finite(l.Realism.Accuracy),
                 }
             ),
-            meter = sources.ToDictionary(
+            meter = rows.ToDictionary(
                 s => s.Name,
                 s => new
                 {

@@ -100,6 +100,15 @@ public sealed class EvaluateCommandTests : IDisposable
             Assert.Contains($"({picture})", report, StringComparison.Ordinal);
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(_folder.Path, "a", picture))[..4]);
         }
+        // The JSON holds each distance table's rows as the report does, the floor's real music among them.
+        var numbers = JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "a", "evaluation.json"))).RootElement;
+        string[] rows = ["GAN", "baseline", "tones", "real music (validation)", "real music"];
+        Assert.Equal(rows, numbers.GetProperty("distributions").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(rows, numbers.GetProperty("meter").EnumerateObject().Select(p => p.Name));
+        Assert.All(
+            numbers.GetProperty("distributions").GetProperty("real music (validation)").EnumerateObject(),
+            d => Assert.InRange(d.Value.GetDouble(), 0, 1)
+        );
         Assert.Equal(
             JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "a", "evaluation.json"))).RootElement.GetProperty("sources").GetRawText(),
             JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "b", "evaluation.json"))).RootElement.GetProperty("sources").GetRawText()
