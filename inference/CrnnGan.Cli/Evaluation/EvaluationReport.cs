@@ -112,6 +112,21 @@ public static class EvaluationReport
         markdown.AppendLine($"| --- |{string.Concat(WindowDescriptor.Parts.Select(_ => " --- |"))}");
         foreach (var r in judged.Realism.Where(r => r.PartAccuracy.Count > 0))
             markdown.AppendLine($"| {r.Source} | {string.Join(" | ", r.PartAccuracy.Select(a => Text(a, "0.###")))} |");
+        markdown
+            .AppendLine()
+            .AppendLine(
+                $"The {Realism.FurthestNamed} numbers of the description whose mean lies furthest from real music's, in real music's "
+                    + "standard deviations (the Fréchet distance's mean term, number by number; `pitch_class_k` is k semitones above C "
+                    + "once the piece is moved to C major or A minor, `interval_class_k` runs from the widest fall to the widest rise, 5 "
+                    + "unison):"
+            )
+            .AppendLine();
+        markdown.AppendLine("| source | furthest numbers |").AppendLine("| --- | --- |");
+        foreach (var r in judged.Realism.Where(r => r.Furthest.Count > 0))
+        {
+            var furthest = r.Furthest.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Name} {f.Shift:+0.00;-0.00}"));
+            markdown.AppendLine($"| {r.Source} | {string.Join(", ", furthest)} |");
+        }
         markdown.AppendLine().AppendLine("## Meter and melody (beyond the paper)").AppendLine();
         markdown
             .AppendLine(
@@ -245,6 +260,7 @@ public static class EvaluationReport
                     classifier_accuracy = Finite(r.Accuracy),
                     frechet = Finite(r.Frechet),
                     classifier_accuracy_by_part = r.PartAccuracy.Zip(WindowDescriptor.Parts).ToDictionary(p => p.Second.Part, p => Finite(p.First)),
+                    furthest_numbers = r.Furthest.ToDictionary(f => f.Name, f => f.Shift),
                 }
             ),
             late = judged.Late.ToDictionary(

@@ -90,6 +90,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("| late tone_span within 20% of real music's", report, StringComparison.Ordinal);
         Assert.Contains("| source | classifier accuracy | Fréchet distance |", report, StringComparison.Ordinal);
         Assert.Contains("| GAN | n/a (too few pieces) | n/a (too few pieces) |", report, StringComparison.Ordinal);
+        Assert.Contains("| source | furthest numbers |", report, StringComparison.Ordinal);
         Assert.Contains("| GAN, tones 400–440 |", report, StringComparison.Ordinal);
         Assert.Contains("| source | mean pitch (MIDI) | distance to real music's pitches |", report, StringComparison.Ordinal);
         Assert.Contains("| real music |", report, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ namespace CrnnGan.Inference.Tests.Cli;
 
 public sealed class MusicTargetsTests
 {
-    private static readonly Realism Chance = new("any", 0.5, 0, []);
+    private static readonly Realism Chance = new("any", 0.5, 0, [], []);
 
     /// <summary>A piece that plays a 3-tone motif <paramref name="times"/> times, then climbs without repeating.</summary>
     private static IReadOnlyList<Tone> Piece(int times) =>
