@@ -19,7 +19,7 @@ public static class WindowSummary
 {
     private const int PitchClasses = 12;
 
-    private const int Length = 3;
+    private const int PatternLength = 3;
 
     /// <summary>The width of s.</summary>
     public const int Width = PitchClasses + ToneDiscriminator.IntervalClasses + 5;
@@ -70,9 +70,9 @@ public static class WindowSummary
     /// <summary>Pairs (s, t), s + 3 ≤ t, whose pitches s..s+2 equal t..t+2 [batch]; between relaxed tones, their weight.</summary>
     private static Tensor Repetitions(Tensor pitches)
     {
-        var n = pitches.shape[1] - Length + 1;
+        var n = pitches.shape[1] - PatternLength + 1;
         var same = pitches.bmm(pitches.transpose(1, 2));
-        var all = Enumerable.Range(0, Length).Select(j => same.narrow(1, j, n).narrow(2, j, n)).Aggregate((a, b) => a * b);
-        return (all * ones(n, n, device: pitches.device).tril(-Length)).sum([1, 2]);
+        var all = Enumerable.Range(0, PatternLength).Select(j => same.narrow(1, j, n).narrow(2, j, n)).Aggregate((a, b) => a * b);
+        return (all * ones(n, n, device: pitches.device).tril(-PatternLength)).sum([1, 2]);
     }
 }

@@ -101,7 +101,8 @@ public sealed class ToneGan : GanFamily
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var windows = Windows(training, training: false).Epoch(Settings.BatchSize, Settings.SequenceLength, new SeededRandom(Settings.Seed));
-        TypedDiscriminator.Standardise(cat([.. windows.Select(w => TypedDiscriminator.Summary(DiscriminatorReads(w(Device))))], 0));
+        var d = TypedDiscriminator;
+        d.Standardise(cat([.. windows.Select(w => d.Summary(d.OneHot(Tones(w(Device)))))], 0));
     }
 
     internal static GanFamily FromCheckpoint(TrainingSettings settings, Device device, ZipArchive checkpoint) =>
