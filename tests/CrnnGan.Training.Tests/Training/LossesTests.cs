@@ -75,4 +75,21 @@ public sealed class LossesTests
         Assert.Equal(16f, Losses.PairedFeatureMatching(real, varied).item<float>());
         Assert.Equal(4f, Losses.PairedFeatureMatching(real, average).item<float>());
     }
+
+    [Fact]
+    public void Moment_matching_also_asks_the_generated_batch_to_vary_as_much_as_the_real_one()
+    {
+        using var scope = NewDisposeScope();
+        // Real features 0 and 4 per column (mean 2, standard deviation 2); an all-average batch has the mean but no spread.
+        var real = tensor(new float[] { 0, 0, 4, 4 }, [2, 1, 2]);
+        var varied = tensor(new float[] { 4, 4, 0, 0 }, [2, 1, 2]);
+        var average = tensor(new float[] { 2, 2, 2, 2 }, [2, 1, 2]).requires_grad_();
+
+        Assert.Equal(0f, Losses.MomentMatching(real, varied).item<float>(), 1e-6f);
+        var loss = Losses.MomentMatching(real, average);
+        loss.backward();
+
+        Assert.Equal(4f, loss.item<float>(), 1e-3f);
+        Assert.All(average.grad!.data<float>().ToArray(), g => Assert.True(float.IsFinite(g)));
+    }
 }

@@ -43,6 +43,7 @@ public static class Game
         {
             GeneratorLoss.FeatureMatching => Training.Losses.FeatureMatching(realFeatures, generatedFeatures),
             GeneratorLoss.PairedFeatureMatching => Training.Losses.PairedFeatureMatching(realFeatures, generatedFeatures),
+            GeneratorLoss.MomentMatching => Training.Losses.MomentMatching(realFeatures, generatedFeatures),
             _ => null,
         };
         return new GameLoss(

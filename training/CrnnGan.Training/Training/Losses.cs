@@ -36,6 +36,16 @@ public static class Losses
     public static Tensor FeatureMatching(Tensor realFeatures, Tensor generatedFeatures) =>
         (realFeatures.detach().mean([0]) - generatedFeatures.mean([0])).square().mean();
 
+    /// <summary>
+    /// <see cref="FeatureMatching"/> plus the mean squared difference between the batch standard deviations of the features,
+    /// step by step, so that the generated windows differ from one another as much as real ones do.
+    /// </summary>
+    public static Tensor MomentMatching(Tensor realFeatures, Tensor generatedFeatures) =>
+        FeatureMatching(realFeatures, generatedFeatures) + (Spread(realFeatures.detach()) - Spread(generatedFeatures)).square().mean();
+
+    // The small floor keeps the square root's gradient finite where every window agrees.
+    private static Tensor Spread(Tensor features) => (features - features.mean([0])).square().mean([0]).add(1e-8).sqrt();
+
     /// <summary>The reference code's feature matching: sample i against sample i, the mean squared difference.</summary>
     public static Tensor PairedFeatureMatching(Tensor realFeatures, Tensor generatedFeatures) =>
         (realFeatures.detach() - generatedFeatures).square().mean();

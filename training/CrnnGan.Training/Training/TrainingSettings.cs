@@ -23,6 +23,13 @@ public enum GeneratorLoss
     /// </summary>
     PairedFeatureMatching,
 
+    /// <summary>
+    /// Feature matching of the batch's spread as well as its mean: the squared differences between the batch means and
+    /// between the batch standard deviations of r_t on real and on generated sequences. Matching the mean alone is met by
+    /// windows all alike near real music's average; real pieces differ from one another.
+    /// </summary>
+    MomentMatching,
+
     /// <summary>The paper's minimax loss, mean log(1 − D(G(z))).</summary>
     Minimax,
 
