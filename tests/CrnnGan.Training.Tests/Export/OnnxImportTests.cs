@@ -9,7 +9,7 @@ namespace CrnnGan.Training.Tests.Export;
 public sealed class OnnxImportTests
 {
     [Fact]
-    public void The_version_4_baseline_imported_and_exported_again_is_the_same_graph_with_the_same_weights()
+    public void The_version_4_baseline_imported_and_exported_again_has_the_same_weights_under_the_same_names()
     {
         var onnx = Repository.ModelBytes("crnngan-meter-baseline.onnx");
         var metadata = OnnxImport.Metadata(onnx);
@@ -26,7 +26,15 @@ public sealed class OnnxImportTests
 
         OnnxImport.LoadWeights(onnx, generator);
 
-        Assert.Equal(ModelProto.Parser.ParseFrom(onnx).Graph, ModelProto.Parser.ParseFrom(OnnxExporter.Export(generator, metadata)).Graph);
+        // The exporter has since written the input layer's step in fewer nodes (the graph the fixtures below compare); the weights
+        // it reads are the same.
+        Assert.Equal(Weights(onnx), Weights(OnnxExporter.Export(generator, metadata)));
+
+        static Dictionary<string, string> Weights(byte[] model) =>
+            ModelProto
+                .Parser.ParseFrom(model)
+                .Graph.Initializer.Where(t => t.DataType == (int)TensorProto.Types.DataType.Float && t.Dims.Count == 2)
+                .ToDictionary(t => t.Name, t => Convert.ToBase64String(t.RawData.Span));
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace CrnnGan.Training.Benchmarks;
 /// The operations of one step of any exported generator, counted from its graph's products: every Gemm, MatMul and
 /// int8 DynamicQuantizeMatMul does K multiply-adds (2K operations) per output element. The shapes come from running one
 /// step at batch 1 with every product's input and output exposed, so that a product over a dimension the weights do not
-/// show (such as the length head over all 48 time classes) counts what it computes.
+/// show (such as the length head over all 48 time classes) counts what it computes. A product of constants alone (a table
+/// the graph computes from its weights, which ONNX Runtime folds when it loads the model) is not a step's work.
 /// </summary>
 public static class GraphFlops
 {
@@ -18,10 +19,14 @@ public static class GraphFlops
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
         var initializers = graph.Initializer.ToDictionary(t => t.Name, t => t.Dims.ToArray());
-        var products = graph.Node.Where(n => n.OpType is "Gemm" or "MatMul" or "DynamicQuantizeMatMul").ToList();
+        var constants = new HashSet<string>(initializers.Keys);
+        foreach (var node in graph.Node.Where(n => n.Input.All(constants.Contains)))
+            constants.UnionWith(node.Output);
+        var products = graph.Node.Where(n => n.OpType is "Gemm" or "MatMul" or "DynamicQuantizeMatMul" && !n.Input.All(constants.Contains)).ToList();
+        var inputs = graph.Input.Select(i => i.Name).ToHashSet();
         var exposed = products
             .SelectMany(n => new[] { n.Input[0], n.Output[0] })
-            .Where(name => !initializers.ContainsKey(name) && graph.Output.All(o => o.Name != name))
+            .Where(name => !initializers.ContainsKey(name) && !inputs.Contains(name) && graph.Output.All(o => o.Name != name))
             .Distinct()
             .ToList();
         foreach (var name in exposed)
@@ -34,12 +39,14 @@ public static class GraphFlops
             );
 
         using var session = new InferenceSession(proto.ToByteArray());
-        var inputs = session.InputMetadata.Select(i => Zeros(i.Key, i.Value)).ToList();
-        using var results = session.Run(inputs);
+        var zeros = session.InputMetadata.Select(i => Zeros(i.Key, i.Value)).ToList();
+        using var results = session.Run(zeros);
         // The time a version 8 step draws is its one int64 output, and no product's.
         var shapes = results
             .Where(r => r.ElementType == TensorElementType.Float)
             .ToDictionary(r => r.Name, r => r.AsTensor<float>().Dimensions.ToArray());
+        foreach (var input in session.InputMetadata)
+            shapes[input.Key] = [.. input.Value.Dimensions.Select(d => d < 0 ? 1 : d)];
 
         long[] Shape(string name) =>
             shapes.TryGetValue(name, out var dims) ? [.. dims.Select(d => (long)d)]

@@ -53,8 +53,8 @@ public static class OnnxExporter
     }
 
     /// <summary>
-    /// The tone family's generator step (contract version 2, see <see cref="ModelContract"/>): each head's embedding
-    /// of the tone before is a Gather, the LSTM as above, and the heads' logits one Gemm and a Split. Sampling stays in the host.
+    /// The tone family's generator step (contract version 2, see <see cref="ModelContract"/>): the input layer gathered from
+    /// tables (<see cref="Input"/>), the LSTM as above, and the heads' logits one Gemm and a Split. Sampling stays in the host.
     /// A length head that reads the drawn time (version 3) gives its logits for every time class at once, and so does a pitch
     /// head that reads it (version 7), the pitches out of the chord's order masked in the row of the time 0. A step that draws
     /// the time (version 8, <see cref="DrawTime"/>) gives those heads' logits for the time it drew alone.
@@ -96,35 +96,7 @@ public static class OnnxExporter
         graph.Output.Add(Value(ModelContract.HiddenOut, m.Layers, ModelContract.Batch, m.HiddenSize));
         graph.Output.Add(Value(ModelContract.CellOut, m.Layers, ModelContract.Batch, m.HiddenSize));
 
-        // x_t = ReLU(W_in · [z_t, E_1[tone_{t−1, 1}], …, E_4[tone_{t−1, 4}]] + b_in)
-        var embedded = new List<string> { ModelContract.Noise };
-        for (var k = 0; k < sizes.Count; k++)
-        {
-            var table = $"embeddings.{k}.weight";
-            graph.Initializer.Add(Floats(table, weights[table], sizes[k] + 1, m.EmbeddingSize));
-            embedded.Add(nodes.Add("Gather", [table, nodes.Gather(ModelContract.PreviousTone, k, axis: 1)], Int("axis", 0)));
-        }
-        graph.Initializer.Add(Floats("input.weight", weights["input.weight"], m.HiddenSize, m.Noise + sizes.Count * m.EmbeddingSize));
-        graph.Initializer.Add(Floats("input.bias", weights["input.bias"], m.HiddenSize));
-        var x = nodes.Add("Gemm", [nodes.Add("Concat", embedded, Int("axis", 1)), "input.weight", "input.bias"], Int("transB", 1));
-        if (generator.LookbackBars > 0)
-            x = nodes.Add("Add", [x, Context(graph, nodes, generator, weights, sizes.Count)]);
-        else if (generator.BarPosition)
-        {
-            // + P[b_{t−1}]: where the tone before started in its bar, previous_tone's last column.
-            graph.Initializer.Add(Floats("position.weight", weights["position.weight"], ToneVocabulary.BarSteps, m.HiddenSize));
-            var place = nodes.Add("Gather", ["position.weight", nodes.Gather(ModelContract.PreviousTone, sizes.Count, axis: 1)], Int("axis", 0));
-            x = nodes.Add("Add", [x, place]);
-        }
-        if (generator.Timing)
-        {
-            // + S[s]: the song's timing, previous_tone's last column.
-            graph.Initializer.Add(Floats("timing.weight", weights["timing.weight"], Enum.GetValues<SongTiming>().Length, m.HiddenSize));
-            var timing = nodes.Gather(ModelContract.PreviousTone, encoding.PreviousWidth - 1, axis: 1);
-            x = nodes.Add("Add", [x, nodes.Add("Gather", ["timing.weight", timing], Int("axis", 0))]);
-        }
-        x = nodes.Add("Relu", [x]);
-
+        var x = Input(graph, nodes, generator, weights, encoding.PreviousWidth);
         x = Lstm(graph, nodes, x, m.Layers, m.HiddenSize, layer => Gates(weights, name => $"lstm.{name}_l{layer}"));
 
         var copies = generator.Copy is { } copy ? Copies(graph, nodes, x, copy, generator.LookbackBars, weights, sizes.Count) : [];
@@ -230,11 +202,77 @@ public static class OnnxExporter
     public const string HeadsBias = "heads.bias";
 
     /// <summary>
-    /// P[b_{t−1}] + Σ_n (N_n[next pitch] + O_n[next offset] + R_n[repeat]): the bar's place and the lookback, previous_tone's
-    /// columns after the heads, as one Gather from their tables stacked into <see cref="ContextTable"/> (each column's index
-    /// moved to its table's first row) and one ReduceSum, rather than a Gather and an Add per column.
+    /// x_t = ReLU(W_in · [z_t, E_1[tone_{t−1, 1}], …, E_4[tone_{t−1, 4}]] + b_in + P[b_{t−1}] + Σ_n (N_n[next pitch] +
+    /// O_n[next offset] + R_n[repeat]) + S[s]): the input layer, the bar's place, the lookback and the song's timing. Every
+    /// term but the noise's is a row of a table: head k's is T_k = E_k · W_kᵀ (its embedding through its columns of W_in, b_in
+    /// added to T_1's rows). Constant nodes compute the tables from the named weights and stack them with the context's and
+    /// the timing's (ONNX Runtime folds them when it loads the model, and import reads the weights as they are named), so a
+    /// step gathers all its rows at once, each column's index moved to its table's first row, sums them, and adds them to
+    /// W_z · z_t in the input's Gemm: a handful of nodes where a Gather, Concat or Add per column cost a step more than their
+    /// arithmetic does.
     /// </summary>
-    private static string Context(GraphProto graph, NodeBuilder nodes, ToneGenerator generator, Dictionary<string, float[]> weights, int heads)
+    private static string Input(GraphProto graph, NodeBuilder nodes, ToneGenerator generator, Dictionary<string, float[]> weights, int width)
+    {
+        var (m, sizes) = (generator.Settings, generator.HeadSizes);
+        graph.Initializer.Add(Floats("input.weight", weights["input.weight"], m.HiddenSize, m.Noise + sizes.Count * m.EmbeddingSize));
+        graph.Initializer.Add(Floats("input.bias", weights["input.bias"], m.HiddenSize));
+        graph.Initializer.Add(Ints("input_axis", [1], 1));
+        // Each table with the rows of it that previous_tone's columns index, as (column, first row) pairs.
+        var tables = new List<(string Table, long Rows)>();
+        var reads = new List<(long Column, long FirstRow)>();
+        void Stack(string table, long rows, params (long Column, long FirstRow)[] read)
+        {
+            var start = tables.Sum(t => t.Rows);
+            reads.AddRange(read.Select(r => (r.Column, start + r.FirstRow)));
+            tables.Add((table, rows));
+        }
+
+        for (var k = 0; k < sizes.Count; k++)
+        {
+            var embedding = $"embeddings.{k}.weight";
+            graph.Initializer.Add(Floats(embedding, weights[embedding], sizes[k] + 1, m.EmbeddingSize));
+            var table = nodes.Add("MatMul", [embedding, nodes.Add("Transpose", [InputColumns(m.Noise + k * m.EmbeddingSize, m.EmbeddingSize)])]);
+            Stack(k == 0 ? nodes.Add("Add", [table, "input.bias"]) : table, sizes[k] + 1, (k, 0));
+        }
+        if (generator.LookbackBars > 0)
+        {
+            var rows = Context(graph, generator, weights);
+            Stack(ContextTable, rows.Sum(), [.. rows.Select((_, i) => ((long)(sizes.Count + i), rows.Take(i).Sum()))]);
+        }
+        else if (generator.BarPosition)
+        {
+            graph.Initializer.Add(Floats("position.weight", weights["position.weight"], ToneVocabulary.BarSteps, m.HiddenSize));
+            Stack("position.weight", ToneVocabulary.BarSteps, (sizes.Count, 0));
+        }
+        if (generator.Timing)
+        {
+            var timings = Enum.GetValues<SongTiming>().Length;
+            graph.Initializer.Add(Floats("timing.weight", weights["timing.weight"], timings, m.HiddenSize));
+            Stack("timing.weight", timings, (width - 1, 0));
+        }
+        graph.Initializer.Add(Ints("input_columns", [.. reads.Select(r => r.Column)], reads.Count));
+        graph.Initializer.Add(Ints("input_first_rows", [.. reads.Select(r => r.FirstRow)], reads.Count));
+        var stacked = nodes.Add("Concat", tables.Select(t => t.Table), Int("axis", 0));
+        var columns = nodes.Add("Gather", [ModelContract.PreviousTone, "input_columns"], Int("axis", 1));
+        var gathered = nodes.Add("Gather", [stacked, nodes.Add("Add", [columns, "input_first_rows"])], Int("axis", 0));
+        var summed = nodes.Add("ReduceSum", [gathered, "input_axis"], Int("keepdims", 0));
+        return nodes.Add("Relu", [nodes.Add("Gemm", [ModelContract.Noise, InputColumns(0, m.Noise), summed], Int("transB", 1))]);
+
+        // Columns [from, from + count) of W_in, a constant Slice.
+        string InputColumns(int from, int count)
+        {
+            var name = $"input_weight_columns_{from}";
+            graph.Initializer.Add(Ints($"{name}_start", [from], 1));
+            graph.Initializer.Add(Ints($"{name}_end", [from + count], 1));
+            return nodes.Add("Slice", ["input.weight", $"{name}_start", $"{name}_end", "input_axis"]);
+        }
+    }
+
+    /// <summary>
+    /// The bar's place P and the lookback's tables (N_n, O_n and R_n of each bar), which previous_tone's columns after the
+    /// heads index in order, stacked into <see cref="ContextTable"/> (the name import reads): each table's rows.
+    /// </summary>
+    private static long[] Context(GraphProto graph, ToneGenerator generator, Dictionary<string, float[]> weights)
     {
         var hidden = generator.Settings.HiddenSize;
         string[] tables =
@@ -243,14 +281,8 @@ public static class OnnxExporter
             .. Enumerable.Range(0, generator.LookbackBars * ToneFeedback.ColumnsPerBar).Select(i => $"lookback.{i}.weight"),
         ];
         var rows = tables.Select(t => (long)weights[t].Length / hidden).ToArray();
-        long[] firstRows = [.. rows.Select((_, i) => rows.Take(i).Sum())];
         graph.Initializer.Add(Floats(ContextTable, [.. tables.SelectMany(t => weights[t])], rows.Sum(), hidden));
-        graph.Initializer.Add(Ints("context_columns", [.. Enumerable.Range(heads, tables.Length).Select(c => (long)c)], tables.Length));
-        graph.Initializer.Add(Ints("context_first_rows", firstRows, tables.Length));
-        var columns = nodes.Add("Gather", [ModelContract.PreviousTone, "context_columns"], Int("axis", 1));
-        var looked = nodes.Add("Gather", [ContextTable, nodes.Add("Add", [columns, "context_first_rows"])], Int("axis", 0));
-        graph.Initializer.Add(Ints("context_axis", [1], 1));
-        return nodes.Add("ReduceSum", [looked, "context_axis"], Int("keepdims", 0));
+        return rows;
     }
 
     /// <summary>
