@@ -133,7 +133,7 @@ public sealed class PageTests : IAsyncLifetime
         var page = await OpenAsync();
         // A song of clear attacks, mostly at or above middle C (the default's song of seed 30, five onsets a second): the
         // detector below hears an attack over the notes before it when they are about as loud and not struck many times a
-        // second (the default's song of seed 22 strikes ten onsets a second, and only 29% of them are heard).
+        // second (the default's song of seed 31 has most of its onsets in chords struck over held keys: 54% are heard).
         await GenerateAsync(page, "30", 200);
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-audio"), new() { Timeout = 120_000 });
