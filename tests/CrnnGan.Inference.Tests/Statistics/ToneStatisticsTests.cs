@@ -131,6 +131,18 @@ public sealed class ToneStatisticsTests
         Assert.Equal(4, odd.Median); // spans 2, 4, 5
         Assert.Equal(4.5, even.Median); // spans 2, 4, 5, 60
         Assert.Equal(17.75, even.Mean);
+        Assert.Equal(60, even.Percentile90); // the nearest rank: the 4th of 4
+        Assert.Equal(5, odd.Percentile90); // the 3rd of 3
+    }
+
+    [Fact]
+    public void A_summarys_90th_percentile_is_the_upper_tenths_edge_by_the_nearest_rank()
+    {
+        var spans = Enumerable.Range(1, 20).Select(top => ToneStatistics.Of(Melody(60, 60 + top))).ToList();
+
+        var summary = StatisticSummary.Of(spans).Single(s => s.Name == "tone_span");
+
+        Assert.Equal(18, summary.Percentile90); // spans 1 to 20: the 18th
     }
 
     [Fact]
