@@ -8,7 +8,8 @@ public sealed record MusicSource(string Name, IReadOnlyList<IReadOnlyList<Tone>>
 {
     public IReadOnlyList<ToneStatistics> Statistics { get; } = [.. Pieces.Select(ToneStatistics.Of)];
 
-    public IReadOnlyList<StatisticSummary> Summary => StatisticSummary.Of(Statistics.ToList());
+    // Summarised once, on first use: the targets and the report read it statistic by statistic.
+    public IReadOnlyList<StatisticSummary> Summary => field ??= StatisticSummary.Of(Statistics.ToList());
 
     public ToneHistograms Histograms { get; } = ToneHistograms.Of(Pieces);
 

@@ -44,7 +44,7 @@ public static class Losses
         FeatureMatching(realFeatures, generatedFeatures) + (Spread(realFeatures.detach()) - Spread(generatedFeatures)).square().mean();
 
     // The small floor keeps the square root's gradient finite where every window agrees.
-    private static Tensor Spread(Tensor features) => (features - features.mean([0])).square().mean([0]).add(1e-8).sqrt();
+    private static Tensor Spread(Tensor features) => features.var(0, unbiased: false).add(1e-8).sqrt();
 
     /// <summary>The reference code's feature matching: sample i against sample i, the mean squared difference.</summary>
     public static Tensor PairedFeatureMatching(Tensor realFeatures, Tensor generatedFeatures) =>
