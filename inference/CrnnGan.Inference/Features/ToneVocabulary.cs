@@ -69,7 +69,7 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
     /// </summary>
     public int[] Encode(IReadOnlyList<Tone> tones)
     {
-        var ordered = Doublings.Merge(AtChordOnsets(tones));
+        var ordered = Ordered(tones);
         var indices = new int[ordered.Count * Heads.Count];
         var previousOnset = 0.0;
         for (var i = 0; i < ordered.Count; i++)
@@ -83,6 +83,9 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
         }
         return indices;
     }
+
+    /// <summary>The tones as <see cref="Encode"/> writes them, one per row: in onset order, a chord's keys at its onset, ascending, each once.</summary>
+    public IReadOnlyList<Tone> Ordered(IReadOnlyList<Tone> tones) => Doublings.Merge(AtChordOnsets(tones));
 
     /// <summary>
     /// [tones × 4] class indices → tones, onsets accumulating the time bins, pitches moved by <paramref name="transpose"/>.

@@ -9,8 +9,8 @@ namespace CrnnGan.Training.Commands;
 
 /// <summary>
 /// `crnngan-train sampling`: an exported tone model with other sampling defaults, its weights untouched; with
-/// --calibrate-lengths and --calibrate-times, a length or time bias fitted to a corpus's training songs (<see cref="BiasCalibration"/>).
-/// The time first, when both: the lengths read the time drawn.
+/// --calibrate-lengths, --calibrate-times and --calibrate-time-places, a length or time bias fitted to a corpus's training songs
+/// (<see cref="BiasCalibration"/>, <see cref="TimePlaceCalibration"/>). The time first: the lengths read the time drawn.
 /// </summary>
 public static class SamplingCommand
 {
@@ -53,6 +53,13 @@ public static class SamplingCommand
                 "Contract version 8: fit a time bias so that the model's songs hold each time between onsets (0: a chord's "
                 + "next key) as often as this corpus's training songs do; before the lengths, when both are asked for.",
         }.AcceptExistingOnly();
+        var calibratePlaces = new Option<DirectoryInfo>("--calibrate-time-places")
+        {
+            Description =
+                "Contract version 8: fit a time bias by place, so that after a tone on each sixteenth of the quarter note, or off "
+                + "that grid, the model's songs take each time to the next onset as often as this corpus's training songs do; "
+                + "after --calibrate-times, before the lengths.",
+        }.AcceptExistingOnly();
         var command = new Command(
             "sampling",
             "Set an exported tone model's default sampling temperatures and length bias; its graph and weights stay as they are."
@@ -68,6 +75,7 @@ public static class SamplingCommand
             calibrate,
             calibrateTimes,
             calibrateChords,
+            calibratePlaces,
         };
         command.SetAction(parse =>
         {
@@ -84,12 +92,18 @@ public static class SamplingCommand
             var corpora = new Dictionary<string, Corpus>();
             if (parse.GetValue(calibrateChords) is not null && parse.GetValue(calibrateTimes) is not null)
                 throw new ArgumentException("--calibrate-chords fits the time 0 alone and --calibrate-times every time: ask for one.");
+            var zeroTime = metadata.EncodingAs<ToneEncoding>("Calibration is for the tone family").Vocabulary.ZeroTime;
             foreach (
-                var (option, head, name, chords) in new[]
+                var (option, name, fitted) in new (Option<DirectoryInfo>, string, Calibrate)[]
                 {
-                    (calibrateTimes, ToneVocabulary.TimeHead, "Times", false),
-                    (calibrateChords, ToneVocabulary.TimeHead, "Times", true),
-                    (calibrate, ToneVocabulary.LengthHead, "Lengths", false),
+                    (calibrateTimes, "Times", (model, songs, rounds) => BiasCalibration.Fit(model, songs, ToneVocabulary.TimeHead, rounds)),
+                    (
+                        calibrateChords,
+                        "Times",
+                        (model, songs, rounds) => BiasCalibration.Fit(model, songs, ToneVocabulary.TimeHead, rounds, zeroTime)
+                    ),
+                    (calibratePlaces, "Times after each place", TimePlaceCalibration.Fit),
+                    (calibrate, "Lengths", (model, songs, rounds) => BiasCalibration.Fit(model, songs, ToneVocabulary.LengthHead, rounds)),
                 }
             )
             {
@@ -107,14 +121,7 @@ public static class SamplingCommand
                 var fit = ProgressDisplay.Run(
                     $"Calibrating {name.ToLowerInvariant()}",
                     "rounds",
-                    task =>
-                        BiasCalibration.Fit(
-                            bytes,
-                            songs.Training.Select(s => s.Tones),
-                            head,
-                            ProgressDisplay.Counts(task),
-                            chords ? metadata.EncodingAs<ToneEncoding>("Calibration is for the tone family").Vocabulary.ZeroTime : null
-                        )
+                    task => fitted(bytes, songs.Training.Select(s => s.Tones), ProgressDisplay.Counts(task))
                 );
                 (bytes, metadata) = fit.Apply(bytes);
                 var rounds = string.Join(" → ", fit.Distances.Select(d => d.ToString("0.000", CultureInfo.InvariantCulture)));
@@ -128,10 +135,13 @@ public static class SamplingCommand
                     + $"length temperature {tones.LengthTemperature}"
                     + (tones.LengthBias is null ? "" : ", a length bias")
                     + (tones.TimeBias is null ? "" : ", a time bias")
+                    + (tones.TimeBiasByPlace is null ? "" : ", a time bias by place")
                     + (tones.AscendingChords ? ", ascending chords." : ".")
             );
             return 0;
         });
         return command;
     }
+
+    private delegate ISamplingCalibration Calibrate(byte[] model, IEnumerable<IReadOnlyList<Tone>> songs, IProgress<(int Done, int Total)> rounds);
 }

@@ -8,7 +8,7 @@ namespace CrnnGan.Training.Export;
 /// the file holds them) with the corpus, and moves each bin's logit by half the log of the ratio: logit adjustment, damped and
 /// repeated because the songs feed their tones back.
 /// </summary>
-public sealed record BiasCalibration(int Head, float[] Bias, IReadOnlyList<double> Distances)
+public sealed record BiasCalibration(int Head, float[] Bias, IReadOnlyList<double> Distances) : ISamplingCalibration
 {
     /// <summary>Rounds of adjustment: damped by half, the bundled models' distances stop falling after four to six.</summary>
     public const int Rounds = 6;
@@ -54,7 +54,7 @@ public sealed record BiasCalibration(int Head, float[] Bias, IReadOnlyList<doubl
         for (var round = 0; ; round++)
         {
             var (biased, _) = WithBias(model, head, bias);
-            var drawn = Shares(Generate(biased), vocabulary, head);
+            var drawn = Shares(Generate(biased).Select(s => s.Song.Tones), vocabulary, head);
             distances.Add(0.5 * target.Zip(drawn, (t, d) => Math.Abs(t - d)).Sum());
             if (round == Rounds)
                 return new BiasCalibration(head, bias, distances);
@@ -67,13 +67,14 @@ public sealed record BiasCalibration(int Head, float[] Bias, IReadOnlyList<doubl
         }
     }
 
-    /// <summary><paramref name="onnx"/> with this calibration's bias in its metadata, and that metadata.</summary>
+    /// <inheritdoc/>
     public (byte[] Model, ModelMetadata Metadata) Apply(byte[] onnx) => WithBias(onnx, Head, Bias);
 
     private static (byte[] Model, ModelMetadata Metadata) WithBias(byte[] onnx, int head, float[] bias) =>
         head == ToneVocabulary.TimeHead ? SamplingDefaults.Apply(onnx, null, null, timeBias: bias) : SamplingDefaults.Apply(onnx, null, null, bias);
 
-    private static IEnumerable<IReadOnlyList<Tone>> Generate(byte[] model)
+    /// <summary>The songs a calibration round measures: <see cref="Songs"/> of <see cref="Tones"/> tones from <see cref="Seed"/> on.</summary>
+    internal static GeneratedSong[] Generate(byte[] model)
     {
         using var session = GeneratorSession.Load(model, new GeneratorSessionOptions(ExecutionProvider.Cpu), name: "the model to calibrate");
         var request = new GenerationRequest
@@ -83,7 +84,7 @@ public sealed record BiasCalibration(int Head, float[] Bias, IReadOnlyList<doubl
             Seed = Seed,
             BatchSize = 50,
         };
-        return [.. new SongGenerator(session).Generate(request).Select(s => s.Song.Tones)];
+        return [.. new SongGenerator(session).Generate(request)];
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace CrnnGan.Training.Export;
 
 /// <summary>
 /// An exported tone model with other sampling defaults in its metadata (the temperature and nucleus of pitch and time,
-/// the time's and the length head's own temperatures, the length's and the time's biases, ascending chords) and its graph and weights
+/// the time's and the length head's own temperatures, the length's and the time's biases, the time's by place, ascending chords) and its graph and weights
 /// untouched: a calibration after training, as `export` would have written it from the checkpoint.
 /// </summary>
 public static class SamplingDefaults
@@ -19,7 +19,8 @@ public static class SamplingDefaults
         float? topP = null,
         float? timeTemperature = null,
         bool? ascendingChords = null,
-        IReadOnlyList<float>? timeBias = null
+        IReadOnlyList<float>? timeBias = null,
+        IReadOnlyList<float>? timeBiasByPlace = null
     )
     {
         var model = ModelProto.Parser.ParseFrom(onnx);
@@ -36,6 +37,7 @@ public static class SamplingDefaults
                 TimeTemperature = timeTemperature ?? encoding.TimeTemperature,
                 AscendingChords = ascendingChords ?? encoding.AscendingChords,
                 TimeBias = timeBias ?? encoding.TimeBias,
+                TimeBiasByPlace = timeBiasByPlace ?? encoding.TimeBiasByPlace,
             },
         };
         if (tuned.SamplingProblem() is { } problem)

@@ -23,7 +23,8 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// With <see cref="PitchGivenTime"/> (version 7) the model keeps that order itself: its pitch logits are one row per time
 /// class, of which the time drawn chooses one, and the row of the time 0 has no pitch at or below the tone before. With
 /// <see cref="TimeInStep"/> (version 8) the step draws the time from uniform numbers the host feeds, and gives pitch and length
-/// for the time drawn alone.
+/// for the time drawn alone; its <see cref="TimeBias"/> is added to the time logits before the draw, and a
+/// <see cref="TimeBiasByPlace"/> too, its row chosen by where the tone before fell in its quarter note (and by the song's timing).
 /// </summary>
 public sealed record ToneEncoding(
     ToneVocabulary Vocabulary,
@@ -39,7 +40,8 @@ public sealed record ToneEncoding(
     bool AscendingChords = false,
     bool PitchGivenTime = false,
     bool TimeInStep = false,
-    IReadOnlyList<float>? TimeBias = null
+    IReadOnlyList<float>? TimeBias = null,
+    IReadOnlyList<float>? TimeBiasByPlace = null
 ) : SongEncoding
 {
     /// <summary>The contract version of the tone family's first form: four categorical heads.</summary>
@@ -62,6 +64,25 @@ public sealed record ToneEncoding(
 
     /// <summary>The contract version whose step draws the time.</summary>
     public const int TimeInStepVersion = ModelContract.TimeInStepVersion;
+
+    /// <summary>
+    /// The places a tone can start at in its quarter note, in steps of the 1/48-quarter grid: each is a row of <see cref="TimeBiasByPlace"/>.
+    /// Every step, not the sixteenths and "off them": real music's onsets off the sixteenths are mostly triplets, whose next times
+    /// lead back onto the beat, and the same times after another place off the sixteenths would lead to a third.
+    /// </summary>
+    public const int TimeBiasPlaces = 4 * ToneVocabulary.SixteenthSteps;
+
+    /// <summary>
+    /// Rows of <see cref="TimeBiasByPlace"/>, one per (timing, place): for each timing the song can have (metered, then free,
+    /// with <see cref="Timing"/>; one otherwise), each of the <see cref="TimeBiasPlaces"/> places of the tone before in its quarter note.
+    /// </summary>
+    public int TimeBiasRows => (Timing ? 2 : 1) * TimeBiasPlaces;
+
+    /// <summary>The row of <see cref="TimeBiasByPlace"/> for a song of <paramref name="timing"/> whose tone before started at <paramref name="onset"/>.</summary>
+    public int TimeBiasRow(SongTiming timing, long onset) => (Timing ? (int)timing : 0) * TimeBiasPlaces + PlaceInQuarter(onset);
+
+    /// <summary>Where an onset <paramref name="onset"/> steps of the 1/48-quarter grid from a bar's start falls in its quarter note (0 to 47).</summary>
+    public static int PlaceInQuarter(long onset) => (int)(onset % TimeBiasPlaces);
 
     /// <summary>Whether each song's rows carry its timing, their last column.</summary>
     public bool Timing => MeteredShare is not null;
@@ -158,6 +179,10 @@ public sealed record ToneEncoding(
         : TimeBias is { } timeBias && timeBias.Count != Vocabulary.TimeBins.Count
             ? $"{timeBias.Count} time biases for {Vocabulary.TimeBins.Count} time bins."
         : TimeBias?.Any(b => !float.IsFinite(b)) == true ? "A time bias is a finite number."
+        : TimeBiasByPlace is not null && !TimeInStep ? "A time bias by place is added by a step that draws the time (contract version 8)."
+        : TimeBiasByPlace is { } byPlace && byPlace.Count != TimeBiasRows * Vocabulary.TimeBins.Count
+            ? $"{byPlace.Count} time biases by place for {TimeBiasRows} rows of {Vocabulary.TimeBins.Count} time bins."
+        : TimeBiasByPlace?.Any(b => !float.IsFinite(b)) == true ? "A time bias by place is a finite number."
         : PitchGivenTime && AscendingChords
             ? "A pitch head that reads the time keeps the chord's order itself; ascending_chords is for those that do not."
         : null;
@@ -206,6 +231,16 @@ public sealed record ToneEncoding(
             yield return new(prefix + "length_bias", string.Join(',', bias.Select(b => b.ToString("R", CultureInfo.InvariantCulture))));
         if (TimeBias is { } timeBias)
             yield return new(prefix + "time_bias", string.Join(',', timeBias.Select(b => b.ToString("R", CultureInfo.InvariantCulture))));
+        if (TimeBiasByPlace is { } byPlace)
+        {
+            yield return new(prefix + TimeBiasByPlaceKey, string.Join(',', byPlace.Select(b => b.ToString("R", CultureInfo.InvariantCulture))));
+            yield return new(
+                prefix + "time_bias_places",
+                $"time_bias_by_place is {TimeBiasRows} rows of time bins, added to time_bias: "
+                    + (Timing ? "the metered song's 5 rows, then the free song's; in each, " : "")
+                    + "the row of where the tone before started in its quarter note, in 1/48-quarter steps (0 to 47; the start tone at 0)"
+            );
+        }
         if (BarPosition)
             yield return new(
                 prefix + "bar_position",
@@ -294,7 +329,8 @@ public sealed record ToneEncoding(
             read.Flag(AscendingChordsKey),
             pitched,
             inStep,
-            read.Optional("time_bias") is { } timeBias ? ParseBias("time_bias", timeBias) : null
+            read.Optional("time_bias") is { } timeBias ? ParseBias("time_bias", timeBias) : null,
+            read.Optional(TimeBiasByPlaceKey) is { } byPlace ? ParseBias(TimeBiasByPlaceKey, byPlace) : null
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
 
@@ -314,6 +350,9 @@ public sealed record ToneEncoding(
 
     /// <summary>The metadata key that says what the step of a model of <see cref="TimeInStep"/> reads and draws (version 8's).</summary>
     private const string TimeInStepKey = "time_in_step";
+
+    /// <summary>The metadata key of <see cref="TimeBiasByPlace"/>, written only when there is one.</summary>
+    private const string TimeBiasByPlaceKey = "time_bias_by_place";
 
     /// <summary>The most bars a model looks back.</summary>
     public const int MaxLookbackBars = 4;
@@ -421,7 +460,8 @@ public sealed record ToneEncoding(
         && AscendingChords == other.AscendingChords
         && PitchGivenTime == other.PitchGivenTime
         && TimeInStep == other.TimeInStep
-        && (TimeBias ?? []).SequenceEqual(other.TimeBias ?? []);
+        && (TimeBias ?? []).SequenceEqual(other.TimeBias ?? [])
+        && (TimeBiasByPlace ?? []).SequenceEqual(other.TimeBiasByPlace ?? []);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Vocabulary, LengthGivenTime, DefaultTemperature, LengthTemperature);

@@ -66,6 +66,9 @@ public sealed class ToneFeedback
             Previous[^1] = (long)timing;
     }
 
+    /// <summary>Where the tone before started, in steps of the 1/48-quarter grid from its song's first bar (the start tone's: its origin).</summary>
+    public long Onset => _onset;
+
     /// <summary>The row the next step reads, <see cref="ToneEncoding.PreviousWidth"/> wide: the start tone's until a tone is added.</summary>
     public long[] Previous { get; }
 

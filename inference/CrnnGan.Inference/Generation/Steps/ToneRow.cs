@@ -6,8 +6,8 @@ namespace CrnnGan.Inference.Generation.Steps;
 /// A song of the tone family (contract versions 2 to 8): its tones as class indices, [steps, heads]. Before each step
 /// the row draws one uniform number per head (after the step's noise); after it, its tone by <see cref="ToneSampler.DrawTone"/>
 /// (with ascending chords, a tone out of the chord's order is drawn again from a stream of its own). A step that draws the time
-/// (version 8) is fed the time's uniform number, temperature and nucleus, the time class closed and the model's time bias, and the
-/// row takes its draw.
+/// (version 8) is fed the time's uniform number, temperature and nucleus, the time class closed and the model's time bias (with a
+/// bias by place, the row for where the tone before fell in its quarter note), and the row takes its draw.
 /// </summary>
 internal sealed class ToneRow : SongRow
 {
@@ -21,7 +21,7 @@ internal sealed class ToneRow : SongRow
     private readonly float _topP;
     private readonly float _lengthTemperature;
     private readonly float[] _lengthBias;
-    private readonly float[] _timeBias;
+    private readonly float[][] _timeBiases;
     private readonly int _zeroTime;
     private readonly Randomness.SeededRandom? _redraws;
     private readonly ToneFeedback _feedback;
@@ -46,7 +46,7 @@ internal sealed class ToneRow : SongRow
         _pitchGivenTime = model.RowPerTime(ToneVocabulary.PitchHead);
         _timeInStep = model.TimeInStep;
         _lengthBias = model.LengthBias is { } bias ? [.. bias] : [];
-        _timeBias = _timeInStep ? [.. model.TimeBias ?? new float[vocabulary.TimeBins.Count]] : [];
+        _timeBiases = _timeInStep ? TimeBiases(model, timing) : [];
         _zeroTime = vocabulary.ZeroTime;
         // A stream of its own, so that the song's own stream, and every tone before the first drawn again, stay as without the rule.
         _redraws = model.AscendingChords && _zeroTime >= 0 ? new Randomness.SeededRandom(seed ^ RedrawStream) : null;
@@ -56,6 +56,25 @@ internal sealed class ToneRow : SongRow
     }
 
     private const ulong RedrawStream = 0x63686F7264UL;
+
+    /// <summary>The time bias of each place of the tone before in its quarter note: the model's, plus its row by place for the song's timing.</summary>
+    private static float[][] TimeBiases(ToneEncoding model, SongTiming timing)
+    {
+        var bins = model.Vocabulary.TimeBins.Count;
+        var bias = model.TimeBias?.ToArray() ?? new float[bins];
+        if (model.TimeBiasByPlace is not { } byPlace)
+            return [bias];
+        return
+        [
+            .. Enumerable
+                .Range(0, ToneEncoding.TimeBiasPlaces)
+                .Select(place =>
+                {
+                    var row = (model.TimeBiasRow(timing, 0) + place) * bins;
+                    return bias.Select((b, i) => b + byPlace[row + i]).ToArray();
+                }),
+        ];
+    }
 
     public int[] Result { get; }
 
@@ -72,7 +91,8 @@ internal sealed class ToneRow : SongRow
         var draw = buffers.Inputs[1].Row<float>(slot);
         (draw[0], draw[1], draw[2]) = (_uniforms[ToneVocabulary.TimeHead], _timeTemperature ?? _temperature, _topP);
         buffers.Inputs[2].Row<long>(slot)[0] = ClosedTime;
-        _timeBias.CopyTo(buffers.Inputs[3].Row<float>(slot));
+        var place = _timeBiases.Length == 1 ? 0 : ToneEncoding.PlaceInQuarter(_feedback.Onset);
+        _timeBiases[place].CopyTo(buffers.Inputs[3].Row<float>(slot));
     }
 
     public override void Take(StepBuffers buffers, int slot)
