@@ -14,7 +14,8 @@ namespace CrnnGan.Training.Training;
 /// that reads its song's timing reads that of the whole song the window was cut from. In a share of the metered songs'
 /// windows (<see cref="TrainingSettings.RecoveryWindows"/>) the rows read as if one onset strayed from the grid, and the
 /// next tone's time to learn is the one that comes back (<see cref="Stray"/>); the stray is read, never taught, and the
-/// song's own tones, which the discriminator reads, are unchanged.
+/// song's own tones, which the discriminator reads, are unchanged. With onset places the rows' bar places and lookback are read
+/// from the tones' own onsets (<see cref="TrainingSettings.OnsetPlaces"/>); otherwise from their time classes added up.
 /// </summary>
 public sealed class ToneWindows : IWindows
 {
@@ -22,7 +23,7 @@ public sealed class ToneWindows : IWindows
 
     private readonly ToneEncoding _encoding;
     private readonly int[][] _songs;
-    private readonly int[][] _positions;
+    private readonly long[][] _onsets;
     private readonly SongTiming[] _timings;
     private readonly bool _keyNormalisation;
     private readonly double _recovery;
@@ -31,22 +32,24 @@ public sealed class ToneWindows : IWindows
 
     /// <summary>
     /// Windows of <paramref name="length"/> tones, their rows as <paramref name="encoding"/>'s previous tones; a share
-    /// <paramref name="recovery"/> of the metered songs' windows stray and come back.
+    /// <paramref name="recovery"/> of the metered songs' windows stray and come back; with <paramref name="onsetPlaces"/> the rows'
+    /// places read from the tones' own onsets.
     /// </summary>
-    public ToneWindows(IEnumerable<Song> songs, ToneEncoding encoding, int length, bool keyNormalisation, double recovery = 0)
+    public ToneWindows(IEnumerable<Song> songs, ToneEncoding encoding, int length, bool keyNormalisation, double recovery = 0, bool onsetPlaces = false)
     {
         _encoding = encoding;
         _keyNormalisation = keyNormalisation;
         _recovery = recovery;
         _timeSteps = encoding.Vocabulary.TimeSteps;
         _timeClasses = _timeSteps.Select((steps, c) => (steps, c)).ToDictionary(p => p.steps, p => p.c);
+        var vocabulary = encoding.Vocabulary;
         var kept = songs
-            .Select(song => (Indices: encoding.Vocabulary.Encode(song.Tones), Timing: OnsetPosition.Timing(song.Tones)))
+            .Select(song => (Indices: vocabulary.Encode(song.Tones), Song: song))
             .Where(song => song.Indices.Length >= length * Heads)
             .ToList();
         _songs = [.. kept.Select(song => song.Indices)];
-        _timings = [.. kept.Select(song => song.Timing)];
-        _positions = [.. _songs.Select(song => encoding.Vocabulary.BarPositions(song))];
+        _timings = [.. kept.Select(song => OnsetPosition.Timing(song.Song.Tones))];
+        _onsets = [.. kept.Select(song => onsetPlaces ? OwnOnsets(vocabulary, song.Song) : AddedUp(song.Indices))];
         Length = length;
     }
 
@@ -92,9 +95,24 @@ public sealed class ToneWindows : IWindows
         }
     }
 
+    /// <summary>Each tone's onset in steps of the 1/48-quarter grid from the song's start, as the encoding orders the tones.</summary>
+    private static long[] OwnOnsets(ToneVocabulary vocabulary, Song song) =>
+        [.. vocabulary.Ordered(song.Tones).Select(tone => (long)Math.Round(tone.Onset / ToneVocabulary.Grid))];
+
+    /// <summary>Each tone's onset in grid steps as its time classes add up from the song's start.</summary>
+    private long[] AddedUp(int[] indices)
+    {
+        var onsets = new long[indices.Length / Heads];
+        var onset = 0L;
+        for (var t = 0; t < onsets.Length; t++)
+            onsets[t] = onset += _timeSteps[indices[t * Heads + ToneVocabulary.TimeHead]];
+        return onsets;
+    }
+
     private void CopyWindow(int song, int start, Span<long> destination, SeededRandom random)
     {
-        var startPosition = start > 0 ? _positions[song][start - 1] : 0;
+        var origin = start > 0 ? _onsets[song][start - 1] : 0;
+        var startPosition = (int)(origin % ToneVocabulary.BarSteps);
         ReadOnlySpan<int> window = _songs[song].AsSpan(start * Heads, Length * Heads);
         var read = window;
         var strayed = -1;
@@ -111,6 +129,7 @@ public sealed class ToneWindows : IWindows
         var pitch = ToneVocabulary.PitchHead;
         var feedback = new ToneFeedback(_encoding, startPosition, _timings[song]);
         Span<int> tone = stackalloc int[Heads];
+        var strayedBy = 0L; // how far a stray moved the onset read from the song's
         for (var t = 0; t < Length; t++)
         {
             var row = destination.Slice(t * Width, Width);
@@ -122,7 +141,8 @@ public sealed class ToneWindows : IWindows
             row[Heads] = t == strayed ? row[ToneVocabulary.TimeHead] : time;
             read.Slice(t * Heads, Heads).CopyTo(tone);
             tone[pitch] = (int)row[pitch];
-            feedback.Add(tone);
+            strayedBy += _timeSteps[tone[ToneVocabulary.TimeHead]] - _timeSteps[window[t * Heads + ToneVocabulary.TimeHead]];
+            feedback.Add(tone, _onsets[song][start + t] - origin + startPosition + strayedBy);
             feedback.Previous.CopyTo(row[(Heads + 1)..]);
         }
     }

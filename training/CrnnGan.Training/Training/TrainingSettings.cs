@@ -106,6 +106,14 @@ public sealed record TrainingSettings
     /// </summary>
     public double RecoveryWindows { get; init; }
 
+    /// <summary>
+    /// The tone family: a training window's bar places and lookback read from its tones' own onsets, as a generated song's
+    /// are (its onsets are its time classes added up). false: from the time classes added up, as runs before it did; the
+    /// time bins hold few of the times over three quarters of a beat, so each such time shifts every place after it, and
+    /// the metered songs' onsets fell on the sixteenths 58% of the time where 85% truly do.
+    /// </summary>
+    public bool OnsetPlaces { get; init; }
+
     /// <summary>Gradients of each network are clipped to this global norm.</summary>
     public double MaxGradientNorm { get; init; } = 5;
 

@@ -72,13 +72,16 @@ public sealed class ToneFeedback
     /// <summary>The row the next step reads, <see cref="ToneEncoding.PreviousWidth"/> wide: the start tone's until a tone is added.</summary>
     public long[] Previous { get; }
 
-    /// <summary>Moves on by one tone (its class indices): it becomes the tone before.</summary>
-    public void Add(ReadOnlySpan<int> tone)
+    /// <summary>
+    /// Moves on by one tone (its class indices): it becomes the tone before. It starts its time class after the tone before, or,
+    /// for a training window read at its tones' own onsets, at <paramref name="onset"/> (grid steps from the first bar's start).
+    /// </summary>
+    public void Add(ReadOnlySpan<int> tone, long? onset = null)
     {
         var time = _timeSteps[tone[ToneVocabulary.TimeHead]];
         if (time > 0 || _onsets.Count == 0)
             _chordStart = _onsets.Count;
-        _onset += time;
+        _onset = onset ?? _onset + time;
         _onsets.Add(_onset);
         _pitches.Add(tone[ToneVocabulary.PitchHead]);
         for (var k = 0; k < _heads; k++)
