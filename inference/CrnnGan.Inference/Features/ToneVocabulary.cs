@@ -84,7 +84,9 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
         return indices;
     }
 
-    /// <summary>The tones as <see cref="Encode"/> writes them, one per row: in onset order, a chord's keys at its onset, ascending, each once.</summary>
+    /// <summary>
+    /// The tones as <see cref="Encode"/> writes them, one per row: in onset order, a chord's keys at its onset, ascending, each once.
+    /// </summary>
     public IReadOnlyList<Tone> Ordered(IReadOnlyList<Tone> tones) => Doublings.Merge(AtChordOnsets(tones));
 
     /// <summary>

@@ -143,11 +143,14 @@ public sealed class BiasCalibrationTests
         Assert.Contains("contract version 8", paper.Message, StringComparison.Ordinal);
 
         // Tone i starts 1 + ⌊i/3⌋ quarters in, then a sixteenth and three sixteenths later for the second and third of each three.
-        double Onset(int i) => 1 + i / 3 + (i % 3) switch
-        {
-            0 => 0,
-            1 => sixteenth,
-            _ => sixteenth + eighth,
-        };
+        double Onset(int i) =>
+            1
+            + i / 3
+            + (i % 3) switch
+            {
+                0 => 0,
+                1 => sixteenth,
+                _ => sixteenth + eighth,
+            };
     }
 }

@@ -473,6 +473,30 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
+    public void With_onset_places_a_windows_places_in_the_bar_are_its_tones_own_where_the_classes_added_up_drift_after_a_time_no_bin_holds()
+    {
+        var vocabulary = new ToneVocabulary([0, 0.25, 0.5, 1], [0.5, 1], [64]);
+        var encoding = new ToneEncoding(vocabulary, LengthGivenTime: true, BarPosition: true);
+        // Three tones on the beats, a rest of 2¾ quarters (the nearest bin: 1 quarter), then a tone every quarter a sixteenth
+        // before the beat: 36 steps into each quarter of 48.
+        var tones = Enumerable.Range(0, 40).Select(i => new Tone(i < 3 ? i : 4.75 + (i - 3), 0.5, 60 + i % 12, 64)).ToList();
+        var songs = Enumerable.Range(0, 4).Select(i => new Song($"song {i}", tones, TempoMap.Default)).ToList();
+
+        long[] Batch(bool onsetPlaces) =>
+            new ToneWindows(songs, encoding, 16, keyNormalisation: false, onsetPlaces: onsetPlaces)
+                .Batches(4, new Inference.Randomness.SeededRandom(5))
+                .First();
+        const int width = 10; // the song's tone (4), the time to learn, then the row read: its 4 classes and its place in the bar
+        var (own, addedUp) = (Batch(true), Batch(false));
+        HashSet<long> PlacesInQuarter(long[] batch) => [.. batch.Where((_, i) => i % width == width - 1).Select(p => p % 48)];
+
+        Assert.Equal(own.Where((_, i) => i % width < 5), addedUp.Where((_, i) => i % width < 5)); // the same tones and times
+        Assert.Contains(36L, PlacesInQuarter(own));
+        Assert.Subset(new HashSet<long> { 0, 36 }, PlacesInQuarter(own));
+        Assert.Equal([0L], PlacesInQuarter(addedUp));
+    }
+
+    [Fact]
     public void In_recovery_windows_the_rows_read_stray_from_the_grid_and_the_time_learnt_after_comes_back_while_the_song_is_kept()
     {
         // Every time from 0 to 2 quarters a class, so that any move is one.

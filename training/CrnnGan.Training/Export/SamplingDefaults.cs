@@ -5,8 +5,9 @@ namespace CrnnGan.Training.Export;
 
 /// <summary>
 /// An exported tone model with other sampling defaults in its metadata (the temperature and nucleus of pitch and time,
-/// the time's and the length head's own temperatures, the length's and the time's biases, the time's by place, ascending chords) and its graph and weights
-/// untouched: a calibration after training, as `export` would have written it from the checkpoint.
+/// the time's and the length head's own temperatures, the length's and the time's biases, the time's by place, ascending
+/// chords) and its graph and weights untouched: a calibration after training, as `export` would have written it from the
+/// checkpoint.
 /// </summary>
 public static class SamplingDefaults
 {

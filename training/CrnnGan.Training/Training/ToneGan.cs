@@ -141,7 +141,14 @@ public sealed class ToneGan : GanFamily
 
     /// <summary>The songs' windows; training windows of metered songs stray and come back (<see cref="TrainingSettings.RecoveryWindows"/>).</summary>
     public override IWindows Windows(IReadOnlyList<Song> songs, bool training) =>
-        new ToneWindows(songs, _rows, Settings.SequenceLength, Settings.KeyNormalisation, training ? Settings.RecoveryWindows : 0, Settings.OnsetPlaces);
+        new ToneWindows(
+            songs,
+            _rows,
+            Settings.SequenceLength,
+            Settings.KeyNormalisation,
+            training ? Settings.RecoveryWindows : 0,
+            Settings.OnsetPlaces
+        );
 
     public override int WindowLength(int epoch) => Settings.SequenceLength;
 

@@ -35,7 +35,14 @@ public sealed class ToneWindows : IWindows
     /// <paramref name="recovery"/> of the metered songs' windows stray and come back; with <paramref name="onsetPlaces"/> the rows'
     /// places read from the tones' own onsets.
     /// </summary>
-    public ToneWindows(IEnumerable<Song> songs, ToneEncoding encoding, int length, bool keyNormalisation, double recovery = 0, bool onsetPlaces = false)
+    public ToneWindows(
+        IEnumerable<Song> songs,
+        ToneEncoding encoding,
+        int length,
+        bool keyNormalisation,
+        double recovery = 0,
+        bool onsetPlaces = false
+    )
     {
         _encoding = encoding;
         _keyNormalisation = keyNormalisation;

@@ -274,6 +274,7 @@ public sealed record TrainingSettings
         Require(DiscriminatorLearningRate > 0, $"discriminator_learning_rate must be above 0, not {DiscriminatorLearningRate}");
         Require(PretrainingLearningRate is null or > 0, $"pretraining_learning_rate must be above 0, not {PretrainingLearningRate}");
         Require(RecoveryWindows is >= 0 and <= 1, $"recovery_windows must be from 0 to 1, not {RecoveryWindows}");
+        Require(!OnsetPlaces || Model.Family == ModelFamily.Tones, "onset_places is for the tone family, whose windows have places in the bar");
         Require(TableLearningRateFactor > 0, $"table_learning_rate_factor must be above 0, not {TableLearningRateFactor}");
         Require(MaxGradientNorm > 0, $"max_gradient_norm must be above 0, not {MaxGradientNorm}");
         Require(L2 >= 0, $"l2 must be 0 or more, not {L2}");

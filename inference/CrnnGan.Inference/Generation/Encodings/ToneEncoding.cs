@@ -78,10 +78,14 @@ public sealed record ToneEncoding(
     /// </summary>
     public int TimeBiasRows => (Timing ? 2 : 1) * TimeBiasPlaces;
 
-    /// <summary>The row of <see cref="TimeBiasByPlace"/> for a song of <paramref name="timing"/> whose tone before started at <paramref name="onset"/>.</summary>
+    /// <summary>
+    /// The row of <see cref="TimeBiasByPlace"/> for a song of <paramref name="timing"/> whose tone before started at <paramref name="onset"/>.
+    /// </summary>
     public int TimeBiasRow(SongTiming timing, long onset) => (Timing ? (int)timing : 0) * TimeBiasPlaces + PlaceInQuarter(onset);
 
-    /// <summary>Where an onset <paramref name="onset"/> steps of the 1/48-quarter grid from a bar's start falls in its quarter note (0 to 47).</summary>
+    /// <summary>
+    /// Where an onset <paramref name="onset"/> steps of the 1/48-quarter grid from a bar's start falls in its quarter note (0 to 47).
+    /// </summary>
     public static int PlaceInQuarter(long onset) => (int)(onset % TimeBiasPlaces);
 
     /// <summary>Whether each song's rows carry its timing, their last column.</summary>

@@ -57,7 +57,9 @@ internal sealed class ToneRow : SongRow
 
     private const ulong RedrawStream = 0x63686F7264UL;
 
-    /// <summary>The time bias of each place of the tone before in its quarter note: the model's, plus its row by place for the song's timing.</summary>
+    /// <summary>
+    /// The time bias of each place of the tone before in its quarter note: the model's, plus its row by place for the song's timing.
+    /// </summary>
     private static float[][] TimeBiases(ToneEncoding model, SongTiming timing)
     {
         var bins = model.Vocabulary.TimeBins.Count;
