@@ -7,8 +7,9 @@ namespace CrnnGan.Training.Export;
 /// note (each step of the 1/48-quarter grid), in songs of each timing, the model's songs take each time to the next onset as
 /// often as the corpus's do; a place too rare to measure keeps a bias of 0. A bias of the time alone
 /// (<see cref="BiasCalibration"/>) raises the short times off the grid wherever a tone falls, and a long song that leaves
-/// the beat does not come back; real music mostly leaves it for a tone and returns, which is a time given the place. Each round generates songs, counts the time classes after each place,
-/// and moves each logit by half the log of the ratio of the conditional shares, as <see cref="BiasCalibration"/> does.
+/// the beat does not come back; real music mostly leaves it for a tone and returns, which is a time given the place. Each
+/// round generates songs, counts the time classes after each place, and moves each logit by half the log of the ratio of
+/// the conditional shares, as <see cref="BiasCalibration"/> does. A real tone's place is read from its own onset.
 /// </summary>
 public sealed record TimePlaceCalibration(float[] Bias, IReadOnlyList<double> Distances) : ISamplingCalibration
 {
