@@ -66,7 +66,12 @@ public sealed class StepSchedulerTests
         using var session = Open(FixtureModels.Tones);
         using var scheduler = new StepScheduler(session, TimeSpan.FromMilliseconds(5), maxBatch: 64);
         var shared = new SongGenerator(session, scheduler);
-        var requests = Enumerable.Range(0, 8).Select(i => Request(i, tones: true) with { Steps = 4000, DurationSeconds = null }).ToList();
+        // The caller to cancel asks for far more steps than the others, so that it is still stepping when the cancellation
+        // comes however long this test's own thread waits for a turn on a busy machine.
+        var requests = Enumerable
+            .Range(0, 8)
+            .Select(i => Request(i, tones: true) with { Steps = i == 3 ? GenerationRequest.MaxSteps : 4000, DurationSeconds = null })
+            .ToList();
         using var cancel = new CancellationTokenSource();
 
         var calls = requests.Select((r, i) => shared.GenerateAsync(r, i == 3 ? cancel.Token : default)).ToList();
