@@ -47,15 +47,24 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
     /// Where each of the tones [tones × 4] starts in its 4-quarter bar, in <see cref="Grid"/> steps (0 to
     /// <see cref="BarSteps"/> − 1), counted from the first tone's previous onset at 0 as the tones' time classes add up.
     /// </summary>
-    public int[] BarPositions(ReadOnlySpan<int> indices)
+    public int[] BarPositions(ReadOnlySpan<int> indices) => [.. Onsets(indices).Select(onset => (int)(onset % BarSteps))];
+
+    /// <summary>
+    /// Where each of the tones [tones × 4] starts, in <see cref="Grid"/> steps from the first tone's previous onset at 0, as the
+    /// tones' time classes add up: a generated song's onsets; a real song's drift from its own after every time no bin holds.
+    /// </summary>
+    public long[] Onsets(ReadOnlySpan<int> indices)
     {
         var steps = TimeSteps;
-        var positions = new int[indices.Length / Heads.Count];
-        var position = 0;
-        for (var t = 0; t < positions.Length; t++)
-            positions[t] = position = (position + steps[indices[t * Heads.Count + TimeHead]]) % BarSteps;
-        return positions;
+        var onsets = new long[indices.Length / Heads.Count];
+        var onset = 0L;
+        for (var t = 0; t < onsets.Length; t++)
+            onsets[t] = onset += steps[indices[t * Heads.Count + TimeHead]];
+        return onsets;
     }
+
+    /// <summary>Where each of the tones, <see cref="Ordered"/>, truly starts: its onset rounded to <see cref="Grid"/> steps.</summary>
+    public static long[] GridOnsets(IReadOnlyList<Tone> ordered) => [.. ordered.Select(tone => (long)Math.Round(tone.Onset / Grid))];
 
     /// <summary>Classes per head, in the order of <see cref="Heads"/>.</summary>
     public IReadOnlyList<int> Sizes => [Pitches, TimeBins.Count, LengthBins.Count, VelocityBins.Count];
@@ -67,9 +76,11 @@ public sealed record ToneVocabulary(IReadOnlyList<double> TimeBins, IReadOnlyLis
     /// ascending and each once however a performance spread them (3.4% of the corpus's chord tones came below the key
     /// before them otherwise, a chord order the model cannot tell from any other).
     /// </summary>
-    public int[] Encode(IReadOnlyList<Tone> tones)
+    public int[] Encode(IReadOnlyList<Tone> tones) => EncodeOrdered(Ordered(tones));
+
+    /// <summary><see cref="Encode"/> of tones already <see cref="Ordered"/>.</summary>
+    public int[] EncodeOrdered(IReadOnlyList<Tone> ordered)
     {
-        var ordered = Ordered(tones);
         var indices = new int[ordered.Count * Heads.Count];
         var previousOnset = 0.0;
         for (var i = 0; i < ordered.Count; i++)

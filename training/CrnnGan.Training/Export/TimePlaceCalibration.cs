@@ -75,10 +75,11 @@ public sealed record TimePlaceCalibration(float[] Bias, IReadOnlyList<double> Di
         foreach (var (tones, timing) in songs)
         {
             var ordered = vocabulary.Ordered(tones);
-            var indices = vocabulary.Encode(tones);
-            for (var t = 0; t < ordered.Count; t++)
+            var indices = vocabulary.EncodeOrdered(ordered);
+            var onsets = ToneVocabulary.GridOnsets(ordered);
+            for (var t = 0; t < onsets.Length; t++)
             {
-                var row = encoding.TimeBiasRow(timing, t == 0 ? 0 : (long)Math.Round(ordered[t - 1].Onset / ToneVocabulary.Grid));
+                var row = encoding.TimeBiasRow(timing, t == 0 ? 0 : onsets[t - 1]);
                 counts[row * bins + indices[t * ToneVocabulary.Heads.Count + ToneVocabulary.TimeHead]]++;
             }
         }

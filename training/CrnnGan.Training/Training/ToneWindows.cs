@@ -51,12 +51,13 @@ public sealed class ToneWindows : IWindows
         _timeClasses = _timeSteps.Select((steps, c) => (steps, c)).ToDictionary(p => p.steps, p => p.c);
         var vocabulary = encoding.Vocabulary;
         var kept = songs
-            .Select(song => (Indices: vocabulary.Encode(song.Tones), Song: song))
+            .Select(song => (Song: song, Ordered: vocabulary.Ordered(song.Tones)))
+            .Select(song => (song.Song, song.Ordered, Indices: vocabulary.EncodeOrdered(song.Ordered)))
             .Where(song => song.Indices.Length >= length * Heads)
             .ToList();
         _songs = [.. kept.Select(song => song.Indices)];
         _timings = [.. kept.Select(song => OnsetPosition.Timing(song.Song.Tones))];
-        _onsets = [.. kept.Select(song => onsetPlaces ? OwnOnsets(vocabulary, song.Song) : AddedUp(song.Indices))];
+        _onsets = [.. kept.Select(song => onsetPlaces ? ToneVocabulary.GridOnsets(song.Ordered) : vocabulary.Onsets(song.Indices))];
         Length = length;
     }
 
@@ -100,20 +101,6 @@ public sealed class ToneWindows : IWindows
                 CopyWindow(order[b + i], starts[b + i], batch.AsSpan(i * Length * Width, Length * Width), random);
             yield return batch;
         }
-    }
-
-    /// <summary>Each tone's onset in steps of the 1/48-quarter grid from the song's start, as the encoding orders the tones.</summary>
-    private static long[] OwnOnsets(ToneVocabulary vocabulary, Song song) =>
-        [.. vocabulary.Ordered(song.Tones).Select(tone => (long)Math.Round(tone.Onset / ToneVocabulary.Grid))];
-
-    /// <summary>Each tone's onset in grid steps as its time classes add up from the song's start.</summary>
-    private long[] AddedUp(int[] indices)
-    {
-        var onsets = new long[indices.Length / Heads];
-        var onset = 0L;
-        for (var t = 0; t < onsets.Length; t++)
-            onsets[t] = onset += _timeSteps[indices[t * Heads + ToneVocabulary.TimeHead]];
-        return onsets;
     }
 
     private void CopyWindow(int song, int start, Span<long> destination, SeededRandom random)
