@@ -94,7 +94,9 @@ public sealed class ToneGan : GanFamily
 
     /// <summary>
     /// Standardises the discriminator's window statistics by those of one epoch of <paramref name="training"/>'s windows,
-    /// drawn with a random source of their own from the run's seed, so that the run's own stream is as without them.
+    /// drawn with a random source of their own from the run's seed, so that the run's own stream is as without them. Each
+    /// batch's one-hots and pairwise products are freed as soon as its summaries are taken: kept for the whole epoch they
+    /// grew with the window's length squared, and 400-tone windows ran a 24 GB machine out of memory before the first batch.
     /// </summary>
     private void StandardiseSummary(IReadOnlyList<Song> training)
     {
@@ -102,7 +104,13 @@ public sealed class ToneGan : GanFamily
         using var noGrad = no_grad();
         var windows = Windows(training, training: false).Epoch(Settings.BatchSize, Settings.SequenceLength, new SeededRandom(Settings.Seed));
         var d = TypedDiscriminator;
-        d.Standardise(cat([.. windows.Select(w => d.Summary(d.OneHot(Tones(w(Device)))))], 0));
+        d.Standardise(cat([.. windows.Select(w => SummaryOf(d, w))], 0));
+    }
+
+    private Tensor SummaryOf(ToneDiscriminator d, Func<Device, Tensor> window)
+    {
+        using var batch = NewDisposeScope();
+        return d.Summary(d.OneHot(Tones(window(Device)))).MoveToOuterDisposeScope();
     }
 
     internal static GanFamily FromCheckpoint(TrainingSettings settings, Device device, ZipArchive checkpoint) =>
