@@ -722,6 +722,22 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_discriminator_that_reads_the_summary_is_standardised_by_a_whole_epoch_of_real_windows_taken_batch_by_batch()
+    {
+        var settings = Tiny with { Model = Tiny.Model with { DiscriminatorSummary = true }, PretrainingEpochs = 0 };
+        using var game = NewTrainer(settings);
+        var d = (ToneDiscriminator)game.Discriminator;
+        var batches = Gan(game).Windows(Training, training: false).Epoch(settings.BatchSize, settings.SequenceLength, new(settings.Seed)).ToList();
+        var all = cat([.. batches.Select(w => d.Summary(d.OneHot(w(CPU).narrow(2, 0, ToneVocabulary.Heads.Count))))]);
+        var buffers = d.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+
+        Assert.True(batches.Count > 1);
+        Assert.True(buffers["summaryMean"].allclose(all.mean([0])));
+        Assert.True(buffers["summaryMean"].abs().sum().item<float>() > 0);
+        Assert.True(buffers["summaryScale"].ne(1).any().item<bool>());
+    }
+
+    [Fact]
     public void A_game_whose_discriminator_reads_the_place_intervals_and_summary_starts_from_a_generator_trained_without_them_and_updates_both()
     {
         var from = TrainedCheckpoint(lengthGivenTime: 5, barPosition: true, timing: true);
