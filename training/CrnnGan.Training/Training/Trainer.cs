@@ -166,20 +166,25 @@ public sealed class Trainer : IDisposable
         return loss.item<float>();
     }
 
-    /// <summary>Losses on one fixed window per validation song, without dropout and without learning.</summary>
+    /// <summary>
+    /// Losses on one fixed window per validation song, without dropout and without learning. Each batch's tensors are freed
+    /// with its losses taken: kept to the end, a game on 400-tone windows peaked at 21.8 GB here.
+    /// </summary>
     private LossSummary Validate(IWindows validation, int length, bool pretraining)
     {
         var batchSize = Math.Min(Settings.BatchSize, validation.Count);
         if (batchSize == 0)
             return LossSummary.None;
-        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Generator.eval();
         Discriminator.eval();
         var source = new torch.Generator(Settings.Seed ^ ValidationStream, Device);
         var losses = new LossAverage();
         foreach (var batch in validation.Epoch(batchSize, length, new SeededRandom(Settings.Seed ^ ValidationStream)))
+        {
+            using var scope = NewDisposeScope();
             losses.Add(Family.ValidationLosses(batch(Device), pretraining, EpochsDone, source));
+        }
         return losses.Mean;
     }
 
