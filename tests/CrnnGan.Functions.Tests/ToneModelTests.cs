@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 
 namespace CrnnGan.Functions.Tests;
 
-/// <summary>The app serving a model of the tone family (contract versions 2 to 8): key and temperature over real HTTP.</summary>
+/// <summary>The app serving a model of the tone family (contract versions 2 to 9): key and temperature over real HTTP.</summary>
 public sealed class ToneModelTests : IAsyncLifetime
 {
     private WebApplication? _app;

@@ -28,4 +28,7 @@ public static class FixtureModels
 
     /// <summary>The same network, its step drawing the time (contract version 8).</summary>
     public static string DrawnTones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones-drawn.onnx");
+
+    /// <summary>The same network, its noise drawn once a song (contract version 9).</summary>
+    public static string SongNoiseTones => Path.Combine(AppContext.BaseDirectory, "fixtures", "generator-tones-song-noise.onnx");
 }

@@ -97,7 +97,7 @@ public static class RequestFields
             new(
                 "timing",
                 "string",
-                "metered or free for every song, or random: each drawn from its seed. Models that read their song's timing (versions 6 to 8)."
+                "metered or free for every song, or random: each drawn from its seed. Models that read their song's timing (versions 6 to 9)."
             )
             {
                 Values = SongTimingNames.All,

@@ -51,7 +51,7 @@ public static class GenerateCommand
         var timing = new Option<string>("--timing")
         {
             Description =
-                "Models that read their song's timing (versions 6 to 8): metered or free for every song; random (default) draws each from its seed.",
+                "Models that read their song's timing (versions 6 to 9): metered or free for every song; random (default) draws each from its seed.",
             DefaultValueFactory = _ => SongTimingNames.Random,
         };
         timing.AcceptOnlyFromAmong([.. SongTimingNames.All]);

@@ -187,7 +187,7 @@ public sealed partial class GeneratorSession : IDisposable
     }
 
     /// <summary>
-    /// Runs a tone model's step loop (contract versions 2 to 8) for <paramref name="batch"/> songs and returns their tones
+    /// Runs a tone model's step loop (contract versions 2 to 9) for <paramref name="batch"/> songs and returns their tones
     /// as class indices, [batch, primer tones + <paramref name="steps"/>, heads]. Song i draws from seeds[i] alone:
     /// at each step its noise (spread around 0.5 by <paramref name="noiseScale"/>), then one uniform number per head (and,
     /// with ascending chords, more from a stream of its own), with which <see cref="ToneSampler.DrawTone"/> draws the tone at

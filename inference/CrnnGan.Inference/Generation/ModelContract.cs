@@ -62,6 +62,11 @@ namespace CrnnGan.Inference.Generation;
 /// The step draws the time as the host draws a class (<see cref="ToneSampler.Draw"/>: inverse CDF at the uniform number over
 /// softmax(logits / temperature) cut to the nucleus), in single precision; the host draws pitch, length and velocity.
 /// </para>
+/// <para>
+/// Version 9, version 8 whose noise is the song's: the same graph, but the host draws each song's noise once, from its seed,
+/// and feeds it at every step of the song, so that the noise can say what kind of song it is (one with repeated notes, one
+/// without) where noise drawn afresh at every step averages out (<see cref="Randomness.SongNoise"/>).
+/// </para>
 /// </summary>
 public static class ModelContract
 {
@@ -89,6 +94,9 @@ public static class ModelContract
     /// <summary>The tone family whose step draws the time, and computes pitch and length for the time drawn alone.</summary>
     public const int TimeInStepVersion = 8;
 
+    /// <summary>The tone family of version 8 whose noise is drawn once a song and fed at every step of it.</summary>
+    public const int SongNoiseVersion = 9;
+
     /// <summary>Input of version 8: each song's uniform number, time temperature and nucleus for the time's draw.</summary>
     public const string TimeDraw = "time_draw";
 
@@ -107,7 +115,7 @@ public static class ModelContract
     /// <summary>The output of a head's logits.</summary>
     public static string Logits(string head) => head + "_logits";
 
-    /// <summary>Input: each song's noise for this step.</summary>
+    /// <summary>Input: each song's noise for this step (from version 9, the same at every step of a song).</summary>
     public const string Noise = "noise";
 
     /// <summary>Input of the paper's model: the previous step's features.</summary>

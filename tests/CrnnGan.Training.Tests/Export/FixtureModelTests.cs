@@ -54,7 +54,8 @@ public sealed class FixtureModelTests
     /// The tone family's fixtures: bins of a few values, pitch logits that favour C major between C3 and C6; the second's
     /// length head reads the drawn time (contract version 3); the third's also reads where each tone falls in the bar
     /// (contract version 4); the fourth's also looks back two bars (contract version 5); the fifth's pitch head also reads
-    /// the drawn time (contract version 7); the sixth is the fifth's network whose step draws the time (contract version 8).
+    /// the drawn time (contract version 7); the sixth is the fifth's network whose step draws the time (contract version 8); the
+    /// seventh is the sixth's, its noise drawn once a song (contract version 9).
     /// </summary>
     [Theory]
     [InlineData("generator-tones.onnx", 0, false, 0)]
@@ -63,13 +64,15 @@ public sealed class FixtureModelTests
     [InlineData("generator-tones-lookback.onnx", 4, true, 2)]
     [InlineData("generator-tones-pitched.onnx", 4, true, 2, 4)]
     [InlineData("generator-tones-drawn.onnx", 4, true, 2, 4, true)]
+    [InlineData("generator-tones-song-noise.onnx", 4, true, 2, 4, true, true)]
     public void The_tone_fixture_models_are_what_the_exporter_makes(
         string file,
         int lengthGivenTime,
         bool barPosition,
         int lookbackBars,
         int pitchGivenTime = 0,
-        bool timeInStep = false
+        bool timeInStep = false,
+        bool songNoise = false
     )
     {
         var vocabulary = new ToneVocabulary([0, 0.25, 0.5, 1], [0.25, 0.5, 1], [64, 80, 100]);
@@ -99,7 +102,8 @@ public sealed class FixtureModelTests
                 BarPosition: generator.BarPosition,
                 LookbackBars: lookbackBars,
                 PitchGivenTime: generator.PitchGivenTime,
-                TimeInStep: timeInStep
+                TimeInStep: timeInStep,
+                SongNoise: songNoise
             ),
             s.Noise,
             s.HiddenSize,

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace CrnnGan.Training.Tests.Training;
 
-/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contracts of versions 2 to 8.</summary>
+/// <summary>The tone family: its windows, its trainer, checkpoints and export with the contracts of versions 2 to 9.</summary>
 public sealed class ToneTrainerTests : IDisposable
 {
     private static readonly TrainingSettings Tiny = new()
@@ -164,6 +164,32 @@ public sealed class ToneTrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_generator_whose_noise_is_the_songs_reads_one_draw_at_every_step_of_a_window_and_can_start_from_one_that_was_not()
+    {
+        var model = Tiny.Model with { LengthGivenTime = 5, PitchGivenTime = 5 };
+        var from = _folder.File("fresh-noise.zip");
+        using (var fresh = NewTrainer(Tiny with { PretrainingOnly = true, Model = model }))
+        {
+            fresh.RunEpoch();
+            Checkpoint.Save(fresh, from, "synthetic", "test");
+            var noise = Gan(fresh).Noise(3, 5);
+            Assert.NotEqual(noise[0, 0].data<float>().ToArray(), noise[0, 1].data<float>().ToArray());
+        }
+
+        using var held = NewTrainer(Tiny with { PretrainingEpochs = 0, GeneratorFrom = from, Model = model with { SongNoise = true } });
+        var windows = Gan(held).Noise(3, 5);
+
+        for (var t = 1; t < 5; t++)
+            Assert.Equal(windows[.., 0].data<float>().ToArray(), windows[.., t].data<float>().ToArray());
+        Assert.NotEqual(windows[0, 0].data<float>().ToArray(), windows[1, 0].data<float>().ToArray());
+        Assert.True(held.RunEpoch().Training.Discriminator is { } d && double.IsFinite(d));
+        Assert.Contains(
+            (Tiny with { Model = Tiny.Model with { SongNoise = true } }).Problems(),
+            p => p.StartsWith("song_noise", StringComparison.Ordinal)
+        );
+    }
+
+    [Fact]
     public void A_run_can_start_its_game_from_an_exported_model_whose_checkpoint_is_gone()
     {
         var exported = _folder.File("pretrained.onnx");
@@ -200,6 +226,7 @@ public sealed class ToneTrainerTests : IDisposable
     [InlineData(5, true, -2, ModelContract.PitchGivenTimeVersion, true, true, 5, false)]
     [InlineData(5, false, 0, ModelContract.TimeInStepVersion, false, false, 5)]
     [InlineData(5, true, -2, ModelContract.TimeInStepVersion, true, true, 5)]
+    [InlineData(5, true, -2, ModelContract.SongNoiseVersion, true, true, 5, true, true)]
     public void The_export_draws_the_same_tones_as_torchsharp_and_serves_through_the_library(
         int lengthGivenTime,
         bool barPosition,
@@ -208,11 +235,12 @@ public sealed class ToneTrainerTests : IDisposable
         bool timing = false,
         bool timeGivenPlace = false,
         int pitchGivenTime = 0,
-        bool timeInStep = true
+        bool timeInStep = true,
+        bool songNoise = false
     )
     {
         // A negative lookback: that many bars, with the lookback copied into the heads.
-        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing, timeGivenPlace, pitchGivenTime);
+        var checkpoint = TrainedCheckpoint(lengthGivenTime, barPosition, lookbackBars, timing, timeGivenPlace, pitchGivenTime, songNoise);
         var output = _folder.File("tones.onnx");
 
         var (metadata, parity, quantized) = ModelExport.Run(checkpoint, output, defaultTemperature: 0.7f, timeInStep: timeInStep);
@@ -810,10 +838,13 @@ public sealed class ToneTrainerTests : IDisposable
         int lookbackBars = 0,
         bool timing = false,
         bool timeGivenPlace = false,
-        int pitchGivenTime = 0
+        int pitchGivenTime = 0,
+        bool songNoise = false
     )
     {
-        var checkpoint = _folder.File($"run-{lengthGivenTime}-{barPosition}-{lookbackBars}-{timing}-{timeGivenPlace}-{pitchGivenTime}.zip");
+        var checkpoint = _folder.File(
+            $"run-{lengthGivenTime}-{barPosition}-{lookbackBars}-{timing}-{timeGivenPlace}-{pitchGivenTime}-{songNoise}.zip"
+        );
         var model = Tiny.Model with
         {
             LengthGivenTime = lengthGivenTime,
@@ -823,6 +854,7 @@ public sealed class ToneTrainerTests : IDisposable
             Timing = timing,
             TimeGivenPlace = timeGivenPlace,
             PitchGivenTime = pitchGivenTime,
+            SongNoise = songNoise,
         };
         using var trainer = NewTrainer(Tiny with { Model = model });
         // With the bar's place read, one epoch of the game too, so that the place's (and lookback's) embeddings have left 0.

@@ -24,7 +24,7 @@ public sealed record QuantizedParity(int Batch, int Steps, double MeanTotalVaria
         using var reference = new InferenceSession(fp32, options);
         using var quantized = new InferenceSession(quantizedModel, options);
         var metadata = ModelMetadata.Parse(reference.ModelMetadata.CustomMetadataMap);
-        var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 to 8)");
+        var encoding = metadata.EncodingAs<ToneEncoding>("int8 parity is measured for tone models (contract versions 2 to 9)");
         var other = ModelMetadata.Parse(quantized.ModelMetadata.CustomMetadataMap);
         if (
             other.ContractVersion != metadata.ContractVersion

@@ -60,6 +60,9 @@ public enum ModelFamily
 /// <param name="PitchGivenTime">The tone family: the width of the pitch head's correction that reads the tone's drawn time
 /// (<see cref="TimedLength"/>), drawn first: a tone at the onset of the tone before is a chord's next key, above it; 0,
 /// none: pitch and time are drawn apart. At the time 0 the pitches at or below the tone before are masked (contract version 7).</param>
+/// <param name="SongNoise">The tone family, with <paramref name="PitchGivenTime"/>: the generator's noise is drawn once a window
+/// (a song) and read at every step of it, rather than afresh at every step, so that it can say what kind of song this one is
+/// (contract version 9, the same graph as version 8); the weights are those of a generator without it.</param>
 public sealed record ModelSettings(
     int TonesPerStep = 1,
     int HiddenSize = 350,
@@ -83,7 +86,8 @@ public sealed record ModelSettings(
     bool DiscriminatorPlace = false,
     bool DiscriminatorIntervals = false,
     int PitchGivenTime = 0,
-    bool DiscriminatorSummary = false
+    bool DiscriminatorSummary = false,
+    bool SongNoise = false
 )
 {
     [JsonIgnore]
@@ -115,12 +119,16 @@ public sealed record ModelSettings(
         (DiscriminatorPlace ? ToneVocabulary.SixteenthSteps + (Timing ? 2 : 0) : 0)
         + (DiscriminatorIntervals ? ToneDiscriminator.IntervalClasses : 0);
 
-    /// <summary>These settings with the discriminator's as <paramref name="other"/>'s: what a generator taken from it must match.</summary>
-    public ModelSettings WithDiscriminatorOf(ModelSettings other) =>
+    /// <summary>
+    /// These settings with <paramref name="other"/>'s where they leave the generator's weights as they are (the discriminator's,
+    /// and how its noise is drawn): what a generator taken from a run of these settings must match.
+    /// </summary>
+    public ModelSettings WithWeightlessSettingsOf(ModelSettings other) =>
         this with
         {
             DiscriminatorPlace = other.DiscriminatorPlace,
             DiscriminatorIntervals = other.DiscriminatorIntervals,
             DiscriminatorSummary = other.DiscriminatorSummary,
+            SongNoise = other.SongNoise,
         };
 }

@@ -85,7 +85,7 @@ public sealed class ToneGan : GanFamily
             return imported;
         }
         // The model settings name the family too: a checkpoint of the paper's model is refused here.
-        if (Checkpoint.ReadSettings(from).Model.WithDiscriminatorOf(m) is var saved && saved != m)
+        if (Checkpoint.ReadSettings(from).Model.WithWeightlessSettingsOf(m) is var saved && saved != m)
             throw new ArgumentException($"generator_from: {from} has other model settings ({saved}) than this run's ({m}).");
         var started = new ToneGan(settings, Checkpoint.Read(from, VocabularyEntry, ReadVocabulary), device, share);
         Checkpoint.Read(from, Checkpoint.GeneratorEntry, s => started.Generator.load(s, strict: true));
@@ -174,11 +174,19 @@ public sealed class ToneGan : GanFamily
         var (batch, steps) = (real.shape[0], real.shape[1]);
         var (tones, time, rows) = (Tones(real), real[.., .., ToneVocabulary.Heads.Count], Rows(real));
         var previous = cat([StartTones(batch, rows).unsqueeze(1), rows.narrow(1, 0, steps - 1)], dim: 1);
-        var noise = rand([batch, steps, Settings.Model.Noise], generator: source, device: Device);
-        var logits = TypedGenerator.call(noise, previous, time);
+        var logits = TypedGenerator.call(Noise(batch, steps, source), previous, time);
         Tensor Target(int k) => k == ToneVocabulary.TimeHead ? time : tones[.., .., k];
         return stack([.. logits.Select((l, k) => nn.functional.cross_entropy(l.reshape(-1, l.shape[2]), Target(k).reshape(-1)))]).mean();
     }
+
+    /// <summary>
+    /// The noise of <paramref name="batch"/> windows of <paramref name="steps"/> tones, [batch, steps, noise], uniform on [0, 1):
+    /// drawn afresh at every step, or with <see cref="ModelSettings.SongNoise"/> once a window and the same at every step of it.
+    /// </summary>
+    public Tensor Noise(long batch, long steps, torch.Generator? source = null) =>
+        Settings.Model.SongNoise
+            ? rand([batch, 1, Settings.Model.Noise], generator: source, device: Device).expand(batch, steps, Settings.Model.Noise)
+            : rand([batch, steps, Settings.Model.Noise], generator: source, device: Device);
 
     public override (GameLoss Game, double? Likelihood) GameLosses(Tensor real, int epoch)
     {
@@ -287,6 +295,8 @@ public sealed class ToneGan : GanFamily
     )
     {
         var state = TypedGenerator.ZeroState(batch, Device);
+        // The song's noise is drawn before its first step; noise drawn afresh is drawn step by step, as it always was.
+        var songNoise = Settings.Model.SongNoise ? Noise(batch, 1, source).squeeze(1) : null;
         var feedback = new FeedbackBatch(_rows, (int)batch, timings);
         var heads = TypedGenerator.HeadSizes.Count;
         var (tones, relaxed) = (new List<Tensor>(), new List<Tensor>());
@@ -294,7 +304,8 @@ public sealed class ToneGan : GanFamily
         {
             var previous = tensor(feedback.Rows, [batch, feedback.Columns], device: Device);
             Tensor output;
-            (output, state) = TypedGenerator.Step(rand([batch, Settings.Model.Noise], generator: source, device: Device), previous, state);
+            var noise = songNoise ?? rand([batch, Settings.Model.Noise], generator: source, device: Device);
+            (output, state) = TypedGenerator.Step(noise, previous, state);
             var draws = new Tensor[heads];
             var soft = new Tensor[heads];
             foreach (var k in TypedGenerator.DrawOrder)
@@ -387,7 +398,8 @@ public sealed class ToneGan : GanFamily
             LookbackBars: TypedGenerator.LookbackBars,
             MeteredShare: MeteredShare,
             PitchGivenTime: TypedGenerator.PitchGivenTime,
-            TimeInStep: TypedGenerator.PitchGivenTime
+            TimeInStep: TypedGenerator.PitchGivenTime,
+            SongNoise: Settings.Model.SongNoise
         );
 
     public override byte[] Export(ModelMetadata metadata) => OnnxExporter.Export(TypedGenerator, metadata);

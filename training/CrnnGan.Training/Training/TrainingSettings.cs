@@ -300,6 +300,10 @@ public sealed record TrainingSettings
             $"pitch_given_time is 0 (none) or more, for the tone family with a length head that reads the time, not {Model.PitchGivenTime}"
         );
         Require(
+            !Model.SongNoise || Model.PitchGivenTime > 0,
+            "song_noise is for a tone generator whose pitch reads the time (pitch_given_time), whose step draws the time once exported"
+        );
+        Require(
             !Model.DiscriminatorPlace || Model.BarPosition,
             "discriminator_place reads the places that bar_position tracks: it needs bar_position"
         );

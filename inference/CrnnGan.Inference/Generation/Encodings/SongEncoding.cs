@@ -38,6 +38,7 @@ public abstract record SongEncoding
         (ToneEncoding.TimingVersion, ToneEncoding.FromProperties, "the tone family, knowing how its song keeps time"),
         (ToneEncoding.PitchGivenTimeVersion, ToneEncoding.FromProperties, "the tone family, its pitch given the time"),
         (ToneEncoding.TimeInStepVersion, ToneEncoding.FromProperties, "the tone family, its time drawn in the step"),
+        (ToneEncoding.SongNoiseVersion, ToneEncoding.FromProperties, "the tone family, its noise drawn once a song"),
     ];
 
     /// <summary>The model's encoding, chosen by its contract version: the one place that tells the families apart.</summary>

@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace CrnnGan.Inference.Generation.Encodings;
 
 /// <summary>
-/// The tone family (contract versions 2 to 8): one tone per step as a class index per head (pitch, time since the
+/// The tone family (contract versions 2 to 9): one tone per step as a class index per head (pitch, time since the
 /// previous onset, length, velocity), <see cref="Vocabulary"/> holding the bins, trained in C major / A minor and
 /// placed in a key when generated. The host draws each head's class from its logits (<see cref="ToneSampler"/>) at
 /// the request's temperature or the model's <see cref="DefaultTemperature"/>, and within the request's nucleus or the
@@ -25,6 +25,7 @@ namespace CrnnGan.Inference.Generation.Encodings;
 /// <see cref="TimeInStep"/> (version 8) the step draws the time from uniform numbers the host feeds, and gives pitch and length
 /// for the time drawn alone; its <see cref="TimeBias"/> is added to the time logits before the draw, and a
 /// <see cref="TimeBiasByPlace"/> too, its row chosen by where the tone before fell in its quarter note (and by the song's timing).
+/// With <see cref="SongNoise"/> (version 9, the same step as version 8) the host feeds a song the same noise at every step.
 /// </summary>
 public sealed record ToneEncoding(
     ToneVocabulary Vocabulary,
@@ -41,7 +42,8 @@ public sealed record ToneEncoding(
     bool PitchGivenTime = false,
     bool TimeInStep = false,
     IReadOnlyList<float>? TimeBias = null,
-    IReadOnlyList<float>? TimeBiasByPlace = null
+    IReadOnlyList<float>? TimeBiasByPlace = null,
+    bool SongNoise = false
 ) : SongEncoding
 {
     /// <summary>The contract version of the tone family's first form: four categorical heads.</summary>
@@ -64,6 +66,9 @@ public sealed record ToneEncoding(
 
     /// <summary>The contract version whose step draws the time.</summary>
     public const int TimeInStepVersion = ModelContract.TimeInStepVersion;
+
+    /// <summary>The contract version whose noise is drawn once a song.</summary>
+    public const int SongNoiseVersion = ModelContract.SongNoiseVersion;
 
     /// <summary>
     /// The places a tone can start at in its quarter note, in steps of the 1/48-quarter grid: each is a row of <see cref="TimeBiasByPlace"/>.
@@ -98,7 +103,8 @@ public sealed record ToneEncoding(
 
     /// <inheritdoc/>
     public override int ContractVersion =>
-        TimeInStep ? TimeInStepVersion
+        SongNoise ? SongNoiseVersion
+        : TimeInStep ? TimeInStepVersion
         : PitchGivenTime ? PitchGivenTimeVersion
         : Timing ? TimingVersion
         : LookbackBars > 0 ? LookbackVersion
@@ -187,6 +193,7 @@ public sealed record ToneEncoding(
         : TimeBiasByPlace is { } byPlace && byPlace.Count != TimeBiasRows * Vocabulary.TimeBins.Count
             ? $"{byPlace.Count} time biases by place for {TimeBiasRows} rows of {Vocabulary.TimeBins.Count} time bins."
         : TimeBiasByPlace?.Any(b => !float.IsFinite(b)) == true ? "A time bias by place is a finite number."
+        : SongNoise && !TimeInStep ? "Noise drawn once a song comes with a step that draws the time (version 9 is version 8's step)."
         : PitchGivenTime && AscendingChords
             ? "A pitch head that reads the time keeps the chord's order itself; ascending_chords is for those that do not."
         : null;
@@ -289,6 +296,8 @@ public sealed record ToneEncoding(
                     + "time logits before the draw (time_bias below, or 0); time_drawn [batch, 1] is the class drawn; pitch_logits and "
                     + "length_logits are those of the time drawn"
             );
+        if (SongNoise)
+            yield return new(prefix + SongNoiseKey, "noise is drawn once for each song, from its seed, and fed at every step of the song");
         // Pitch and time are then drawn from their nucleus: the likeliest classes whose probabilities reach it.
         if (DefaultTopP != 1f)
             yield return new(prefix + "default_top_p", DefaultTopP.ToString("R", CultureInfo.InvariantCulture));
@@ -300,8 +309,9 @@ public sealed record ToneEncoding(
     internal static ToneEncoding FromProperties(IReadOnlyDictionary<string, string> properties)
     {
         var version = properties.GetValueOrDefault(ModelMetadata.Prefix + "contract_version");
-        // Versions 7 and 8 name which of the inputs of versions 4 to 6 they read; each of those reads its own and those before.
-        var inStep = version == TimeInStepVersion.ToString(CultureInfo.InvariantCulture);
+        // Versions 7 to 9 name which of the inputs of versions 4 to 6 they read; each of those reads its own and those before.
+        var songNoise = version == SongNoiseVersion.ToString(CultureInfo.InvariantCulture);
+        var inStep = songNoise || version == TimeInStepVersion.ToString(CultureInfo.InvariantCulture);
         var pitched = inStep || version == PitchGivenTimeVersion.ToString(CultureInfo.InvariantCulture);
         var timing = version == TimingVersion.ToString(CultureInfo.InvariantCulture) || pitched && Has("metered_share");
         string[] keys =
@@ -310,6 +320,7 @@ public sealed record ToneEncoding(
             .. timing ? [ModelMetadata.Prefix + "metered_share"] : Array.Empty<string>(),
             .. pitched ? [ModelMetadata.Prefix + PitchGivenTimeKey] : Array.Empty<string>(),
             .. inStep ? [ModelMetadata.Prefix + TimeInStepKey] : Array.Empty<string>(),
+            .. songNoise ? [ModelMetadata.Prefix + SongNoiseKey] : Array.Empty<string>(),
         ];
         var read = new MetadataReader(properties, keys);
         if (read.Text("heads") != string.Join(',', ToneVocabulary.Heads))
@@ -334,7 +345,8 @@ public sealed record ToneEncoding(
             pitched,
             inStep,
             read.Optional("time_bias") is { } timeBias ? ParseBias("time_bias", timeBias) : null,
-            read.Optional(TimeBiasByPlaceKey) is { } byPlace ? ParseBias(TimeBiasByPlaceKey, byPlace) : null
+            read.Optional(TimeBiasByPlaceKey) is { } byPlace ? ParseBias(TimeBiasByPlaceKey, byPlace) : null,
+            songNoise
         );
         return encoding.SamplingProblem() is { } problem ? throw new InvalidDataException($"The model's sampling defaults: {problem}") : encoding;
 
@@ -354,6 +366,9 @@ public sealed record ToneEncoding(
 
     /// <summary>The metadata key that says what the step of a model of <see cref="TimeInStep"/> reads and draws (version 8's).</summary>
     private const string TimeInStepKey = "time_in_step";
+
+    /// <summary>The metadata key that says a model of <see cref="SongNoise"/> is fed a song's noise at every step (version 9's).</summary>
+    private const string SongNoiseKey = "song_noise";
 
     /// <summary>The metadata key of <see cref="TimeBiasByPlace"/>, written only when there is one.</summary>
     private const string TimeBiasByPlaceKey = "time_bias_by_place";

@@ -3,7 +3,7 @@ using CrnnGan.Inference.Generation.Encodings;
 namespace CrnnGan.Inference.Generation.Steps;
 
 /// <summary>
-/// A song of the tone family (contract versions 2 to 8): its tones as class indices, [steps, heads]. Before each step
+/// A song of the tone family (contract versions 2 to 9): its tones as class indices, [steps, heads]. Before each step
 /// the row draws one uniform number per head (after the step's noise); after it, its tone by <see cref="ToneSampler.DrawTone"/>
 /// (with ascending chords, a tone out of the chord's order is drawn again from a stream of its own). A step that draws the time
 /// (version 8) is fed the time's uniform number, temperature and nucleus, the time class closed and the model's time bias (with a
@@ -33,7 +33,7 @@ internal sealed class ToneRow : SongRow
     /// <see cref="ToneFeedback"/>, for a song of <paramref name="timing"/>.
     /// </summary>
     public ToneRow(ulong seed, int steps, float temperature, float topP, float noiseScale, int[]? primer, ToneEncoding model, SongTiming timing)
-        : base(seed, (primer?.Length ?? 0) / ToneVocabulary.Heads.Count + steps, noiseScale)
+        : base(seed, (primer?.Length ?? 0) / ToneVocabulary.Heads.Count + steps, noiseScale, model.SongNoise)
     {
         var vocabulary = model.Vocabulary;
         _sizes = vocabulary.Sizes;
