@@ -65,7 +65,7 @@ public sealed class GeneratorSessionTests
     public void A_model_of_another_contract_version_or_signature_is_refused()
     {
         var newer = ModelProto.Parser.ParseFrom(File.ReadAllBytes(FixtureModels.OneTonePerStep));
-        newer.MetadataProps.Single(p => p.Key == "crnngan.contract_version").Value = "9";
+        newer.MetadataProps.Single(p => p.Key == "crnngan.contract_version").Value = "10";
         var renamed = ModelProto.Parser.ParseFrom(File.ReadAllBytes(FixtureModels.OneTonePerStep));
         renamed.Graph.Input[0].Name = "z";
         foreach (var node in renamed.Graph.Node)
@@ -81,7 +81,7 @@ public sealed class GeneratorSessionTests
             GeneratorSession.Load(renamed.ToByteArray(), new GeneratorSessionOptions(ExecutionProvider.Cpu))
         );
 
-        Assert.Contains("contract version 9", version.Message, StringComparison.Ordinal);
+        Assert.Contains("contract version 10", version.Message, StringComparison.Ordinal);
         Assert.Contains("no input 'noise'", signature.Message, StringComparison.Ordinal);
     }
 

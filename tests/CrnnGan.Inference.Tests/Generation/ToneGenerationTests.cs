@@ -227,17 +227,18 @@ public sealed class ToneGenerationTests : IDisposable
     public void A_model_of_an_unknown_contract_version_is_refused_naming_the_versions_read()
     {
         var properties = _session.Metadata.ToProperties().ToDictionary();
-        properties[ModelMetadata.Prefix + "contract_version"] = "9";
+        properties[ModelMetadata.Prefix + "contract_version"] = "10";
 
         var error = Assert.Throws<InvalidDataException>(() => ModelMetadata.Parse(properties));
 
-        Assert.Contains("contract version 9", error.Message, StringComparison.Ordinal);
+        Assert.Contains("contract version 10", error.Message, StringComparison.Ordinal);
         Assert.Contains("versions 1 (the paper's model), 2 (the tone family), 3 (", error.Message, StringComparison.Ordinal);
         Assert.Contains("4 (the tone family, knowing where each tone falls in the bar)", error.Message, StringComparison.Ordinal);
         Assert.Contains("5 (the tone family, looking back one and two bars)", error.Message, StringComparison.Ordinal);
         Assert.Contains("6 (the tone family, knowing how its song keeps time)", error.Message, StringComparison.Ordinal);
         Assert.Contains("7 (the tone family, its pitch given the time)", error.Message, StringComparison.Ordinal);
-        Assert.Contains("and 8 (the tone family, its time drawn in the step)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("8 (the tone family, its time drawn in the step)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("and 9 (the tone family, its noise drawn once a song)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
